@@ -1,0 +1,10 @@
+// TypeScript tests run through tsx's loader; no build step.
+module.exports = {
+  files: ['{actors,gateway,media,jobs,config,infra,protocol,test}/**/*.test.ts'],
+  extensions: { ts: 'commonjs' },
+  nodeArguments: ['--import=tsx'],
+  timeout: '120s',
+  // Integration tests share real services; two at a time fits a 2-core machine.
+  concurrency: 2,
+  workerThreads: false,
+};

@@ -1,0 +1,40 @@
+import test from 'ava';
+import { ConfigError, loadConfig } from './index';
+
+test('defaults need no environment', (t) => {
+  const config = loadConfig({});
+  t.is(config.port, 8080);
+  t.is(config.databaseUrl, undefined);
+  t.true(config.services.includes('gateway'));
+  t.true(config.services.includes('dojo-room'));
+  t.true(config.dataDir.endsWith('data'));
+});
+
+test('env values are read and typed', (t) => {
+  const config = loadConfig({ PORT: '9000', SERVICES: 'gateway, poc', REDIS_URL: 'redis://127.0.0.1:6379', LOG_LEVEL: 'debug' });
+  t.is(config.port, 9000);
+  t.deepEqual(config.services, ['gateway', 'poc']);
+  t.is(config.redisUrl, 'redis://127.0.0.1:6379');
+  t.is(config.logLevel, 'debug');
+});
+
+const bad: Array<[Record<string, string>, string]> = [
+  [{ PORT: 'eighty' }, 'PORT'],
+  [{ PORT: '70000' }, 'PORT'],
+  [{ SERVICES: 'gateway,billing' }, 'SERVICES'],
+  [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+  [{ TRANSPORTER: 'not a url' }, 'TRANSPORTER'],
+  [{ RTC_LISTEN_IP: 'localhost' }, 'RTC_LISTEN_IP'],
+  [{ RTC_MIN_PORT: '5000', RTC_MAX_PORT: '4000' }, 'RTC_MAX_PORT'],
+  [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+  [{ AWS_ACCESS_KEY_ID: 'x' }, 'AWS_SECRET_ACCESS_KEY'],
+  [{ MEDIASOUP_WORKERS: '0' }, 'MEDIASOUP_WORKERS'],
+];
+for (const [env, setting] of bad) {
+  test(`a bad ${setting} (${JSON.stringify(env)}) stops start-up with a message naming it`, (t) => {
+    const error = t.throws(() => loadConfig(env), { instanceOf: ConfigError });
+    t.is(error?.setting, setting);
+    t.true(error?.message.includes(setting));
+  });
+}

@@ -1,0 +1,120 @@
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, readers, type Env } from './readers';
+
+export { ConfigError } from './readers';
+
+/** Every actor a process can host; `SERVICES` picks a subset. */
+export const ALL_SERVICES = ['gateway', 'tenant', 'poc', 'dojo-room', 'render', 'media', 'jobs'] as const;
+export type ServiceName = (typeof ALL_SERVICES)[number];
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** The whole process configuration, built once at start-up and passed down. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly transporter: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly s3: {
+    readonly endpoint: string | undefined;
+    readonly bucket: string;
+    readonly region: string;
+    readonly accessKeyId: string | undefined;
+    readonly secretAccessKey: string | undefined;
+  };
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly publicUrl: string;
+  readonly services: readonly ServiceName[];
+  readonly nodeId: string;
+  readonly jwtSecret: string | undefined;
+  readonly rtc: {
+    readonly listenIp: string;
+    readonly announcedIp: string | undefined;
+    readonly minPort: number;
+    readonly maxPort: number;
+  };
+  readonly mediasoupWorkers: number;
+  readonly mediasoupWorkerBin: string | undefined;
+  readonly ffmpegBin: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly limits: {
+    /** Largest JSON body the gateway accepts (bytes); larger gets 413. */
+    readonly maxBodyBytes: number;
+    /** Largest WebSocket frame (bytes). */
+    readonly maxWsPayloadBytes: number;
+    /** Frames per second a socket may send before it is told to slow down. */
+    readonly wsMessagesPerSecond: number;
+  };
+  readonly requestTimeoutMs: number;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Builds the configuration from defaults + environment. Throws a ConfigError naming the
+ * setting when a value is bad, so start-up stops with a clear message.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const r = readers(env);
+  const port = r.port('PORT', 8080);
+  const host = r.string('HOST', '0.0.0.0');
+  const services = r.list('SERVICES', ALL_SERVICES, ALL_SERVICES);
+  const minPort = r.port('RTC_MIN_PORT', 40000);
+  const maxPort = r.port('RTC_MAX_PORT', 49999);
+  if (maxPort < minPort) throw new ConfigError('RTC_MAX_PORT', `must be >= RTC_MIN_PORT (${minPort})`);
+  const s3Endpoint = r.url('S3_ENDPOINT', ['http:', 'https:']);
+  const accessKeyId = r.optional('AWS_ACCESS_KEY_ID');
+  const secretAccessKey = r.optional('AWS_SECRET_ACCESS_KEY');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ConfigError(accessKeyId ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID', 'must be set together with its pair');
+  }
+  const jwtSecret = r.optional('JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
+  const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return Object.freeze({
+    port,
+    host,
+    dataDir: path.resolve(r.string('DATA_DIR', './data')),
+    databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    transporter: r.url('TRANSPORTER', ['nats:', 'tls:']),
+    redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
+    s3: Object.freeze({
+      endpoint: s3Endpoint,
+      bucket: r.string('S3_BUCKET', 'pocdojo'),
+      region: r.string('S3_REGION', 'us-east-1'),
+      accessKeyId,
+      secretAccessKey,
+    }),
+    smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: r.string('MAIL_FROM', 'pocdojo <no-reply@pocdojo.local>'),
+    publicUrl: r.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${publicHost}:${port}`,
+    services: Object.freeze(services),
+    nodeId: r.string('NODE_ID', `${os.hostname()}-${process.pid}`),
+    jwtSecret,
+    rtc: Object.freeze({
+      listenIp: r.ip('RTC_LISTEN_IP', '127.0.0.1'),
+      announcedIp: r.optional('RTC_ANNOUNCED_IP'),
+      minPort,
+      maxPort,
+    }),
+    mediasoupWorkers: r.int('MEDIASOUP_WORKERS', os.availableParallelism(), 1, 256),
+    mediasoupWorkerBin: r.optional('MEDIASOUP_WORKER_BIN'),
+    ffmpegBin: r.optional('FFMPEG_BIN'),
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    limits: Object.freeze({
+      maxBodyBytes: r.int('MAX_BODY_BYTES', 1024 * 1024 * 4, 1024, 64 * 1024 * 1024),
+      maxWsPayloadBytes: r.int('MAX_WS_PAYLOAD_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
+      wsMessagesPerSecond: r.int('WS_MESSAGES_PER_SECOND', 200, 1, 100000),
+    }),
+    requestTimeoutMs: r.int('REQUEST_TIMEOUT_MS', 10000, 100, 600000),
+  });
+}
+
+/** True when a service is hosted by this process. */
+export function hosts(config: Config, service: ServiceName): boolean {
+  return config.services.includes(service);
+}

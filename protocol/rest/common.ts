@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+export const uuid = z.uuid({ message: 'must be a UUID' });
+export const idParams = z.object({ id: uuid });
+
+/** `limit`/`offset` query parameters with the contract's defaults and caps. */
+export function pagination(defaultLimit: number, maxLimit: number) {
+  return {
+    limit: z.coerce.number().int().min(1).max(maxLimit).default(defaultLimit),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  };
+}
+
+export const success = z.object({ success: z.boolean() });

@@ -1,0 +1,7 @@
+import type { RouteDef } from './route';
+
+/**
+ * Every REST route of the contract, collected from each area's module.
+ * Actors add their area's file here; the gateway serves exactly this list.
+ */
+export const ROUTES: readonly RouteDef[] = [];

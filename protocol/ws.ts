@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { ErrorCode } from './errors';
+import { uuid } from './rest/common';
+
+/** Client -> server request frame. `id` echoes back on the reply. */
+export const RequestFrame = z.object({
+  id: z.union([z.string().max(64), z.number().int()]),
+  method: z.string().min(1).max(64),
+  data: z.unknown().optional(),
+});
+export type RequestFrame = z.infer<typeof RequestFrame>;
+
+export type ReplyFrame =
+  | { id: string | number | null; ok: true; data: unknown }
+  | { id: string | number | null; ok: false; error: { code: ErrorCode; message: string; fields?: { field: string; message: string }[] } };
+
+/** Server push. `seq` orders the pushes of a session's stream (see session.resume). */
+export interface PushFrame<M extends PushMethod = PushMethod> {
+  method: M;
+  data: unknown;
+  seq?: number;
+}
+
+const base64 = z.string().max(1_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+const rtpObject = z.record(z.string(), z.unknown());
+
+/** Every request method with the schema of its `data`. Handled by the gateway or the dojo room. */
+export const WS_METHODS = {
+  ping: z.object({}).passthrough().optional(),
+  'session.resume': z.object({ sessionId: z.string().min(1).max(64), lastSeq: z.number().int().min(0) }),
+  'room.join': z.object({ dojoId: uuid }),
+  'room.leave': z.object({}).passthrough().optional(),
+  'room.kick': z.object({ userId: uuid }),
+  'room.mute': z.object({ userId: uuid }),
+  'chat.send': z.object({ text: z.string().min(1).max(2000), clientMsgId: z.string().min(1).max(64) }),
+  'chat.delete': z.object({ messageId: uuid }),
+  'code.update': z.object({ update: base64 }),
+  'awareness.update': z.object({ state: base64 }),
+  'media.createTransport': z.object({ direction: z.enum(['send', 'recv']) }),
+  'media.connectTransport': z.object({ transportId: z.string().min(1), dtlsParameters: rtpObject }),
+  'media.produce': z.object({ transportId: z.string().min(1), kind: z.enum(['audio', 'video']), rtpParameters: rtpObject, appData: rtpObject.optional() }),
+  'media.consume': z.object({ transportId: z.string().min(1), producerId: z.string().min(1), rtpCapabilities: rtpObject }),
+  'media.resumeConsumer': z.object({ consumerId: z.string().min(1) }),
+  'media.pauseProducer': z.object({ producerId: z.string().min(1) }),
+  'media.resumeProducer': z.object({ producerId: z.string().min(1) }),
+  'media.closeProducer': z.object({ producerId: z.string().min(1) }),
+  'media.setPreferredLayers': z.object({ consumerId: z.string().min(1), spatialLayer: z.number().int().min(0).max(3), temporalLayer: z.number().int().min(0).max(3).optional() }),
+  'recording.start': z.object({}).passthrough().optional(),
+  'recording.stop': z.object({}).passthrough().optional(),
+} as const;
+export type WsMethod = keyof typeof WS_METHODS;
+export type WsData<M extends WsMethod> = z.infer<(typeof WS_METHODS)[M]>;
+
+export const PUSH_METHODS = [
+  'session.welcome',
+  'participant.joined',
+  'participant.left',
+  'chat.message',
+  'chat.deleted',
+  'code.update',
+  'awareness.update',
+  'media.newProducer',
+  'media.producerClosed',
+  'media.consumerClosed',
+  'media.activeSpeaker',
+  'media.layersChanged',
+  'recording.started',
+  'recording.stopped',
+  'room.closed',
+  'room.kicked',
+  'room.muted',
+] as const;
+export type PushMethod = (typeof PUSH_METHODS)[number];
+
+export function isWsMethod(method: string): method is WsMethod {
+  return Object.prototype.hasOwnProperty.call(WS_METHODS, method);
+}
+
+/** Methods the gateway answers itself; everything else goes to the actor that owns the prefix. */
+export const GATEWAY_METHODS: readonly WsMethod[] = ['ping', 'session.resume'];
