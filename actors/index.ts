@@ -1,0 +1,23 @@
+import type { ServiceSchema } from 'moleculer';
+import type { ServiceName } from '../config';
+import type { Infrastructure } from '../deploy/infrastructure';
+
+/** Builds one actor's Moleculer service from the process's shared infrastructure. */
+export type ActorFactory = (infra: Infrastructure) => ServiceSchema;
+
+/**
+ * The actors this build knows, by the name `SERVICES` uses. Each actor issue adds its entry.
+ * (`gateway` is not an actor; the node wires it itself.)
+ */
+export const ACTORS: Partial<Record<ServiceName, ActorFactory>> = {};
+
+/** Which backing services an actor needs, so a gateway-only node starts no database. */
+export const NEEDS: Record<ServiceName, { database: boolean; objectStore: boolean }> = {
+  gateway: { database: false, objectStore: false },
+  tenant: { database: true, objectStore: true },
+  poc: { database: true, objectStore: false },
+  'dojo-room': { database: true, objectStore: true },
+  render: { database: true, objectStore: true },
+  media: { database: false, objectStore: true },
+  jobs: { database: true, objectStore: false },
+};

@@ -1,0 +1,82 @@
+import type { Config } from '../config';
+import { resolveJwtSecret } from '../infra/auth/secret';
+import { Database } from '../infra/db/database';
+import { startEmbeddedPostgres } from '../infra/db/embedded';
+import { migrate } from '../infra/db/migrate';
+import { createKeyValueStore, createLeaseManager, createRateLimiter, type KeyValueStore, type LeaseManager, type RateLimiter } from '../infra/kv';
+import type { Logger } from '../infra/logger';
+import { createMailer, type Mailer } from '../infra/mail';
+import { createObjectStore, type ObjectStore } from '../infra/storage';
+
+/** Everything an actor may depend on, one instance per process, shared by its services. */
+export interface Infrastructure {
+  config: Config;
+  jwtSecret: string;
+  database: Database | undefined;
+  databaseUrl: string | undefined;
+  kv: KeyValueStore;
+  rateLimiter: RateLimiter;
+  leases: LeaseManager;
+  objectStore: ObjectStore | undefined;
+  mailer: Mailer;
+  stop(): Promise<void>;
+}
+
+export interface InfrastructureNeeds {
+  database: boolean;
+  objectStore: boolean;
+}
+
+/**
+ * Starts (embedded default) or connects to (env configured) each backing service this
+ * process needs. One code path: only where the pieces come from differs.
+ */
+export async function startInfrastructure(config: Config, needs: InfrastructureNeeds, logger: Logger): Promise<Infrastructure> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch((error) => logger.warn({ err: error }, 'shutdown step failed'));
+  };
+  try {
+    const [jwtSecret, db, objectStore] = await Promise.all([
+      resolveJwtSecret(config.jwtSecret, config.dataDir),
+      needs.database ? openDatabase(config, logger, stops) : Promise.resolve(undefined),
+      needs.objectStore
+        ? createObjectStore({ endpoint: config.s3.endpoint, bucket: config.s3.bucket, region: config.s3.region, accessKeyId: config.s3.accessKeyId, secretAccessKey: config.s3.secretAccessKey, dataDir: config.dataDir, logger })
+        : Promise.resolve(undefined),
+    ]);
+    if (objectStore) stops.push(() => objectStore.close());
+    const kv = createKeyValueStore({ redisUrl: config.redisUrl, keyPrefix: 'pocdojo:', logger });
+    stops.push(() => kv.close());
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom });
+    stops.push(() => mailer.close());
+    return {
+      config,
+      jwtSecret,
+      database: db?.database,
+      databaseUrl: db?.url,
+      kv,
+      rateLimiter: createRateLimiter(kv),
+      leases: createLeaseManager(kv),
+      objectStore,
+      mailer,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function openDatabase(config: Config, logger: Logger, stops: Array<() => Promise<void>>) {
+  let url = config.databaseUrl;
+  if (!url) {
+    const embedded = await startEmbeddedPostgres(config.dataDir, logger);
+    stops.push(() => embedded.stop());
+    url = embedded.url;
+  }
+  await migrate(url, logger);
+  const database = new Database({ url, logger });
+  stops.push(() => database.close());
+  await database.ping();
+  return { database, url };
+}

@@ -1,0 +1,115 @@
+import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
+import type { Config } from '../config';
+import type { RouteDef } from '../protocol/rest/route';
+import { Authenticator, RevocationList } from './auth';
+import type { ReadinessCheck } from './http/ops';
+import type { RateLimiterLike } from './http/router';
+import { GatewayServer } from './server';
+import type { Session } from './ws/sessions';
+
+export interface GatewayServiceDeps {
+  config: Config;
+  jwtSecret: string;
+  routes: readonly RouteDef[];
+  checks: readonly ReadinessCheck[];
+  metricsText(): string;
+  rateLimiter?: RateLimiterLike;
+  version: string;
+  /** Called once listening, with the bound port (useful with PORT=0). */
+  onListening?(port: number): void;
+}
+
+/** What actors learn about a signaling session (presence, room departure). */
+export interface SessionEvent {
+  sessionId: string;
+  userId: string;
+  tenantId: string;
+  dojoId?: string;
+  nodeId: string;
+}
+
+function sessionEvent(broker: ServiceBroker, session: Session): SessionEvent {
+  return { sessionId: session.id, userId: session.auth.userId, tenantId: session.auth.tenantId, dojoId: session.room?.dojoId, nodeId: broker.nodeID };
+}
+
+/**
+ * The gateway as a Moleculer service: it owns the uWS server for its lifetime and takes
+ * deliveries from rooms (one call per gateway node that holds members, addressed by nodeID).
+ */
+export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
+  const revocations = new RevocationList();
+  let server: GatewayServer | undefined;
+  return {
+    name: 'gateway',
+    actions: {
+      publish: {
+        visibility: 'public',
+        params: { topic: { type: 'string', max: 200 }, frame: { type: 'string' }, seq: { type: 'number', integer: true, optional: true } },
+        handler(ctx: Context<{ topic: string; frame: string; seq?: number }>) {
+          return { delivered: server?.fanout.publish(ctx.params.topic, ctx.params.seq, ctx.params.frame) ?? 0 };
+        },
+      },
+      sendToSessions: {
+        visibility: 'public',
+        params: { sessionIds: { type: 'array', items: 'string', max: 10_000 }, frame: { type: 'string' }, unsubscribe: { type: 'boolean', optional: true } },
+        handler(ctx: Context<{ sessionIds: string[]; frame: string; unsubscribe?: boolean }>) {
+          let delivered = 0;
+          for (const id of ctx.params.sessionIds) {
+            const session = server?.sessions.get(id);
+            const socket = session?.socket;
+            if (!session || !socket || socket.getUserData().closed) continue;
+            socket.cork(() => socket.send(ctx.params.frame));
+            if (ctx.params.unsubscribe && session.room) {
+              socket.unsubscribe(session.room.topic);
+              session.room = undefined;
+            }
+            delivered++;
+          }
+          return { delivered };
+        },
+      },
+    },
+    events: {
+      'auth.session.revoked': {
+        params: { sessionId: 'string', untilMs: 'number' },
+        handler(ctx: Context<{ sessionId: string; untilMs: number }>) {
+          revocations.revoke(ctx.params.sessionId, ctx.params.untilMs);
+        },
+      },
+      'dojo.room.closed': {
+        params: { topic: 'string' },
+        handler(ctx: Context<{ topic: string }>) {
+          server?.fanout.forget(ctx.params.topic);
+        },
+      },
+    },
+    async started() {
+      const broker = this.broker;
+      const emit = (event: string) => (session: Session) => void broker.emit(event, sessionEvent(broker, session));
+      server = new GatewayServer({
+        config: deps.config,
+        broker,
+        logger: this.logger,
+        authenticator: new Authenticator(deps.jwtSecret, revocations),
+        routes: deps.routes,
+        checks: deps.checks,
+        metricsText: deps.metricsText,
+        rateLimiter: deps.rateLimiter,
+        version: deps.version,
+        sessionEvents: {
+          opened: emit('gateway.session.opened'),
+          detached: emit('gateway.session.detached'),
+          resumed: emit('gateway.session.resumed'),
+          ended: emit('gateway.session.ended'),
+        },
+      });
+      const port = await server.listen();
+      this.logger.info({ port, host: deps.config.host }, 'gateway listening');
+      deps.onListening?.(port);
+    },
+    stopped() {
+      server?.close();
+      server = undefined;
+    },
+  };
+}

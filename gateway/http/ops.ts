@@ -1,0 +1,75 @@
+import type { TemplatedApp } from 'uWebSockets.js';
+import { ErrorCode } from '../../protocol/errors';
+import { readRequest } from './context';
+import { Exchange } from './respond';
+
+/** A dependency /ready checks: throw (or time out) when it cannot serve. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+async function runCheck(check: ReadinessCheck): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check.check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS);
+      }),
+    ]);
+    return 'ok';
+  } catch (error) {
+    return `failing: ${(error as Error).message ?? 'error'}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface OpsOptions {
+  checks: readonly ReadinessCheck[];
+  metricsText(): string;
+  openApi(): unknown;
+  nodeId: string;
+  version: string;
+}
+
+/** Liveness, readiness, metrics and the OpenAPI document: public, outside /v1 auth. */
+export function mountOps(app: TemplatedApp, options: OpsOptions): void {
+  const started = Date.now();
+  let openApiJson: string | undefined;
+  app.get('/health', (res, req) => {
+    const info = readRequest(res, req, 0);
+    new Exchange(res, info.requestId, info.headers.origin).json(200, {
+      status: 'ok',
+      node: options.nodeId,
+      version: options.version,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+    });
+  });
+  app.get('/ready', (res, req) => {
+    const info = readRequest(res, req, 0);
+    const exchange = new Exchange(res, info.requestId, info.headers.origin);
+    void Promise.all(options.checks.map(async (c) => [c.name, await runCheck(c)] as const)).then((results) => {
+      const checks = Object.fromEntries(results);
+      const ready = results.every(([, state]) => state === 'ok');
+      exchange.json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+    });
+  });
+  app.get('/metrics', (res, req) => {
+    const info = readRequest(res, req, 0);
+    const exchange = new Exchange(res, info.requestId, info.headers.origin);
+    try {
+      exchange.send(200, options.metricsText(), 'text/plain; version=0.0.4; charset=utf-8');
+    } catch {
+      exchange.error(ErrorCode.INTERNAL, 'Metrics unavailable');
+    }
+  });
+  app.get('/v1/openapi.json', (res, req) => {
+    const info = readRequest(res, req, 0);
+    openApiJson ??= JSON.stringify(options.openApi());
+    new Exchange(res, info.requestId, info.headers.origin).send(200, openApiJson, 'application/json; charset=utf-8');
+  });
+}

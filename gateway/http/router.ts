@@ -1,0 +1,170 @@
+import type { HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import type { ServiceBroker } from 'moleculer';
+import { ErrorCode } from '../../protocol/errors';
+import { pathParams, type RouteDef } from '../../protocol/rest/route';
+import { validate } from '../../protocol/validation';
+import type { Authenticator, AuthContext } from '../auth';
+import { mapError } from '../errors';
+import { BodyTooLarge, readBody } from './body';
+import { readRequest, type RequestInfo } from './context';
+import { parseQuery } from './query';
+import { Exchange } from './respond';
+
+export interface RateLimiterLike {
+  hit(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
+}
+
+export interface HttpObserver {
+  /** Called once per finished request, for metrics and access logs. */
+  done(route: string, method: string, status: number, seconds: number, info: RequestInfo): void;
+  failed(error: unknown, info: RequestInfo): void;
+}
+
+export interface RouterOptions {
+  broker: ServiceBroker;
+  authenticator: Authenticator;
+  maxBodyBytes: number;
+  requestTimeoutMs: number;
+  rateLimiter?: RateLimiterLike;
+  observer: HttpObserver;
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** `/v1/pocs/{id}` -> `/v1/pocs/:id`, uWS's native router syntax. */
+export function toUwsPattern(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
+
+/** Registers every route of the contract on the uWS app. */
+export function mountRoutes(app: TemplatedApp, routes: readonly RouteDef[], options: RouterOptions): void {
+  for (const route of routes) {
+    const names = pathParams(route.path);
+    const pattern = toUwsPattern(route.path);
+    const handler = (res: HttpResponse, req: Parameters<Parameters<TemplatedApp['get']>[1]>[1]) => {
+      const info = readRequest(res, req, names.length);
+      const exchange = new Exchange(res, info.requestId, info.headers.origin);
+      const started = process.hrtime.bigint();
+      void serve(route, names, info, exchange, res, options).finally(() => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        options.observer.done(route.path, route.method, exchange.aborted ? 499 : exchange.status, seconds, info);
+      });
+    };
+    switch (route.method) {
+      case 'GET': app.get(pattern, handler); break;
+      case 'POST': app.post(pattern, handler); break;
+      case 'PUT': app.put(pattern, handler); break;
+      case 'DELETE': app.del(pattern, handler); break;
+      case 'PATCH': app.patch(pattern, handler); break;
+    }
+  }
+}
+
+async function serve(
+  route: RouteDef,
+  names: string[],
+  info: RequestInfo,
+  exchange: Exchange,
+  res: HttpResponse,
+  options: RouterOptions,
+): Promise<void> {
+  try {
+    let auth: AuthContext | undefined;
+    if (route.auth === 'user') {
+      const result = options.authenticator.verifyHeader(info.headers.authorization ?? '');
+      if (!result.ok) {
+        // Read nothing more from a client we do not know.
+        exchange.error(ErrorCode.UNAUTHORIZED, result.message, undefined, [['WWW-Authenticate', 'Bearer']]);
+        return;
+      }
+      auth = result.auth;
+    }
+    if (route.rateLimitPerMinute && options.rateLimiter) {
+      const verdict = await options.rateLimiter.hit(`http:${route.method}:${route.path}:${info.ip}`, route.rateLimitPerMinute, 60_000);
+      if (!verdict.allowed) {
+        const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+        exchange.error(ErrorCode.RATE_LIMITED, 'Too many requests', undefined, [['Retry-After', String(seconds)]]);
+        return;
+      }
+    }
+    let body: unknown = undefined;
+    if (BODY_METHODS.has(route.method)) {
+      const parsed = await readJsonBody(res, info, options.maxBodyBytes, exchange);
+      if (!parsed.ok) return;
+      body = parsed.value;
+    }
+    const pathValues = Object.fromEntries(names.map((name, i) => [name, info.params[i]]));
+    const params: Record<string, unknown> = {};
+    const fields = [];
+    for (const [part, schema, value] of [
+      ['params', route.params, pathValues],
+      ['query', route.query, parseQuery(info.query)],
+      ['body', route.body, body ?? {}],
+    ] as const) {
+      if (!schema) continue;
+      const result = validate(schema, value);
+      if (result.ok) Object.assign(params, result.value);
+      else fields.push(...result.fields);
+    }
+    if (fields.length > 0) {
+      exchange.error(ErrorCode.VALIDATION_ERROR, 'Some fields are invalid', fields);
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const name of route.headers ?? []) {
+      const value = info.headers[name];
+      if (value !== undefined) headers[name] = value;
+    }
+    const result = await options.broker.call(route.action, params, {
+      timeout: options.requestTimeoutMs,
+      requestID: info.requestId,
+      meta: { auth, requestId: info.requestId, ip: info.ip, userAgent: info.headers['user-agent'], headers },
+    });
+    if (route.redirect) {
+      const url = (result as { url?: unknown } | null)?.url;
+      if (typeof url !== 'string') throw new Error(`${route.action} returned no url to redirect to`);
+      exchange.redirect(url);
+    } else {
+      exchange.json(route.status ?? 200, result ?? {});
+    }
+  } catch (error) {
+    const mapped = mapError(error);
+    if (mapped.internal) options.observer.failed(error, info);
+    const extra: Array<[string, string]> = mapped.retryAfterSeconds ? [['Retry-After', String(mapped.retryAfterSeconds)]] : [];
+    exchange.error(mapped.code, mapped.message, mapped.fields, extra);
+  }
+}
+
+async function readJsonBody(
+  res: HttpResponse,
+  info: RequestInfo,
+  limit: number,
+  exchange: Exchange,
+): Promise<{ ok: true; value: unknown } | { ok: false }> {
+  const declared = info.headers['content-length'] !== undefined ? Number(info.headers['content-length']) : undefined;
+  let raw: Buffer;
+  try {
+    raw = await readBody(res, limit, declared);
+  } catch (error) {
+    if (!(error instanceof BodyTooLarge)) throw error;
+    exchange.error(ErrorCode.PAYLOAD_TOO_LARGE, `Body larger than ${limit} bytes`);
+    return { ok: false };
+  }
+  if (raw.length === 0) return { ok: true, value: undefined };
+  const type = info.headers['content-type'] ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    exchange.error(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Body must be JSON (Content-Type: application/json)');
+    return { ok: false };
+  }
+  try {
+    const value: unknown = JSON.parse(raw.toString('utf8'));
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      exchange.error(ErrorCode.BAD_REQUEST, 'Body must be a JSON object');
+      return { ok: false };
+    }
+    return { ok: true, value };
+  } catch {
+    exchange.error(ErrorCode.MALFORMED_JSON, 'Body is not valid JSON');
+    return { ok: false };
+  }
+}

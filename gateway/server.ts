@@ -1,0 +1,126 @@
+import type { ServiceBroker, LoggerInstance } from 'moleculer';
+import type { TemplatedApp, us_listen_socket } from 'uWebSockets.js';
+import type { Config } from '../config';
+import type { RouteDef } from '../protocol/rest/route';
+import type { Authenticator } from './auth';
+import { mountFallback } from './http/fallback';
+import { mountOps, type ReadinessCheck } from './http/ops';
+import { mountRoutes, type RateLimiterLike } from './http/router';
+import { GatewayMetrics } from './metrics';
+import { loadNativeUws } from './native';
+import { buildOpenApi } from './openapi';
+import { mountWebSocket } from './ws/endpoint';
+import { Fanout } from './ws/fanout';
+import { SessionRegistry, type SessionEvents } from './ws/sessions';
+
+export interface GatewayDeps {
+  config: Config;
+  broker: ServiceBroker;
+  logger: LoggerInstance;
+  authenticator: Authenticator;
+  routes: readonly RouteDef[];
+  checks: readonly ReadinessCheck[];
+  metricsText(): string;
+  rateLimiter?: RateLimiterLike;
+  sessionEvents: SessionEvents;
+  version: string;
+}
+
+/** The uWebSockets.js server: REST routes, operations endpoints and the signaling socket. */
+export class GatewayServer {
+  readonly app: TemplatedApp;
+  readonly sessions: SessionRegistry;
+  readonly fanout: Fanout;
+  readonly metrics: GatewayMetrics;
+  #uws = loadNativeUws();
+  #listenSocket: us_listen_socket | undefined;
+  #port = 0;
+
+  constructor(readonly deps: GatewayDeps) {
+    const { config, broker, logger } = deps;
+    this.metrics = new GatewayMetrics(broker);
+    this.app = this.#uws.App();
+    const idleTimeoutSeconds = 30;
+    this.sessions = new SessionRegistry(60_000, {
+      opened: (s) => {
+        this.metrics.sessionOpened();
+        deps.sessionEvents.opened(s);
+      },
+      detached: (s) => {
+        this.metrics.sessionDetached();
+        deps.sessionEvents.detached(s);
+      },
+      resumed: (s) => deps.sessionEvents.resumed(s),
+      ended: (s) => deps.sessionEvents.ended(s),
+    });
+    this.fanout = new Fanout(this.app, 512, 60_000);
+    mountOps(this.app, {
+      checks: deps.checks,
+      metricsText: deps.metricsText,
+      openApi: () => buildOpenApi(deps.routes, deps.version),
+      nodeId: config.nodeId,
+      version: deps.version,
+    });
+    mountWebSocket(this.app, '/v1/ws', {
+      broker,
+      authenticator: deps.authenticator,
+      sessions: this.sessions,
+      fanout: this.fanout,
+      maxPayloadBytes: config.limits.maxWsPayloadBytes,
+      messagesPerSecond: config.limits.wsMessagesPerSecond,
+      idleTimeoutSeconds,
+      requestTimeoutMs: config.requestTimeoutMs,
+      observer: {
+        frame: (method, ok) => this.metrics.frame(method, ok),
+        failed: (error, method) => logger.error({ err: error, method }, 'websocket method failed'),
+      },
+    });
+    mountRoutes(this.app, deps.routes, {
+      broker,
+      authenticator: deps.authenticator,
+      maxBodyBytes: config.limits.maxBodyBytes,
+      requestTimeoutMs: config.requestTimeoutMs,
+      rateLimiter: deps.rateLimiter,
+      observer: {
+        done: (route, method, status, seconds, info) => {
+          this.metrics.request(route, method, status, seconds);
+          logger.debug({ requestId: info.requestId, method, route, status, ms: Math.round(seconds * 1000) }, 'request');
+        },
+        failed: (error, info) => logger.error({ err: error, requestId: info.requestId, url: info.url }, 'request failed'),
+      },
+    });
+    mountFallback(this.app, deps.routes);
+  }
+
+  listen(): Promise<number> {
+    const { host, port } = this.deps.config;
+    return new Promise((resolve, reject) => {
+      this.app.listen(host, port, (socket) => {
+        if (!socket) {
+          reject(new Error(`PORT: cannot listen on ${host}:${port} (in use or not permitted)`));
+          return;
+        }
+        this.#listenSocket = socket;
+        this.#port = this.#uws.us_socket_local_port(socket);
+        resolve(this.#port);
+      });
+    });
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  close(): void {
+    if (this.#listenSocket) {
+      this.#uws.us_listen_socket_close(this.#listenSocket);
+      this.#listenSocket = undefined;
+    }
+    // Drop open sockets too, so a stopping node frees its clients to resume elsewhere.
+    this.sessions.closeSockets(1001, 'server shutting down');
+    this.sessions.close();
+    this.fanout.close();
+    // Present at run time in this uWS build, missing from its typings.
+    (this.app as unknown as { close?(): void }).close?.();
+  }
+}

@@ -1,0 +1,193 @@
+import type { ServiceBroker } from 'moleculer';
+import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
+import { ErrorCode, type FieldError } from '../../protocol/errors';
+import { validate } from '../../protocol/validation';
+import { isWsMethod, RequestFrame, WS_METHODS, type ReplyFrame } from '../../protocol/ws';
+import type { Authenticator } from '../auth';
+import { mapError } from '../errors';
+import { parseQuery } from '../http/query';
+import { Exchange } from '../http/respond';
+import type { Fanout } from './fanout';
+import { WS_ACTIONS, type SignalParams, type SignalResult } from './routes';
+import type { Session, SessionRegistry, SocketData } from './sessions';
+import { TokenBucket } from './token-bucket';
+
+export interface WsOptions {
+  broker: ServiceBroker;
+  authenticator: Authenticator;
+  sessions: SessionRegistry;
+  fanout: Fanout;
+  maxPayloadBytes: number;
+  messagesPerSecond: number;
+  idleTimeoutSeconds: number;
+  requestTimeoutMs: number;
+  observer: { frame(method: string, ok: boolean): void; failed(error: unknown, method: string): void };
+}
+
+const SUBPROTOCOL = 'pocdojo.v1';
+
+/**
+ * The signaling endpoint `/v1/ws` (DESIGN §6): JSON request/reply frames, server pushes,
+ * session resume. Bad frames get an error reply and the socket stays open; a flood closes it.
+ */
+export function mountWebSocket(app: TemplatedApp, path: string, options: WsOptions): void {
+  const { sessions } = options;
+  app.ws<SocketData>(path, {
+    maxPayloadLength: options.maxPayloadBytes,
+    // Past this many buffered bytes a slow reader is dropped instead of growing our memory.
+    maxBackpressure: 1024 * 1024,
+    closeOnBackpressureLimit: 1,
+    idleTimeout: options.idleTimeoutSeconds,
+    sendPingsAutomatically: true,
+    upgrade: (res, req, context) => {
+      const protocols = (req.getHeader('sec-websocket-protocol') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+      const key = req.getHeader('sec-websocket-key');
+      const extensions = req.getHeader('sec-websocket-extensions');
+      const queryToken = parseQuery(req.getQuery() ?? '').token;
+      const token = protocols.find((p) => p.split('.').length === 3) ?? (typeof queryToken === 'string' ? queryToken : '');
+      const result = token ? options.authenticator.verify(token) : ({ ok: false, message: 'Missing access token' } as const);
+      if (!result.ok) {
+        new Exchange(res, '', undefined).error(ErrorCode.UNAUTHORIZED, result.message);
+        return;
+      }
+      // Browsers fail the handshake unless we echo one of the offered protocols.
+      const chosen = protocols.includes(SUBPROTOCOL) ? SUBPROTOCOL : (protocols[0] ?? '');
+      const session = sessions.open(result.auth);
+      const burst = Math.max(10, options.messagesPerSecond * 2);
+      res.upgrade<SocketData>(
+        { auth: result.auth, session, bucket: new TokenBucket(options.messagesPerSecond, burst), closed: false },
+        key,
+        chosen,
+        extensions,
+        context,
+      );
+    },
+    open: (ws) => {
+      const { session } = ws.getUserData();
+      session.socket = ws;
+      ws.send(JSON.stringify({ method: 'session.welcome', data: { sessionId: session.id, heartbeatMs: options.idleTimeoutSeconds * 500 } }));
+    },
+    message: (ws, message, isBinary) => {
+      const data = ws.getUserData();
+      if (!data.bucket.take()) {
+        // Sustained flooding, not a burst: hang up.
+        if (data.bucket.refusedInARow > options.messagesPerSecond * 2) ws.end(1008, 'too many messages');
+        else reply(ws, { id: null, ok: false, error: { code: ErrorCode.RATE_LIMITED, message: 'Too many messages; slow down' } });
+        return;
+      }
+      if (isBinary) {
+        reply(ws, { id: null, ok: false, error: { code: ErrorCode.BAD_FRAME, message: 'Frames must be JSON text' } });
+        return;
+      }
+      const raw = Buffer.from(message).toString('utf8');
+      void handleFrame(ws, raw, options);
+    },
+    close: (ws) => {
+      const data = ws.getUserData();
+      data.closed = true;
+      // Only detach if this socket still carries the session (a resume may have moved it).
+      if (data.session.socket === ws) sessions.detach(data.session);
+    },
+  });
+}
+
+function reply(ws: WebSocket<SocketData>, frame: ReplyFrame): void {
+  if (ws.getUserData().closed) return;
+  ws.cork(() => ws.send(JSON.stringify(frame)));
+}
+
+function fail(ws: WebSocket<SocketData>, id: ReplyFrame['id'], code: ErrorCode, message: string, fields?: FieldError[]): void {
+  reply(ws, { id, ok: false, error: { code, message, ...(fields ? { fields } : {}) } });
+}
+
+async function handleFrame(ws: WebSocket<SocketData>, raw: string, options: WsOptions): Promise<void> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    fail(ws, null, ErrorCode.BAD_FRAME, 'Frame is not valid JSON');
+    return;
+  }
+  const frame = validate(RequestFrame, parsed);
+  if (!frame.ok) {
+    const id = (parsed as { id?: unknown })?.id;
+    fail(ws, typeof id === 'string' || typeof id === 'number' ? id : null, ErrorCode.BAD_FRAME, 'Frame must be {id, method, data}', frame.fields);
+    return;
+  }
+  const { id, method } = frame.value;
+  if (!isWsMethod(method)) {
+    options.observer.frame('unknown', false);
+    fail(ws, id, ErrorCode.UNKNOWN_METHOD, `Unknown method "${method}"`);
+    return;
+  }
+  const data = validate(WS_METHODS[method], frame.value.data, 'data');
+  if (!data.ok) {
+    options.observer.frame(method, false);
+    fail(ws, id, ErrorCode.VALIDATION_ERROR, 'Some fields are invalid', data.fields);
+    return;
+  }
+  const socket = ws.getUserData();
+  try {
+    if (method === 'ping') {
+      reply(ws, { id, ok: true, data: { pong: true, serverTime: Date.now() } });
+    } else if (method === 'session.resume') {
+      resume(ws, id, data.value as { sessionId: string; lastSeq: number }, options);
+    } else {
+      await forward(ws, id, method, data.value, socket.session, options);
+    }
+    options.observer.frame(method, true);
+  } catch (error) {
+    options.observer.frame(method, false);
+    const mapped = mapError(error);
+    if (mapped.internal) options.observer.failed(error, method);
+    fail(ws, id, mapped.code, mapped.message, mapped.fields);
+  }
+}
+
+async function forward(ws: WebSocket<SocketData>, id: ReplyFrame['id'], method: keyof typeof WS_METHODS, data: unknown, session: Session, options: WsOptions) {
+  const action = WS_ACTIONS[method];
+  if (!action) throw Object.assign(new Error('not served'), { type: ErrorCode.UNKNOWN_METHOD });
+  const params: SignalParams = { method, data, dojoId: session.room?.dojoId, sessionId: session.id, gatewayNodeId: options.broker.nodeID };
+  const result = (await options.broker.call(action, params, {
+    timeout: options.requestTimeoutMs,
+    meta: { auth: session.auth, sessionId: session.id },
+  })) as SignalResult;
+  const socket = session.socket;
+  if (socket && !socket.getUserData().closed) {
+    if (result.leave && session.room) {
+      socket.unsubscribe(session.room.topic);
+      session.room = undefined;
+    }
+    if (result.join) {
+      if (session.room && session.room.topic !== result.join.topic) socket.unsubscribe(session.room.topic);
+      socket.subscribe(result.join.topic);
+      session.room = result.join;
+    }
+  }
+  reply(ws, { id, ok: true, data: result.data ?? {} });
+}
+
+function resume(ws: WebSocket<SocketData>, id: ReplyFrame['id'], request: { sessionId: string; lastSeq: number }, options: WsOptions) {
+  const socket = ws.getUserData();
+  const old = options.sessions.get(request.sessionId);
+  if (!old) {
+    fail(ws, id, ErrorCode.RESUME_EXPIRED, 'Session is gone; join again');
+    return;
+  }
+  const missed = old.room ? options.fanout.replay(old.room.topic, request.lastSeq) : [];
+  if (missed === null) {
+    fail(ws, id, ErrorCode.RESUME_EXPIRED, 'Too much was missed; join again');
+    return;
+  }
+  const session = options.sessions.resume(old, socket.session);
+  if (!session) {
+    fail(ws, id, ErrorCode.FORBIDDEN, 'Session belongs to someone else');
+    return;
+  }
+  socket.session = session;
+  if (session.room) ws.subscribe(session.room.topic);
+  ws.cork(() => {
+    for (const frame of missed) ws.send(frame);
+    ws.send(JSON.stringify({ id, ok: true, data: { sessionId: session.id, replayed: missed.length } }));
+  });
+}

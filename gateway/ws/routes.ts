@@ -1,0 +1,47 @@
+import type { WsMethod } from '../../protocol/ws';
+
+/** The actor action that serves each forwarded WebSocket method. */
+export const WS_ACTIONS: Partial<Record<WsMethod, string>> = {
+  'room.join': 'dojo-room.signal',
+  'room.leave': 'dojo-room.signal',
+  'room.kick': 'dojo-room.signal',
+  'room.mute': 'dojo-room.signal',
+  'chat.send': 'dojo-room.signal',
+  'chat.delete': 'dojo-room.signal',
+  'code.update': 'dojo-room.signal',
+  'awareness.update': 'dojo-room.signal',
+  'media.createTransport': 'dojo-room.signal',
+  'media.connectTransport': 'dojo-room.signal',
+  'media.produce': 'dojo-room.signal',
+  'media.consume': 'dojo-room.signal',
+  'media.resumeConsumer': 'dojo-room.signal',
+  'media.pauseProducer': 'dojo-room.signal',
+  'media.resumeProducer': 'dojo-room.signal',
+  'media.closeProducer': 'dojo-room.signal',
+  'media.setPreferredLayers': 'dojo-room.signal',
+  'recording.start': 'dojo-room.signal',
+  'recording.stop': 'dojo-room.signal',
+};
+
+/**
+ * What an action serving a WebSocket method returns: the reply data, plus instructions for the
+ * gateway about the session's room topic.
+ */
+export interface SignalResult {
+  data: unknown;
+  /** Subscribe the session to this room's push topic (after room.join). */
+  join?: { dojoId: string; topic: string };
+  /** Unsubscribe the session from its room (after room.leave / kick). */
+  leave?: boolean;
+}
+
+/** Params every forwarded method's action receives. */
+export interface SignalParams {
+  method: WsMethod;
+  data: unknown;
+  /** The room the session has joined, if any. */
+  dojoId?: string;
+  sessionId: string;
+  /** Node that holds the socket, so the room can fan out to it. */
+  gatewayNodeId: string;
+}

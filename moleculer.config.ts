@@ -1,0 +1,61 @@
+import type { BrokerOptions, Errors } from 'moleculer';
+import type { Config } from './config';
+
+export interface BrokerExtras {
+  /** Reporter the gateway scrapes for GET /metrics (no second HTTP port). */
+  metricsReporter?: unknown;
+}
+
+/**
+ * Broker settings for realtime work. The defaults of Moleculer suit batch back-ends: a dead node
+ * is noticed after 30 s. A dojo room on a dead node must move within seconds, so heartbeats are
+ * tighter, and every call is bounded by a timeout, retried only when the error says it may be,
+ * guarded by a circuit breaker and a bulkhead.
+ */
+export function createBrokerOptions(config: Config, extras: BrokerExtras = {}): BrokerOptions {
+  return {
+    namespace: 'pocdojo',
+    nodeID: config.nodeId,
+    transporter: config.transporter ?? null,
+    logger: {
+      type: 'Pino',
+      options: {
+        level: config.logLevel === 'silent' ? 'fatal' : config.logLevel,
+        pino: { options: { level: config.logLevel === 'silent' ? 'silent' : config.logLevel } },
+      },
+    },
+    logLevel: config.logLevel === 'silent' ? 'fatal' : config.logLevel,
+    cacher: config.redisUrl
+      ? { type: 'Redis', options: { prefix: 'pocdojo-cache', ttl: 300, redis: config.redisUrl } }
+      : { type: 'MemoryLRU', options: { ttl: 300, max: 10_000 } },
+    heartbeatInterval: 2,
+    heartbeatTimeout: 6,
+    requestTimeout: config.requestTimeoutMs,
+    retryPolicy: {
+      enabled: true,
+      retries: 3,
+      delay: 100,
+      maxDelay: 1000,
+      factor: 2,
+      // Only errors that say so (node gone, timeouts on idempotent calls); never client mistakes.
+      check: (err: Error | Errors.MoleculerError) => Boolean((err as Errors.MoleculerError).retryable),
+    },
+    circuitBreaker: {
+      enabled: true,
+      threshold: 0.5,
+      minRequestCount: 20,
+      windowTime: 60,
+      halfOpenTime: 10_000,
+      // A client mistake is not a fault of the service.
+      check: (err: Error | Errors.MoleculerError) => Number((err as Errors.MoleculerError).code) >= 500,
+    },
+    bulkhead: { enabled: true, concurrency: 200, maxQueueSize: 2000 },
+    registry: { strategy: 'RoundRobin', preferLocal: true },
+    metrics: { enabled: true, reporter: extras.metricsReporter ? [extras.metricsReporter as never] : [] },
+    tracing: { enabled: false },
+    validator: true,
+    internalServices: true,
+  };
+}
+
+export default createBrokerOptions;
