@@ -1,0 +1,4 @@
+export type { Logger, MailMessage, Mailer } from './types';
+export { createMailer, type MailerConfig } from './createMailer';
+export { OutboxMailer, type OutboxMailerOptions } from './OutboxMailer';
+export { SmtpMailer, type SmtpMailerOptions } from './SmtpMailer';
