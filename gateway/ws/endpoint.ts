@@ -72,7 +72,7 @@ export function mountWebSocket(app: TemplatedApp, path: string, options: WsOptio
       if (!data.bucket.take()) {
         // Sustained flooding, not a burst: hang up.
         if (data.bucket.refusedInARow > options.messagesPerSecond * 2) ws.end(1008, 'too many messages');
-        else reply(ws, { id: null, ok: false, error: { code: ErrorCode.RATE_LIMITED, message: 'Too many messages; slow down' } });
+        else reply(ws, { id: isBinary ? null : frameId(message), ok: false, error: { code: ErrorCode.RATE_LIMITED, message: 'Too many messages; slow down' } });
         return;
       }
       if (isBinary) {
@@ -89,6 +89,16 @@ export function mountWebSocket(app: TemplatedApp, path: string, options: WsOptio
       if (data.session.socket === ws) sessions.detach(data.session);
     },
   });
+}
+
+/** The id of a refused frame, so the client knows which request to retry. */
+function frameId(message: ArrayBuffer): string | number | null {
+  try {
+    const id = (JSON.parse(Buffer.from(message).toString('utf8')) as { id?: unknown }).id;
+    return typeof id === 'string' || typeof id === 'number' ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 function reply(ws: WebSocket<SocketData>, frame: ReplyFrame): void {

@@ -1,0 +1,22 @@
+import type { Context } from 'moleculer';
+import type { AuthContext } from '../gateway/auth';
+import { UnauthorizedError } from './errors';
+
+export type { AuthContext } from '../gateway/auth';
+
+/** Metadata the gateway attaches to every call it makes on a client's behalf. */
+export interface CallMeta {
+  auth?: AuthContext;
+  requestId?: string;
+  ip?: string;
+  userAgent?: string;
+  headers?: Record<string, string>;
+  sessionId?: string;
+}
+
+/** The caller of an authenticated action; throws 401 when the gateway sent none. */
+export function caller(ctx: Context<unknown, CallMeta>): AuthContext {
+  const auth = ctx.meta.auth;
+  if (!auth) throw new UnauthorizedError('Authentication required');
+  return auth;
+}
