@@ -12,6 +12,8 @@ export interface TestNode {
   url: string;
   /** ws://127.0.0.1:<port>/v1/ws */
   wsUrl: string;
+  /** This node's DATA_DIR (the mail outbox is under it on embedded defaults). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startTestNode(
     node,
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/v1/ws`,
+    dataDir: dataDir.path,
     async stop() {
       await node.stop();
       await db?.drop();
