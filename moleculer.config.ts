@@ -14,7 +14,7 @@ export interface BrokerExtras {
  */
 export function createBrokerOptions(config: Config, extras: BrokerExtras = {}): BrokerOptions {
   return {
-    namespace: 'pocdojo',
+    namespace: config.namespace,
     nodeID: config.nodeId,
     transporter: config.transporter ?? null,
     logger: {

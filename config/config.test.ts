@@ -30,6 +30,8 @@ const bad: Array<[Record<string, string>, string]> = [
   [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
   [{ AWS_ACCESS_KEY_ID: 'x' }, 'AWS_SECRET_ACCESS_KEY'],
   [{ MEDIASOUP_WORKERS: '0' }, 'MEDIASOUP_WORKERS'],
+  [{ NAMESPACE: 'has spaces' }, 'NAMESPACE'],
+  [{ NODE_ID: 'a/b' }, 'NODE_ID'],
 ];
 for (const [env, setting] of bad) {
   test(`a bad ${setting} (${JSON.stringify(env)}) stops start-up with a message naming it`, (t) => {

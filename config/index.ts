@@ -29,6 +29,8 @@ export interface Config {
   readonly mailFrom: string;
   readonly publicUrl: string;
   readonly services: readonly ServiceName[];
+  /** Moleculer namespace: nodes see only nodes of the same namespace on a shared transporter. */
+  readonly namespace: string;
   readonly nodeId: string;
   readonly jwtSecret: string | undefined;
   readonly rtc: {
@@ -93,7 +95,8 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: r.string('MAIL_FROM', 'pocdojo <no-reply@pocdojo.local>'),
     publicUrl: r.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${publicHost}:${port}`,
     services: Object.freeze(services),
-    nodeId: r.string('NODE_ID', `${os.hostname()}-${process.pid}`),
+    namespace: r.name('NAMESPACE', 'pocdojo'),
+    nodeId: r.name('NODE_ID', `${os.hostname()}-${process.pid}`),
     jwtSecret,
     rtc: Object.freeze({
       listenIp: r.ip('RTC_LISTEN_IP', '127.0.0.1'),

@@ -27,6 +27,12 @@ export function readers(env: Env) {
   return {
     optional: raw,
     string: (name: string, fallback: string) => raw(name) ?? fallback,
+    /** An identifier that ends up in subjects and keys: letters, digits, `.`, `_`, `-`. */
+    name(name: string, fallback: string): string {
+      const value = raw(name) ?? fallback;
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) throw new ConfigError(name, 'use 1-64 letters, digits, ".", "_" or "-"');
+      return value;
+    },
     int,
     port: (name: string, fallback: number) => int(name, fallback, 0, 65535),
     url(name: string, protocols: readonly string[]): string | undefined {

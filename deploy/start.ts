@@ -1,8 +1,10 @@
 import { ConfigError, loadConfig } from '../config';
+import { quietDependencyWarnings } from '../config/runtime';
 import { startNode } from './node';
 
 /** `npm start`: one node with the services SERVICES names (all of them by default). */
 async function main(): Promise<void> {
+  quietDependencyWarnings();
   let config;
   try {
     config = loadConfig();

@@ -1,5 +1,6 @@
 import type { ServiceSchema } from 'moleculer';
 import { loadConfig, type ServiceName } from '../../config';
+import { quietDependencyWarnings } from '../../config/runtime';
 import type { Infrastructure } from '../../deploy/infrastructure';
 import { startNode, type RunningNode } from '../../deploy/node';
 import type { RouteDef } from '../../protocol/rest/route';
@@ -25,6 +26,7 @@ export interface TestNode {
 export async function startTestNode(
   options: { services?: ServiceName[]; env?: Record<string, string>; routes?: RouteDef[]; extraServices?: Array<(infra: Infrastructure) => ServiceSchema> } = {},
 ): Promise<TestNode> {
+  quietDependencyWarnings();
   const dataDir = await tempDataDir();
   const db = process.env.DATABASE_URL ? await createTestDatabase() : undefined;
   const env: Record<string, string | undefined> = {
@@ -37,6 +39,8 @@ export async function startTestNode(
     TRANSPORTER: process.env.TRANSPORTER,
     S3_ENDPOINT: process.env.S3_ENDPOINT,
     NODE_ID: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    // Test files run in parallel on one NATS: each node keeps to itself unless a test says otherwise.
+    NAMESPACE: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     SERVICES: options.services?.join(','),
     ...options.env,
   };
