@@ -1,0 +1,2 @@
+/* Empty translation unit for a placeholder static library (see meson.build). */
+typedef int pocdojo_abseil_cpp_stub;
