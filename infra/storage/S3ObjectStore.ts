@@ -190,9 +190,11 @@ function hasName(err: unknown, ...names: string[]): boolean {
 }
 
 // Without a logger the SDK falls back to console for some warnings, hence one always given.
-// Its info level logs every command with its input, object bodies included: dropped.
+// Its info level logs every command with its input, object bodies included: dropped. Its error
+// level repeats each failed command (an expected NotFound too), which the store already turns
+// into a result or an error of its own: kept at debug.
 function sdkLogger(logger: Logger | undefined): NonNullable<S3ClientConfig['logger']> {
   const at = (level: 'debug' | 'warn' | 'error') => (...content: unknown[]) => logger?.[level]({ sdk: content }, 'storage: s3 sdk');
   const drop = () => {};
-  return { trace: drop, debug: at('debug'), info: drop, warn: at('warn'), error: at('error') };
+  return { trace: drop, debug: at('debug'), info: drop, warn: at('warn'), error: at('debug') };
 }
