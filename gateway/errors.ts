@@ -27,7 +27,8 @@ export function mapError(error: unknown): MappedError {
   const message = typeof e.message === 'string' ? e.message : 'Error';
   switch (e.type) {
     case 'VALIDATION_ERROR':
-      return { code: ErrorCode.VALIDATION_ERROR, message: 'Some fields are invalid', fields: fieldsOf(e.data), internal: false };
+      // Moleculer's validator sends the field list as data; actors' FieldValidationError as data.fields.
+      return { code: ErrorCode.VALIDATION_ERROR, message: 'Some fields are invalid', fields: fieldsOf(Array.isArray(e.data) ? e.data : (e.data as { fields?: unknown } | undefined)?.fields), internal: false };
     case 'SERVICE_NOT_FOUND':
     case 'SERVICE_NOT_AVAILABLE':
     case 'QUEUE_FULL':
