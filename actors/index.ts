@@ -1,6 +1,7 @@
 import type { ServiceSchema } from 'moleculer';
 import type { ServiceName } from '../config';
 import type { Infrastructure } from '../deploy/infrastructure';
+import { createTenantService } from './tenant/tenant.service';
 
 /** Builds one actor's Moleculer service from the process's shared infrastructure. */
 export type ActorFactory = (infra: Infrastructure) => ServiceSchema;
@@ -9,7 +10,9 @@ export type ActorFactory = (infra: Infrastructure) => ServiceSchema;
  * The actors this build knows, by the name `SERVICES` uses. Each actor issue adds its entry.
  * (`gateway` is not an actor; the node wires it itself.)
  */
-export const ACTORS: Partial<Record<ServiceName, ActorFactory>> = {};
+export const ACTORS: Partial<Record<ServiceName, ActorFactory>> = {
+  tenant: createTenantService,
+};
 
 /** Which backing services an actor needs, so a gateway-only node starts no database. */
 export const NEEDS: Record<ServiceName, { database: boolean; objectStore: boolean }> = {

@@ -1,7 +1,10 @@
 import type { RouteDef } from './route';
+import { TENANT_ROUTES } from './tenant';
 
 /**
  * Every REST route of the contract, collected from each area's module.
  * Actors add their area's file here; the gateway serves exactly this list.
  */
-export const ROUTES: readonly RouteDef[] = [];
+export const ROUTES: readonly RouteDef[] = [
+  ...TENANT_ROUTES,
+];

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { CONFIRMATION_TTL_MS, type ConfirmationMail } from './ConfirmationMail';
+import { ConflictError, FieldValidationError, NotFoundError } from './errors';
+import { digestToken, newSecretToken, type Passwords } from './Passwords';
+import { uniqueViolation, type Sql } from './sql';
+
+export interface NewUser {
+  firstName: string;
+  lastName: string;
+  email: string;
+  username: string;
+  password: string;
+}
+
+const CONFLICTS: Record<string, { field: string; message: string }> = {
+  tenants_slug_key: { field: 'slug', message: 'slug is already taken' },
+  users_tenant_username_key: { field: 'username', message: 'username is already taken in this tenant' },
+  users_tenant_email_key: { field: 'email', message: 'email is already registered in this tenant' },
+};
+
+/** Turns a unique-index collision into the 409 that names the field. */
+function asConflict(error: unknown): never {
+  const index = uniqueViolation(error);
+  const conflict = index ? CONFLICTS[index] : undefined;
+  if (conflict) throw new ConflictError(conflict.message, conflict.field);
+  throw error;
+}
+
+/** Sign-up, account creation and confirmation: every way an account comes to life. */
+export class Accounts {
+  constructor(
+    readonly sql: Sql,
+    readonly passwords: Passwords,
+    readonly mail: ConfirmationMail,
+  ) {}
+
+  /** A tenant, its billing row and its first admin (unconfirmed), in one transaction. */
+  async signup(input: { name: string; slug: string; admin: NewUser }): Promise<{ tenantId: string; userId: string }> {
+    const tenantId = randomUUID();
+    const hash = await this.passwords.hash(input.admin.password);
+    const userId = await this.sql
+      .system(async () => {
+        await this.sql.rows('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3) RETURNING id', [tenantId, input.name, input.slug]);
+        await this.sql.rows('INSERT INTO billing (tenant_id) VALUES ($1) RETURNING tenant_id', [tenantId]);
+        return this.#createUser(tenantId, input.name, input.admin, hash, 'admin');
+      })
+      .catch(asConflict);
+    return { tenantId, userId };
+  }
+
+  /** An unconfirmed member of the tenant named by `slug`. */
+  async register(slug: string, input: NewUser): Promise<{ userId: string }> {
+    const tenant = await this.#tenantBySlug(slug);
+    if (!tenant) throw new NotFoundError('Tenant');
+    const hash = await this.passwords.hash(input.password);
+    const userId = await this.sql.tenant(tenant.id, () => this.#createUser(tenant.id, tenant.name, input, hash, 'member')).catch(asConflict);
+    return { userId };
+  }
+
+  /** Consumes a confirmation token (once) and activates its account. */
+  async confirm(token: string): Promise<{ userId: string }> {
+    // The token names the tenant, so finding it is system work; the update is one statement, so
+    // two confirmations racing with one token cannot both win.
+    const row = await this.sql.system(async () => {
+      const used = await this.sql.one<{ tenant_id: string; user_id: string }>(
+        `UPDATE account_tokens SET used_at = now()
+          WHERE token_hash = $1 AND purpose = 'confirm' AND used_at IS NULL AND expires_at > now()
+          RETURNING tenant_id, user_id`,
+        [digestToken(token)],
+      );
+      if (used) {
+        await this.sql.rows(`UPDATE users SET status = 'A', updated = now() WHERE id = $1 AND tenant_id = $2 AND status = 'C' RETURNING id`, [used.user_id, used.tenant_id]);
+      }
+      return used;
+    });
+    if (!row) throw new FieldValidationError([{ field: 'token', message: 'is unknown, expired or already used' }]);
+    return { userId: row.user_id };
+  }
+
+  /** A fresh token for an unconfirmed account; silent otherwise, so it reveals no account. */
+  async resend(slug: string, email: string): Promise<void> {
+    const tenant = await this.#tenantBySlug(slug);
+    if (!tenant) return;
+    await this.sql.tenant(tenant.id, async () => {
+      const user = await this.sql.one<{ id: string; first_name: string; email: string }>(
+        `SELECT id, first_name, email FROM users WHERE tenant_id = $1 AND lower(email) = lower($2) AND status = 'C'`,
+        [tenant.id, email],
+      );
+      if (!user) return;
+      // Older links stop working: only the newest mail is valid.
+      await this.sql.rows(`UPDATE account_tokens SET used_at = now() WHERE tenant_id = $1 AND user_id = $2 AND purpose = 'confirm' AND used_at IS NULL RETURNING id`, [tenant.id, user.id]);
+      await this.#issueToken(tenant.id, tenant.name, { id: user.id, firstName: user.first_name, email: user.email });
+    });
+  }
+
+  async #tenantBySlug(slug: string): Promise<{ id: string; name: string } | undefined> {
+    return this.sql.system(() => this.sql.one<{ id: string; name: string }>(`SELECT id, name FROM tenants WHERE lower(slug) = lower($1) AND status = 'A'`, [slug]));
+  }
+
+  async #createUser(tenantId: string, tenantName: string, input: NewUser, hash: string, role: 'admin' | 'member'): Promise<string> {
+    const id = randomUUID();
+    await this.sql.rows(
+      `INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash, status, role, updated)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'C', $8, now()) RETURNING id`,
+      [id, tenantId, input.username, input.email, input.firstName, input.lastName, hash, role],
+    );
+    await this.#issueToken(tenantId, tenantName, { id, firstName: input.firstName, email: input.email });
+    return id;
+  }
+
+  // The mail goes out inside the transaction: if it cannot be sent, no account is left behind
+  // that nobody can confirm.
+  async #issueToken(tenantId: string, tenantName: string, user: { id: string; firstName: string; email: string }): Promise<void> {
+    const { token, hash } = newSecretToken();
+    await this.sql.rows(
+      `INSERT INTO account_tokens (id, tenant_id, user_id, purpose, token_hash, expires_at) VALUES ($1, $2, $3, 'confirm', $4, $5) RETURNING id`,
+      [randomUUID(), tenantId, user.id, hash, new Date(Date.now() + CONFIRMATION_TTL_MS)],
+    );
+    await this.mail.send({ email: user.email, firstName: user.firstName, tenantName }, token);
+  }
+}

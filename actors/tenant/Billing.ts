@@ -1,0 +1,124 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { ConflictError, FieldValidationError } from './errors';
+import type { PaymentGateway } from './PaymentGateway';
+import { iso, type Sql } from './sql';
+
+export interface PaymentInput {
+  tenantId: string;
+  userId: string;
+  total: number;
+  gateway: string;
+  plan: 'M' | 'Y';
+  autorenew: boolean;
+  idempotencyKey: string;
+}
+
+export interface PaymentOutcome {
+  success: boolean;
+  payment_id: string;
+  status: 'APPROVED' | 'DECLINED';
+  decline_reason?: string;
+}
+
+// A PENDING payment older than this was left by a crashed attempt; a retry may finish it,
+// safely, because the gateway dedupes on the same idempotency key.
+const STALE_PENDING_MS = 15_000;
+const CURRENCY = 'USD';
+
+interface PaymentRow {
+  id: string;
+  request_hash: string;
+  status: 'APPROVED' | 'DECLINED' | 'PENDING';
+  decline_reason: string | null;
+  created: Date;
+}
+
+/** Plans and payments: one charge per Idempotency-Key, and the billing row it extends. */
+export class Billing {
+  constructor(
+    readonly sql: Sql,
+    readonly gateways: ReadonlyMap<string, PaymentGateway>,
+  ) {}
+
+  async pay(input: PaymentInput): Promise<PaymentOutcome> {
+    const gateway = this.gateways.get(input.gateway);
+    if (!gateway) throw new FieldValidationError([{ field: 'payment_gateway', message: `must be one of: ${[...this.gateways.keys()].join(', ')}` }]);
+    const requestHash = createHash('sha256').update(JSON.stringify([input.total.toFixed(2), input.gateway, input.plan, input.autorenew])).digest('hex');
+    const claim = await this.#claim(input, requestHash);
+    if ('outcome' in claim) return claim.outcome;
+    const result = await gateway.charge({
+      amountCents: Math.round(input.total * 100),
+      currency: CURRENCY,
+      idempotencyKey: `${input.tenantId}:${input.idempotencyKey}`,
+      description: `pocdojo plan ${input.plan}`,
+    });
+    const reason = result.status === 'DECLINED' ? result.reason : null;
+    return this.sql.tenant(input.tenantId, async () => {
+      const settled = await this.sql.one<{ id: string }>(
+        `UPDATE payments SET status = $3, gateway_ref = $4, decline_reason = $5 WHERE tenant_id = $1 AND id = $2 AND status = 'PENDING' RETURNING id`,
+        [input.tenantId, claim.paymentId, result.status, result.reference, reason],
+      );
+      if (settled && result.status === 'APPROVED') {
+        // A renewal before expiry extends from the current expiration, so no paid time is lost.
+        await this.sql.rows(
+          `INSERT INTO billing (tenant_id, plan, price, currency, expiration, autorenew, updated)
+           VALUES ($1, $2, $3, $4, now() + $5::interval, $6, now())
+           ON CONFLICT (tenant_id) DO UPDATE SET plan = EXCLUDED.plan, price = EXCLUDED.price, currency = EXCLUDED.currency,
+             expiration = greatest(coalesce(billing.expiration, now()), now()) + $5::interval, autorenew = EXCLUDED.autorenew, updated = now()
+           RETURNING tenant_id`,
+          [input.tenantId, input.plan, input.total, CURRENCY, input.plan === 'M' ? '1 month' : '1 year', input.autorenew],
+        );
+      }
+      return { success: result.status === 'APPROVED', payment_id: claim.paymentId, status: result.status, ...(reason ? { decline_reason: reason } : {}) };
+    });
+  }
+
+  async view(tenantId: string) {
+    return this.sql.tenant(tenantId, async () => {
+      const row = await this.sql.one<{ plan: 'M' | 'Y' | null; price: string | null; currency: string; expiration: Date | null; autorenew: boolean }>(
+        'SELECT plan, price, currency, expiration, autorenew FROM billing WHERE tenant_id = $1',
+        [tenantId],
+      );
+      const payments = await this.sql.rows<{ id: string; total: string; currency: string; plan: 'M' | 'Y'; payment_gateway: string; status: string; created: Date }>(
+        'SELECT id, total, currency, plan, payment_gateway, status, created FROM payments WHERE tenant_id = $1 ORDER BY created DESC LIMIT 20',
+        [tenantId],
+      );
+      return {
+        tenant_id: tenantId,
+        plan: row?.plan ?? null,
+        price: row?.price == null ? null : Number(row.price),
+        currency: row?.currency ?? CURRENCY,
+        expiration: iso(row?.expiration ?? null),
+        autorenew: row?.autorenew ?? false,
+        active: Boolean(row?.expiration && row.expiration.getTime() > Date.now()),
+        payments: payments.map((p) => ({ ...p, total: Number(p.total), created: iso(p.created) as string })),
+      };
+    });
+  }
+
+  /** Records the payment as PENDING under its key, or answers from an earlier attempt with that key. */
+  async #claim(input: PaymentInput, requestHash: string): Promise<{ paymentId: string } | { outcome: PaymentOutcome }> {
+    return this.sql.tenant(input.tenantId, async () => {
+      const id = randomUUID();
+      const inserted = await this.sql.one<{ id: string }>(
+        `INSERT INTO payments (id, tenant_id, user_id, total, currency, payment_gateway, plan, status, idempotency_key, request_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', $8, $9)
+         ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id`,
+        [id, input.tenantId, input.userId, input.total, CURRENCY, input.gateway, input.plan, input.idempotencyKey, requestHash],
+      );
+      if (inserted) return { paymentId: id };
+      const earlier = await this.sql.one<PaymentRow>(
+        'SELECT id, request_hash, status, decline_reason, created FROM payments WHERE tenant_id = $1 AND idempotency_key = $2',
+        [input.tenantId, input.idempotencyKey],
+      );
+      if (!earlier) throw new ConflictError('Payment is being recorded; retry', 'Idempotency-Key');
+      if (earlier.request_hash !== requestHash) throw new ConflictError('Idempotency-Key was already used for a different payment', 'Idempotency-Key');
+      if (earlier.status !== 'PENDING') {
+        const reason = earlier.decline_reason ?? undefined;
+        return { outcome: { success: earlier.status === 'APPROVED', payment_id: earlier.id, status: earlier.status, ...(reason ? { decline_reason: reason } : {}) } };
+      }
+      if (Date.now() - earlier.created.getTime() < STALE_PENDING_MS) throw new ConflictError('A payment with this Idempotency-Key is in progress', 'Idempotency-Key');
+      return { paymentId: earlier.id };
+    });
+  }
+}

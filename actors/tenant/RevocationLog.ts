@@ -1,0 +1,41 @@
+import type { KeyValueStore } from '../../infra/kv';
+
+const KEY = 'auth:revoked-sessions';
+
+export interface Revocation {
+  sessionId: string;
+  untilMs: number;
+}
+
+/**
+ * Recent session revocations, kept in the shared key-value store until the last access token
+ * they kill has expired. Gateways learn revocations from the `auth.session.revoked` broadcast;
+ * a gateway that joins later missed it, so the log is broadcast again when a node connects.
+ */
+export class RevocationLog {
+  constructor(
+    readonly kv: KeyValueStore,
+    readonly now: () => number = Date.now,
+  ) {}
+
+  async record(revocation: Revocation): Promise<void> {
+    await this.kv.sadd(KEY, `${revocation.sessionId}|${revocation.untilMs}`);
+    // The set lives as long as its newest entry; older entries are pruned on read.
+    await this.kv.expire(KEY, Math.max(1, revocation.untilMs - this.now()));
+  }
+
+  /** Revocations still in force; drops the rest from the store. */
+  async live(): Promise<Revocation[]> {
+    const now = this.now();
+    const live: Revocation[] = [];
+    const dead: string[] = [];
+    for (const member of await this.kv.smembers(KEY)) {
+      const [sessionId, until] = member.split('|');
+      const untilMs = Number(until);
+      if (sessionId && untilMs > now) live.push({ sessionId, untilMs });
+      else dead.push(member);
+    }
+    if (dead.length > 0) await this.kv.srem(KEY, ...dead);
+    return live;
+  }
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { signAccessToken, type AccessClaims } from '../../infra/auth/jwt';
+import { AccountDisabledError, AccountNotConfirmedError, BadCredentialsError, InvalidRefreshTokenError } from './errors';
+import type { LoginThrottle } from './LoginThrottle';
+import { digestToken, newSecretToken, type Passwords } from './Passwords';
+import type { Sql } from './sql';
+
+/** Access tokens are short-lived: revocation has to outlive them by this much only. */
+export const ACCESS_TTL_SECONDS = 15 * 60;
+export const REFRESH_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+// Nodes' clocks may differ a little; a revocation is kept this much past the last token's expiry.
+const CLOCK_SKEW_MS = 60_000;
+
+export interface TokenPair {
+  userId: string;
+  token: string;
+  refreshToken: string;
+  expiresIn: number;
+  tokenType: 'Bearer';
+}
+
+export interface SessionsDeps {
+  sql: Sql;
+  passwords: Passwords;
+  throttle: LoginThrottle;
+  jwtSecret: string;
+  /** Tells every gateway that a session's access tokens are dead until `untilMs`. */
+  onRevoked(sessionId: string, untilMs: number): Promise<void>;
+}
+
+interface LoginRow {
+  id: string;
+  tenant_id: string;
+  password_hash: string;
+  status: 'C' | 'A' | 'D';
+  role: AccessClaims['role'];
+}
+
+interface RefreshRow {
+  id: string;
+  tenant_id: string;
+  session_id: string;
+  user_id: string;
+}
+
+/**
+ * Login, refresh-token rotation and logout. A session is a family of refresh tokens; its id is
+ * in every access token it mints, so ending the session ends them all.
+ */
+export class Sessions {
+  constructor(readonly deps: SessionsDeps) {}
+
+  async login(input: { tenant: string; username: string; password: string; ip?: string; userAgent?: string }): Promise<TokenPair> {
+    const { sql, passwords, throttle } = this.deps;
+    await throttle.check(input.tenant, input.username, input.ip);
+    // The tenant is known only by slug here: finding the account is system work.
+    const user = await sql.system(() =>
+      sql.one<LoginRow>(
+        `SELECT u.id, u.tenant_id, u.password_hash, u.status, u.role FROM users u JOIN tenants t ON t.id = u.tenant_id
+          WHERE lower(t.slug) = lower($1) AND t.status = 'A' AND lower(u.username) = lower($2)`,
+        [input.tenant, input.username],
+      ),
+    );
+    const valid = user ? await passwords.verify(input.password, user.password_hash) : (await passwords.burn(input.password), false);
+    if (!user || !valid) {
+      await throttle.failed(input.tenant, input.username, input.ip);
+      throw new BadCredentialsError();
+    }
+    await throttle.succeeded(input.tenant, input.username);
+    // Status is told only to whoever knows the password, so it reveals nothing to a guesser.
+    if (user.status === 'C') throw new AccountNotConfirmedError();
+    if (user.status === 'D') throw new AccountDisabledError();
+    const rehash = passwords.needsRehash(user.password_hash) ? await passwords.hash(input.password) : undefined;
+    return sql.tenant(user.tenant_id, async () => {
+      if (rehash) await sql.rows('UPDATE users SET password_hash = $1 WHERE id = $2 AND tenant_id = $3 RETURNING id', [rehash, user.id, user.tenant_id]);
+      const sessionId = randomUUID();
+      await sql.rows('INSERT INTO sessions (id, tenant_id, user_id, user_agent, ip) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
+        sessionId, user.tenant_id, user.id, input.userAgent?.slice(0, 200) ?? null, input.ip?.slice(0, 64) ?? null,
+      ]);
+      return this.#issue(user.tenant_id, user.id, user.role, sessionId);
+    });
+  }
+
+  /** Rotates a refresh token. Presenting one that was already rotated ends its whole session. */
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const { sql } = this.deps;
+    const found = await sql.system(() =>
+      sql.one<RefreshRow>(
+        'SELECT rt.id, rt.tenant_id, rt.session_id, s.user_id FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id WHERE rt.token_hash = $1',
+        [digestToken(refreshToken)],
+      ),
+    );
+    if (!found) throw new InvalidRefreshTokenError();
+    const outcome = await sql.tenant(found.tenant_id, async () => {
+      // One statement decides the race: of two refreshes with one token, exactly one rotates it.
+      const rotated = await sql.one<{ id: string }>(
+        `UPDATE refresh_tokens rt SET rotated_at = now() FROM sessions s
+          WHERE rt.id = $1 AND rt.tenant_id = $2 AND s.id = rt.session_id
+            AND rt.rotated_at IS NULL AND rt.revoked_at IS NULL AND rt.expires_at > now() AND s.revoked_at IS NULL
+          RETURNING rt.id`,
+        [found.id, found.tenant_id],
+      );
+      if (!rotated) {
+        const reused = await sql.one('SELECT id FROM refresh_tokens WHERE id = $1 AND rotated_at IS NOT NULL', [found.id]);
+        return { reused: Boolean(reused) };
+      }
+      const user = await sql.one<{ role: AccessClaims['role']; status: string }>('SELECT role, status FROM users WHERE id = $1 AND tenant_id = $2', [found.user_id, found.tenant_id]);
+      if (user?.status !== 'A') return { reused: false };
+      await sql.rows('UPDATE sessions SET last_seen = now() WHERE id = $1 AND tenant_id = $2 RETURNING id', [found.session_id, found.tenant_id]);
+      return { pair: await this.#issue(found.tenant_id, found.user_id, user.role, found.session_id) };
+    });
+    if ('pair' in outcome && outcome.pair) return outcome.pair;
+    // A rotated token coming back means two holders of one family: one of them stole it.
+    if (outcome.reused) await this.revoke(found.tenant_id, found.session_id);
+    throw new InvalidRefreshTokenError();
+  }
+
+  /** Ends one session: its refresh tokens are refused and gateways drop its access tokens. */
+  async revoke(tenantId: string, sessionId: string): Promise<void> {
+    const { sql } = this.deps;
+    await sql.tenant(tenantId, async () => {
+      await sql.rows('UPDATE sessions SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING id', [sessionId, tenantId]);
+      await sql.rows('UPDATE refresh_tokens SET revoked_at = now() WHERE session_id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING id', [sessionId, tenantId]);
+    });
+    await this.deps.onRevoked(sessionId, Date.now() + ACCESS_TTL_SECONDS * 1000 + CLOCK_SKEW_MS);
+  }
+
+  /** Ends every live session of a user (their role was lowered: old tokens carry too much). */
+  async revokeAll(tenantId: string, userId: string): Promise<void> {
+    const { sql } = this.deps;
+    const sessions = await sql.tenant(tenantId, () =>
+      sql.rows<{ id: string }>('SELECT id FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL', [tenantId, userId]),
+    );
+    for (const session of sessions) await this.revoke(tenantId, session.id);
+  }
+
+  async #issue(tenantId: string, userId: string, role: AccessClaims['role'], sessionId: string): Promise<TokenPair> {
+    const { token: refreshToken, hash } = newSecretToken();
+    await this.deps.sql.rows('INSERT INTO refresh_tokens (id, tenant_id, session_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
+      randomUUID(), tenantId, sessionId, hash, new Date(Date.now() + REFRESH_TTL_MS),
+    ]);
+    const token = signAccessToken({ sub: userId, tid: tenantId, role, sid: sessionId }, this.deps.jwtSecret, ACCESS_TTL_SECONDS);
+    return { userId, token, refreshToken, expiresIn: ACCESS_TTL_SECONDS, tokenType: 'Bearer' };
+  }
+}

@@ -1,0 +1,68 @@
+import type { Infrastructure } from '../../deploy/infrastructure';
+import type { Logger } from '../../infra/logger';
+import { Accounts } from './Accounts';
+import { Billing } from './Billing';
+import { ConfirmationMail } from './ConfirmationMail';
+import { LoginThrottle } from './LoginThrottle';
+import { Messages } from './Messages';
+import { InProcessSink, type NotificationSink } from './NotificationSink';
+import { Notifications } from './Notifications';
+import { Passwords } from './Passwords';
+import { SandboxGateway, type PaymentGateway } from './PaymentGateway';
+import { Pictures } from './Pictures';
+import { Presence } from './Presence';
+import { RevocationLog } from './RevocationLog';
+import { Sessions } from './Sessions';
+import { Sql } from './sql';
+import { Users } from './Users';
+
+/** The tenant actor's domain objects, built once per service instance from the process's infrastructure. */
+export interface TenantDomain {
+  accounts: Accounts;
+  sessions: Sessions;
+  users: Users;
+  presence: Presence;
+  pictures: Pictures;
+  notifications: Notifications;
+  sink: NotificationSink;
+  messages: Messages;
+  billing: Billing;
+  revocations: RevocationLog;
+}
+
+export interface DomainHooks {
+  logger: Logger;
+  /** Tells the gateways (all nodes) that a session ended. */
+  broadcastRevocation(sessionId: string, untilMs: number): Promise<void>;
+}
+
+export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantDomain {
+  if (!infra.database) throw new Error('the tenant actor needs a database');
+  if (!infra.objectStore) throw new Error('the tenant actor needs an object store');
+  const sql = new Sql(infra.database);
+  const passwords = new Passwords();
+  const revocations = new RevocationLog(infra.kv);
+  const notifications = new Notifications(sql);
+  const gateways: PaymentGateway[] = [new SandboxGateway()];
+  return {
+    accounts: new Accounts(sql, passwords, new ConfirmationMail(infra.mailer, infra.config.publicUrl)),
+    sessions: new Sessions({
+      sql,
+      passwords,
+      throttle: new LoginThrottle(infra.kv),
+      jwtSecret: infra.jwtSecret,
+      async onRevoked(sessionId, untilMs) {
+        await revocations.record({ sessionId, untilMs });
+        await hooks.broadcastRevocation(sessionId, untilMs);
+      },
+    }),
+    users: new Users(sql),
+    presence: new Presence(infra.kv),
+    pictures: new Pictures(infra.objectStore),
+    notifications,
+    sink: new InProcessSink((request) => notifications.store(request), hooks.logger),
+    messages: new Messages(sql),
+    billing: new Billing(sql, new Map(gateways.map((g) => [g.name, g]))),
+    revocations,
+  };
+}
