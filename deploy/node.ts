@@ -3,7 +3,7 @@ import { hosts, type Config } from '../config';
 import { ACTORS, NEEDS } from '../actors';
 import { createGatewayService } from '../gateway/gateway.service';
 import type { ReadinessCheck } from '../gateway/http/ops';
-import { ScrapeReporter } from '../gateway/prometheus';
+import { registry } from '../infra/metrics';
 import { createBrokerOptions } from '../moleculer.config';
 import { ROUTES } from '../protocol/rest';
 import type { RouteDef } from '../protocol/rest/route';
@@ -28,8 +28,7 @@ export interface RunningNode {
 
 /** Brings up one node: its backing services, its broker and the services `SERVICES` names. */
 export async function startNode(config: Config, extras: NodeExtras = {}): Promise<RunningNode> {
-  const reporter = new ScrapeReporter();
-  const broker = new ServiceBroker(createBrokerOptions(config, { metricsReporter: reporter }));
+  const broker = new ServiceBroker(createBrokerOptions(config));
   const logger = broker.getLogger('node');
   const needs = config.services.reduce(
     (acc, name) => ({ database: acc.database || NEEDS[name].database, objectStore: acc.objectStore || NEEDS[name].objectStore }),
@@ -50,7 +49,7 @@ export async function startNode(config: Config, extras: NodeExtras = {}): Promis
           jwtSecret: infra.jwtSecret,
           routes: [...ROUTES, ...(extras.routes ?? [])],
           checks: readinessChecks(broker, infra),
-          metricsText: () => reporter.text(),
+          metricsText: () => registry.metrics(),
           rateLimiter: infra.rateLimiter,
           version: VERSION,
           onListening: (p) => {

@@ -12,7 +12,7 @@ export interface GatewayServiceDeps {
   jwtSecret: string;
   routes: readonly RouteDef[];
   checks: readonly ReadinessCheck[];
-  metricsText(): string;
+  metricsText(): Promise<string> | string;
   rateLimiter?: RateLimiterLike;
   version: string;
   /** Called once listening, with the bound port (useful with PORT=0). */

@@ -6,6 +6,7 @@ import type { Authenticator } from './auth';
 import { mountFallback } from './http/fallback';
 import { mountOps, type ReadinessCheck } from './http/ops';
 import { mountRoutes, type RateLimiterLike } from './http/router';
+import { HttpMetrics } from './http-metrics';
 import { GatewayMetrics } from './metrics';
 import { loadNativeUws } from './native';
 import { buildOpenApi } from './openapi';
@@ -20,7 +21,7 @@ export interface GatewayDeps {
   authenticator: Authenticator;
   routes: readonly RouteDef[];
   checks: readonly ReadinessCheck[];
-  metricsText(): string;
+  metricsText(): Promise<string> | string;
   rateLimiter?: RateLimiterLike;
   sessionEvents: SessionEvents;
   version: string;
@@ -32,13 +33,14 @@ export class GatewayServer {
   readonly sessions: SessionRegistry;
   readonly fanout: Fanout;
   readonly metrics: GatewayMetrics;
+  readonly httpMetrics = new HttpMetrics();
   #uws = loadNativeUws();
   #listenSocket: us_listen_socket | undefined;
   #port = 0;
 
   constructor(readonly deps: GatewayDeps) {
     const { config, broker, logger } = deps;
-    this.metrics = new GatewayMetrics(broker);
+    this.metrics = new GatewayMetrics();
     this.app = this.#uws.App();
     const idleTimeoutSeconds = 30;
     this.sessions = new SessionRegistry(60_000, {
@@ -56,7 +58,7 @@ export class GatewayServer {
     this.fanout = new Fanout(this.app, 512, 60_000);
     mountOps(this.app, {
       checks: deps.checks,
-      metricsText: deps.metricsText,
+      metricsText: async () => (await deps.metricsText()) + this.httpMetrics.text(),
       openApi: () => buildOpenApi(deps.routes, deps.version),
       nodeId: config.nodeId,
       version: deps.version,
@@ -83,7 +85,7 @@ export class GatewayServer {
       rateLimiter: deps.rateLimiter,
       observer: {
         done: (route, method, status, seconds, info) => {
-          this.metrics.request(route, method, status, seconds);
+          this.httpMetrics.record(route, method, status, seconds);
           logger.debug({ requestId: info.requestId, method, route, status, ms: Math.round(seconds * 1000) }, 'request');
         },
         failed: (error, info) => logger.error({ err: error, requestId: info.requestId, url: info.url }, 'request failed'),

@@ -15,11 +15,15 @@ export interface RequestInfo {
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
-export function readRequest(res: HttpResponse, req: HttpRequest, paramCount: number): RequestInfo {
+/** Headers every handler may read. Routes add theirs (see router.ts): each read is a native call. */
+export const BASE_HEADERS: readonly string[] = ['origin', 'x-request-id', 'x-forwarded-for'];
+
+export function readRequest(res: HttpResponse, req: HttpRequest, paramCount: number, wanted: readonly string[] = BASE_HEADERS): RequestInfo {
   const headers: Record<string, string> = {};
-  req.forEach((name, value) => {
-    headers[name] = value;
-  });
+  for (const name of wanted) {
+    const value = req.getHeader(name);
+    if (value !== '') headers[name] = value;
+  }
   const params: string[] = [];
   for (let i = 0; i < paramCount; i++) params.push(decodeURIComponent(req.getParameter(i) ?? ''));
   const given = headers['x-request-id'];

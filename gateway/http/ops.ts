@@ -30,7 +30,7 @@ async function runCheck(check: ReadinessCheck): Promise<string> {
 
 export interface OpsOptions {
   checks: readonly ReadinessCheck[];
-  metricsText(): string;
+  metricsText(): Promise<string> | string;
   openApi(): unknown;
   nodeId: string;
   version: string;
@@ -61,11 +61,12 @@ export function mountOps(app: TemplatedApp, options: OpsOptions): void {
   app.get('/metrics', (res, req) => {
     const info = readRequest(res, req, 0);
     const exchange = new Exchange(res, info.requestId, info.headers.origin);
-    try {
-      exchange.send(200, options.metricsText(), 'text/plain; version=0.0.4; charset=utf-8');
-    } catch {
-      exchange.error(ErrorCode.INTERNAL, 'Metrics unavailable');
-    }
+    Promise.resolve()
+      .then(() => options.metricsText())
+      .then(
+        (text) => exchange.send(200, text, 'text/plain; version=0.0.4; charset=utf-8'),
+        () => exchange.error(ErrorCode.INTERNAL, 'Metrics unavailable'),
+      );
   });
   app.get('/v1/openapi.json', (res, req) => {
     const info = readRequest(res, req, 0);

@@ -6,7 +6,7 @@ import { validate } from '../../protocol/validation';
 import type { Authenticator, AuthContext } from '../auth';
 import { mapError } from '../errors';
 import { BodyTooLarge, readBody } from './body';
-import { readRequest, type RequestInfo } from './context';
+import { BASE_HEADERS, readRequest, type RequestInfo } from './context';
 import { parseQuery } from './query';
 import { Exchange } from './respond';
 
@@ -41,8 +41,14 @@ export function mountRoutes(app: TemplatedApp, routes: readonly RouteDef[], opti
   for (const route of routes) {
     const names = pathParams(route.path);
     const pattern = toUwsPattern(route.path);
+    const wanted = [
+      ...BASE_HEADERS,
+      ...(route.auth === 'user' ? ['authorization'] : ['user-agent']),
+      ...(BODY_METHODS.has(route.method) ? ['content-type', 'content-length'] : []),
+      ...(route.headers ?? []),
+    ];
     const handler = (res: HttpResponse, req: Parameters<Parameters<TemplatedApp['get']>[1]>[1]) => {
-      const info = readRequest(res, req, names.length);
+      const info = readRequest(res, req, names.length, wanted);
       const exchange = new Exchange(res, info.requestId, info.headers.origin);
       const started = process.hrtime.bigint();
       void serve(route, names, info, exchange, res, options).finally(() => {

@@ -1,0 +1,31 @@
+import * as gateway from './gateway.bench';
+import { formatTable, type Row } from './lib/table';
+
+/**
+ * `npm run bench [name ...]`: runs the benchmarks and prints a table each. Every figure is
+ * compared with a baseline measured in the same run; nothing here fails the build.
+ */
+const BENCHES: Record<string, { title: string; run: (options?: object) => Promise<Row[]> }> = {
+  gateway: { title: 'Authenticated JSON action: gateway vs moleculer-web (same broker, same action)', run: gateway.run },
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);
+  for (const name of names) {
+    const bench = BENCHES[name];
+    if (!bench) {
+      process.stderr.write(`unknown benchmark "${name}" (known: ${Object.keys(BENCHES).join(', ')})\n`);
+      process.exitCode = 2;
+      continue;
+    }
+    const started = Date.now();
+    const rows = await bench.run();
+    process.stdout.write(`\n${formatTable(`${bench.title}  [${((Date.now() - started) / 1000).toFixed(0)} s]`, rows)}`);
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
