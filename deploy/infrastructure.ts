@@ -6,6 +6,7 @@ import { migrate } from '../infra/db/migrate';
 import { createKeyValueStore, createLeaseManager, createRateLimiter, type KeyValueStore, type LeaseManager, type RateLimiter } from '../infra/kv';
 import type { Logger } from '../infra/logger';
 import { createMailer, type Mailer } from '../infra/mail';
+import { createDurableQueue, type DurableQueue } from '../infra/queue';
 import { createObjectStore, type ObjectStore } from '../infra/storage';
 
 /** Everything an actor may depend on, one instance per process, shared by its services. */
@@ -19,6 +20,8 @@ export interface Infrastructure {
   leases: LeaseManager;
   objectStore: ObjectStore | undefined;
   mailer: Mailer;
+  /** Durable queues: JetStream when the transporter is NATS, in-process otherwise. */
+  queue: DurableQueue;
   stop(): Promise<void>;
 }
 
@@ -49,6 +52,9 @@ export async function startInfrastructure(config: Config, needs: InfrastructureN
     stops.push(() => kv.close());
     const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom });
     stops.push(() => mailer.close());
+    const queue = await createDurableQueue({ natsUrl: config.transporter, logger });
+    // Stops run in reverse: consumers drain before the database closes.
+    stops.push(() => queue.close());
     return {
       config,
       jwtSecret,
@@ -59,6 +65,7 @@ export async function startInfrastructure(config: Config, needs: InfrastructureN
       leases: createLeaseManager(kv),
       objectStore,
       mailer,
+      queue,
       stop,
     };
   } catch (error) {
