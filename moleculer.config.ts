@@ -1,5 +1,6 @@
 import type { BrokerOptions, Errors } from 'moleculer';
 import type { Config } from './config';
+import { LogSpanExporter } from './infra/tracing';
 
 /**
  * Broker settings for realtime work. The defaults of Moleculer suit batch back-ends: a dead node
@@ -49,7 +50,9 @@ export function createBrokerOptions(config: Config): BrokerOptions {
     // Metrics go through prom-client (infra/metrics): Moleculer's per-call metrics made a busy
     // gateway burn more CPU minute after minute (15 -> 60 us per request within 12 s).
     metrics: { enabled: false },
-    tracing: { enabled: false },
+    tracing: config.tracing.enabled
+      ? { enabled: true, sampling: { rate: config.tracing.sampleRate }, exporter: [new LogSpanExporter() as never] }
+      : { enabled: false },
     validator: true,
     internalServices: true,
   };

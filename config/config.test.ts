@@ -31,6 +31,8 @@ const bad: Array<[Record<string, string>, string]> = [
   [{ AWS_ACCESS_KEY_ID: 'x' }, 'AWS_SECRET_ACCESS_KEY'],
   [{ MEDIASOUP_WORKERS: '0' }, 'MEDIASOUP_WORKERS'],
   [{ NAMESPACE: 'has spaces' }, 'NAMESPACE'],
+  [{ TRACING: 'zipkin' }, 'TRACING'],
+  [{ TRACING_SAMPLE_RATE: '1.5' }, 'TRACING_SAMPLE_RATE'],
   [{ NODE_ID: 'a/b' }, 'NODE_ID'],
 ];
 for (const [env, setting] of bad) {

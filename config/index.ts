@@ -52,6 +52,8 @@ export interface Config {
     readonly wsMessagesPerSecond: number;
   };
   readonly requestTimeoutMs: number;
+  /** Distributed tracing: off, or spans written to the logs with this share of requests sampled. */
+  readonly tracing: { readonly enabled: boolean; readonly sampleRate: number };
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -114,6 +116,10 @@ export function loadConfig(env: Env = process.env): Config {
       wsMessagesPerSecond: r.int('WS_MESSAGES_PER_SECOND', 200, 1, 100000),
     }),
     requestTimeoutMs: r.int('REQUEST_TIMEOUT_MS', 10000, 100, 600000),
+    tracing: Object.freeze({
+      enabled: r.oneOf('TRACING', ['off', 'log'] as const, 'off') === 'log',
+      sampleRate: r.fraction('TRACING_SAMPLE_RATE', 1),
+    }),
   });
 }
 

@@ -35,6 +35,14 @@ export function readers(env: Env) {
     },
     int,
     port: (name: string, fallback: number) => int(name, fallback, 0, 65535),
+    /** A number from 0 to 1. */
+    fraction(name: string, fallback: number): number {
+      const value = raw(name);
+      if (value === undefined) return fallback;
+      const n = Number(value);
+      if (!/^\d*\.?\d+$/.test(value) || n > 1) throw new ConfigError(name, `expected a number from 0 to 1, got "${value}"`);
+      return n;
+    },
     url(name: string, protocols: readonly string[]): string | undefined {
       const value = raw(name);
       if (value === undefined) return undefined;

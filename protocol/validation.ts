@@ -10,7 +10,9 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, prefix 
   const fields = result.error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     const field = [prefix, path].filter(Boolean).join('.') || prefix || '(body)';
-    return { field, message: issue.message };
+    // zod's wording for a missing field ("expected string, received undefined") reads like a bug report.
+    const missing = issue.code === 'invalid_type' && / received undefined$/.test(issue.message);
+    return { field, message: missing ? 'is required' : issue.message };
   });
   return { ok: false, fields };
 }
