@@ -34,6 +34,10 @@ const bad: Array<[Record<string, string>, string]> = [
   [{ TRACING: 'zipkin' }, 'TRACING'],
   [{ TRACING_SAMPLE_RATE: '1.5' }, 'TRACING_SAMPLE_RATE'],
   [{ NODE_ID: 'a/b' }, 'NODE_ID'],
+  [{ RENDER_CONCURRENCY: '0' }, 'RENDER_CONCURRENCY'],
+  [{ VIDEO_SLIDE_SECONDS: 'long' }, 'VIDEO_SLIDE_SECONDS'],
+  [{ YEARLY_SCHEDULE: 'every new year' }, 'YEARLY_SCHEDULE'],
+  [{ YEARLY_SCHEDULE_ENABLED: 'yes' }, 'YEARLY_SCHEDULE_ENABLED'],
 ];
 for (const [env, setting] of bad) {
   test(`a bad ${setting} (${JSON.stringify(env)}) stops start-up with a message naming it`, (t) => {

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { Cron } from 'croner';
 import { ConfigError, readers, type Env } from './readers';
 
 export { ConfigError } from './readers';
@@ -54,6 +55,18 @@ export interface Config {
   readonly requestTimeoutMs: number;
   /** Distributed tracing: off, or spans written to the logs with this share of requests sampled. */
   readonly tracing: { readonly enabled: boolean; readonly sampleRate: number };
+  readonly render: {
+    /** Render jobs one node runs at once. */
+    readonly concurrency: number;
+    /** Attempts of a render job before it is dead-lettered and marked FAILED. */
+    readonly maxAttempts: number;
+    /** First retry delay; each later retry waits twice as long. */
+    readonly retryBaseMs: number;
+    /** Seconds each slide of a yearly video stays on screen. */
+    readonly slideSeconds: number;
+  };
+  /** The yearly batch: when it runs (cron, UTC) and whether this process schedules it at all. */
+  readonly yearly: { readonly schedule: string; readonly enabled: boolean };
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -120,7 +133,26 @@ export function loadConfig(env: Env = process.env): Config {
       enabled: r.oneOf('TRACING', ['off', 'log'] as const, 'off') === 'log',
       sampleRate: r.fraction('TRACING_SAMPLE_RATE', 1),
     }),
+    render: Object.freeze({
+      concurrency: r.int('RENDER_CONCURRENCY', 1, 1, 64),
+      maxAttempts: r.int('RENDER_MAX_ATTEMPTS', 5, 1, 20),
+      retryBaseMs: r.int('RENDER_RETRY_BASE_MS', 2000, 10, 600000),
+      slideSeconds: r.int('VIDEO_SLIDE_SECONDS', 4, 1, 30),
+    }),
+    yearly: Object.freeze({
+      schedule: cron(r.string('YEARLY_SCHEDULE', '0 3 1 1 *'), 'YEARLY_SCHEDULE'),
+      enabled: r.oneOf('YEARLY_SCHEDULE_ENABLED', ['true', 'false'] as const, 'true') === 'true',
+    }),
   });
+}
+
+function cron(pattern: string, setting: string): string {
+  try {
+    new Cron(pattern, { paused: true, timezone: 'UTC' }).stop();
+  } catch (error) {
+    throw new ConfigError(setting, `not a cron pattern (${(error as Error).message})`);
+  }
+  return pattern;
 }
 
 /** True when a service is hosted by this process. */
