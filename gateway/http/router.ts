@@ -85,17 +85,21 @@ async function serve(
       }
       auth = result.auth;
     }
+    // uWS hands the body only to an onData registered before the handler first yields, so the
+    // read starts now, before the rate limiter's (Redis) round trip; Exchange answers only once.
+    const reading = BODY_METHODS.has(route.method) ? readJsonBody(res, info, options.maxBodyBytes, exchange) : undefined;
     if (route.rateLimitPerMinute && options.rateLimiter) {
       const verdict = await options.rateLimiter.hit(`http:${route.method}:${route.path}:${info.ip}`, route.rateLimitPerMinute, 60_000);
       if (!verdict.allowed) {
         const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
         exchange.error(ErrorCode.RATE_LIMITED, 'Too many requests', undefined, [['Retry-After', String(seconds)]]);
+        reading?.catch(() => undefined);
         return;
       }
     }
     let body: unknown = undefined;
-    if (BODY_METHODS.has(route.method)) {
-      const parsed = await readJsonBody(res, info, options.maxBodyBytes, exchange);
+    if (reading) {
+      const parsed = await reading;
       if (!parsed.ok) return;
       body = parsed.value;
     }
