@@ -1,6 +1,7 @@
 import type { ServiceSchema } from 'moleculer';
 import type { ServiceName } from '../config';
 import type { Infrastructure } from '../deploy/infrastructure';
+import { createDojoRoomService } from './dojo-room/dojo-room.service';
 import { createTenantService } from './tenant/tenant.service';
 
 /** Builds one actor's Moleculer service from the process's shared infrastructure. */
@@ -12,6 +13,7 @@ export type ActorFactory = (infra: Infrastructure) => ServiceSchema;
  */
 export const ACTORS: Partial<Record<ServiceName, ActorFactory>> = {
   tenant: createTenantService,
+  'dojo-room': (infra) => createDojoRoomService(infra),
 };
 
 /** Which backing services an actor needs, so a gateway-only node starts no database. */

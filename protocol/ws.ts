@@ -69,6 +69,8 @@ export const PUSH_METHODS = [
   'room.closed',
   'room.kicked',
   'room.muted',
+  // The room's mode changed (classroom), or it moved to another node (clients re-send their code state).
+  'room.updated',
 ] as const;
 export type PushMethod = (typeof PUSH_METHODS)[number];
 

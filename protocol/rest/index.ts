@@ -1,3 +1,4 @@
+import { DOJO_ROUTES } from './dojo';
 import type { RouteDef } from './route';
 import { TENANT_ROUTES } from './tenant';
 
@@ -7,4 +8,5 @@ import { TENANT_ROUTES } from './tenant';
  */
 export const ROUTES: readonly RouteDef[] = [
   ...TENANT_ROUTES,
+  ...DOJO_ROUTES,
 ];

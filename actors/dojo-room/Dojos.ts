@@ -1,0 +1,243 @@
+import type { Database } from '../../infra/db/database';
+import type { AuthContext } from '../auth';
+import { toBase64 } from './CodeDocument';
+import type { DojoRepository, DojoRow } from './DojoRepository';
+import { ConflictError, FieldValidationError, ForbiddenError, NotFoundError } from './errors';
+import type { Presence } from './Presence';
+import type { DojoStatus, RoomCall, RoomKey } from './types';
+
+/** What `notification.requested` carries (the tenant actor delivers it). */
+export interface NotificationRequest {
+  tenantId: string;
+  userId: string;
+  type: 'dojo.invited' | 'dojo.starting';
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  dedupeKey: string;
+}
+
+export interface DojosDeps {
+  db: Database;
+  repo: DojoRepository;
+  presence: Presence;
+  notify(request: NotificationRequest): void;
+  /** Delivers a call to the room if it is active somewhere; never activates it. */
+  toLiveRoom(key: RoomKey, call: RoomCall): Promise<unknown>;
+}
+
+export interface CreateParams {
+  tenant_id: string;
+  dojo_date: string;
+  members: string[];
+  observers?: string[];
+  subject: string;
+  language?: string;
+  max_participants?: number;
+}
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+function view(d: DojoRow) {
+  return {
+    id: d.id,
+    tenant_id: d.tenant_id,
+    facilitator_id: d.facilitator_id,
+    subject: d.subject,
+    language: d.language,
+    dojo_date: d.dojo_date.toISOString(),
+    status: d.status,
+    join_code: d.join_code,
+    max_participants: d.max_participants,
+    classroom: d.classroom,
+    started_at: d.started_at?.toISOString() ?? null,
+    ended_at: d.ended_at?.toISOString() ?? null,
+    created: d.created.toISOString(),
+  };
+}
+
+const isFacilitatorOf = (auth: AuthContext, dojo: DojoRow) => auth.role === 'admin' || dojo.facilitator_id === auth.userId;
+
+/** The REST side of dojos: scheduling, starting and stopping, and what they left behind. */
+export class Dojos {
+  constructor(readonly deps: DojosDeps) {}
+
+  async create(auth: AuthContext, p: CreateParams): Promise<{ dojo_id: string; join_code: string }> {
+    this.#sameTenant(auth, p.tenant_id);
+    if (auth.role === 'member') throw new ForbiddenError('Only facilitators and admins create dojos');
+    const observers = p.observers ?? [];
+    const overlap = observers.findIndex((u) => p.members.includes(u));
+    if (overlap >= 0) throw new FieldValidationError([{ field: `observers.${overlap}`, message: 'is also a member' }]);
+    const { db, repo } = this.deps;
+    const created = await db.withTenant(auth.tenantId, async () => {
+      const invited = [...new Set([...p.members, ...observers])];
+      const found = await repo.existingUsers(auth.tenantId, invited);
+      const fields = [...p.members.map((u, i) => ['members', u, i] as const), ...observers.map((u, i) => ['observers', u, i] as const)]
+        .filter(([, u]) => !found.has(u))
+        .map(([list, , i]) => ({ field: `${list}.${i}`, message: 'is not a user of this tenant' }));
+      if (fields.length > 0) throw new FieldValidationError(fields);
+      return repo.insert({
+        tenantId: auth.tenantId,
+        facilitatorId: auth.userId,
+        subject: p.subject,
+        language: p.language ?? null,
+        dojoDate: p.dojo_date,
+        maxParticipants: p.max_participants ?? 50,
+        members: [...new Set(p.members)],
+        observers: [...new Set(observers)],
+      });
+    });
+    for (const userId of new Set([...p.members, ...observers])) {
+      if (userId === auth.userId) continue;
+      this.deps.notify({
+        tenantId: auth.tenantId,
+        userId,
+        type: 'dojo.invited',
+        title: `You are invited to a dojo: ${p.subject}`,
+        body: `On ${new Date(p.dojo_date).toUTCString()}. Join code ${created.joinCode}.`,
+        data: { dojoId: created.id, joinCode: created.joinCode, dojoDate: p.dojo_date },
+        dedupeKey: `dojo:${created.id}:invited:${userId}`,
+      });
+    }
+    return { dojo_id: created.id, join_code: created.joinCode };
+  }
+
+  /** SCHEDULED -> ACTIVE; starting a live dojo again is a no-op. Members hear of it. */
+  async start(auth: AuthContext, tenantId: string, dojoId: string): Promise<{ success: boolean }> {
+    this.#sameTenant(auth, tenantId);
+    const { db, repo } = this.deps;
+    const started = await db.withTenant(tenantId, async () => {
+      const dojo = await this.#facilitated(auth, dojoId, true);
+      if (dojo.status === 'ACTIVE') return undefined;
+      if (dojo.status !== 'SCHEDULED') throw new ConflictError(`The dojo is ${dojo.status.toLowerCase()}`);
+      await repo.setStatus(tenantId, dojoId, 'ACTIVE');
+      return { dojo, people: await repo.roles(tenantId, dojoId) };
+    });
+    for (const [userId, { kicked }] of started?.people ?? []) {
+      if (userId === auth.userId || kicked) continue;
+      this.deps.notify({
+        tenantId,
+        userId,
+        type: 'dojo.starting',
+        title: `The dojo has started: ${started?.dojo.subject}`,
+        body: 'Join now from the app.',
+        data: { dojoId },
+        dedupeKey: `dojo:${dojoId}:started:${userId}`,
+      });
+    }
+    return { success: true };
+  }
+
+  /** Ends a live dojo (COMPLETED) or calls off a scheduled one (CANCELLED), and closes its room. */
+  async stop(auth: AuthContext, tenantId: string, dojoId: string): Promise<{ success: boolean }> {
+    this.#sameTenant(auth, tenantId);
+    const { db, repo } = this.deps;
+    const wasLive = await db.withTenant(tenantId, async () => {
+      const dojo = await this.#facilitated(auth, dojoId, true);
+      if (dojo.status === 'COMPLETED' || dojo.status === 'CANCELLED') return false;
+      await repo.setStatus(tenantId, dojoId, dojo.status === 'ACTIVE' ? 'COMPLETED' : 'CANCELLED');
+      return dojo.status === 'ACTIVE';
+    });
+    // After the commit: a room activating from now on finds the dojo ended and refuses.
+    if (wasLive) await this.deps.toLiveRoom({ tenantId, dojoId }, { kind: 'close', reason: 'stopped' });
+    return { success: true };
+  }
+
+  async list(auth: AuthContext, q: Page & { status?: DojoStatus }) {
+    const { items, total } = await this.deps.db.withTenant(auth.tenantId, () =>
+      this.deps.repo.list(auth.tenantId, { ...q, userId: auth.role === 'admin' ? undefined : auth.userId }),
+    );
+    return { items: items.map(view), total };
+  }
+
+  async get(auth: AuthContext, dojoId: string) {
+    const { dojo, participants } = await this.deps.db.withTenant(auth.tenantId, async () => {
+      const d = await this.#visible(auth, dojoId);
+      return { dojo: d, participants: await this.deps.repo.participants(auth.tenantId, dojoId) };
+    });
+    const online = dojo.status === 'ACTIVE' ? await this.deps.presence.onlineUsers({ tenantId: auth.tenantId, dojoId }) : new Set<string>();
+    return {
+      ...view(dojo),
+      participants: participants.map((p) => ({
+        user_id: p.user_id,
+        username: p.username,
+        first_name: p.first_name,
+        last_name: p.last_name,
+        role: p.role,
+        can_edit: p.can_edit,
+        kicked: p.kicked,
+        online: online.has(p.user_id),
+        first_joined_at: p.first_joined_at?.toISOString() ?? null,
+        last_left_at: p.last_left_at?.toISOString() ?? null,
+        seconds_present: p.seconds_present,
+      })),
+    };
+  }
+
+  async chat(auth: AuthContext, dojoId: string, page: Page) {
+    const messages = await this.deps.db.withTenant(auth.tenantId, async () => {
+      await this.#visible(auth, dojoId);
+      return this.deps.repo.chat(auth.tenantId, dojoId, page);
+    });
+    return {
+      messages: messages.map((m) => ({ id: m.id, room_id: dojoId, user_id: m.user_id, client_msg_id: m.client_msg_id, text: m.text, created: m.created.toISOString() })),
+    };
+  }
+
+  async snapshots(auth: AuthContext, dojoId: string, page: Page & { withState: boolean }) {
+    const snaps = await this.deps.db.withTenant(auth.tenantId, async () => {
+      await this.#visible(auth, dojoId);
+      return this.deps.repo.snapshots(auth.tenantId, dojoId, page);
+    });
+    return {
+      snapshots: snaps.map((s) => ({
+        id: s.id,
+        created: s.created.toISOString(),
+        update_count: s.update_count,
+        size_bytes: Number(s.size_bytes),
+        text: s.text_preview,
+        ...(s.state ? { state: toBase64(new Uint8Array(s.state)) } : {}),
+      })),
+    };
+  }
+
+  /** Classroom mode on or off; with it on, only `editors` (and facilitators) change the code. */
+  async classroom(auth: AuthContext, dojoId: string, enabled: boolean, editors: string[]): Promise<{ success: boolean }> {
+    await this.deps.db.withTenant(auth.tenantId, async () => {
+      await this.#facilitated(auth, dojoId, true);
+      const roles = await this.deps.repo.roles(auth.tenantId, dojoId);
+      const fields = editors
+        .map((u, i) => ({ u, i }))
+        .filter(({ u }) => roles.get(u)?.role !== 'participant')
+        .map(({ i }) => ({ field: `editors.${i}`, message: 'is not a participant of this dojo' }));
+      if (fields.length > 0) throw new FieldValidationError(fields);
+      await this.deps.repo.setClassroom(auth.tenantId, dojoId, enabled, editors);
+    });
+    // Written first, then told: a room activating meanwhile loads the new mode either way.
+    await this.deps.toLiveRoom({ tenantId: auth.tenantId, dojoId }, { kind: 'classroom', enabled, editors });
+    return { success: true };
+  }
+
+  #sameTenant(auth: AuthContext, tenantId: string): void {
+    if (tenantId !== auth.tenantId) throw new ForbiddenError('This tenant is not yours');
+  }
+
+  async #facilitated(auth: AuthContext, dojoId: string, lock: boolean): Promise<DojoRow> {
+    const dojo = await this.deps.repo.find(auth.tenantId, dojoId, lock);
+    if (!dojo) throw new NotFoundError('Dojo');
+    if (!isFacilitatorOf(auth, dojo)) throw new ForbiddenError('Only the facilitator or a tenant admin may do this');
+    return dojo;
+  }
+
+  async #visible(auth: AuthContext, dojoId: string): Promise<DojoRow> {
+    const dojo = await this.deps.repo.find(auth.tenantId, dojoId);
+    if (!dojo) throw new NotFoundError('Dojo');
+    if (isFacilitatorOf(auth, dojo)) return dojo;
+    const mine = (await this.deps.repo.roles(auth.tenantId, dojoId)).get(auth.userId);
+    if (!mine || mine.kicked) throw new ForbiddenError('Not a member of this dojo');
+    return dojo;
+  }
+}

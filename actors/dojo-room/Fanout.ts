@@ -1,0 +1,70 @@
+import type { ServiceBroker } from 'moleculer';
+import type { Logger } from '../../infra/logger';
+import type { PushMethod } from '../../protocol/ws';
+import type { RoomMetrics } from './metrics';
+
+// seq = epoch * 2^32 + n: it keeps rising when the room is re-activated (the epoch grows), so
+// a gateway's replay buffer never mistakes a new activation's pushes for old ones.
+const EPOCH_SPAN = 2 ** 32;
+
+/**
+ * A room's outgoing pushes: one `gateway.publish` per gateway node that holds members, which
+ * reaches all its sockets through uWS's native topic. Pushes that clients must not miss carry
+ * the room's `seq` (the gateway keeps them for session.resume); ephemeral ones (cursors) do not.
+ */
+export class RoomFanout {
+  #n = 0;
+
+  constructor(
+    readonly broker: ServiceBroker,
+    readonly topic: string,
+    readonly epoch: number,
+    readonly metrics: RoomMetrics,
+    readonly logger: Logger,
+  ) {}
+
+  /** The seq of the last push so far (what a client that saw everything has). */
+  get seq(): number {
+    return this.epoch * EPOCH_SPAN + this.#n;
+  }
+
+  /** A push every member must get, in order, replayable; returns its seq. */
+  push(method: PushMethod, data: unknown, nodes: Iterable<string>): number {
+    this.#n++;
+    const seq = this.seq;
+    this.#publish(JSON.stringify({ method, data, seq }), seq, nodes);
+    return seq;
+  }
+
+  /** A push whose loss does not matter (awareness): not kept for replay. */
+  ephemeral(method: PushMethod, data: unknown, nodes: Iterable<string>): void {
+    this.#publish(JSON.stringify({ method, data }), undefined, nodes);
+  }
+
+  /** A push to some sessions only (kick, room closed), optionally leaving the room's topic. */
+  toSessions(method: PushMethod, data: unknown, sessionsByNode: Map<string, string[]>, unsubscribe = false): Promise<number> {
+    const frame = JSON.stringify({ method, data });
+    const calls = [...sessionsByNode].map(([nodeID, sessionIds]) =>
+      this.broker
+        .call<{ delivered: number }, object>('gateway.sendToSessions', { sessionIds, frame, unsubscribe }, { nodeID, retries: 0 })
+        .then((r) => r.delivered)
+        .catch((err: unknown) => {
+          this.logger.warn({ err, nodeID, topic: this.topic }, 'push to sessions failed');
+          return 0;
+        }),
+    );
+    return Promise.all(calls).then((counts) => counts.reduce((a, b) => a + b, 0));
+  }
+
+  #publish(frame: string, seq: number | undefined, nodes: Iterable<string>): void {
+    const started = process.hrtime.bigint();
+    for (const nodeID of nodes) {
+      // Not awaited: the room's turn ends at once. Calls to one node leave in order, and the
+      // gateway handles them in arrival order, so each node sees the pushes in seq order.
+      this.broker.call('gateway.publish', { topic: this.topic, seq, frame }, { nodeID, retries: 0 }).then(
+        () => this.metrics.fanout(Number(process.hrtime.bigint() - started) / 1e9),
+        (err: unknown) => this.logger.warn({ err, nodeID, topic: this.topic }, 'room push failed'),
+      );
+    }
+  }
+}

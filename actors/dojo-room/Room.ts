@@ -1,0 +1,270 @@
+import type { ServiceBroker } from 'moleculer';
+import type { Logger } from '../../infra/logger';
+import type { AuthContext } from '../auth';
+import type { ChatSink } from './ChatSink';
+import { RoomChat } from './Chat';
+import { ConflictError, FencedOutError, ForbiddenError, RoomMovedError } from './errors';
+import { RoomFanout } from './Fanout';
+import type { LeaseKeeper } from './LeaseKeeper';
+import { Mailbox } from './Mailbox';
+import type { MediaSession } from './MediaSession';
+import { byNode, Members, type MemberSession } from './Members';
+import type { RoomMetrics } from './metrics';
+import type { RoomOptions } from './options';
+import type { Presence } from './Presence';
+import { RoomCode } from './RoomCode';
+import type { RoomStore } from './RoomStore';
+import { roomTopic, type DojoRecord, type PersistedRoom, type RoomKey, type RoomRole, type RosterEntry } from './types';
+
+export interface RoomDeps {
+  broker: ServiceBroker;
+  store: RoomStore;
+  chatSink: ChatSink;
+  presence: Presence;
+  media: MediaSession;
+  options: RoomOptions;
+  metrics: RoomMetrics;
+  logger: Logger;
+  /** Told when the room starts closing, with the promise of it being done. */
+  onClosing?(closing: Promise<void>): void;
+}
+
+/** Why a room closes: the dojo stopped, nobody is left, the node stops, or it lost its lease. */
+export type CloseReason = 'stopped' | 'empty' | 'shutdown' | 'lease-lost';
+
+/** What a turn hands back: the reply, and what must be durable before it is sent. */
+export interface TurnResult<T> {
+  value: T;
+  durable?: Promise<unknown>;
+}
+
+/**
+ * One live dojo: its members, chat and code, on exactly one node at a time. Every message goes
+ * through the mailbox, so the state below is only ever touched by one turn at a time.
+ * The signaling methods are in RoomSignals; this class is the room's state and lifecycle
+ * (onCreate / onJoin / onLeave / onDispose).
+ */
+export class Room {
+  readonly topic: string;
+  readonly members = new Members();
+  readonly roster = new Map<string, RosterEntry>();
+  readonly fanout: RoomFanout;
+  readonly chat: RoomChat;
+  readonly code: RoomCode;
+  readonly #mailbox = new Mailbox();
+  #dojo: DojoRecord;
+  #emptyTimer: NodeJS.Timeout | undefined;
+  #closing: Promise<void> | undefined;
+  #lease: LeaseKeeper | undefined;
+
+  constructor(
+    readonly key: RoomKey,
+    persisted: PersistedRoom,
+    readonly deps: RoomDeps,
+  ) {
+    this.topic = roomTopic(key);
+    this.#dojo = persisted.dojo;
+    for (const entry of persisted.roster) this.roster.set(entry.userId, entry);
+    this.fanout = new RoomFanout(deps.broker, this.topic, persisted.dojo.epoch, deps.metrics, deps.logger);
+    this.chat = new RoomChat(key, persisted.chat, { perSecond: deps.options.chatPerSecond, burst: deps.options.chatBurst, keep: deps.options.chatHistory });
+    this.code = new RoomCode(key, persisted.dojo.epoch, persisted.code, deps.store, deps.options, deps.logger, (error) => this.#fencedOut(error));
+  }
+
+  get epoch(): number {
+    return this.#dojo.epoch;
+  }
+
+  get dojo(): Readonly<DojoRecord> {
+    return this.#dojo;
+  }
+
+  get closing(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /**
+   * Starts the room: takes over the sessions a previous activation had (after a failover or a
+   * restart), keeping only those whose socket is still there, and tells them the room moved.
+   */
+  async onCreate(lease: LeaseKeeper, previous: readonly MemberSession[]): Promise<void> {
+    this.#lease = lease;
+    this.deps.metrics.roomOpened();
+    const alive = new Set(this.deps.broker.registry.nodes.list({ onlyAvailable: true, withServices: false }).map((n: { id: string }) => n.id));
+    const checks = previous
+      .filter((s) => alive.has(s.gatewayNodeId) && this.roster.get(s.userId)?.kicked !== true)
+      .map(async (s) => {
+        const delivered = await this.fanout.toSessions('room.updated', { reason: 'reactivated', seq: this.fanout.seq }, new Map([[s.gatewayNodeId, [s.sessionId]]]));
+        return delivered > 0 ? s : undefined;
+      });
+    for (const s of await Promise.all(checks)) if (s) this.#admit(s, false);
+    for (const s of previous) if (!this.members.session(s.sessionId)) this.deps.presence.remove(this.key, s);
+    if (this.members.sessionCount === 0) this.#armEmptyTimer();
+  }
+
+  /** Runs `turn` in the room's mailbox; its `durable` part is awaited outside, so the room moves on. */
+  async run<T>(turn: () => TurnResult<T> | Promise<TurnResult<T>>): Promise<T> {
+    if (this.#closing) throw new RoomMovedError('closing');
+    const result = await this.#mailbox.run(() => {
+      if (!this.#lease?.valid()) {
+        void this.close('lease-lost');
+        throw new RoomMovedError('lease expired');
+      }
+      return turn();
+    });
+    if (result.durable) await result.durable;
+    return result.value;
+  }
+
+  /** The role a caller has in this dojo; throws when they may not be in it. */
+  roleOf(auth: AuthContext): RoomRole {
+    if (auth.tenantId !== this.key.tenantId) throw new ForbiddenError('Not a member of this dojo');
+    const entry = this.roster.get(auth.userId);
+    if (entry?.kicked) throw new ForbiddenError('You were removed from this dojo');
+    if (auth.userId === this.#dojo.facilitatorId || auth.role === 'admin') return 'facilitator';
+    if (!entry) throw new ForbiddenError('Not a member of this dojo');
+    return entry.role;
+  }
+
+  canEdit(userId: string, role: RoomRole): boolean {
+    if (role === 'observer') return false;
+    if (role === 'facilitator' || !this.#dojo.classroom) return true;
+    return this.roster.get(userId)?.canEdit === true;
+  }
+
+  /** A session joins (or re-joins); throws when the room is full. */
+  onJoin(session: MemberSession): void {
+    const known = this.members.session(session.sessionId);
+    if (known) {
+      clearTimeout(known.departure);
+      known.departure = undefined;
+      return;
+    }
+    const present = this.members.user(session.userId);
+    if (!present && session.role !== 'facilitator' && this.members.userCount >= this.#dojo.maxParticipants) {
+      throw new ConflictError('The dojo is full');
+    }
+    this.#admit(session, true);
+  }
+
+  /** A session leaves (by itself, timed out, ended, or kicked). */
+  onLeave(sessionId: string, reason: 'left' | 'timeout' | 'ended' | 'kicked'): void {
+    const removed = this.members.remove(sessionId);
+    if (!removed) return;
+    this.deps.presence.remove(this.key, removed.session);
+    const cursors = this.code.doc.removeSession(sessionId);
+    const nodes = this.members.gatewayNodes();
+    if (cursors) this.fanout.ephemeral('awareness.update', { state: Buffer.from(cursors).toString('base64'), userId: removed.session.userId }, nodes);
+    if (removed.left) {
+      const { userId, role, joinedAt } = removed.left;
+      this.deps.metrics.participants(-1);
+      this.fanout.push('participant.left', { userId, reason }, nodes);
+      this.#background(this.deps.store.attendance(this.key, this.epoch, userId, role, { leftAfterSeconds: (Date.now() - joinedAt) / 1000 }));
+      this.#background(this.deps.media.removeUser(userId));
+    }
+    if (this.members.sessionCount === 0) this.#armEmptyTimer();
+  }
+
+  /** The socket of a session dropped: it stays a member for the departure timeout. */
+  onDetached(sessionId: string): void {
+    const session = this.members.session(sessionId);
+    if (!session || session.departure) return;
+    session.departure = setTimeout(() => {
+      this.#mailbox.run(() => this.onLeave(sessionId, 'timeout')).catch(() => undefined);
+    }, this.deps.options.departureTimeoutMs);
+    session.departure.unref();
+  }
+
+  setClassroom(enabled: boolean, editors: readonly string[]): void {
+    this.#dojo = { ...this.#dojo, classroom: enabled };
+    const allowed = new Set(editors);
+    for (const entry of this.roster.values()) if (entry.role === 'participant') entry.canEdit = !enabled || allowed.has(entry.userId);
+    for (const p of this.members.participants()) p.canEdit = this.canEdit(p.userId, p.role);
+    this.fanout.push('room.updated', { reason: 'classroom', classroom: enabled, editors: [...allowed] }, this.members.gatewayNodes());
+  }
+
+  /**
+   * Closes the room (safe to call twice). Unless the lease was lost, it finishes its writes,
+   * snapshots the code and frees the lease so the next activation starts at once.
+   */
+  close(reason: CloseReason): Promise<void> {
+    if (!this.#closing) {
+      this.#closing = this.#dispose(reason);
+      this.deps.onClosing?.(this.#closing);
+    }
+    return this.#closing;
+  }
+
+  async #dispose(reason: CloseReason): Promise<void> {
+    this.#mailbox.close(new RoomMovedError(`room closed (${reason})`));
+    clearTimeout(this.#emptyTimer);
+    this.members.clearTimers();
+    const owner = reason !== 'lease-lost';
+    if (owner) await this.#mailbox.drained();
+    await this.onDispose(reason, owner).catch((err: unknown) => this.deps.logger.error({ err, dojoId: this.key.dojoId, reason }, 'room close failed'));
+    await this.#lease?.stop(owner);
+    this.code.close();
+    this.deps.metrics.roomClosed();
+    this.deps.metrics.participants(-this.members.userCount);
+  }
+
+  /** Last words of an activation: tell members when the dojo ended, persist what is left. */
+  protected async onDispose(reason: CloseReason, owner: boolean): Promise<void> {
+    if (!owner) {
+      this.deps.logger.warn({ dojoId: this.key.dojoId }, 'room lost its lease; deactivated without writing');
+      await this.deps.media.close();
+      return;
+    }
+    if (reason === 'stopped') {
+      await this.fanout.toSessions('room.closed', { dojoId: this.key.dojoId, reason }, byNode(this.members.allSessions()), true);
+      await this.deps.presence.clear(this.key);
+    }
+    if (reason === 'stopped' || reason === 'empty') void this.deps.broker.broadcast('dojo.room.closed', { topic: this.topic });
+    await this.deps.media.close();
+    await this.code.finish();
+  }
+
+  #admit(session: MemberSession, announce: boolean): void {
+    const canEdit = this.canEdit(session.userId, session.role);
+    const first = this.members.add(session, canEdit);
+    clearTimeout(this.#emptyTimer);
+    this.#emptyTimer = undefined;
+    this.deps.presence.add(this.key, session);
+    if (!first) return;
+    this.deps.metrics.participants(1);
+    const { userId, role } = session;
+    if (!this.roster.has(userId)) this.roster.set(userId, { userId, role, canEdit: true, kicked: false });
+    if (!announce) return;
+    this.fanout.push('participant.joined', { userId, role, muted: false, canEdit }, this.members.gatewayNodes());
+    this.#background(this.deps.store.attendance(this.key, this.epoch, userId, role, { joined: true }));
+  }
+
+  #armEmptyTimer(): void {
+    clearTimeout(this.#emptyTimer);
+    this.#emptyTimer = setTimeout(() => {
+      this.#mailbox
+        .run(() => {
+          if (this.members.sessionCount === 0) void this.close('empty');
+        })
+        .catch(() => undefined);
+    }, this.deps.options.emptyTimeoutMs);
+    this.#emptyTimer.unref();
+  }
+
+  #fencedOut(error: FencedOutError): void {
+    this.deps.logger.warn({ dojoId: this.key.dojoId, err: error }, 'a newer activation owns this room');
+    void this.close('lease-lost');
+  }
+
+  /** A write that need not hold up the turn; a fenced one means this activation is stale. */
+  #background(p: Promise<unknown>): void {
+    p.catch((err: unknown) => {
+      if (err instanceof FencedOutError) this.#fencedOut(err);
+      else this.deps.logger.warn({ err, dojoId: this.key.dojoId }, 'room write failed');
+    });
+  }
+
+  /** For RoomSignals: run a write in the background with the room's error handling. */
+  background(p: Promise<unknown>): void {
+    this.#background(p);
+  }
+}

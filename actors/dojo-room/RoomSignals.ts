@@ -1,0 +1,151 @@
+import type { SignalParams, SignalResult } from '../../gateway/ws/routes';
+import { validate } from '../../protocol/validation';
+import { WS_METHODS, type WsData, type WsMethod } from '../../protocol/ws';
+import type { AuthContext } from '../auth';
+import { fromBase64, toBase64 } from './CodeDocument';
+import { BadRequestError, FieldValidationError, ForbiddenError, NotFoundError } from './errors';
+import { isMediaMethod } from './MediaSession';
+import { byNode, type MemberSession } from './Members';
+import type { Room, TurnResult } from './Room';
+import type { ChatRecord, RoomRole } from './types';
+
+type Turn = TurnResult<SignalResult>;
+
+/** Who is calling, resolved against the room. */
+interface Caller {
+  auth: AuthContext;
+  params: SignalParams;
+  session: MemberSession;
+  role: RoomRole;
+}
+
+type Handler<M extends WsMethod> = (room: Room, caller: Caller, data: WsData<M>) => Turn | Promise<Turn>;
+type RoomMethod = Exclude<WsMethod, 'ping' | 'session.resume'>;
+
+const reply = (data: unknown = {}): Turn => ({ value: { data } });
+
+function requireFacilitator(caller: Caller, what: string): void {
+  if (caller.role !== 'facilitator') throw new ForbiddenError(`Only a facilitator may ${what}`);
+}
+
+function chatView(r: ChatRecord) {
+  return { messageId: r.messageId, clientMsgId: r.clientMsgId, userId: r.userId, text: r.text, createdAt: r.createdAt };
+}
+
+/** The room's answer to room.join: everything a client needs to render the room. */
+function joinReply(room: Room, caller: Caller): SignalResult {
+  const awareness = room.code.doc.awarenessState();
+  return {
+    data: {
+      role: caller.role,
+      canEdit: room.canEdit(caller.auth.userId, caller.role),
+      classroom: room.dojo.classroom,
+      participants: room.members.participants().map(({ userId, role, muted }) => ({ userId, role, muted, canEdit: room.canEdit(userId, role) })),
+      chat: room.chat.recent().map(chatView),
+      code: toBase64(room.code.doc.state()),
+      awareness: awareness ? toBase64(awareness) : null,
+      // The client's lastSeq for session.resume until it sees a push.
+      seq: room.fanout.seq,
+      routerRtpCapabilities: room.deps.media.routerRtpCapabilities(),
+      producers: room.deps.media.producers(),
+    },
+    join: { dojoId: room.key.dojoId, topic: room.topic },
+  };
+}
+
+const HANDLERS: { [M in RoomMethod]?: Handler<M> } = {
+  'room.join': (room, caller) => ({ value: joinReply(room, caller) }),
+
+  'room.leave': (room, caller) => {
+    room.onLeave(caller.session.sessionId, 'left');
+    return { value: { data: {}, leave: true } };
+  },
+
+  'room.kick': async (room, caller, { userId }) => {
+    requireFacilitator(caller, 'remove participants');
+    const entry = room.roster.get(userId);
+    if (!entry && !room.members.user(userId)) throw new NotFoundError('Participant');
+    if (userId === room.dojo.facilitatorId || room.members.user(userId)?.role === 'facilitator') throw new ForbiddenError('A facilitator cannot be removed');
+    await room.deps.store.kick(room.key, room.epoch, userId);
+    if (entry) entry.kicked = true;
+    const sessions = room.members.sessionsOf(userId);
+    const told = room.fanout.toSessions('room.kicked', { dojoId: room.key.dojoId, userId, by: caller.auth.userId }, byNode(sessions), true);
+    for (const s of sessions) room.onLeave(s.sessionId, 'kicked');
+    return { value: { data: { kicked: userId } }, durable: told };
+  },
+
+  'room.mute': async (room, caller, { userId }) => {
+    requireFacilitator(caller, 'mute participants');
+    const target = room.members.user(userId);
+    if (!target) throw new NotFoundError('Participant');
+    target.muted = true;
+    await room.deps.media.mute(userId);
+    room.fanout.push('room.muted', { userId, muted: true, by: caller.auth.userId }, room.members.gatewayNodes());
+    return reply({ muted: userId });
+  },
+
+  'chat.send': (room, caller, { text, clientMsgId }) => {
+    const accepted = room.chat.send(caller.auth.userId, clientMsgId, text, (r) => room.deps.chatSink.write(r));
+    if (accepted.fresh) {
+      room.deps.metrics.message('chat');
+      room.fanout.push('chat.message', chatView(accepted.record), room.members.gatewayNodes());
+    }
+    const { messageId, createdAt } = accepted.record;
+    return { value: { data: { messageId, createdAt, duplicate: !accepted.fresh } }, durable: accepted.durable };
+  },
+
+  'chat.delete': async (room, caller, { messageId }) => {
+    if (!room.chat.has(messageId)) {
+      const old = await room.deps.store.findChat(room.key, messageId);
+      if (!old) throw new NotFoundError('Message');
+      room.chat.adopt(old);
+    }
+    const record = room.chat.remove(messageId, caller.auth.userId, caller.role === 'facilitator');
+    room.fanout.push('chat.deleted', { messageId, by: caller.auth.userId }, room.members.gatewayNodes());
+    return { value: { data: { messageId } }, durable: room.deps.chatSink.write({ ...record }) };
+  },
+
+  'code.update': (room, caller, { update }) => {
+    if (caller.role === 'observer') throw new ForbiddenError('Observers cannot edit the code');
+    if (!room.canEdit(caller.auth.userId, caller.role)) throw new ForbiddenError('Classroom mode: only chosen participants edit');
+    const durable = room.code.apply(fromBase64(update));
+    room.deps.metrics.message('code');
+    room.fanout.push('code.update', { update, userId: caller.auth.userId }, room.members.gatewayNodes());
+    return { value: { data: {} }, durable };
+  },
+
+  'awareness.update': (room, caller, { state }) => {
+    room.code.doc.applyAwareness(caller.session.sessionId, fromBase64(state));
+    room.deps.metrics.message('awareness');
+    room.fanout.ephemeral('awareness.update', { state, userId: caller.auth.userId }, room.members.gatewayNodes());
+    return reply();
+  },
+};
+
+/**
+ * Handles one signaling call inside the room's turn. Data is validated again against the
+ * protocol's schema (the actor is an edge too), and the caller's role decides what is allowed.
+ */
+export async function handleSignal(room: Room, auth: AuthContext, params: SignalParams): Promise<Turn> {
+  const method = params.method;
+  const parsed = validate(WS_METHODS[method], params.data, 'data');
+  if (!parsed.ok) throw new FieldValidationError(parsed.fields);
+  const role = room.roleOf(auth);
+  const session: MemberSession = { sessionId: params.sessionId, userId: auth.userId, role, gatewayNodeId: params.gatewayNodeId };
+  if (method !== 'room.join' && !room.members.session(params.sessionId)) {
+    // A session the room does not know (it moved to this node, or the member timed out while
+    // the socket lived on): the gateway still has it in the room, so take it back in silently.
+    if (params.dojoId !== room.key.dojoId) throw new BadRequestError('Join a room first');
+    if (method === 'room.leave') return { value: { data: {}, leave: true } };
+  }
+  room.onJoin(session);
+  const caller: Caller = { auth, params, session, role };
+  if (isMediaMethod(method)) {
+    if (method.startsWith('recording.')) requireFacilitator(caller, 'record');
+    if (method === 'media.produce' && role === 'observer') throw new ForbiddenError('Observers cannot send media');
+    return reply(await room.deps.media.handle(method, auth.userId, parsed.value));
+  }
+  const handler = HANDLERS[method as RoomMethod] as Handler<RoomMethod> | undefined;
+  if (!handler) throw new BadRequestError(`${method} is not a room method`);
+  return handler(room, caller, parsed.value as never);
+}

@@ -1,0 +1,185 @@
+import type { Context, ServiceSchema } from 'moleculer';
+import type { Infrastructure } from '../../deploy/infrastructure';
+import type { SessionEvent } from '../../gateway/gateway.service';
+import type { SignalParams } from '../../gateway/ws/routes';
+import { caller, type CallMeta } from '../auth';
+import { chatSubject, DatabaseChatSink, QueueChatSink, type ChatSink } from './ChatSink';
+import { DojoRepository } from './DojoRepository';
+import { Dojos, type CreateParams } from './Dojos';
+import { BadRequestError, FieldValidationError } from './errors';
+import { noMedia, type MediaSessionFactory } from './MediaSession';
+import { RoomMetrics } from './metrics';
+import { roomOptions, type RoomOptions } from './options';
+import { PARAMS } from './params';
+import { Placement, type LocalParams } from './Placement';
+import { Presence } from './Presence';
+import type { Room } from './Room';
+import { RoomRegistry } from './RoomRegistry';
+import { handleSignal } from './RoomSignals';
+import { RoomStore } from './RoomStore';
+import type { DojoStatus, RoomCall, RoomKey } from './types';
+
+export interface DojoRoomSettings {
+  options?: Partial<RoomOptions>;
+  media?: MediaSessionFactory;
+  /** 'queue' (default when the node has a durable queue) or straight to the database. */
+  chat?: 'queue' | 'database';
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Delivers a call to a room active on this node, inside its mailbox. */
+function runLocal(room: Room, call: RoomCall): Promise<unknown> {
+  switch (call.kind) {
+    case 'signal':
+      return room.run(() => handleSignal(room, call.auth, call.params));
+    case 'session':
+      return room.run(() => {
+        const { sessionId } = call.session;
+        if (call.event === 'detached') room.onDetached(sessionId);
+        else if (call.event === 'ended') room.onLeave(sessionId, 'ended');
+        else if (room.members.session(sessionId)) room.onJoin(room.members.session(sessionId) as NonNullable<ReturnType<typeof room.members.session>>);
+        return { value: null };
+      });
+    case 'close':
+      return room.close(call.reason);
+    case 'classroom':
+      return room.run(() => ({ value: room.setClassroom(call.enabled, call.editors) }));
+  }
+}
+
+/**
+ * The dojo-room actor: REST actions for dojos, and the live rooms behind `dojo-room.signal`.
+ * Thin: placement, rooms and persistence live in their own classes.
+ */
+export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomSettings = {}): ServiceSchema {
+  const options = roomOptions(settings.options);
+  let placement: Placement | undefined;
+  let registry: RoomRegistry | undefined;
+  let dojos: Dojos | undefined;
+  let chatSink: ChatSink | undefined;
+  const ready = () => {
+    if (!placement || !dojos) throw new Error('dojo-room is not started');
+    return { placement, dojos };
+  };
+  const toRoom = (key: RoomKey, call: RoomCall, ifActive: boolean) => ready().placement.dispatch(key, call, { ifActive, forward: true });
+
+  return {
+    name: 'dojo-room',
+    actions: {
+      signal: {
+        visibility: 'public',
+        params: PARAMS.signal,
+        async handler(ctx: Context<SignalParams, CallMeta>) {
+          const auth = caller(ctx);
+          const p = ctx.params;
+          const joining = p.method === 'room.join' ? (p.data as { dojoId?: unknown } | undefined)?.dojoId : undefined;
+          if (p.method === 'room.join' && (typeof joining !== 'string' || !UUID.test(joining))) {
+            throw new FieldValidationError([{ field: 'data.dojoId', message: 'must be a UUID' }]);
+          }
+          const dojoId = typeof joining === 'string' ? joining : p.dojoId;
+          if (!dojoId) throw new BadRequestError('Join a room first');
+          if (joining && p.dojoId && p.dojoId !== joining) {
+            // Moving to another room: leave the old one, which the gateway is about to unsubscribe.
+            const leave: RoomCall = { kind: 'signal', auth, params: { ...p, method: 'room.leave', data: {} } };
+            await toRoom({ tenantId: auth.tenantId, dojoId: p.dojoId }, leave, true).catch((err: unknown) => this.logger.warn({ err }, 'leaving the previous room failed'));
+          }
+          return toRoom({ tenantId: auth.tenantId, dojoId }, { kind: 'signal', auth, params: p }, false);
+        },
+      },
+      local: {
+        visibility: 'public',
+        params: PARAMS.local,
+        handler(ctx: Context<LocalParams>) {
+          const { tenantId, dojoId, call, ifActive } = ctx.params;
+          return ready().placement.dispatch({ tenantId, dojoId }, call, { ifActive, forward: false });
+        },
+      },
+      create: {
+        params: PARAMS.create,
+        handler: (ctx: Context<CreateParams, CallMeta>) => ready().dojos.create(caller(ctx), ctx.params),
+      },
+      start: {
+        params: PARAMS.dojoRef,
+        handler: (ctx: Context<{ tenant_id: string; dojo_id: string }, CallMeta>) => ready().dojos.start(caller(ctx), ctx.params.tenant_id, ctx.params.dojo_id),
+      },
+      stop: {
+        params: PARAMS.dojoRef,
+        handler: (ctx: Context<{ tenant_id: string; dojo_id: string }, CallMeta>) => ready().dojos.stop(caller(ctx), ctx.params.tenant_id, ctx.params.dojo_id),
+      },
+      list: {
+        params: PARAMS.list,
+        handler: (ctx: Context<{ status?: DojoStatus; limit: number; offset: number }, CallMeta>) => ready().dojos.list(caller(ctx), ctx.params),
+      },
+      get: {
+        params: PARAMS.byId,
+        handler: (ctx: Context<{ id: string }, CallMeta>) => ready().dojos.get(caller(ctx), ctx.params.id),
+      },
+      chat: {
+        params: PARAMS.chat,
+        handler: (ctx: Context<{ id: string; limit: number; offset: number }, CallMeta>) => ready().dojos.chat(caller(ctx), ctx.params.id, ctx.params),
+      },
+      snapshots: {
+        params: PARAMS.snapshots,
+        handler: (ctx: Context<{ id: string; limit: number; offset: number; with_state?: boolean }, CallMeta>) =>
+          ready().dojos.snapshots(caller(ctx), ctx.params.id, { ...ctx.params, withState: ctx.params.with_state === true }),
+      },
+      classroom: {
+        params: PARAMS.classroom,
+        handler: (ctx: Context<{ id: string; enabled: boolean; editors?: string[] }, CallMeta>) =>
+          ready().dojos.classroom(caller(ctx), ctx.params.id, ctx.params.enabled, ctx.params.editors ?? []),
+      },
+    },
+    events: {
+      'gateway.session.detached': { params: PARAMS.sessionEvent, handler: sessionHandler('detached') },
+      'gateway.session.resumed': { params: PARAMS.sessionEvent, handler: sessionHandler('resumed') },
+      'gateway.session.ended': { params: PARAMS.sessionEvent, handler: sessionHandler('ended') },
+    },
+    async started() {
+      const db = infra.database;
+      if (!db) throw new Error('dojo-room needs a database');
+      const logger = this.logger;
+      const metrics = new RoomMetrics(this.broker);
+      const presence = new Presence(infra.kv, logger);
+      const useQueue = (settings.chat ?? 'queue') === 'queue';
+      chatSink = useQueue ? await QueueChatSink.start(infra.queue, chatSubject(infra.config.namespace), db, logger) : new DatabaseChatSink(db);
+      registry = new RoomRegistry({
+        broker: this.broker,
+        nodeId: this.broker.nodeID,
+        leases: infra.leases,
+        store: new RoomStore(db),
+        chatSink,
+        presence,
+        media: settings.media ?? noMedia,
+        options,
+        metrics,
+        logger,
+      });
+      placement = new Placement(this.broker, registry, infra.leases, options, metrics, runLocal);
+      dojos = new Dojos({
+        db,
+        repo: new DojoRepository(db),
+        presence,
+        notify: (request) => void this.broker.emit('notification.requested', request),
+        toLiveRoom: (key, call) => toRoom(key, call, true),
+      });
+    },
+    async stopped() {
+      // Rooms keep their state (and members' presence) for whichever node takes them next.
+      await registry?.closeAll('shutdown');
+      await chatSink?.close();
+      placement = undefined;
+      dojos = undefined;
+    },
+  };
+
+  function sessionHandler(event: 'detached' | 'resumed' | 'ended') {
+    return async function (this: { logger: { warn(o: object, m: string): void } }, ctx: Context<SessionEvent>) {
+      const session = ctx.params;
+      if (!session.dojoId || !placement) return;
+      await toRoom({ tenantId: session.tenantId, dojoId: session.dojoId }, { kind: 'session', event, session }, true).catch((err: unknown) =>
+        this.logger.warn({ err, dojoId: session.dojoId, event }, 'session event not delivered to its room'),
+      );
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { Infrastructure } from '../../deploy/infrastructure';
+import { authed, createTenant, type TestTenant, type TestUser } from '../../test/support/accounts';
+import { startTestNode, type TestNode } from '../../test/support/node';
+import { WsClient, type Frame } from '../../test/support/ws-client';
+import { createDojoRoomService } from './dojo-room.service';
+import type { RoomOptions } from './options';
+
+/**
+ * A node with the gateway, the tenant actor and this actor (with shortened timeouts when
+ * asked), for tests that drive dojos as a client would.
+ */
+export function startDojoNode(options: Partial<RoomOptions> = {}, env: Record<string, string> = {}): Promise<TestNode> {
+  return startTestNode({
+    services: ['gateway', 'tenant'],
+    extraServices: [(infra: Infrastructure) => createDojoRoomService(infra, { options })],
+    env,
+  });
+}
+
+export async function api<T = any>(app: TestNode, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: T }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await fetch(`${app.url}${path}`, { method, headers: authed(token), body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as T) : (undefined as T) };
+}
+
+/** A started dojo of `tenant` led by `facilitator` with `members` (and `observers`). */
+export async function liveDojo(
+  app: TestNode,
+  tenant: TestTenant,
+  facilitator: TestUser,
+  members: TestUser[],
+  extra: { observers?: TestUser[]; max_participants?: number } = {},
+): Promise<string> {
+  const created = await api<{ dojo_id: string }>(app, 'POST', '/v1/dojo/create', facilitator.token, {
+    tenant_id: tenant.tenantId,
+    dojo_date: new Date().toISOString(),
+    subject: 'Katas',
+    members: members.map((m) => m.userId),
+    ...(extra.observers ? { observers: extra.observers.map((o) => o.userId) } : {}),
+    ...(extra.max_participants ? { max_participants: extra.max_participants } : {}),
+  });
+  if (created.status !== 201) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const started = await api(app, 'POST', '/v1/dojo/start', facilitator.token, { tenant_id: tenant.tenantId, dojo_id: created.body.dojo_id });
+  if (started.status !== 200) throw new Error(`start failed: ${started.status} ${JSON.stringify(started.body)}`);
+  return created.body.dojo_id;
+}
+
+/** A connected client that has joined `dojoId`, with its join reply and session id. */
+export async function joined(app: TestNode, user: TestUser, dojoId: string): Promise<{ client: WsClient; reply: Frame; sessionId: string }> {
+  const client = await WsClient.connect(app.wsUrl, user.token);
+  const welcome = await client.nextPush((f) => f.method === 'session.welcome');
+  const reply = await client.request('room.join', { dojoId });
+  if (!reply.ok) throw new Error(`join failed: ${JSON.stringify(reply.error)}`);
+  return { client, reply, sessionId: welcome.data.sessionId as string };
+}
+
+export function clientMsgId(): string {
+  return randomUUID();
+}
+
+export { createTenant };

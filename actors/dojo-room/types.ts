@@ -1,0 +1,68 @@
+import type { AuthContext } from '../auth';
+import type { SessionEvent } from '../../gateway/gateway.service';
+import type { SignalParams } from '../../gateway/ws/routes';
+
+export type RoomRole = 'facilitator' | 'participant' | 'observer';
+export type DojoStatus = 'SCHEDULED' | 'ACTIVE' | 'COMPLETED' | 'CANCELLED';
+
+/** Which room: rooms are always addressed inside their tenant, so another tenant's id finds nothing. */
+export interface RoomKey {
+  tenantId: string;
+  dojoId: string;
+}
+
+export function leaseName(key: RoomKey): string {
+  return `room:${key.tenantId}:${key.dojoId}`;
+}
+
+export function roomTopic(key: RoomKey): string {
+  return `room/${key.tenantId}/${key.dojoId}`;
+}
+
+/** The dojo row as the room needs it. */
+export interface DojoRecord {
+  id: string;
+  tenantId: string;
+  facilitatorId: string;
+  subject: string;
+  language: string | null;
+  status: DojoStatus;
+  maxParticipants: number;
+  classroom: boolean;
+  epoch: number;
+}
+
+/** An invited user of the dojo (dojo_participants). */
+export interface RosterEntry {
+  userId: string;
+  role: RoomRole;
+  canEdit: boolean;
+  kicked: boolean;
+}
+
+export interface ChatRecord {
+  messageId: string;
+  tenantId: string;
+  dojoId: string;
+  userId: string;
+  clientMsgId: string;
+  text: string;
+  /** ISO time */
+  createdAt: string;
+  status: 'A' | 'R';
+}
+
+/** What an activation loads from the database. */
+export interface PersistedRoom {
+  dojo: DojoRecord;
+  roster: RosterEntry[];
+  code: { state: Uint8Array | null; updates: Uint8Array[]; lastUpdateId: number; updateCount: number };
+  chat: ChatRecord[];
+}
+
+/** Everything a room handles, one at a time. Plain data: it crosses the transporter when forwarded. */
+export type RoomCall =
+  | { kind: 'signal'; auth: AuthContext; params: SignalParams }
+  | { kind: 'session'; event: 'detached' | 'resumed' | 'ended'; session: SessionEvent }
+  | { kind: 'close'; reason: 'stopped' }
+  | { kind: 'classroom'; enabled: boolean; editors: string[] };

@@ -1,0 +1,135 @@
+import test from 'ava';
+import * as Y from 'yjs';
+import { RoomChat } from './Chat';
+import { CodeDocument, fromBase64, toBase64 } from './CodeDocument';
+import { Batcher } from './Batcher';
+import { Mailbox } from './Mailbox';
+import { chatMessageId } from './messageId';
+import type { ChatRecord } from './types';
+
+const key = { tenantId: '00000000-0000-4000-8000-000000000001', dojoId: '00000000-0000-4000-8000-000000000002' };
+const tick = () => new Promise((r) => setImmediate(r));
+
+test('the mailbox runs turns one at a time, in order, and survives a failed turn', async (t) => {
+  const mailbox = new Mailbox();
+  const log: string[] = [];
+  const turn = (name: string, ms: number) => async () => {
+    log.push(`${name}:start`);
+    await new Promise((r) => setTimeout(r, ms));
+    log.push(`${name}:end`);
+    return name;
+  };
+  const a = mailbox.run(turn('a', 20));
+  const b = mailbox.run(() => {
+    throw new Error('boom');
+  });
+  const c = mailbox.run(turn('c', 1));
+  t.is(await a, 'a');
+  await t.throwsAsync(b, { message: 'boom' });
+  t.is(await c, 'c');
+  t.deepEqual(log, ['a:start', 'a:end', 'c:start', 'c:end']);
+});
+
+test('a closed mailbox refuses new and not-yet-started turns', async (t) => {
+  const mailbox = new Mailbox();
+  const first = mailbox.run(() => new Promise((r) => setTimeout(() => r('done'), 10)));
+  const queued = mailbox.run(() => 'never');
+  await tick();
+  mailbox.close(new Error('closed'));
+  t.is(await first, 'done');
+  await t.throwsAsync(queued, { message: 'closed' });
+  await t.throwsAsync(mailbox.run(() => 1), { message: 'closed' });
+});
+
+test('two clients editing concurrently converge through the room document', (t) => {
+  const room = new CodeDocument();
+  const alice = new Y.Doc();
+  const bob = new Y.Doc();
+  alice.getText('code').insert(0, 'function add(a, b) {}');
+  bob.getText('code').insert(0, '// header\n');
+  // Each sends its update; the room fans out what it accepted to the other.
+  const fromAlice = Y.encodeStateAsUpdate(alice);
+  const fromBob = Y.encodeStateAsUpdate(bob);
+  room.apply(fromAlice);
+  room.apply(fromBob);
+  Y.applyUpdate(bob, fromAlice);
+  Y.applyUpdate(alice, fromBob);
+  t.is(alice.getText('code').toString(), bob.getText('code').toString());
+  t.is(room.text(), alice.getText('code').toString());
+  // A late joiner gets the same text from the room's state.
+  const carol = new Y.Doc();
+  Y.applyUpdate(carol, fromBase64(toBase64(room.state())));
+  t.is(carol.getText('code').toString(), room.text());
+  room.close();
+});
+
+test('a malformed update is refused whole, naming the field', (t) => {
+  const room = new CodeDocument();
+  const error = t.throws(() => room.apply(new Uint8Array([1, 2, 3])));
+  t.like(error, { type: 'VALIDATION_ERROR', data: { fields: [{ field: 'data.update' }] } });
+  t.is(room.text(), '');
+  room.close();
+});
+
+test('a document is rebuilt from a snapshot plus later updates', (t) => {
+  const client = new Y.Doc();
+  client.getText('code').insert(0, 'v1');
+  const snapshot = Y.encodeStateAsUpdate(client);
+  const before = Y.encodeStateVector(client);
+  client.getText('code').insert(2, ' then v2');
+  const later = Y.encodeStateAsUpdate(client, before);
+  const rebuilt = new CodeDocument(snapshot, [later, later]);
+  t.is(rebuilt.text(), 'v1 then v2');
+  rebuilt.close();
+});
+
+test('chat: a retried clientMsgId returns the first acceptance; ids are stable across rooms', async (t) => {
+  const writes: ChatRecord[] = [];
+  const chat = new RoomChat(key, [], { perSecond: 100, burst: 100, keep: 10 });
+  const persist = async (r: ChatRecord) => void writes.push(r);
+  const first = chat.send('u1', 'c1', 'hello', persist);
+  const again = chat.send('u1', 'c1', 'hello', persist);
+  await Promise.all([first.durable, again.durable]);
+  t.true(first.fresh);
+  t.false(again.fresh);
+  t.is(again.record.messageId, first.record.messageId);
+  t.is(writes.length, 1);
+  t.is(first.record.messageId, chatMessageId(key.dojoId, 'u1', 'c1'));
+  t.not(chatMessageId(key.dojoId, 'u2', 'c1'), first.record.messageId);
+});
+
+test('chat: a failed write is retried by the next send of the same message', async (t) => {
+  const chat = new RoomChat(key, [], { perSecond: 100, burst: 100, keep: 10 });
+  let fail = true;
+  const persist = async () => {
+    if (fail) throw new Error('down');
+  };
+  await t.throwsAsync(chat.send('u1', 'c1', 'x', persist).durable);
+  fail = false;
+  await t.notThrowsAsync(chat.send('u1', 'c1', 'x', persist).durable);
+});
+
+test('chat: each user is rate limited; authors and facilitators delete', (t) => {
+  const chat = new RoomChat(key, [], { perSecond: 1, burst: 2, keep: 10 });
+  const ok = async () => undefined;
+  chat.send('u1', 'a', 'x', ok, 1000);
+  chat.send('u1', 'b', 'x', ok, 1000);
+  t.throws(() => chat.send('u1', 'c', 'x', ok, 1000), { message: /Too many/ });
+  const other = chat.send('u2', 'a', 'x', ok, 1000);
+  t.throws(() => chat.remove(other.record.messageId, 'u1', false), { message: /author or a facilitator/ });
+  t.is(chat.remove(other.record.messageId, 'u1', true).status, 'R');
+  t.deepEqual(chat.recent().map((r) => r.clientMsgId), ['a', 'b']);
+});
+
+test('the batcher groups what arrives during a flush into the next one', async (t) => {
+  const batches: number[][] = [];
+  const batcher = new Batcher<number, number>(async (items) => {
+    batches.push(items);
+    await tick();
+    return items.length;
+  });
+  const results = await Promise.all([1, 2, 3].map((n) => batcher.add(n)));
+  const later = await Promise.all([batcher.add(4), batcher.add(5)]);
+  t.deepEqual(batches, [[1, 2, 3], [4, 5]]);
+  t.deepEqual([...results, ...later], [3, 3, 3, 2, 2]);
+});
