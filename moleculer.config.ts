@@ -55,6 +55,9 @@ export function createBrokerOptions(config: Config): BrokerOptions {
       : { enabled: false },
     validator: true,
     internalServices: true,
+    // deploy/start.ts owns signals and shutdown order (broker, then infrastructure); Moleculer's
+    // own handlers would process.exit() under it, and inside a test runner's worker.
+    skipProcessEventRegistration: true,
   };
 }
 
