@@ -1,4 +1,4 @@
-import type { Logger } from '../../infra/logger';
+import type { DurableQueue, Subscription } from '../../infra/queue';
 import type { NotificationRequest } from './Notifications';
 
 /**
@@ -13,70 +13,40 @@ export interface NotificationSink {
 
 export type NotificationHandler = (request: NotificationRequest) => Promise<unknown>;
 
-export interface InProcessSinkOptions {
-  concurrency?: number;
-  /** Beyond this many waiting requests new ones are dropped (and logged) rather than exhausting memory. */
-  capacity?: number;
-  maxAttempts?: number;
-  backoffMs?: number;
-}
-
 /**
- * The single-process default: a bounded in-memory buffer drained by a few workers, with retries
- * and backoff. Not durable (a crash loses what is buffered); the durable queue replaces it when
- * the process has one.
+ * Through the durable queue (JetStream on NATS, in-process otherwise): a request survives a
+ * crash between the event and the write, retries back off, and what keeps failing becomes a
+ * dead letter. The queue's msgId dedupe and the table's dedupe_key index make redelivery harmless.
  */
-export class InProcessSink implements NotificationSink {
-  readonly #buffer: NotificationRequest[] = [];
-  readonly #idle: Array<() => void> = [];
-  readonly #options: Required<InProcessSinkOptions>;
-  #running = 0;
-  #closed = false;
+export class QueueSink implements NotificationSink {
+  #subscription: Subscription | undefined;
 
-  constructor(
-    readonly handle: NotificationHandler,
-    readonly logger: Logger,
-    options: InProcessSinkOptions = {},
-  ) {
-    this.#options = { concurrency: 4, capacity: 10_000, maxAttempts: 5, backoffMs: 200, ...options };
+  private constructor(
+    readonly queue: DurableQueue,
+    readonly subject: string,
+  ) {}
+
+  /**
+   * `namespace` keeps clusters that share one NATS apart (parallel test nodes do): a work-queue
+   * subject has one durable, so each namespace needs its own subject and durable.
+   */
+  static async start(queue: DurableQueue, namespace: string, handle: NotificationHandler): Promise<QueueSink> {
+    const scope = namespace.replace(/\./g, '_');
+    const sink = new QueueSink(queue, `tenant.notifications.${scope}`);
+    sink.#subscription = await queue.consume<NotificationRequest>(sink.subject, async (msg) => void (await handle(msg.payload)), {
+      durable: `tenant-notifications-${scope}`,
+      concurrency: 4,
+      maxDeliver: 5,
+      backoffMs: [200, 1000, 5000, 15_000],
+    });
+    return sink;
   }
 
-  async submit(request: NotificationRequest): Promise<void> {
-    if (this.#closed) throw new Error('notification sink is closed');
-    if (this.#buffer.length >= this.#options.capacity) {
-      this.logger.warn({ tenantId: request.tenantId, type: request.type }, 'notification buffer full; request dropped');
-      return;
-    }
-    this.#buffer.push(request);
-    if (this.#running < this.#options.concurrency) {
-      this.#running++;
-      void this.#work();
-    }
+  submit(request: NotificationRequest): Promise<void> {
+    return this.queue.publish(this.subject, request, { msgId: request.dedupeKey ? `${request.tenantId}:${request.dedupeKey}` : undefined });
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    if (this.#running > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
-  }
-
-  async #work(): Promise<void> {
-    for (let request = this.#buffer.shift(); request; request = this.#buffer.shift()) await this.#deliver(request);
-    this.#running--;
-    if (this.#running === 0) for (const resolve of this.#idle.splice(0)) resolve();
-  }
-
-  async #deliver(request: NotificationRequest): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.handle(request);
-        return;
-      } catch (error) {
-        if (attempt >= this.#options.maxAttempts || this.#closed) {
-          this.logger.error({ err: error, tenantId: request.tenantId, type: request.type, attempt }, 'notification not stored');
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, this.#options.backoffMs * 2 ** (attempt - 1)));
-      }
-    }
+    await this.#subscription?.stop();
   }
 }

@@ -1,9 +1,10 @@
 import type { ObjectStore } from '../../infra/storage';
 import { ClientError } from '../errors';
 import { ErrorCode } from '../../protocol/errors';
+import { MAX_PICTURE_BYTES } from '../../protocol/rest/tenant';
 import { FieldValidationError } from './errors';
 
-export const MAX_PICTURE_BYTES = 2 * 1024 * 1024;
+export { MAX_PICTURE_BYTES };
 /** Long enough for a client to load the image after reading a (cached) profile. */
 export const PICTURE_URL_TTL_SECONDS = 60 * 60;
 

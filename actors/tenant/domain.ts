@@ -1,11 +1,10 @@
 import type { Infrastructure } from '../../deploy/infrastructure';
-import type { Logger } from '../../infra/logger';
 import { Accounts } from './Accounts';
 import { Billing } from './Billing';
 import { ConfirmationMail } from './ConfirmationMail';
 import { LoginThrottle } from './LoginThrottle';
 import { Messages } from './Messages';
-import { InProcessSink, type NotificationSink } from './NotificationSink';
+import { QueueSink, type NotificationSink } from './NotificationSink';
 import { Notifications } from './Notifications';
 import { Passwords } from './Passwords';
 import { SandboxGateway, type PaymentGateway } from './PaymentGateway';
@@ -24,14 +23,14 @@ export interface TenantDomain {
   presence: Presence;
   pictures: Pictures;
   notifications: Notifications;
-  sink: NotificationSink;
+  /** Set by `startSink` when the service starts. */
+  sink: NotificationSink | undefined;
   messages: Messages;
   billing: Billing;
   revocations: RevocationLog;
 }
 
 export interface DomainHooks {
-  logger: Logger;
   /** Tells the gateways (all nodes) that a session ended. */
   broadcastRevocation(sessionId: string, untilMs: number): Promise<void>;
 }
@@ -60,9 +59,14 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
     presence: new Presence(infra.kv),
     pictures: new Pictures(infra.objectStore),
     notifications,
-    sink: new InProcessSink((request) => notifications.store(request), hooks.logger),
+    sink: undefined,
     messages: new Messages(sql),
     billing: new Billing(sql, new Map(gateways.map((g) => [g.name, g]))),
     revocations,
   };
+}
+
+/** Notifications go through the process's durable queue (JetStream on NATS, in-process otherwise). */
+export function startSink(infra: Infrastructure, notifications: Notifications): Promise<NotificationSink> {
+  return QueueSink.start(infra.queue, infra.config.namespace, (request) => notifications.store(request));
 }

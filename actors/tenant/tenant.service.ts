@@ -1,7 +1,7 @@
 import type { Context, ServiceSchema } from 'moleculer';
 import type { Infrastructure } from '../../deploy/infrastructure';
 import { caller, type AuthContext, type CallMeta } from '../auth';
-import { createDomain, type TenantDomain } from './domain';
+import { createDomain, startSink, type TenantDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError } from './errors';
 import type { NotificationRequest } from './Notifications';
 import { PARAMS } from './params';
@@ -226,6 +226,7 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
       'notification.requested': {
         params: PARAMS.notificationRequested,
         handler(ctx: Context<NotificationRequest>) {
+          if (!d.sink) throw new Error('notification sink not started');
           return d.sink.submit(ctx.params);
         },
       },
@@ -243,14 +244,16 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
     },
     created() {
       d = createDomain(infra, {
-        logger: this.logger,
         broadcastRevocation: async (sessionId, untilMs) => {
           await this.broker.broadcast('auth.session.revoked', { sessionId, untilMs });
         },
       });
     },
+    async started() {
+      d.sink = await startSink(infra, d.notifications);
+    },
     async stopped() {
-      await d.sink.close();
+      await d.sink?.close();
     },
   };
 }
