@@ -1,21 +1,11 @@
 import test from 'ava';
-import { authed, createTenant, readConfirmationToken, type TestTenant } from '../../test/support/accounts';
-import { startTestNode, type TestNode } from '../../test/support/node';
+import { authed, createTenant, readConfirmationToken } from '../../test/support/accounts';
+import { tenantNode } from './testNode';
 
-let app: TestNode;
-let acme: TestTenant;
-
-test.before(async () => {
-  app = await startTestNode({ services: ['gateway', 'tenant'] });
-  acme = await createTenant(app, { members: 2, facilitators: 1 });
-});
-
-test.after.always(async () => {
-  await app?.stop();
-});
+const fixture = tenantNode({ members: 2, facilitators: 1 });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-  fetch(`${app.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  fetch(`${fixture.app.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
 
 type ErrorJson = { error: { code: string; message: string; fields?: Array<{ field: string; message: string }> } };
 const fieldsOf = async (res: Response) => ((await res.json()) as ErrorJson).error.fields?.map((f) => f.field).sort();
@@ -33,7 +23,7 @@ test('sign-up creates the tenant and an unconfirmed admin; login waits for the c
   t.is(body.account_status, 'C');
   const early = await post('/v1/login', { tenant: slug, username: 'ada', password: admin.password });
   t.is(early.status, 403);
-  const token = await readConfirmationToken(app, admin.email);
+  const token = await readConfirmationToken(fixture.app, admin.email);
   const confirmed = await post('/v1/account/confirm', { token });
   t.deepEqual(await confirmed.json(), { id: body.admin_user_id, account_status: 'A' });
   const again = await post('/v1/account/confirm', { token });
@@ -46,7 +36,7 @@ test('sign-up creates the tenant and an unconfirmed admin; login waits for the c
 
 test('a duplicate slug is 409 naming the slug', async (t) => {
   const admin = { firstName: 'A', lastName: 'B', email: 'dup@mail.test', username: 'dup', password: 'Long-enough-9' };
-  const res = await post('/v1/tenants', { name: 'Again', slug: acme.slug, admin });
+  const res = await post('/v1/tenants', { name: 'Again', slug: fixture.acme.slug, admin });
   t.is(res.status, 409);
   t.deepEqual(await fieldsOf(res), ['slug']);
 });
@@ -60,15 +50,15 @@ test('missing and malformed fields are 422 naming each field', async (t) => {
 });
 
 test('usernames and emails are unique per tenant, ignoring case; another tenant may reuse them', async (t) => {
-  const first = account(acme.slug);
+  const first = account(fixture.acme.slug);
   t.is((await post('/v1/account', first)).status, 201);
-  const sameName = await post('/v1/account', { ...account(acme.slug), username: first.username.toUpperCase() });
+  const sameName = await post('/v1/account', { ...account(fixture.acme.slug), username: first.username.toUpperCase() });
   t.is(sameName.status, 409);
   t.deepEqual(await fieldsOf(sameName), ['username']);
-  const sameMail = await post('/v1/account', { ...account(acme.slug), email: first.email.toUpperCase() });
+  const sameMail = await post('/v1/account', { ...account(fixture.acme.slug), email: first.email.toUpperCase() });
   t.is(sameMail.status, 409);
   t.deepEqual(await fieldsOf(sameMail), ['email']);
-  const other = await createTenant(app);
+  const other = await createTenant(fixture.app);
   t.is((await post('/v1/account', { ...first, tenant: other.slug })).status, 201);
 });
 
@@ -78,25 +68,25 @@ test('an account in an unknown tenant is 404', async (t) => {
 });
 
 test('a new account is unconfirmed until its mail link is used; the link carries token=', async (t) => {
-  const input = account(acme.slug);
+  const input = account(fixture.acme.slug);
   const res = await post('/v1/account', input);
   const { id, account_status } = (await res.json()) as { id: string; account_status: string };
   t.is(account_status, 'C');
-  t.is((await post('/v1/login', { tenant: acme.slug, username: input.username, password: input.password })).status, 403);
+  t.is((await post('/v1/login', { tenant: fixture.acme.slug, username: input.username, password: input.password })).status, 403);
   // Asking again sends a new link and kills the old one.
-  const oldToken = await readConfirmationToken(app, input.email);
-  t.is((await post('/v1/account/confirm/resend', { tenant: acme.slug, email: input.email })).status, 200);
-  const newToken = await readConfirmationToken(app, input.email);
+  const oldToken = await readConfirmationToken(fixture.app, input.email);
+  t.is((await post('/v1/account/confirm/resend', { tenant: fixture.acme.slug, email: input.email })).status, 200);
+  const newToken = await readConfirmationToken(fixture.app, input.email);
   t.not(newToken, oldToken);
   t.is((await post('/v1/account/confirm', { token: oldToken })).status, 422);
   t.like(await (await post('/v1/account/confirm', { token: newToken })).json(), { id, account_status: 'A' });
-  t.is((await post('/v1/login', { tenant: acme.slug, username: input.username, password: input.password })).status, 200);
+  t.is((await post('/v1/login', { tenant: fixture.acme.slug, username: input.username, password: input.password })).status, 200);
 });
 
 test('wrong credentials are 401 with one generic message, whatever was wrong', async (t) => {
-  const user = acme.members[0]!;
-  const wrongPassword = await post('/v1/login', { tenant: acme.slug, username: user.username, password: 'nope-nope-nope' });
-  const wrongUser = await post('/v1/login', { tenant: acme.slug, username: 'nobody', password: user.password });
+  const user = fixture.acme.members[0]!;
+  const wrongPassword = await post('/v1/login', { tenant: fixture.acme.slug, username: user.username, password: 'nope-nope-nope' });
+  const wrongUser = await post('/v1/login', { tenant: fixture.acme.slug, username: 'nobody', password: user.password });
   const wrongTenant = await post('/v1/login', { tenant: 'no-such-tenant', username: user.username, password: user.password });
   const messages = [];
   for (const res of [wrongPassword, wrongUser, wrongTenant]) {
@@ -107,40 +97,40 @@ test('wrong credentials are 401 with one generic message, whatever was wrong', a
 });
 
 test('repeated failed logins for one account get 429 with Retry-After, even with the right password', async (t) => {
-  const { username, password } = acme.members[1]!;
-  for (let i = 0; i < 5; i++) t.is((await post('/v1/login', { tenant: acme.slug, username, password: `wrong-${i}-password` })).status, 401);
-  const blocked = await post('/v1/login', { tenant: acme.slug, username, password });
+  const { username, password } = fixture.acme.members[1]!;
+  for (let i = 0; i < 5; i++) t.is((await post('/v1/login', { tenant: fixture.acme.slug, username, password: `wrong-${i}-password` })).status, 401);
+  const blocked = await post('/v1/login', { tenant: fixture.acme.slug, username, password });
   t.is(blocked.status, 429);
   t.true(Number(blocked.headers.get('retry-after')) > 0);
   t.like(await blocked.json(), { error: { code: 'RATE_LIMITED' } });
 });
 
 test('admins list users and change roles; others may not', async (t) => {
-  const list = await fetch(`${app.url}/v1/users?limit=100`, { headers: authed(acme.admin.token) });
+  const list = await fetch(`${fixture.app.url}/v1/users?limit=100`, { headers: authed(fixture.acme.admin.token) });
   t.is(list.status, 200);
   const { users, total } = (await list.json()) as { users: Array<{ id: string; role: string; account_status: string }>; total: number };
   t.true(total >= 4);
-  t.is(users.find((u) => u.id === acme.facilitators[0]!.userId)?.role, 'facilitator');
+  t.is(users.find((u) => u.id === fixture.acme.facilitators[0]!.userId)?.role, 'facilitator');
   t.false(JSON.stringify(users).includes('scrypt'), 'no password hash leaves the service');
-  t.is((await fetch(`${app.url}/v1/users`, { headers: authed(acme.members[0]!.token) })).status, 403);
-  const member = acme.members[0]!;
-  const denied = await fetch(`${app.url}/v1/users/${member.userId}/role`, { method: 'PUT', headers: authed(member.token), body: JSON.stringify({ role: 'admin' }) });
+  t.is((await fetch(`${fixture.app.url}/v1/users`, { headers: authed(fixture.acme.members[0]!.token) })).status, 403);
+  const member = fixture.acme.members[0]!;
+  const denied = await fetch(`${fixture.app.url}/v1/users/${member.userId}/role`, { method: 'PUT', headers: authed(member.token), body: JSON.stringify({ role: 'admin' }) });
   t.is(denied.status, 403);
-  const bad = await fetch(`${app.url}/v1/users/${member.userId}/role`, { method: 'PUT', headers: authed(acme.admin.token), body: JSON.stringify({ role: 'king' }) });
+  const bad = await fetch(`${fixture.app.url}/v1/users/${member.userId}/role`, { method: 'PUT', headers: authed(fixture.acme.admin.token), body: JSON.stringify({ role: 'king' }) });
   t.deepEqual(await fieldsOf(bad), ['role']);
-  const lastAdmin = await fetch(`${app.url}/v1/users/${acme.admin.userId}/role`, { method: 'PUT', headers: authed(acme.admin.token), body: JSON.stringify({ role: 'member' }) });
+  const lastAdmin = await fetch(`${fixture.app.url}/v1/users/${fixture.acme.admin.userId}/role`, { method: 'PUT', headers: authed(fixture.acme.admin.token), body: JSON.stringify({ role: 'member' }) });
   t.is(lastAdmin.status, 409, 'the tenant keeps an admin');
 });
 
 test('another tenant sees none of these users: 404, never 403', async (t) => {
-  const other = await createTenant(app);
-  const target = acme.members[0]!;
-  t.is((await fetch(`${app.url}/v1/user?user_id=${target.userId}`, { headers: authed(other.admin.token) })).status, 404);
-  t.is((await fetch(`${app.url}/v1/user?username=${target.username}`, { headers: authed(other.admin.token) })).status, 404);
-  const role = await fetch(`${app.url}/v1/users/${target.userId}/role`, { method: 'PUT', headers: authed(other.admin.token), body: JSON.stringify({ role: 'member' }) });
+  const other = await createTenant(fixture.app);
+  const target = fixture.acme.members[0]!;
+  t.is((await fetch(`${fixture.app.url}/v1/user?user_id=${target.userId}`, { headers: authed(other.admin.token) })).status, 404);
+  t.is((await fetch(`${fixture.app.url}/v1/user?username=${target.username}`, { headers: authed(other.admin.token) })).status, 404);
+  const role = await fetch(`${fixture.app.url}/v1/users/${target.userId}/role`, { method: 'PUT', headers: authed(other.admin.token), body: JSON.stringify({ role: 'member' }) });
   t.is(role.status, 404);
   const profile = await post('/v1/account/profile', { user_id: target.userId, firstName: 'Hacked' }, authed(other.admin.token));
   t.is(profile.status, 404);
-  const { users } = (await (await fetch(`${app.url}/v1/users`, { headers: authed(other.admin.token) })).json()) as { users: Array<{ id: string }> };
+  const { users } = (await (await fetch(`${fixture.app.url}/v1/users`, { headers: authed(other.admin.token) })).json()) as { users: Array<{ id: string }> };
   t.deepEqual(users.map((u) => u.id), [other.admin.userId]);
 });
