@@ -1,7 +1,6 @@
 import test from 'ava';
 import { MemoryKeyValueStore } from '../../infra/kv';
 import { Presence } from './Presence';
-import { RevocationLog } from './RevocationLog';
 
 const session = (sessionId: string, nodeId = 'gw-1') => ({ sessionId, nodeId, tenantId: 't1', userId: 'u1' });
 
@@ -33,14 +32,4 @@ test('a declared status overrides the sockets', async (t) => {
   await presence.opened(session('s1'));
   await presence.declare('t1', 'u1', 'OFFLINE');
   t.is(await presence.status('t1', 'u1'), 'OFFLINE');
-});
-
-test('the revocation log keeps only revocations still in force', async (t) => {
-  const now = { ms: 1_000 };
-  const log = new RevocationLog(new MemoryKeyValueStore(), () => now.ms);
-  await log.record({ sessionId: 'a', untilMs: 5_000 });
-  await log.record({ sessionId: 'b', untilMs: 9_000 });
-  t.deepEqual((await log.live()).map((r) => r.sessionId).sort(), ['a', 'b']);
-  now.ms = 6_000;
-  t.deepEqual(await log.live(), [{ sessionId: 'b', untilMs: 9_000 }]);
 });

@@ -1,6 +1,8 @@
 import type { KeyValueStore } from '../../infra/kv';
 
 const KEY = 'auth:revoked-sessions';
+// Every so many records the expired entries are pruned, so steady logouts cannot grow the set.
+const PRUNE_EVERY = 64;
 
 export interface Revocation {
   sessionId: string;
@@ -13,6 +15,8 @@ export interface Revocation {
  * a gateway that joins later missed it, so the log is broadcast again when a node connects.
  */
 export class RevocationLog {
+  #recorded = 0;
+
   constructor(
     readonly kv: KeyValueStore,
     readonly now: () => number = Date.now,
@@ -22,6 +26,7 @@ export class RevocationLog {
     await this.kv.sadd(KEY, `${revocation.sessionId}|${revocation.untilMs}`);
     // The set lives as long as its newest entry; older entries are pruned on read.
     await this.kv.expire(KEY, Math.max(1, revocation.untilMs - this.now()));
+    if (++this.#recorded % PRUNE_EVERY === 0) await this.live();
   }
 
   /** Revocations still in force; drops the rest from the store. */
