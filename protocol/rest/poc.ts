@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { idParams, pagination, success, uuid } from './common';
+import { defineRoutes } from './route';
+
+/** Field limits of POCs; the actor applies the same schemas to calls that bypass the gateway. */
+export const POC_LIMITS = {
+  name: 100,
+  description: 2000,
+  repoUrl: 255,
+  /** language, each tag and each framework */
+  label: 50,
+  tags: 20,
+  frameworks: 20,
+  query: 200,
+} as const;
+
+// PostgreSQL rejects NUL in text, and control characters have no place in a one-line field:
+// refusing them here keeps a client's odd byte a 422 instead of a database error.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const NUL = /\u0000/;
+
+function line(max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL.test(s), 'must not contain control characters');
+}
+
+function isHttpUrl(value: string): boolean {
+  if (CONTROL.test(value) || /\s/.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+export const pocLabel = line(POC_LIMITS.label);
+const pocName = line(POC_LIMITS.name);
+const description = z
+  .string()
+  .trim()
+  .max(POC_LIMITS.description, `must be at most ${POC_LIMITS.description} characters`)
+  .refine((s) => !NUL.test(s), 'must not contain NUL characters');
+const repoUrl = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(POC_LIMITS.repoUrl, `must be at most ${POC_LIMITS.repoUrl} characters`)
+  .refine(isHttpUrl, 'must be an http(s) URL');
+const tags = z.array(pocLabel).max(POC_LIMITS.tags, `at most ${POC_LIMITS.tags} tags`);
+const frameworks = z.array(pocLabel).max(POC_LIMITS.frameworks, `at most ${POC_LIMITS.frameworks} frameworks`);
+
+export const pocCreateBody = z.object({
+  name: pocName,
+  description: description.optional(),
+  repo_url: repoUrl,
+  language: pocLabel,
+  tags: tags.optional(),
+  frameworks: frameworks.optional(),
+  is_public: z.boolean().optional(),
+  /** Also mark it as the creator's favorite. */
+  favorite: z.boolean().optional(),
+});
+export type PocCreateBody = z.output<typeof pocCreateBody>;
+
+export const pocUpdateBody = z
+  .object({
+    name: pocName.optional(),
+    description: description.optional(),
+    repo_url: repoUrl.optional(),
+    language: pocLabel.optional(),
+    tags: tags.optional(),
+    frameworks: frameworks.optional(),
+    is_public: z.boolean().optional(),
+  })
+  .refine((body) => Object.values(body).some((v) => v !== undefined), 'give at least one field to change');
+export type PocUpdateBody = z.output<typeof pocUpdateBody>;
+
+/** A query parameter given once or repeated (`tag=a&tag=b`), as a list. */
+function repeatable(item: z.ZodType<string>, max: number, what: string) {
+  return z
+    .union([item, z.array(item)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.string()).max(max, `at most ${max} ${what}`));
+}
+
+export const POC_SORTS = ['relevance', 'newest', 'name'] as const;
+export type PocSort = (typeof POC_SORTS)[number];
+
+export const pocSearchQuery = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(POC_LIMITS.query, `must be at most ${POC_LIMITS.query} characters`)
+    .refine((s) => !NUL.test(s), 'must not contain NUL characters')
+    .optional(),
+  language: pocLabel.optional(),
+  tag: repeatable(pocLabel, POC_LIMITS.tags, 'tags').optional(),
+  framework: repeatable(pocLabel, POC_LIMITS.frameworks, 'frameworks').optional(),
+  /** true: only the caller's favorites; false: only the others; absent: both. */
+  favorite: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { message: 'must be true or false' })
+    .optional(),
+  sort: z.enum(POC_SORTS, { message: `must be one of ${POC_SORTS.join(', ')}` }).optional(),
+  ...pagination(20, 100),
+});
+export type PocSearchQuery = z.output<typeof pocSearchQuery>;
+
+const pocView = z.object({
+  id: uuid,
+  owner_id: uuid,
+  name: z.string(),
+  description: z.string(),
+  repo_url: z.string(),
+  language: z.string(),
+  tags: z.array(z.string()),
+  frameworks: z.array(z.string()),
+  is_public: z.boolean(),
+  favorite: z.boolean(),
+  created: z.string(),
+  updated: z.string(),
+});
+const facetCount = z.object({ value: z.string(), count: z.number().int() });
+const tagCounts = z.object({ tags: z.array(facetCount) });
+
+export const POC_ROUTES = defineRoutes([
+  {
+    method: 'POST', path: '/v1/pocs', auth: 'user', action: 'poc.create', tag: 'pocs', status: 201,
+    summary: 'Register a POC owned by the caller; private unless is_public',
+    body: pocCreateBody,
+    response: pocView,
+  },
+  {
+    method: 'GET', path: '/v1/pocs', auth: 'user', action: 'poc.search', tag: 'pocs',
+    summary: 'Search the POCs the caller may see (own + public in the tenant): text with typo tolerance, filters, facets over the filtered set',
+    query: pocSearchQuery,
+    response: z.object({
+      items: z.array(pocView),
+      total: z.number().int(),
+      facets: z.object({ languages: z.array(facetCount), tags: z.array(facetCount), frameworks: z.array(facetCount) }),
+    }),
+  },
+  {
+    method: 'GET', path: '/v1/pocs/{id}', auth: 'user', action: 'poc.get', tag: 'pocs',
+    summary: 'One POC the caller may see',
+    params: idParams,
+    response: pocView,
+  },
+  {
+    method: 'PUT', path: '/v1/pocs/{id}', auth: 'user', action: 'poc.update', tag: 'pocs',
+    summary: "Change the caller's POC; fields left out keep their value",
+    params: idParams,
+    body: pocUpdateBody,
+    response: pocView,
+  },
+  {
+    method: 'DELETE', path: '/v1/pocs/{id}', auth: 'user', action: 'poc.remove', tag: 'pocs',
+    summary: "Delete the caller's POC (soft delete: it disappears from every read)",
+    params: idParams,
+    response: success,
+  },
+  {
+    method: 'POST', path: '/v1/pocs/{id}/favorite', auth: 'user', action: 'poc.toggleFavorite', tag: 'pocs',
+    summary: 'Add the POC to the caller\'s favorites, or remove it if already there',
+    params: idParams,
+    response: z.object({ favorite: z.boolean() }),
+  },
+  {
+    method: 'GET', path: '/v1/tags/popular', auth: 'user', action: 'poc.popularTags', tag: 'pocs',
+    summary: 'Most used tags among the POCs the caller may see',
+    query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
+    response: tagCounts,
+  },
+  {
+    method: 'GET', path: '/v1/tags/suggest', auth: 'user', action: 'poc.suggestTags', tag: 'pocs',
+    summary: 'Tags starting with a prefix (case-insensitive), most used first',
+    query: z.object({ prefix: pocLabel, limit: z.coerce.number().int().min(1).max(50).default(10) }),
+    response: tagCounts,
+  },
+]);
