@@ -2,6 +2,7 @@ import type { ServiceSchema } from 'moleculer';
 import type { ServiceName } from '../config';
 import type { Infrastructure } from '../deploy/infrastructure';
 import { createDojoRoomService } from './dojo-room/dojo-room.service';
+import { createPocService } from './poc/poc.service';
 import { createTenantService } from './tenant/tenant.service';
 
 /** Builds one actor's Moleculer service from the process's shared infrastructure. */
@@ -13,6 +14,7 @@ export type ActorFactory = (infra: Infrastructure) => ServiceSchema;
  */
 export const ACTORS: Partial<Record<ServiceName, ActorFactory>> = {
   tenant: createTenantService,
+  poc: createPocService,
   'dojo-room': (infra) => createDojoRoomService(infra),
 };
 

@@ -1,4 +1,5 @@
 import { DOJO_ROUTES } from './dojo';
+import { POC_ROUTES } from './poc';
 import type { RouteDef } from './route';
 import { TENANT_ROUTES } from './tenant';
 
@@ -9,4 +10,5 @@ import { TENANT_ROUTES } from './tenant';
 export const ROUTES: readonly RouteDef[] = [
   ...TENANT_ROUTES,
   ...DOJO_ROUTES,
+  ...POC_ROUTES,
 ];

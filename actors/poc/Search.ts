@@ -1,0 +1,95 @@
+import { QueryTypes } from 'sequelize';
+import type { Database } from '../../infra/db/database';
+import { FACET_LIMIT, facetsOf, NO_FILTER, type FacetCounts, type FacetFilter } from './FacetCounts';
+import type { SearchFilters } from './normalize';
+import type { TagIndex } from './TagIndex';
+import { filteredQuery } from './filteredQuery';
+import { FAVORITE, ORDER, VISIBLE } from './sql';
+import { withTenantQuery } from './tenantQuery';
+import { termQuery } from './text';
+import { toView, VIEW_COLUMNS, type FacetCount, type SearchResult, type ViewRow } from './views';
+
+
+interface FilteredRow {
+  total: number;
+  languages: FacetCount[];
+  tags: FacetCount[];
+  frameworks: FacetCount[];
+  items: ViewRow[];
+}
+
+/**
+ * The POC search: hand-written SQL with bind parameters only. Every index it drives from is a
+ * btree (equality and byte ranges), the kind PostgreSQL may use under row-level security.
+ *
+ * Browsing with no filter or one filter value (a language, a tag, a framework) reads one page
+ * in index order and takes total and facets from the maintained counts (TagIndex, FacetCounts).
+ * Any other search is one statement: the matching set, its total, its three facets and a page.
+ */
+export class Search {
+  constructor(
+    readonly database: Database,
+    readonly facets: FacetCounts,
+    readonly index: TagIndex,
+  ) {}
+
+  async search(tenantId: string, userId: string, filters: SearchFilters): Promise<SearchResult> {
+    const text = filters.q ? termQuery(filters.q) : undefined;
+    // Words that are all stop words or punctuation match nothing rather than everything.
+    if (text && text.words === 0) return { items: [], total: 0, facets: { languages: [], tags: [], frameworks: [] } };
+    const single = text ? undefined : singleFilter(filters);
+    if (single) return this.#browse(tenantId, userId, filters, single);
+    const { sql, bind } = filteredQuery(tenantId, userId, filters, text);
+    const [row] = await withTenantQuery(this.database, tenantId, () => this.database.sequelize.query<FilteredRow>(sql, { bind, type: QueryTypes.SELECT }));
+    if (!row) throw new Error('search returned no row');
+    return {
+      items: row.items.map(toView),
+      total: row.total,
+      facets: { languages: row.languages, tags: row.tags, frameworks: row.frameworks },
+    };
+  }
+
+  async #browse(tenantId: string, userId: string, filters: SearchFilters, filter: FacetFilter): Promise<SearchResult> {
+    const { sql, bind } = pageQuery(tenantId, userId, filters, filter);
+    const [rows, counts] = await Promise.all([
+      withTenantQuery(this.database, tenantId, () => this.database.sequelize.query<ViewRow>(sql, { bind, type: QueryTypes.SELECT })),
+      filter.dim === '*' ? this.index.counts(tenantId, userId) : this.facets.visible(tenantId, userId, filter),
+    ]);
+    return { items: rows.map(toView), total: counts.total, facets: facetsOf(counts, FACET_LIMIT) };
+  }
+}
+
+/** The one filter value of a search that has at most one and no text or favorite filter. */
+export function singleFilter(filters: SearchFilters): FacetFilter | undefined {
+  if (filters.q || filters.favorite !== undefined) return undefined;
+  const given = [
+    ...(filters.language ? [{ dim: 'language' as const, key: filters.language }] : []),
+    ...filters.tags.map((key) => ({ dim: 'tag' as const, key })),
+    ...filters.frameworks.map((key) => ({ dim: 'framework' as const, key })),
+  ];
+  if (given.length > 1) return undefined;
+  return given[0] ?? NO_FILTER;
+}
+
+/** One page of a browse, walking an index in the page's order where there is one. */
+export function pageQuery(tenantId: string, userId: string, filters: SearchFilters, filter: FacetFilter) {
+  const sort = filters.sort === 'relevance' ? 'newest' : filters.sort;
+  const order = ORDER[sort].replaceAll('f.', 'p.');
+  const bind: unknown[] = [tenantId, userId, filters.limit, filters.offset];
+  let from = 'pocs p';
+  const where = [VISIBLE];
+  if (filter.dim === 'language') {
+    bind.push(filter.key);
+    where.push('p.language_key = $5');
+  } else if (filter.dim === 'tag' || filter.dim === 'framework') {
+    // The link table holds the creation time: newest first is a walk of its index.
+    const [table, column] = filter.dim === 'tag' ? ['poc_tags', 'tag_key'] : ['poc_frameworks', 'framework_key'];
+    bind.push(filter.key);
+    from = `${table} l JOIN pocs p ON p.id = l.poc_id`;
+    where.push(`l.tenant_id = $1 AND l.${column} = $5`);
+  }
+  const sql = `SELECT ${VIEW_COLUMNS}, ${FAVORITE} AS favorite FROM ${from} WHERE ${where.join(' AND ')}
+                ORDER BY ${from.startsWith('pocs') || sort === 'name' ? order : 'l.created DESC, l.poc_id DESC'} LIMIT $3 OFFSET $4`;
+  return { sql, bind };
+}
+

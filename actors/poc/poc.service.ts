@@ -1,0 +1,155 @@
+import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
+import DbService from 'moleculer-db';
+import type { Infrastructure } from '../../deploy/infrastructure';
+import { caller, type CallMeta } from '../auth';
+import { cacheOf, cleanTenant } from './cache';
+import { FacetCounts } from './FacetCounts';
+import { pocModels } from './models';
+import { changesFrom, draftFrom, filtersFrom } from './normalize';
+import { PARAMS, SEARCH_KEYS } from './params';
+import { PocRepository } from './PocRepository';
+import { Search } from './Search';
+import { SharedSequelizeAdapter } from './SharedSequelizeAdapter';
+import { TagIndex } from './TagIndex';
+
+type Ctx<P = Record<string, unknown>> = Context<P, CallMeta>;
+
+/** Payload of `poc.created|updated|deleted`, for other actors (render) and caches. */
+export interface PocEvent {
+  tenantId: string;
+  userId: string;
+  pocId: string;
+}
+
+// moleculer-db's generic actions (find, list, get, update, remove by id) know nothing of
+// tenants or owners; the actor takes the mixin's adapter lifecycle and methods, not its actions.
+const dbLifecycle = { ...(DbService as unknown as ServiceSchema), actions: {} } as ServiceSchema;
+
+// A read that started before a write may store its stale answer just after the write cleaned
+// the cache; a second clean once such a read must have finished closes that window.
+const SECOND_CLEAN_MS = 1_000;
+
+/** The poc actor: POCs, their search, favorites and tags. A thin schema over the domain classes. */
+export function createPocService(infra: Infrastructure): ServiceSchema {
+  const database = infra.database;
+  if (!database) throw new Error('the poc actor needs a database');
+  const models = pocModels(database.sequelize);
+  // Built in `created`, on the service's own (cloned) adapter, the one moleculer-db connects.
+  let pocs: PocRepository;
+  const facets = new FacetCounts(database);
+  const tags = new TagIndex(infra.kv, facets);
+  const search = new Search(database, facets, tags);
+  const timers = new Set<NodeJS.Timeout>();
+
+  async function written(ctx: Ctx, event: 'poc.created' | 'poc.updated' | 'poc.deleted' | undefined, pocId: string, facetsChanged: boolean) {
+    const { tenantId, userId } = caller(ctx);
+    if (facetsChanged) await tags.invalidate(tenantId);
+    await cleanTenant(ctx.broker, tenantId);
+    // Other nodes' in-process cachers; with Redis this node's clean already reached them.
+    await ctx.broadcast('poc.cache.clean', { tenantId }, 'poc');
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      cleanTenant(ctx.broker, tenantId).catch(() => undefined);
+    }, SECOND_CLEAN_MS);
+    timer.unref();
+    timers.add(timer);
+    if (event) await ctx.emit(event, { tenantId, userId, pocId } satisfies PocEvent);
+  }
+
+  return {
+    name: 'poc',
+    mixins: [dbLifecycle],
+    adapter: new SharedSequelizeAdapter(() => database.sequelize),
+    model: models.Poc,
+    settings: { idField: 'id' },
+    actions: {
+      create: {
+        params: PARAMS.create,
+        async handler(ctx: Ctx) {
+          const { tenantId, userId } = caller(ctx);
+          const { view, facetsChanged } = await pocs.create(tenantId, userId, draftFrom(ctx.params));
+          await written(ctx, 'poc.created', view.id, facetsChanged);
+          return view;
+        },
+      },
+      search: {
+        params: PARAMS.search,
+        cache: cacheOf(SEARCH_KEYS),
+        handler(ctx: Ctx) {
+          const { tenantId, userId } = caller(ctx);
+          return search.search(tenantId, userId, filtersFrom(ctx.params));
+        },
+      },
+      get: {
+        params: PARAMS.byId,
+        cache: cacheOf(['id']),
+        handler(ctx: Ctx<{ id: string }>) {
+          const { tenantId, userId } = caller(ctx);
+          return pocs.get(tenantId, userId, ctx.params.id);
+        },
+      },
+      update: {
+        params: PARAMS.update,
+        async handler(ctx: Ctx<{ id: string }>) {
+          const { tenantId, userId } = caller(ctx);
+          const { view, facetsChanged } = await pocs.update(tenantId, userId, ctx.params.id, changesFrom(ctx.params));
+          await written(ctx, 'poc.updated', view.id, facetsChanged);
+          return view;
+        },
+      },
+      remove: {
+        params: PARAMS.byId,
+        async handler(ctx: Ctx<{ id: string }>) {
+          const { tenantId, userId } = caller(ctx);
+          await pocs.remove(tenantId, userId, ctx.params.id);
+          await written(ctx, 'poc.deleted', ctx.params.id, true);
+          return { success: true };
+        },
+      },
+      toggleFavorite: {
+        params: PARAMS.byId,
+        async handler(ctx: Ctx<{ id: string }>) {
+          const { tenantId, userId } = caller(ctx);
+          const favorite = await pocs.toggleFavorite(tenantId, userId, ctx.params.id);
+          await written(ctx, undefined, ctx.params.id, false);
+          return { favorite };
+        },
+      },
+      popularTags: {
+        params: PARAMS.popular,
+        cache: cacheOf(['limit']),
+        async handler(ctx: Ctx<{ limit?: number }>) {
+          const { tenantId, userId } = caller(ctx);
+          return { tags: await tags.popular(tenantId, userId, clamp(ctx.params.limit, 20, 100)) };
+        },
+      },
+      suggestTags: {
+        params: PARAMS.suggest,
+        cache: cacheOf(['prefix', 'limit']),
+        async handler(ctx: Ctx<{ prefix: string; limit?: number }>) {
+          const { tenantId, userId } = caller(ctx);
+          return { tags: await tags.suggest(tenantId, userId, ctx.params.prefix, clamp(ctx.params.limit, 10, 50)) };
+        },
+      },
+    },
+    events: {
+      'poc.cache.clean': {
+        params: { tenantId: 'uuid' },
+        handler(ctx: Context<{ tenantId: string }>) {
+          return cleanTenant(ctx.broker as ServiceBroker, ctx.params.tenantId);
+        },
+      },
+    },
+    created() {
+      pocs = new PocRepository(database, models, this.adapter as SharedSequelizeAdapter);
+    },
+    stopped() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+
+function clamp(value: number | undefined, fallback: number, max: number): number {
+  return Math.min(Math.max(value ?? fallback, 1), max);
+}
