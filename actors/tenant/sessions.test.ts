@@ -2,6 +2,7 @@ import test from 'ava';
 import { signAccessToken } from '../../infra/auth/jwt';
 import { authed, createTenant, type TestUser } from '../../test/support/accounts';
 import { tenantNode } from './testNode';
+import { startTestNode } from '../../test/support/node';
 import { WsClient } from '../../test/support/ws-client';
 
 const fixture = tenantNode({ members: 1 });
@@ -90,4 +91,24 @@ test('a demoted admin loses their sessions; the new role comes with the next log
   t.is(demote.status, 200);
   t.is((await fetch(`${fixture.app.url}/v1/users`, { headers: authed(asAdmin.token) })).status, 401);
   t.is((await post('/v1/token/refresh', { refreshToken: asAdmin.refreshToken })).status, 401);
+});
+
+// Needs several nodes on one transporter, so it runs on real services only.
+(process.env.TRANSPORTER ? test : test.skip)('a gateway node that joins after a logout learns of it', async (t) => {
+  const pair = await login(fixture.acme.members[0]!);
+  await post('/v1/logout', {}, authed(pair.token));
+  const { infra } = fixture.app.node;
+  const late = await startTestNode({ services: ['gateway'], env: { NAMESPACE: infra.config.namespace, JWT_SECRET: infra.jwtSecret } });
+  try {
+    const probe = () => fetch(`${late.url}/v1/user?user_id=${pair.userId}`, { headers: authed(pair.token) }).then((r) => r.status);
+    const deadline = Date.now() + 10_000;
+    let status = await probe();
+    while (status !== 401 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await probe();
+    }
+    t.is(status, 401);
+  } finally {
+    await late.stop();
+  }
 });
