@@ -1,0 +1,185 @@
+import type { Context, ServiceSchema } from 'moleculer';
+import type { Infrastructure } from '../../deploy/infrastructure';
+import type { Subscription } from '../../infra/queue';
+import { caller, type AuthContext, type CallMeta } from '../auth';
+import { ACK_WAIT_MS, createRenderDomain, LINK_TTL_SECONDS, type RenderDomain } from './domain';
+import { FieldValidationError, ForbiddenError, NotFoundError, NotReadyError } from './errors';
+import { PARAMS } from './params';
+import { reportFileName } from './report/ReportRenderer';
+import type { Viewer } from './Reports';
+import type { JobStatus, ReportFormat, ReportRow, ReportType, VideoRow } from './types';
+import { reportView, videoView } from './views';
+
+type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
+type Page = { status?: JobStatus; limit?: number; offset?: number };
+
+function viewer(auth: AuthContext): Viewer {
+  return { tenantId: auth.tenantId, userId: auth.userId, admin: auth.role === 'admin' };
+}
+
+/** A year a report or video may cover: not in the future (the lower bound is in params). */
+function checkYear(year: number | undefined): number {
+  const current = new Date().getUTCFullYear();
+  if (year === undefined) return current;
+  if (year > current) throw new FieldValidationError([{ field: 'year', message: 'must not be in the future' }]);
+  return year;
+}
+
+/**
+ * The render actor: report and video requests, their status and their files. Rendering itself
+ * never runs on a request: requests become rows plus durable queue messages, consumed by this
+ * actor's RenderWorker on every render node, RENDER_CONCURRENCY at a time per node.
+ */
+export function createRenderService(infra: Infrastructure): ServiceSchema {
+  let d: RenderDomain;
+  let subscription: Subscription | undefined;
+
+  async function enqueueReport(this: { logger: { warn(o: object, m: string): void } }, row: ReportRow) {
+    await d.queue.publish([{ kind: 'report', id: row.id, tenantId: row.tenant_id }]).catch((err: unknown) => {
+      // The row is the job: the recovery sweep publishes what never reached the queue.
+      this.logger.warn({ err, reportId: row.id }, 'render: report not queued yet');
+    });
+  }
+
+  async function requestReport(ctx: Ctx<{ tenant_id?: string; format?: ReportFormat }>, type: ReportType, year: number | null) {
+    const auth = caller(ctx);
+    if (ctx.params.tenant_id && ctx.params.tenant_id !== auth.tenantId) throw new NotFoundError('Tenant');
+    if (auth.role !== 'admin') throw new ForbiddenError("Only an admin of the tenant may request the tenant's reports");
+    const row = await d.reports.create({ tenantId: auth.tenantId, userId: auth.userId, type, year, format: ctx.params.format ?? 'pdf' });
+    return row;
+  }
+
+  async function link(key: string | null, name: string): Promise<string> {
+    if (!key) throw new Error('completed job has no object key');
+    return d.objectStore.presignGet(key, LINK_TTL_SECONDS, name);
+  }
+
+  const videoName = (row: VideoRow) => `pocs-${row.year}.mp4`;
+  const videoLinks = async (row: VideoRow) =>
+    row.status === 'COMPLETED' ? { url: await link(row.object_key, videoName(row)), thumbnail_url: await link(row.thumbnail_key, `pocs-${row.year}.jpg`) } : undefined;
+
+  return {
+    name: 'render',
+    actions: {
+      requestAnnual: {
+        params: PARAMS.requestAnnual,
+        async handler(ctx: Ctx<{ tenant_id?: string; year?: number; format?: ReportFormat }>) {
+          const row = await requestReport(ctx, 'ANNUAL', checkYear(ctx.params.year));
+          await enqueueReport.call(this, row);
+          return { report_id: row.id, status: row.status };
+        },
+      },
+      requestBilling: {
+        params: PARAMS.requestBilling,
+        async handler(ctx: Ctx<{ tenant_id?: string; format?: ReportFormat }>) {
+          const row = await requestReport(ctx, 'BILLING', null);
+          await enqueueReport.call(this, row);
+          return { report_id: row.id, status: row.status };
+        },
+      },
+      listReports: {
+        params: PARAMS.listReports,
+        async handler(ctx: Ctx<Page>) {
+          const { limit = 20, offset = 0, status } = ctx.params;
+          const { rows, total } = await d.reports.list(viewer(caller(ctx)), { status, limit, offset });
+          return { items: rows.map((row) => reportView(row)), total, limit, offset };
+        },
+      },
+      getReport: {
+        params: PARAMS.byId,
+        async handler(ctx: Ctx<{ id: string }>) {
+          const row = await d.reports.get(viewer(caller(ctx)), ctx.params.id);
+          return reportView(row, row.status === 'COMPLETED' ? await link(row.object_key, reportFileName(row)) : undefined);
+        },
+      },
+      downloadReport: {
+        params: PARAMS.byId,
+        async handler(ctx: Ctx<{ id: string }>) {
+          const row = await d.reports.get(viewer(caller(ctx)), ctx.params.id);
+          if (row.status !== 'COMPLETED') throw new NotReadyError('Report', row.status);
+          return { url: await link(row.object_key, reportFileName(row)) };
+        },
+      },
+      cancelReport: {
+        params: PARAMS.byId,
+        async handler(ctx: Ctx<{ id: string }>) {
+          await d.reports.cancel(viewer(caller(ctx)), ctx.params.id);
+          return { id: ctx.params.id, status: 'CANCELLED' };
+        },
+      },
+      generateVideo: {
+        params: PARAMS.generateVideo,
+        async handler(ctx: Ctx<{ year?: number }>) {
+          const auth = caller(ctx);
+          const { row, queue } = await d.videos.request(auth, checkYear(ctx.params.year));
+          if (queue) {
+            await d.queue.publish([{ kind: 'video', id: row.id, tenantId: row.tenant_id }], queue === 'again' ? `again-${Date.now()}` : undefined).catch((err: unknown) => {
+              this.logger.warn({ err, videoId: row.id }, 'render: video not queued yet');
+            });
+          }
+          return { id: row.id, status: row.status };
+        },
+      },
+      listVideos: {
+        params: PARAMS.listVideos,
+        async handler(ctx: Ctx<Page>) {
+          const { limit = 20, offset = 0, status } = ctx.params;
+          const { rows, total } = await d.videos.list(caller(ctx), { status, limit, offset });
+          return { items: rows.map((row) => videoView(row)), total, limit, offset };
+        },
+      },
+      getVideo: {
+        params: PARAMS.byId,
+        async handler(ctx: Ctx<{ id: string }>) {
+          const row = await d.videos.get(caller(ctx), ctx.params.id);
+          return videoView(row, await videoLinks(row));
+        },
+      },
+      downloadVideo: {
+        params: PARAMS.byId,
+        async handler(ctx: Ctx<{ id: string }>) {
+          const row = await d.videos.get(caller(ctx), ctx.params.id);
+          if (row.status !== 'COMPLETED') throw new NotReadyError('Video', row.status);
+          return { url: await link(row.object_key, videoName(row)) };
+        },
+      },
+      videoThumbnail: {
+        params: PARAMS.byId,
+        async handler(ctx: Ctx<{ id: string }>) {
+          const row = await d.videos.get(caller(ctx), ctx.params.id);
+          if (row.status !== 'COMPLETED') throw new NotReadyError('Video', row.status);
+          return { url: await link(row.thumbnail_key, `pocs-${row.year}.jpg`) };
+        },
+      },
+      cancelVideo: {
+        params: PARAMS.byId,
+        async handler(ctx: Ctx<{ id: string }>) {
+          await d.videos.cancel(caller(ctx), ctx.params.id);
+          return { id: ctx.params.id, status: 'CANCELLED' };
+        },
+      },
+      deleteVideo: {
+        params: PARAMS.byId,
+        async handler(ctx: Ctx<{ id: string }>) {
+          const row = await d.videos.delete(caller(ctx), ctx.params.id);
+          // The keys follow from the row, so even a render that was uploading is covered.
+          await d.deleteVideoObjects(row);
+          return { success: true };
+        },
+      },
+    },
+    created() {
+      d = createRenderDomain(infra, this.logger, async (request) => {
+        await this.broker.emit('notification.requested', request);
+      });
+    },
+    async started() {
+      const { render } = infra.config;
+      subscription = await d.queue.consume(d.worker.handle, { concurrency: render.concurrency, maxAttempts: render.maxAttempts, retryBaseMs: render.retryBaseMs, ackWaitMs: ACK_WAIT_MS });
+    },
+    async stopped() {
+      await subscription?.stop();
+      d.metrics.close();
+    },
+  };
+}

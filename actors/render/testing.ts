@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { QueryTypes } from 'sequelize';
+import type { Database } from '../../infra/db/database';
+
+/** A POC to seed, with the creation date the yearly figures depend on. */
+export interface SeedPoc {
+  name: string;
+  language: string;
+  tags?: string[];
+  frameworks?: string[];
+  description?: string;
+  created: Date;
+}
+
+const key = (label: string) => label.trim().toLowerCase();
+
+/**
+ * Inserts POCs straight into the tables, as of a chosen date: the REST API stamps them "now",
+ * and a yearly report or video is about past years. Test and benchmark use only.
+ */
+export async function seedPocs(database: Database, tenantId: string, ownerId: string, pocs: readonly SeedPoc[]): Promise<string[]> {
+  const q = (sql: string, bind: unknown[]) => database.sequelize.query(sql, { bind, type: QueryTypes.SELECT });
+  const ids: string[] = [];
+  await database.withTenant(tenantId, async () => {
+    // The poc actor's search migration adds creation times to the link rows and label arrays to
+    // the POC row; seed them when they are there so its queries see these POCs too.
+    const columns = new Set(
+      ((await q(`SELECT table_name || '.' || column_name AS c FROM information_schema.columns WHERE table_name IN ('pocs', 'poc_tags', 'poc_frameworks')`, [])) as Array<{ c: string }>).map((r) => r.c),
+    );
+    const arrays = columns.has('pocs.tag_keys');
+    for (const poc of pocs) {
+      const id = randomUUID();
+      ids.push(id);
+      const tags = poc.tags ?? [];
+      const frameworks = poc.frameworks ?? [];
+      await q(
+        `INSERT INTO pocs (id, tenant_id, owner_id, name, description, repo_url, language, language_key, created, updated${arrays ? ', tags, tag_keys, frameworks, framework_keys' : ''})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9${arrays ? ', $10, $11, $12, $13' : ''}) RETURNING id`,
+        [id, tenantId, ownerId, poc.name, poc.description ?? '', `https://git.example.com/${key(poc.name).replace(/\W+/g, '-')}`, poc.language, key(poc.language), poc.created,
+          ...(arrays ? [tags, tags.map(key), frameworks, frameworks.map(key)] : [])],
+      );
+      for (const [table, column, labels] of [['poc_tags', 'tag', tags], ['poc_frameworks', 'framework', frameworks]] as const) {
+        const stamped = columns.has(`${table}.created`);
+        for (const label of labels) {
+          await q(
+            `INSERT INTO ${table} (tenant_id, poc_id, ${column}, ${column}_key${stamped ? ', created' : ''}) VALUES ($1, $2, $3, $4${stamped ? ', $5' : ''}) RETURNING poc_id`,
+            [tenantId, id, label, key(label), ...(stamped ? [poc.created] : [])],
+          );
+        }
+      }
+    }
+  });
+  return ids;
+}
+
+/** A dojo that took place: started and ended, with participants who joined. */
+export async function seedDojo(database: Database, tenantId: string, facilitatorId: string, dojo: { subject: string; date: Date; minutes: number; participants: string[] }): Promise<void> {
+  const q = (sql: string, bind: unknown[]) => database.sequelize.query(sql, { bind, type: QueryTypes.SELECT });
+  await database.withTenant(tenantId, async () => {
+    const id = randomUUID();
+    const end = new Date(dojo.date.getTime() + dojo.minutes * 60_000);
+    await q(
+      `INSERT INTO dojos (id, tenant_id, facilitator_id, subject, dojo_date, status, join_code, started_at, ended_at)
+       VALUES ($1, $2, $3, $4, $5, 'COMPLETED', $6, $5, $7) RETURNING id`,
+      [id, tenantId, facilitatorId, dojo.subject, dojo.date, id.slice(0, 8), end],
+    );
+    for (const userId of dojo.participants) {
+      await q(`INSERT INTO dojo_participants (tenant_id, dojo_id, user_id, first_joined_at) VALUES ($1, $2, $3, $4) RETURNING user_id`, [tenantId, id, userId, dojo.date]);
+    }
+  });
+}
+
+type Json = Record<string, unknown>;
+
+/** GET with a bearer token, the JSON body and status. */
+export async function getJson(url: string, token: string): Promise<{ status: number; body: Json }> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  return { status: res.status, body: (await res.json().catch(() => ({}))) as Json };
+}
+
+/** Polls a job (report or video) until it leaves PENDING/PROCESSING; returns the last view. */
+export async function waitForJob(url: string, token: string, timeoutMs = 60_000): Promise<Json> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { status, body } = await getJson(url, token);
+    if (status !== 200) throw new Error(`GET ${url} -> ${status}: ${JSON.stringify(body)}`);
+    if (body.status !== 'PENDING' && body.status !== 'PROCESSING') return body;
+    if (Date.now() > deadline) throw new Error(`job still ${String(body.status)} after ${timeoutMs} ms: ${JSON.stringify(body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Follows a download route as a client would: the 302, then the pre-signed URL without credentials. */
+export async function download(url: string, token: string): Promise<{ redirect: string; type: string | null; bytes: Buffer }> {
+  const first = await fetch(url, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
+  const location = first.headers.get('location');
+  if (first.status !== 302 || !location) throw new Error(`GET ${url} -> ${first.status}: ${await first.text()}`);
+  const file = await fetch(location);
+  if (!file.ok) throw new Error(`GET pre-signed ${location} -> ${file.status}`);
+  return { redirect: location, type: file.headers.get('content-type'), bytes: Buffer.from(await file.arrayBuffer()) };
+}

@@ -1,0 +1,51 @@
+import type { REPORT_FORMATS } from '../../protocol/rest/render';
+
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export type ReportType = 'ANNUAL' | 'BILLING';
+export type JobStatus = 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+export type JobKind = 'report' | 'video';
+
+/** A render queue message: only a pointer to the row, which is the job's source of truth. */
+export interface RenderJobMessage {
+  kind: JobKind;
+  id: string;
+  tenantId: string;
+}
+
+export interface ReportRow {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  type: ReportType;
+  year: number | null;
+  format: ReportFormat;
+  source: 'USER' | 'BATCH';
+  status: JobStatus;
+  progress: number;
+  object_key: string | null;
+  size_bytes: string | number | null;
+  error: string | null;
+  attempts: number;
+  created: Date;
+  completed_at: Date | null;
+}
+
+export interface VideoRow {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  year: number;
+  status: JobStatus;
+  progress: number;
+  object_key: string | null;
+  thumbnail_key: string | null;
+  size_bytes: string | number | null;
+  duration_ms: number | null;
+  error: string | null;
+  attempts: number;
+  created: Date;
+  completed_at: Date | null;
+}
+
+/** Reports a job's progress (0-100); resolves once written (or skipped as too soon). */
+export type ProgressFn = (percent: number) => Promise<void>;

@@ -1,0 +1,73 @@
+import type { Sql } from '../sql';
+
+export interface VideoPoc {
+  name: string;
+  language: string;
+  tags: string[];
+  frameworks: string[];
+  description: string;
+  repoUrl: string;
+  created: Date;
+}
+
+/** What a user's yearly video shows: who, which year, and the POCs they created in it. */
+export interface VideoFigures {
+  firstName: string;
+  lastName: string;
+  username: string;
+  tenantName: string;
+  year: number;
+  /** All the year's POCs, counted; `pocs` holds at most `limit` of them, oldest first. */
+  total: number;
+  languages: Array<{ name: string; count: number }>;
+  tags: Array<{ name: string; count: number }>;
+  pocs: VideoPoc[];
+}
+
+export class VideoData {
+  constructor(readonly sql: Sql) {}
+
+  load(tenantId: string, userId: string, year: number, limit: number): Promise<VideoFigures> {
+    const range = [tenantId, userId, new Date(Date.UTC(year, 0, 1)), new Date(Date.UTC(year + 1, 0, 1))];
+    return this.sql.tenant(tenantId, async () => {
+      const user = await this.sql.one<{ first_name: string; last_name: string; username: string; tenant_name: string }>(
+        'SELECT u.first_name, u.last_name, u.username, t.name AS tenant_name FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.tenant_id = $1 AND u.id = $2',
+        [tenantId, userId],
+      );
+      if (!user) throw new Error(`user ${userId} not found in tenant ${tenantId}`);
+      const pocs = await this.sql.rows<{ name: string; language: string; description: string; repo_url: string; created: Date; tags: string[]; frameworks: string[] }>(
+        `SELECT p.name, p.language, p.description, p.repo_url, p.created,
+                ARRAY(SELECT t.tag FROM poc_tags t WHERE t.tenant_id = $1 AND t.poc_id = p.id ORDER BY t.tag_key) AS tags,
+                ARRAY(SELECT f.framework FROM poc_frameworks f WHERE f.tenant_id = $1 AND f.poc_id = p.id ORDER BY f.framework_key) AS frameworks
+           FROM pocs p WHERE ${mine('p')}
+          ORDER BY p.created, p.id LIMIT ${Number(limit)}`,
+        range,
+      );
+      const languages = await this.sql.rows<{ name: string; count: number }>(
+        `SELECT min(language) AS name, count(*)::int AS count FROM pocs p WHERE ${mine('p')} GROUP BY language_key ORDER BY count DESC, name`,
+        range,
+      );
+      const tags = await this.sql.rows<{ name: string; count: number }>(
+        `SELECT min(t.tag) AS name, count(*)::int AS count FROM poc_tags t JOIN pocs p ON p.id = t.poc_id
+          WHERE t.tenant_id = $1 AND ${mine('p')} GROUP BY t.tag_key ORDER BY count DESC, name LIMIT 5`,
+        range,
+      );
+      return {
+        firstName: user.first_name,
+        lastName: user.last_name,
+        username: user.username,
+        tenantName: user.tenant_name,
+        year,
+        total: languages.reduce((sum, l) => sum + l.count, 0),
+        languages,
+        tags,
+        pocs: pocs.map((p) => ({ name: p.name, language: p.language, tags: p.tags, frameworks: p.frameworks, description: p.description, repoUrl: p.repo_url, created: p.created })),
+      };
+    });
+  }
+}
+
+/** The user's live POCs created in the year ($1 tenant, $2 user, $3..$4 the year's bounds). */
+function mine(alias: string): string {
+  return `${alias}.tenant_id = $1 AND ${alias}.owner_id = $2 AND ${alias}.deleted_at IS NULL AND ${alias}.created >= $3 AND ${alias}.created < $4`;
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { idParams, pagination, success, uuid } from './common';
+import { defineRoutes } from './route';
+
+export const REPORT_FORMATS = ['pdf', 'csv', 'html'] as const;
+export const JOB_STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+/** The first year a report or video may cover; the last is the current (UTC) one. */
+export const FIRST_YEAR = 2000;
+
+export const reportFormat = z.enum(REPORT_FORMATS);
+export const year = z
+  .number()
+  .int('must be a whole year')
+  .min(FIRST_YEAR, `must be ${FIRST_YEAR} or later`)
+  .refine((y) => y <= new Date().getUTCFullYear(), 'must not be in the future');
+const jobStatus = z.enum(JOB_STATUSES);
+const timestamp = z.string();
+
+const report = z.object({
+  id: uuid,
+  type: z.enum(['ANNUAL', 'BILLING']),
+  year: z.number().nullable(),
+  format: reportFormat,
+  source: z.enum(['USER', 'BATCH']),
+  status: jobStatus,
+  progress: z.number().int().min(0).max(100),
+  error: z.string().nullable(),
+  size_bytes: z.number().nullable(),
+  created: timestamp,
+  completed_at: timestamp.nullable(),
+  /** A pre-signed download link, on a single COMPLETED report. */
+  url: z.string().optional(),
+});
+
+const video = z.object({
+  id: uuid,
+  year: z.number(),
+  status: jobStatus,
+  progress: z.number().int().min(0).max(100),
+  error: z.string().nullable(),
+  size_bytes: z.number().nullable(),
+  duration_ms: z.number().nullable(),
+  created: timestamp,
+  completed_at: timestamp.nullable(),
+  url: z.string().optional(),
+  thumbnail_url: z.string().optional(),
+});
+
+const accepted = z.object({ report_id: uuid, status: jobStatus });
+const listQuery = z.object({ status: jobStatus.optional(), ...pagination(20, 100) });
+
+export const RENDER_ROUTES = defineRoutes([
+  {
+    method: 'POST', path: '/v1/report/anual', auth: 'user', action: 'render.requestAnnual', tag: 'reports', status: 202,
+    summary: "Queue the tenant's annual report (admins only): POCs per month and language, top tags and frameworks, most active users, dojos, videos",
+    body: z.object({ tenant_id: uuid.optional(), year: year.optional(), format: reportFormat.default('pdf') }),
+    response: accepted,
+  },
+  {
+    method: 'POST', path: '/v1/report/billing', auth: 'user', action: 'render.requestBilling', tag: 'reports', status: 202,
+    summary: "Queue the tenant's billing report (admins only): plan, payments, expiration",
+    body: z.object({ tenant_id: uuid.optional(), format: reportFormat.default('pdf') }),
+    response: accepted,
+  },
+  {
+    method: 'GET', path: '/v1/reports', auth: 'user', action: 'render.listReports', tag: 'reports',
+    summary: "The caller's reports, newest first (admins also see the yearly batch's annual reports)",
+    query: listQuery,
+    response: z.object({ items: z.array(report), total: z.number(), limit: z.number(), offset: z.number() }),
+  },
+  {
+    method: 'GET', path: '/v1/reports/{id}', auth: 'user', action: 'render.getReport', tag: 'reports',
+    summary: 'A report: status, progress 0-100, the error when it failed, a download link once completed',
+    params: idParams,
+    response: report,
+  },
+  {
+    method: 'GET', path: '/v1/reports/{id}/download', auth: 'user', action: 'render.downloadReport', tag: 'reports', redirect: true,
+    summary: 'Redirects to a pre-signed link of the report file; 409 until it is completed',
+    params: idParams,
+  },
+  {
+    method: 'POST', path: '/v1/reports/{id}/cancel', auth: 'user', action: 'render.cancelReport', tag: 'reports',
+    summary: 'Cancel a report that has not started rendering; 409 once it has',
+    params: idParams,
+    response: z.object({ id: uuid, status: z.literal('CANCELLED') }),
+  },
+  {
+    method: 'POST', path: '/v1/videos/generate', auth: 'user', action: 'render.generateVideo', tag: 'videos', status: 202,
+    summary: "Queue the caller's video of the POCs of a year (default: the current one); asking again returns the same video",
+    body: z.object({ year: year.optional() }),
+    response: z.object({ id: uuid, status: jobStatus }),
+  },
+  {
+    method: 'GET', path: '/v1/videos', auth: 'user', action: 'render.listVideos', tag: 'videos',
+    summary: "The caller's videos, newest first",
+    query: listQuery,
+    response: z.object({ items: z.array(video), total: z.number(), limit: z.number(), offset: z.number() }),
+  },
+  {
+    method: 'GET', path: '/v1/videos/{id}', auth: 'user', action: 'render.getVideo', tag: 'videos',
+    summary: 'A video: status, progress, error, and download and thumbnail links once completed',
+    params: idParams,
+    response: video,
+  },
+  {
+    method: 'GET', path: '/v1/videos/{id}/download', auth: 'user', action: 'render.downloadVideo', tag: 'videos', redirect: true,
+    summary: 'Redirects to a pre-signed link of the MP4; 409 until it is completed',
+    params: idParams,
+  },
+  {
+    method: 'GET', path: '/v1/videos/{id}/thumbnail', auth: 'user', action: 'render.videoThumbnail', tag: 'videos', redirect: true,
+    summary: 'Redirects to a pre-signed link of the JPEG thumbnail; 409 until it is completed',
+    params: idParams,
+  },
+  {
+    method: 'POST', path: '/v1/videos/{id}/cancel', auth: 'user', action: 'render.cancelVideo', tag: 'videos',
+    summary: 'Cancel a video that has not started rendering; 409 once it has',
+    params: idParams,
+    response: z.object({ id: uuid, status: z.literal('CANCELLED') }),
+  },
+  {
+    method: 'DELETE', path: '/v1/videos/{id}', auth: 'user', action: 'render.deleteVideo', tag: 'videos',
+    summary: 'Delete a video and its files (a render still running is stopped)',
+    params: idParams,
+    response: success,
+  },
+]);
