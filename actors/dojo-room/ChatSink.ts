@@ -101,7 +101,7 @@ export class QueueChatSink implements ChatSink {
         }
         await persistChat(db, [payload]);
       },
-      { durable: subject.replace(/\./g, '-'), concurrency: 8, maxDeliver: 20, backoffMs: [200, 1_000, 5_000, 15_000] },
+      { durable: subject.replace(/\./g, '-'), concurrency: 8, maxDeliver: 20, backoffMs: [200, 1_000, 5_000, 15_000], ackWaitMs: 10_000 },
     );
     return sink;
   }
