@@ -32,6 +32,7 @@ const image = z.string().min(1).max(Math.ceil(MAX_PICTURE_BYTES / 3) * 4 + 64, '
 const tokenPair = z.object({ userId: uuid, token: z.string(), refreshToken: z.string(), expiresIn: z.number(), tokenType: z.literal('Bearer') });
 const profile = z.object({ firstName: z.string(), lastName: z.string(), email: z.string(), picture: z.string().nullable(), friendsRequest, notifications: notificationPrefs });
 const user = z.object({ id: uuid, username: z.string(), role, firstName: z.string(), lastName: z.string(), email: z.string(), picture: z.string().nullable(), status: presence, friendsRequest });
+const member = z.object({ id: uuid, username: z.string(), firstName: z.string(), lastName: z.string(), email: z.string(), role, account_status: z.enum(['C', 'A', 'D']), created: z.string() });
 const notification = z.object({ id: uuid, type: z.string(), title: z.string(), body: z.string(), data: z.record(z.string(), z.unknown()), read: z.boolean(), created: z.string() });
 const message = z.object({ id: uuid, room_id: uuid, user_id: uuid, text: z.string(), status: z.literal('A'), created: z.string() });
 const payment = z.object({ id: uuid, total: z.number(), currency: z.string(), plan: z.enum(['M', 'Y']), payment_gateway: z.string(), status: z.string(), created: z.string() });
@@ -83,6 +84,7 @@ export const TENANT_ROUTES = defineRoutes([
     method: 'GET', path: '/v1/users', auth: 'user', action: 'tenant.listUsers', tag: 'users',
     summary: "The tenant's users (admins only)",
     query: z.object(pagination(50, 200)),
+    response: z.object({ users: z.array(member), total: z.number(), limit: z.number(), offset: z.number() }),
   },
   {
     method: 'PUT', path: '/v1/users/{id}/role', auth: 'user', action: 'tenant.setRole', tag: 'users',
