@@ -32,6 +32,12 @@ const PREFERENCE_OF: Record<string, keyof NotificationPrefs> = {
   'video.ready': 'videoReady',
 };
 
+const TITLE_MAX = 200;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /** A user's notifications: stored from requests, listed newest first, read and unread. */
 export class Notifications {
   constructor(readonly sql: Sql) {}
@@ -47,7 +53,7 @@ export class Notifications {
           WHERE u.tenant_id = $2 AND u.id = $3 AND ($9::text IS NULL OR coalesce((u.notification_prefs ->> $9::text)::boolean, true))
          ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
          RETURNING id`,
-        [randomUUID(), req.tenantId, req.userId, req.type, req.title, req.body ?? '', JSON.stringify(req.data ?? {}), req.dedupeKey ?? null, preference],
+        [randomUUID(), req.tenantId, req.userId, req.type, clip(req.title, TITLE_MAX), req.body ?? '', JSON.stringify(req.data ?? {}), req.dedupeKey ?? null, preference],
       ),
     );
     return rows.length > 0;

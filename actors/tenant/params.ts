@@ -68,8 +68,9 @@ export const PARAMS = {
     tenantId: uuid,
     userId: uuid,
     type: { type: 'string', min: 1, max: 40 },
-    title: { type: 'string', min: 1, max: 200 },
-    body: { type: 'string', max: 4000, optional: true },
+    // Producers build titles from user text (a dojo's subject): long ones are cut, not refused.
+    title: { type: 'string', min: 1, max: 2000 },
+    body: { type: 'string', max: 10_000, optional: true },
     data: { type: 'object', optional: true },
     dedupeKey: { type: 'string', max: 200, optional: true },
   },
