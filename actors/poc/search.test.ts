@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import test from 'ava';
+import type { ServiceBroker } from 'moleculer';
+import { Database } from '../../infra/db/database';
+import { MemoryKeyValueStore } from '../../infra/kv/MemoryKeyValueStore';
+import { silentLogger } from '../../infra/logger';
+import { createTestDatabase, type TestDatabase } from '../../test/support/database';
+import { FacetCounts } from './FacetCounts';
+import { pocModels } from './models';
+import { changesFrom, draftFrom, filtersFrom, labelKey } from './normalize';
+import { PocRepository } from './PocRepository';
+import { Search } from './Search';
+import { SharedSequelizeAdapter } from './SharedSequelizeAdapter';
+import { TagIndex } from './TagIndex';
+import { tokenize } from './text';
+import type { FacetCount, PocView } from './views';
+
+// The search SQL against a real PostgreSQL, checked against a brute-force model of the same rows
+// after a random mix of creates, updates and deletes (seeded, so a failure replays).
+const TENANT = randomUUID();
+const OUTSIDER_TENANT = randomUUID();
+const USERS = [randomUUID(), randomUUID(), randomUUID()];
+const OUTSIDER = randomUUID();
+const LANGUAGES = ['Go', 'go', 'Rust', 'TypeScript'];
+const TAGS = ['api', 'API', 'cli', 'ml', 'Web', 'data', 'iot'];
+const FRAMEWORKS = ['React', 'Axum', 'Gin'];
+const WORDS = ['kafka', 'bridge', 'gateway', 'parser', 'vision', 'ledger', 'robot', 'cache', 'stream', 'token'];
+
+let db: TestDatabase;
+let database: Database;
+let pocs: PocRepository;
+let search: Search;
+let index: TagIndex;
+/** What the database should hold: the owner and the last view of each POC, undefined once deleted. */
+const model = new Map<string, { owner: string; view: PocView | undefined }>();
+
+function prng(seed: number) {
+  return () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+}
+const random = prng(42);
+const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
+const some = <T>(list: readonly T[], max: number) => [...new Set(Array.from({ length: Math.floor(random() * (max + 1)) }, () => pick(list)))];
+
+test.before(async () => {
+  db = await createTestDatabase();
+  database = new Database({ url: db.url, logger: silentLogger });
+  await database.asSystem(async () => {
+    await database.sequelize.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'A', $2), ($3, 'B', $4)`, {
+      bind: [TENANT, `a-${TENANT.slice(0, 8)}`, OUTSIDER_TENANT, `b-${TENANT.slice(0, 8)}`],
+    });
+    for (const [id, tenant] of [...USERS.map((u) => [u, TENANT]), [OUTSIDER, OUTSIDER_TENANT]]) {
+      await database.sequelize.query(
+        `INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash) VALUES ($1, $2, $3, $4, 'F', 'L', '-')`,
+        { bind: [id, tenant, `u${id.slice(0, 8)}`, `${id.slice(0, 8)}@x.test`] },
+      );
+    }
+  });
+  const models = pocModels(database.sequelize);
+  const adapter = new SharedSequelizeAdapter(() => database.sequelize);
+  adapter.init({} as ServiceBroker, { schema: { model: models.Poc }, logger: silentLogger } as never);
+  await adapter.connect();
+  pocs = new PocRepository(database, models, adapter);
+  const facets = new FacetCounts(database);
+  index = new TagIndex(new MemoryKeyValueStore(), facets);
+  search = new Search(database, facets, index);
+
+  for (let i = 0; i < 120; i++) {
+    const owner = pick(USERS);
+    const { view } = await pocs.create(TENANT, owner, draftFrom(randomDraft()));
+    model.set(view.id, { owner, view });
+    if (random() < 0.2) await pocs.toggleFavorite(TENANT, pick(USERS), view.id).catch(() => undefined);
+  }
+  const ids = [...model.keys()];
+  for (let i = 0; i < 60; i++) {
+    const id = pick(ids);
+    const entry = model.get(id)!;
+    if (!entry.view) continue;
+    if (random() < 0.25) {
+      await pocs.remove(TENANT, entry.owner, id);
+      entry.view = undefined;
+    } else {
+      const { name, description, language, tags, frameworks, is_public } = randomDraft();
+      const change = random() < 0.5 ? { language, tags, is_public } : { name, description, frameworks };
+      entry.view = (await pocs.update(TENANT, entry.owner, id, changesFrom(change))).view;
+    }
+    await index.invalidate(TENANT);
+  }
+  await pocs.create(OUTSIDER_TENANT, OUTSIDER, draftFrom({ ...randomDraft(), is_public: true }));
+});
+
+test.after.always(async () => {
+  await database?.close();
+  await db?.drop();
+});
+
+function randomDraft() {
+  return {
+    name: `${pick(WORDS)} ${pick(WORDS)}`,
+    description: some(WORDS, 4).join(' '),
+    repo_url: 'https://example.com/r',
+    language: pick(LANGUAGES),
+    tags: some(TAGS, 3),
+    frameworks: some(FRAMEWORKS, 2),
+    is_public: random() < 0.6,
+  };
+}
+
+/** What a user may see, the brute-force way. */
+function visible(user: string): PocView[] {
+  return [...model.values()].filter((e) => e.view && (e.view.is_public || e.owner === user)).map((e) => e.view as PocView);
+}
+
+function expectedCounts(rows: PocView[]) {
+  const count = (values: string[][]) => {
+    const map = new Map<string, number>();
+    for (const list of values) for (const v of new Set(list.map(labelKey))) map.set(v, (map.get(v) ?? 0) + 1);
+    return sorted(map);
+  };
+  return { total: rows.length, languages: count(rows.map((r) => [r.language])), tags: count(rows.map((r) => r.tags)), frameworks: count(rows.map((r) => r.frameworks)) };
+}
+
+// Compared as plain objects with sorted keys: the display form and tie order may differ by path.
+const sorted = (map: Map<string, number>) => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)));
+const byKey = (facets: FacetCount[]) => sorted(new Map(facets.map((f) => [labelKey(f.value), f.count])));
+
+function matches(row: PocView, query: Record<string, unknown>): boolean {
+  const has = (list: string[], value: unknown) => list.map(labelKey).includes(labelKey(String(value)));
+  if (query.language && labelKey(row.language) !== labelKey(String(query.language))) return false;
+  for (const tag of [query.tag ?? []].flat()) if (!has(row.tags, tag)) return false;
+  if (query.framework && !has(row.frameworks, query.framework)) return false;
+  if (query.q) {
+    const words = tokenize(`${row.name} ${row.description}`);
+    const wanted = tokenize(String(query.q));
+    const last = wanted.length - 1;
+    if (!wanted.every((w, i) => words.includes(w) || (i === last && w.length >= 3 && words.some((x) => x.startsWith(w))))) return false;
+  }
+  return true;
+}
+
+const QUERIES: Array<Record<string, unknown>> = [
+  {},
+  { language: 'GO' },
+  { language: 'rust' },
+  { tag: 'api' },
+  { tag: 'WEB' },
+  { framework: 'react' },
+  { tag: ['api', 'cli'] },
+  { language: 'Go', tag: 'ml' },
+  { language: 'TypeScript', framework: 'Axum' },
+  { q: 'kafka' },
+  { q: 'gateway parser' },
+  { q: 'led' },
+  { q: 'stream', language: 'go', tag: 'data' },
+  { q: 'nosuchword' },
+];
+
+for (const query of QUERIES) {
+  test(`total, facets and pages agree with the rows: ${JSON.stringify(query)}`, async (t) => {
+    for (const user of USERS) {
+      const expected = visible(user).filter((row) => matches(row, query));
+      const result = await search.search(TENANT, user, filtersFrom({ ...query, limit: 100 }));
+      const counts = expectedCounts(expected);
+      t.is(result.total, counts.total);
+      t.deepEqual(byKey(result.facets.languages), counts.languages);
+      t.deepEqual(byKey(result.facets.tags), counts.tags);
+      t.deepEqual(byKey(result.facets.frameworks), counts.frameworks);
+      t.deepEqual(result.items.map((p) => p.id).sort(), expected.map((p) => p.id).sort());
+      if (!query.q) {
+        const newest = [...expected].sort((a, b) => (a.created === b.created ? (a.id < b.id ? 1 : -1) : a.created < b.created ? 1 : -1));
+        const page = await search.search(TENANT, user, filtersFrom({ ...query, limit: 7, offset: 3 }));
+        t.deepEqual(page.items.map((p) => p.id), newest.slice(3, 10).map((p) => p.id));
+      }
+    }
+  });
+}
+
+test('the maintained facet counts equal a fresh aggregate of the public rows', async (t) => {
+  const [rows] = await database.asSystem(() =>
+    database.sequelize.query(
+      `SELECT filter_dim, filter_key, dim, key, n FROM poc_facet_counts WHERE tenant_id = $1 AND n > 0
+       EXCEPT
+       SELECT f.dim, f.key, x.dim, x.key, count(*)::int FROM pocs p,
+              poc_facet_values(p.language_key, p.language, p.tag_keys::text[], p.tags::text[], p.framework_keys::text[], p.frameworks::text[]) f,
+              poc_facet_values(p.language_key, p.language, p.tag_keys::text[], p.tags::text[], p.framework_keys::text[], p.frameworks::text[]) x
+        WHERE p.tenant_id = $1 AND p.is_public AND p.deleted_at IS NULL GROUP BY 1, 2, 3, 4`,
+      { bind: [TENANT] },
+    ),
+  );
+  t.deepEqual(rows, []);
+});
+
+test('popular tags and suggestions agree with the rows, and see nothing of another tenant', async (t) => {
+  for (const user of USERS) {
+    const expected = expectedCounts(visible(user)).tags;
+    t.deepEqual(byKey(await index.popular(TENANT, user, 100)), expected);
+    const suggested = byKey(await index.suggest(TENANT, user, 'A', 100));
+    t.deepEqual(suggested, Object.fromEntries(Object.entries(expected).filter(([key]) => key.startsWith('a'))));
+  }
+  const outsider = await search.search(OUTSIDER_TENANT, OUTSIDER, filtersFrom({}));
+  t.is(outsider.total, 1);
+  t.is((await search.search(TENANT, OUTSIDER, filtersFrom({}))).items.filter((p) => !model.has(p.id)).length, 0);
+  t.is((await search.search(OUTSIDER_TENANT, USERS[0] as string, filtersFrom({ q: 'kafka' }))).items.filter((p) => model.has(p.id)).length, 0);
+});
