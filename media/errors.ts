@@ -1,0 +1,54 @@
+import { ClientError } from '../actors/errors';
+import { ErrorCode } from '../protocol/errors';
+
+/**
+ * A signaling client's mistake in a media call. It extends the actors' ClientError, so it
+ * crosses the transporter with its protocol code and the gateway answers it on the socket
+ * (the socket stays open).
+ */
+export class MediaClientError extends ClientError {}
+
+/** An unknown (or someone else's) transport, producer or consumer id. */
+export class MediaNotFoundError extends MediaClientError {
+  constructor(what: 'Transport' | 'Producer' | 'Consumer' | 'Participant', id: string) {
+    super(ErrorCode.NOT_FOUND, `${what} ${id.slice(0, 64)} not found`);
+  }
+}
+
+export class MediaForbiddenError extends MediaClientError {
+  constructor(message: string) {
+    super(ErrorCode.FORBIDDEN, message);
+  }
+}
+
+/** Bad capabilities or parameters: mediasoup refused them. `field` names the data field. */
+export class MediaValidationError extends MediaClientError {
+  constructor(field: string, message: string) {
+    super(ErrorCode.VALIDATION_ERROR, message, { fields: [{ field, message }] });
+  }
+}
+
+/** Too many of something, or done twice (connecting a transport again). */
+export class MediaConflictError extends MediaClientError {
+  constructor(message: string) {
+    super(ErrorCode.CONFLICT, message);
+  }
+}
+
+/** The room's media is being rebuilt (its worker died) or closed: try again after the reset push. */
+export class MediaUnavailableError extends MediaClientError {
+  constructor(message: string) {
+    super(ErrorCode.SERVICE_UNAVAILABLE, message);
+  }
+}
+
+/**
+ * mediasoup throws TypeError (its parameter checks) and UnsupportedError (codecs the router
+ * lacks) for what a client sent; those are the client's mistake, anything else is ours.
+ */
+export function asClientMistake(error: unknown, field: string): unknown {
+  if (error instanceof TypeError || (error instanceof Error && error.name === 'UnsupportedError')) {
+    return new MediaValidationError(field, error.message);
+  }
+  return error;
+}
