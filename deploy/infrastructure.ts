@@ -48,11 +48,11 @@ export async function startInfrastructure(config: Config, needs: InfrastructureN
         : Promise.resolve(undefined),
     ]);
     if (objectStore) stops.push(() => objectStore.close());
-    const kv = createKeyValueStore({ redisUrl: config.redisUrl, keyPrefix: 'pocdojo:', logger });
+    const kv = createKeyValueStore({ redisUrl: config.redisUrl, keyPrefix: `${config.namespace}:`, logger });
     stops.push(() => kv.close());
     const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom });
     stops.push(() => mailer.close());
-    const queue = await createDurableQueue({ natsUrl: config.transporter, logger });
+    const queue = await createDurableQueue({ natsUrl: config.transporter, logger, ...queueNames(config.namespace) });
     // Stops run in reverse: consumers drain before the database closes.
     stops.push(() => queue.close());
     return {
@@ -72,6 +72,16 @@ export async function startInfrastructure(config: Config, needs: InfrastructureN
     await stop();
     throw error;
   }
+}
+
+/**
+ * Clusters of different namespaces on one NATS (staging beside production, parallel test runs)
+ * must not take each other's jobs: each namespace gets its own stream and subjects.
+ */
+export function queueNames(namespace: string): { stream: string; subjectPrefix: string } {
+  if (namespace === 'pocdojo') return { stream: 'POCDOJO', subjectPrefix: 'pocdojo' };
+  const safe = namespace.replace(/[^A-Za-z0-9_-]/g, '_');
+  return { stream: `POCDOJO_${safe.toUpperCase().replace(/-/g, '_')}`, subjectPrefix: `pocdojo-${safe}` };
 }
 
 async function openDatabase(config: Config, logger: Logger, stops: Array<() => Promise<void>>) {

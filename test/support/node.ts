@@ -6,6 +6,7 @@ import { startNode, type RunningNode } from '../../deploy/node';
 import type { RouteDef } from '../../protocol/rest/route';
 import { createTestDatabase } from './database';
 import { tempDataDir } from './dirs';
+import { deleteQueueStreams } from './nats';
 
 export interface TestNode {
   node: RunningNode;
@@ -54,6 +55,7 @@ export async function startTestNode(
     dataDir: dataDir.path,
     async stop() {
       await node.stop();
+      if (env.TRANSPORTER && env.NAMESPACE) await deleteQueueStreams(env.TRANSPORTER, env.NAMESPACE);
       await db?.drop();
       await dataDir.remove();
     },
