@@ -30,7 +30,7 @@ export interface RenderJobs {
 
 export function createRenderJobs(infra: Infrastructure): RenderJobs {
   const sql = new Sql(required(infra.database, 'a database'));
-  return { sql, reports: new Reports(sql), videos: new Videos(sql), queue: new RenderQueue(infra.queue, sql) };
+  return { sql, reports: new Reports(sql), videos: new Videos(sql), queue: new RenderQueue(infra.queue, sql, infra.config.namespace) };
 }
 
 export interface RenderDomain extends RenderJobs {
