@@ -1,0 +1,100 @@
+import pino from 'pino';
+import { ConfigError, loadConfig, type LogLevel } from '../config';
+import { quietDependencyWarnings } from '../config/runtime';
+import { createRenderJobs } from '../actors/render/domain';
+import { startInfrastructure } from '../deploy/infrastructure';
+import { parseArgs, UsageError, USAGE, type YearlyArgs } from './args';
+import { ProgressBar, type Writer } from './ProgressBar';
+import { TenantNotFoundError, YearlyBatch, type YearlyBatchResult } from './YearlyBatch';
+
+const WAIT_POLL_MS = 1000;
+
+/**
+ * `npm run jobs -- yearly --year 2025 [--tenant slug] [--dry-run] [--wait]`: the yearly batch by
+ * hand. It writes the jobs' rows and, on NATS, publishes them to JetStream, where every render
+ * node takes its share. On embedded defaults the queue is in-process, so this process only
+ * records the jobs: the running node's recovery sweep publishes them within a minute.
+ * Ctrl-C stops between steps; running it again does what is left.
+ */
+export async function runCli(argv: readonly string[], ui: { out: Writer; err: Writer }): Promise<number> {
+  let args: YearlyArgs;
+  let config;
+  try {
+    args = parseArgs(argv);
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof UsageError) && !(error instanceof ConfigError)) throw error;
+    ui.err.write(`${error.message}\n${error instanceof UsageError ? `${USAGE}\n` : ''}`);
+    return 2;
+  }
+  const logger = pino({ level: cliLogLevel(config.logLevel) }, pino.destination(2));
+  const infra = await startInfrastructure(config, { database: true, objectStore: false }, logger);
+  const abort = new AbortController();
+  const interrupt = () => {
+    if (abort.signal.aborted) process.exit(130);
+    ui.err.write('\nstopping after the current step (Ctrl-C again to quit now); run again to do the rest\n');
+    abort.abort();
+  };
+  process.on('SIGINT', interrupt);
+  try {
+    const jobs = createRenderJobs(infra);
+    const batch = new YearlyBatch(jobs.sql, jobs.queue);
+    const bar = new ProgressBar(ui.err);
+    const result = await batch.run({
+      year: args.year, tenant: args.tenant, dryRun: args.dryRun, signal: abort.signal,
+      // An in-process queue dies with this process: leave the rows to the node's sweep.
+      publish: Boolean(config.transporter),
+      onProgress: (p) => bar.update(p.tenantsDone, p.tenants, `tenants ${p.tenantsDone}/${p.tenants} · ${p.created} jobs created · ${p.published} queued`),
+    });
+    bar.done();
+    ui.out.write(args.json ? `${JSON.stringify(result)}\n` : summary(result, Boolean(config.transporter)));
+    if (args.wait && !args.dryRun && !result.stopped) await waitForJobs(batch, args, bar, abort.signal);
+    return result.stopped ? 130 : 0;
+  } catch (error) {
+    if (!(error instanceof TenantNotFoundError)) throw error;
+    ui.err.write(`${error.message}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', interrupt);
+    await infra.stop();
+  }
+}
+
+function summary(r: YearlyBatchResult, published: boolean): string {
+  const verb = r.dryRun ? 'would create' : 'created';
+  const lines = [
+    `${r.year}: ${r.tenants} tenant(s), ${r.activeUsers} active user(s); ${verb} ${r.videosCreated} video job(s) and ${r.reportsCreated} annual report job(s)`,
+    r.dryRun ? 'dry run: nothing was changed' : published ? `queued ${r.published} job(s)` : 'recorded; the render nodes publish and render them (in-process queue)',
+  ];
+  if (r.tenantsWithoutAdmin.length) lines.push(`no annual report for tenants without an active admin: ${r.tenantsWithoutAdmin.join(', ')}`);
+  if (r.stopped) lines.push('stopped before the end: run again to do the rest');
+  return `${lines.join('\n')}\n`;
+}
+
+async function waitForJobs(batch: YearlyBatch, args: YearlyArgs, bar: ProgressBar, signal: AbortSignal): Promise<void> {
+  for (;;) {
+    const counts = await batch.statuses(args.year, args.tenant);
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const open = (counts.PENDING ?? 0) + (counts.PROCESSING ?? 0);
+    bar.update(total - open, total, `${counts.COMPLETED ?? 0} completed · ${counts.FAILED ?? 0} failed · ${open} to go`);
+    if (open === 0 || signal.aborted) break;
+    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+  }
+  bar.done();
+}
+
+/** The bar is the CLI's output: logs only from warn up, unless debugging was asked for. */
+function cliLogLevel(level: LogLevel): LogLevel {
+  return level === 'debug' || level === 'trace' || level === 'silent' || level === 'error' || level === 'fatal' ? level : 'warn';
+}
+
+if (require.main === module) {
+  quietDependencyWarnings();
+  runCli(process.argv.slice(2), { out: process.stdout, err: process.stderr }).then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      process.stderr.write(`jobs failed: ${error.message}\n`);
+      process.exit(1);
+    },
+  );
+}
