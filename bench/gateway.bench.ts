@@ -9,7 +9,7 @@ import { signAccessToken } from '../infra/auth/jwt';
 import type { RouteDef } from '../protocol/rest/route';
 import { tempDataDir } from '../test/support/dirs';
 import { freePort } from '../test/support/process';
-import { httpLoad, LOAD_GENERATOR, type LoadResult } from './lib/load';
+import { httpLoad, loadRow, type LoadResult } from './lib/load';
 import type { Row } from './lib/table';
 
 const PATH = '/v1/bench/ping';
@@ -50,19 +50,6 @@ function moleculerWeb(port: number, authenticator: Authenticator): ServiceSchema
   };
 }
 
-function row(name: string, r: LoadResult, baseline?: LoadResult): Row {
-  return {
-    gateway: name,
-    load: LOAD_GENERATOR,
-    'req/s': Math.round(r.requestsPerSecond),
-    'p50 ms': r.p50Ms,
-    'p99 ms': r.p99Ms,
-    errors: r.errors + r.non2xx,
-    'server CPU us/req': r.cpuMicrosPerRequest,
-    'x baseline req/s': baseline ? r.requestsPerSecond / baseline.requestsPerSecond : 1,
-    'x baseline req/CPU-s': baseline ? baseline.cpuMicrosPerRequest / r.cpuMicrosPerRequest : 1,
-  };
-}
 
 /** Gateway vs moleculer-web on the same broker and action (issue 2). */
 export async function run(options: { durationSeconds?: number } = {}): Promise<Row[]> {
@@ -96,7 +83,7 @@ export async function run(options: { durationSeconds?: number } = {}): Promise<R
     const uws2 = await httpLoad({ url: ours, headers, durationSeconds: duration });
     const web = best(web1, web2);
     const uws = best(uws1, uws2);
-    return [row('moleculer-web 0.10 (baseline)', web), row('pocdojo uWebSockets.js', uws, web)];
+    return [loadRow({ gateway: 'moleculer-web 0.10 (baseline)' }, web), loadRow({ gateway: 'pocdojo uWebSockets.js' }, uws, web)];
   } finally {
     await node.stop();
     await dataDir.remove();

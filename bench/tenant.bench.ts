@@ -5,7 +5,7 @@ import { quietDependencyWarnings } from '../config/runtime';
 import type { RouteDef } from '../protocol/rest/route';
 import { createTenant } from '../test/support/accounts';
 import { startTestNode } from '../test/support/node';
-import { httpLoad, LOAD_GENERATOR, type LoadResult } from './lib/load';
+import { httpLoad, loadRow, type LoadResult } from './lib/load';
 import type { Row } from './lib/table';
 
 // The same tenant.getUser call with Moleculer's cache switched off per call ($cache: false), so
@@ -27,18 +27,6 @@ const route: RouteDef = {
   query: z.object({ user_id: z.uuid(), cache: z.enum(['on', 'off']) }),
 };
 
-function loadRow(name: string, r: LoadResult, baseline?: LoadResult): Row {
-  return {
-    measure: name,
-    load: LOAD_GENERATOR,
-    'req/s': Math.round(r.requestsPerSecond),
-    'p50 ms': r.p50Ms,
-    'p99 ms': r.p99Ms,
-    errors: r.errors + r.non2xx,
-    'server CPU us/req': r.cpuMicrosPerRequest,
-    'x baseline req/s': baseline ? r.requestsPerSecond / baseline.requestsPerSecond : 1,
-  };
-}
 
 /** Sequential verifications on one core (the libuv pool runs one hash per thread). */
 async function hashesPerSecond(params: ScryptParams, seconds: number): Promise<number> {
@@ -83,9 +71,9 @@ export async function run(options: { durationSeconds?: number } = {}): Promise<R
     const baseline = await hashesPerSecond(owasp17, 3);
     const chosen = await hashesPerSecond(OWASP_SCRYPT, 3);
     return [
-      loadRow('GET /v1/user uncached ($cache: false) (baseline)', uncached),
-      loadRow('GET /v1/user cached (same proxy)', cached, uncached),
-      loadRow('GET /v1/user cached (the real route)', real, uncached),
+      loadRow({ measure: 'GET /v1/user uncached ($cache: false) (baseline)' }, uncached),
+      loadRow({ measure: 'GET /v1/user cached (same proxy)' }, cached, uncached),
+      loadRow({ measure: 'GET /v1/user cached (the real route)' }, real, uncached),
       hashRow('login hash, OWASP first row (baseline)', owasp17, baseline, baseline),
       hashRow('login hash, chosen OWASP row', OWASP_SCRYPT, chosen, baseline),
     ];

@@ -106,3 +106,18 @@ export async function httpLoad(options: LoadOptions): Promise<LoadResult> {
     cpuMicrosPerRequest: (cpu.user + cpu.system) / Math.max(1, result.requests.total),
   };
 }
+
+/** One table row of an HTTP load result, compared with a baseline measured in the same run. */
+export function loadRow(label: Record<string, string>, r: LoadResult, baseline?: LoadResult): Record<string, string | number> {
+  return {
+    ...label,
+    load: LOAD_GENERATOR,
+    'req/s': Math.round(r.requestsPerSecond),
+    'p50 ms': r.p50Ms,
+    'p99 ms': r.p99Ms,
+    errors: r.errors + r.non2xx,
+    'server CPU us/req': r.cpuMicrosPerRequest,
+    'x baseline req/s': baseline ? r.requestsPerSecond / baseline.requestsPerSecond : 1,
+    'x baseline req/CPU-s': baseline ? baseline.cpuMicrosPerRequest / r.cpuMicrosPerRequest : 1,
+  };
+}
