@@ -2,14 +2,8 @@ import type { DurableQueue, QueueMessage, Subscription } from '../../infra/queue
 import type { Sql } from './sql';
 import type { JobKind, RenderJobMessage } from './types';
 
-/**
- * The queue subject of a namespace's render jobs. NAMESPACE separates clusters (and parallel test
- * nodes) sharing one NATS; their jobs must stay apart too, since a worker can only find the rows
- * of its own database.
- */
-export function renderSubject(namespace: string): string {
-  return `render-jobs.${namespace}`;
-}
+export const RENDER_SUBJECT = 'render-jobs';
+const DURABLE = 'render';
 const TABLES: Record<JobKind, string> = { report: 'reports', video: 'content_requests' };
 /** Backoff entries past this are capped: a render retried hours later helps nobody. */
 const MAX_BACKOFF_MS = 10 * 60_000;
@@ -28,18 +22,10 @@ export interface RenderQueueOptions {
  * window is stored once, and the row's `enqueued_at` tells the recovery sweep it got through.
  */
 export class RenderQueue {
-  readonly subject: string;
-  readonly #durable: string;
-
   constructor(
     readonly queue: DurableQueue,
     readonly sql: Sql,
-    namespace: string,
-  ) {
-    this.subject = renderSubject(namespace);
-    // A durable name is one token: no dots.
-    this.#durable = `render-${namespace.replace(/\./g, '_')}`;
-  }
+  ) {}
 
   /**
    * Publishes the jobs and marks their rows enqueued. A job published again on purpose (queued
@@ -48,7 +34,7 @@ export class RenderQueue {
    */
   async publish(jobs: readonly RenderJobMessage[], generation?: string): Promise<void> {
     for (const job of jobs) {
-      await this.queue.publish<RenderJobMessage>(this.subject, job, { msgId: generation ? `${job.id}:${generation}` : job.id });
+      await this.queue.publish<RenderJobMessage>(RENDER_SUBJECT, job, { msgId: generation ? `${job.id}:${generation}` : job.id });
     }
     for (const kind of ['report', 'video'] as const) {
       const byTenant = new Map<string, string[]>();
@@ -62,8 +48,8 @@ export class RenderQueue {
   }
 
   consume(handler: (msg: QueueMessage<RenderJobMessage>) => Promise<void>, options: RenderQueueOptions): Promise<Subscription> {
-    return this.queue.consume<RenderJobMessage>(this.subject, handler, {
-      durable: this.#durable,
+    return this.queue.consume<RenderJobMessage>(RENDER_SUBJECT, handler, {
+      durable: DURABLE,
       concurrency: options.concurrency,
       maxDeliver: options.maxAttempts,
       backoffMs: backoff(options.retryBaseMs, options.maxAttempts),
@@ -72,7 +58,7 @@ export class RenderQueue {
   }
 
   depth(): Promise<number> {
-    return this.queue.pending(this.subject);
+    return this.queue.pending(RENDER_SUBJECT);
   }
 }
 

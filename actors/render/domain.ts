@@ -30,7 +30,7 @@ export interface RenderJobs {
 
 export function createRenderJobs(infra: Infrastructure): RenderJobs {
   const sql = new Sql(required(infra.database, 'a database'));
-  return { sql, reports: new Reports(sql), videos: new Videos(sql), queue: new RenderQueue(infra.queue, sql, infra.config.namespace) };
+  return { sql, reports: new Reports(sql), videos: new Videos(sql), queue: new RenderQueue(infra.queue, sql) };
 }
 
 export interface RenderDomain extends RenderJobs {

@@ -4,7 +4,7 @@ import { authed, createTenant, type TestTenant } from '../../test/support/accoun
 import { startTestNode, type TestNode } from '../../test/support/node';
 import { createRenderJobs } from './domain';
 import { Recovery } from './Recovery';
-import { renderSubject } from './RenderQueue';
+import { RENDER_SUBJECT } from './RenderQueue';
 import { getJson, waitForJob } from './testing';
 
 let app: TestNode;
@@ -35,7 +35,7 @@ test('a job that keeps failing ends FAILED with its message after the retries, d
     db.sequelize.query<{ attempts: number }>('SELECT attempts FROM content_requests WHERE id = $1', { bind: [id], type: QueryTypes.SELECT }),
   );
   t.is(row?.attempts, 3);
-  const dead = await app.node.infra.queue.deadLetters(renderSubject(app.node.infra.config.namespace));
+  const dead = await app.node.infra.queue.deadLetters(RENDER_SUBJECT);
   t.like(dead.find((d) => (d.payload as { id: string }).id === id), { attempts: 3, error: 'Video encoding failed: ffmpeg exited with code 1' });
   t.is((await getJson(`${app.url}/v1/videos/${id}/download`, owner.token)).status, 409);
   // The notification reaches the tenant actor's store.

@@ -7,7 +7,7 @@ import test from 'ava';
 import { authed, createTenant, type TestTenant } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
 import { resolveFfprobe } from '../../media/ffmpeg';
-import { renderSubject } from './RenderQueue';
+import { RENDER_SUBJECT } from './RenderQueue';
 import { download, getJson, seedPocs, waitForJob } from './testing';
 
 const run = promisify(execFile);
@@ -85,11 +85,10 @@ test.serial('a redelivered job neither renders again nor leaves a second object'
   const id = await generate(owner.token);
   const before = await waitForJob(`${app.url}/v1/videos/${id}`, owner.token, 120_000);
   const queue = app.node.infra.queue;
-  const subject = renderSubject(app.node.infra.config.namespace);
   // Two more deliveries of the same job, as at-least-once delivery may bring.
-  await queue.publish(subject, { kind: 'video', id, tenantId: acme.tenantId }, { msgId: `${id}:again-1` });
-  await queue.publish(subject, { kind: 'video', id, tenantId: acme.tenantId }, { msgId: `${id}:again-2` });
-  for (let i = 0; i < 200 && (await queue.pending(subject)) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  await queue.publish(RENDER_SUBJECT, { kind: 'video', id, tenantId: acme.tenantId }, { msgId: `${id}:again-1` });
+  await queue.publish(RENDER_SUBJECT, { kind: 'video', id, tenantId: acme.tenantId }, { msgId: `${id}:again-2` });
+  for (let i = 0; i < 200 && (await queue.pending(RENDER_SUBJECT)) > 0; i++) await new Promise((r) => setTimeout(r, 50));
   const after = (await getJson(`${app.url}/v1/videos/${id}`, owner.token)).body;
   t.is(after.completed_at, before.completed_at);
   t.is(after.status, 'COMPLETED');
