@@ -1,8 +1,10 @@
 import type { ServiceSchema } from 'moleculer';
 import type { ServiceName } from '../config';
 import type { Infrastructure } from '../deploy/infrastructure';
+import { createJobsService } from '../jobs/jobs.service';
 import { createDojoRoomService } from './dojo-room/dojo-room.service';
 import { createPocService } from './poc/poc.service';
+import { createRenderService } from './render/render.service';
 import { createTenantService } from './tenant/tenant.service';
 
 /** Builds one actor's Moleculer service from the process's shared infrastructure. */
@@ -16,6 +18,8 @@ export const ACTORS: Partial<Record<ServiceName, ActorFactory>> = {
   tenant: createTenantService,
   poc: createPocService,
   'dojo-room': (infra) => createDojoRoomService(infra),
+  render: createRenderService,
+  jobs: createJobsService,
 };
 
 /** Which backing services an actor needs, so a gateway-only node starts no database. */

@@ -1,5 +1,6 @@
 import { DOJO_ROUTES } from './dojo';
 import { POC_ROUTES } from './poc';
+import { RENDER_ROUTES } from './render';
 import type { RouteDef } from './route';
 import { TENANT_ROUTES } from './tenant';
 
@@ -11,4 +12,5 @@ export const ROUTES: readonly RouteDef[] = [
   ...TENANT_ROUTES,
   ...DOJO_ROUTES,
   ...POC_ROUTES,
+  ...RENDER_ROUTES,
 ];
