@@ -1,0 +1,82 @@
+import type { types } from 'mediasoup';
+import type { RecordingResult } from './Recorder';
+
+/** media.produce data (already validated against protocol/ws.ts). */
+export interface ProduceParams {
+  transportId: string;
+  kind: types.MediaKind;
+  rtpParameters: unknown;
+  appData?: Record<string, unknown>;
+}
+
+/** media.consume data. */
+export interface ConsumeParams {
+  transportId: string;
+  producerId: string;
+  rtpCapabilities: unknown;
+}
+
+/** media.setPreferredLayers data. */
+export interface LayersParams {
+  consumerId: string;
+  spatialLayer: number;
+  temporalLayer?: number;
+}
+
+/** media.createTransport's reply. */
+export interface TransportInfo {
+  id: string;
+  iceParameters: types.IceParameters;
+  iceCandidates: types.IceCandidate[];
+  dtlsParameters: types.DtlsParameters;
+}
+
+/** media.consume's reply (DESIGN §6, plus what mediasoup-client also reads). */
+export interface ConsumerInfo {
+  id: string;
+  producerId: string;
+  kind: types.MediaKind;
+  rtpParameters: types.RtpParameters;
+  type: types.ConsumerType;
+  producerPaused: boolean;
+}
+
+export interface ProducerInfo {
+  producerId: string;
+  userId: string;
+  kind: types.MediaKind;
+}
+
+/**
+ * RoomMedia's events: the pushes the room sends. `userId` in consumerClosed and layersChanged is
+ * the subscriber, the only one to tell; the others go to everyone in the room (newProducer
+ * may skip its own sender).
+ */
+export interface RoomMediaEvents {
+  /** -> media.newProducer */
+  newProducer: [ProducerInfo];
+  /** -> media.producerClosed */
+  producerClosed: [{ producerId: string; userId: string }];
+  /** -> media.consumerClosed, to `userId` only */
+  consumerClosed: [{ userId: string; consumerId: string; producerId: string }];
+  /** -> media.activeSpeaker */
+  activeSpeaker: [{ userId: string; producerId: string }];
+  /** -> media.layersChanged, to `userId` only (null layers: nothing is being sent) */
+  layersChanged: [{ userId: string; consumerId: string; spatialLayer: number | null; temporalLayer: number | null }];
+  /**
+   * The worker under the room died and its media was rebuilt on another: every client must
+   * create its transports again and re-produce (the room can push room.updated {reason:'media'}).
+   */
+  reset: [{ reason: 'worker-died'; rtpCapabilities: types.RtpCapabilities }];
+  /** A recording finished (by stopRecording or by close) and its file is uploaded (or it failed). */
+  recordingStopped: [RecordingResult];
+}
+
+/** RoomMedia.createPlainTransport's reply: where to send RTP to (or, without comedia, what sends from). */
+export interface PlainTransportInfo {
+  id: string;
+  ip: string;
+  port: number;
+  /** Only when rtcpMux is off. */
+  rtcpPort: number | undefined;
+}
