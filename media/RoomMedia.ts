@@ -1,0 +1,301 @@
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import type { Logger } from '../infra/logger';
+import { adaptPeer, applyLayers, watchBandwidth } from './AdaptiveLayers';
+import { asClientMistake, MediaConflictError, MediaForbiddenError, MediaNotFoundError, MediaUnavailableError, MediaValidationError } from './errors';
+import { ladderOf } from './LayerSelector';
+import { Peer, type Direction, type PeerRole, type TransportEntry } from './Peer';
+import type { RecorderSettings, RecordingResult, RecordingTarget } from './Recorder';
+import { RoomRecording } from './RoomRecording';
+import { RoomStage } from './RoomStage';
+import { DEFAULT_MEDIA_CODECS, DEFAULT_TRANSPORT_TUNING, listenInfo, webRtcTransportOptions, type RtcSettings, type TransportTuning } from './rtc';
+import type { ConsumeParams, ConsumerInfo, LayersParams, PlainTransportInfo, ProduceParams, ProducerInfo, RoomMediaEvents, TransportInfo } from './types';
+import type { WorkerPool } from './WorkerPool';
+
+export interface RoomMediaOptions {
+  roomId: string;
+  pool: WorkerPool;
+  rtc: RtcSettings;
+  logger: Logger;
+  mediaCodecs?: types.RouterRtpCodecCapability[];
+  tuning?: Partial<TransportTuning>;
+  /** Subscriber consumers a router carries before new recv transports go to another worker (default 500). */
+  pipeThreshold?: number;
+  limits?: { transportsPerPeer?: number; producersPerPeer?: number };
+  /** How the room records (recording.start); without it recording is unavailable. */
+  recording?: RecorderSettings;
+}
+
+/**
+ * The media of one live room: a router on the room's node (more, piped, when it outgrows one
+ * worker), each participant's transports, producers and consumers, the active speaker and the
+ * recording. Methods mirror the `media.*` signaling methods; events are the pushes the room
+ * sends (RoomMediaEvents says who receives each). When a worker under the room dies, its media
+ * is rebuilt on a live worker and `reset` tells clients to set theirs up again.
+ */
+export class RoomMedia extends EventEmitter<RoomMediaEvents> {
+  readonly #peers = new Map<string, Peer>();
+  readonly #producers = new Map<string, { producer: types.Producer; userId: string }>();
+  readonly #recording: RoomRecording;
+  readonly #tuning: TransportTuning;
+  #stage!: RoomStage;
+  #closed = false;
+
+  private constructor(readonly options: RoomMediaOptions) {
+    super();
+    this.#tuning = { ...DEFAULT_TRANSPORT_TUNING, ...options.tuning };
+    this.#recording = new RoomRecording(options.recording, options.rtc, options.logger, this);
+  }
+
+  static async create(options: RoomMediaOptions): Promise<RoomMedia> {
+    const media = new RoomMedia(options);
+    const { roomId, pool, rtc, logger } = options;
+    media.#stage = await RoomStage.create(
+      { roomId, pool, rtc, logger, mediaCodecs: options.mediaCodecs ?? DEFAULT_MEDIA_CODECS, pipeThreshold: options.pipeThreshold ?? 500 },
+      {
+        speaker: (producerId) => {
+          const source = media.#producers.get(producerId);
+          if (source) media.emit('activeSpeaker', { userId: source.userId, producerId });
+        },
+        lost: () => media.#forgetMedia(),
+        rebuilt: (rtpCapabilities) => media.emit('reset', { reason: 'worker-died', rtpCapabilities }),
+      },
+    );
+    return media;
+  }
+
+  /** What room.join returns as routerRtpCapabilities. */
+  get rtpCapabilities(): types.RtpCapabilities {
+    return this.#stage.current().routers.primary.rtpCapabilities;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Adds a participant (or updates its role). Nothing is created until it asks for a transport. */
+  join(userId: string, role: PeerRole): void {
+    this.#alive();
+    const peer = this.#peers.get(userId);
+    if (peer && !peer.closed) peer.role = role;
+    else this.#peers.set(userId, new Peer(userId, role));
+  }
+
+  /** The producers a joining client can consume. */
+  producers(): ProducerInfo[] {
+    return [...this.#producers.values()].map(({ producer, userId }) => ({ producerId: producer.id, userId, kind: producer.kind }));
+  }
+
+  async createTransport(userId: string, direction: Direction): Promise<TransportInfo> {
+    const { transport } = await this.#addTransport(userId, direction, (router) =>
+      router.createWebRtcTransport(webRtcTransportOptions(this.options.rtc, this.#tuning, { userId, direction })),
+    );
+    const webrtc = transport as types.WebRtcTransport;
+    return { id: webrtc.id, iceParameters: webrtc.iceParameters, iceCandidates: webrtc.iceCandidates, dtlsParameters: webrtc.dtlsParameters };
+  }
+
+  /**
+   * Plain RTP on RTC_LISTEN_IP, for server-side tools rather than clients (an ffmpeg ingest, a
+   * recording-like egress, the benchmark); not reachable from the socket.
+   */
+  async createPlainTransport(userId: string, direction: Direction, options: { comedia?: boolean; rtcpMux?: boolean } = {}): Promise<PlainTransportInfo> {
+    const { transport } = await this.#addTransport(userId, direction, (router) =>
+      router.createPlainTransport({ listenInfo: listenInfo(this.options.rtc, 'udp'), rtcpMux: options.rtcpMux ?? true, comedia: options.comedia ?? false, appData: { userId, direction } }),
+    );
+    const plain = transport as types.PlainTransport;
+    return { id: plain.id, ip: plain.tuple.localAddress, port: plain.tuple.localPort, rtcpPort: plain.rtcpTuple?.localPort };
+  }
+
+  async connectPlainTransport(userId: string, transportId: string, remote: { ip: string; port: number; rtcpPort?: number }): Promise<void> {
+    const entry = this.#peer(userId).transport(transportId);
+    if (entry.transport.type !== 'plain') throw new MediaValidationError('transportId', 'is not a plain transport');
+    await (entry.transport as types.PlainTransport).connect(remote);
+    entry.connected = true;
+  }
+
+  async connectTransport(userId: string, transportId: string, dtlsParameters: unknown): Promise<void> {
+    const entry = this.#peer(userId).transport(transportId);
+    if (entry.transport.type !== 'webrtc') throw new MediaValidationError('transportId', 'is not a WebRTC transport');
+    if (entry.connected) throw new MediaConflictError('Transport already connected');
+    entry.connected = true;
+    try {
+      await (entry.transport as types.WebRtcTransport).connect({ dtlsParameters: dtlsParameters as types.DtlsParameters });
+    } catch (error) {
+      entry.connected = false;
+      throw asClientMistake(error, 'dtlsParameters');
+    }
+  }
+
+  async produce(userId: string, params: ProduceParams): Promise<{ producerId: string }> {
+    const peer = this.#peer(userId);
+    if (peer.role === 'observer') throw new MediaForbiddenError('Observers cannot send media');
+    const entry = peer.transport(params.transportId);
+    if (entry.direction !== 'send') throw new MediaValidationError('transportId', 'is not a send transport');
+    if (peer.producerCount >= (this.options.limits?.producersPerPeer ?? 4)) throw new MediaConflictError('Too many producers; close one first');
+    const { speaker } = await this.#stage.ready();
+    let producer: types.Producer;
+    try {
+      const rtpParameters = params.rtpParameters as types.RtpParameters;
+      producer = await entry.transport.produce({ kind: params.kind, rtpParameters, appData: { userId, client: params.appData ?? {} } });
+    } catch (error) {
+      throw asClientMistake(error, 'rtpParameters');
+    }
+    peer.addProducer(producer);
+    this.#producers.set(producer.id, { producer, userId });
+    producer.observer.once('close', () => {
+      this.#producers.delete(producer.id);
+      // A closing router takes every producer with it; `reset` or the room's close says so once.
+      if (!entry.router.closed && !this.#closed) this.emit('producerClosed', { producerId: producer.id, userId });
+    });
+    if (producer.kind === 'audio') await speaker.addProducer({ producerId: producer.id }).catch(() => undefined);
+    this.#recording.add(entry.router, producer, userId);
+    this.emit('newProducer', { producerId: producer.id, userId, kind: producer.kind });
+    return { producerId: producer.id };
+  }
+
+  /** Starts paused: the client resumes it (media.resumeConsumer) once its side is ready. */
+  async consume(userId: string, params: ConsumeParams): Promise<ConsumerInfo> {
+    const peer = this.#peer(userId);
+    const entry = peer.transport(params.transportId);
+    if (entry.direction !== 'recv') throw new MediaValidationError('transportId', 'is not a recv transport');
+    const source = this.#producers.get(params.producerId);
+    if (!source) throw new MediaNotFoundError('Producer', params.producerId);
+    const rtpCapabilities = params.rtpCapabilities as types.RtpCapabilities;
+    let consumer: types.Consumer;
+    try {
+      await this.#stage.current().routers.ensurePiped(params.producerId, entry.router);
+      if (!entry.router.canConsume({ producerId: params.producerId, rtpCapabilities })) {
+        throw new MediaValidationError('rtpCapabilities', 'cannot receive any codec of this producer');
+      }
+      consumer = await entry.transport.consume({ producerId: params.producerId, rtpCapabilities, paused: true, appData: { userId } });
+    } catch (error) {
+      throw asClientMistake(error, 'rtpCapabilities');
+    }
+    peer.addConsumer({ consumer, ladder: ladderOf(source.producer.rtpParameters.encodings ?? []), cap: undefined, chosen: undefined });
+    consumer.on('producerclose', () => this.emit('consumerClosed', { userId, consumerId: consumer.id, producerId: params.producerId }));
+    consumer.on('layerschange', (layers) =>
+      this.emit('layersChanged', { userId, consumerId: consumer.id, spatialLayer: layers?.spatialLayer ?? null, temporalLayer: layers?.temporalLayer ?? null }),
+    );
+    await adaptPeer(peer);
+    const { id, producerId, kind, rtpParameters, type, producerPaused } = consumer;
+    return { id, producerId, kind, rtpParameters, type, producerPaused };
+  }
+
+  async resumeConsumer(userId: string, consumerId: string): Promise<void> {
+    await this.#peer(userId).consumer(consumerId).consumer.resume();
+  }
+
+  async pauseProducer(userId: string, producerId: string): Promise<void> {
+    await this.#peer(userId).producer(producerId).pause();
+  }
+
+  async resumeProducer(userId: string, producerId: string): Promise<void> {
+    await this.#peer(userId).producer(producerId).resume();
+  }
+
+  async closeProducer(userId: string, producerId: string): Promise<void> {
+    this.#peer(userId).producer(producerId).close();
+  }
+
+  /** The subscriber's ceiling for a layered consumer; its bandwidth may still choose lower. */
+  async setPreferredLayers(userId: string, params: LayersParams): Promise<void> {
+    const peer = this.#peer(userId);
+    const entry = peer.consumer(params.consumerId);
+    entry.cap = { spatialLayer: params.spatialLayer, temporalLayer: params.temporalLayer ?? 2 };
+    await applyLayers(entry, peer.availableBitrate, peer.consumerCount);
+  }
+
+  /** The facilitator muted someone: their audio producers are paused. */
+  async mute(userId: string): Promise<void> {
+    const peer = this.#peers.get(userId);
+    if (!peer) return;
+    await Promise.all([...peer.producers()].filter((p) => p.kind === 'audio').map((p) => p.pause()));
+  }
+
+  /** A participant left: its transports close, and everything it sent or received with them. */
+  leave(userId: string): void {
+    this.#peers.get(userId)?.close();
+    this.#peers.delete(userId);
+  }
+
+  /** Starts recording (idempotent: a second start reports the recording already running). */
+  async startRecording(target: RecordingTarget): Promise<{ recordingId: string; started: boolean }> {
+    this.#alive();
+    await this.#stage.ready();
+    return this.#recording.start(target, () => ({ router: this.#stage.current().routers.primary, producers: this.#producers.values() }));
+  }
+
+  /** Stops the recording and resolves once its file is uploaded; null when none ran. Idempotent. */
+  stopRecording(): Promise<RecordingResult | null> {
+    return this.#recording.stop();
+  }
+
+  /** The running recording's id. */
+  get recordingId(): string | undefined {
+    return this.#recording.recordingId;
+  }
+
+  /** Open objects, for tests and diagnostics. */
+  counts(): { routers: number; peers: number; transports: number; producers: number; consumers: number } {
+    const peers = [...this.#peers.values()];
+    const sum = (f: (p: Peer) => number) => peers.reduce((n, p) => n + f(p), 0);
+    const routers = this.#stage.peek()?.routers;
+    return { routers: routers && !routers.primary.closed ? routers.count : 0, peers: peers.length, transports: sum((p) => p.transportCount), producers: this.#producers.size, consumers: sum((p) => p.consumerCount) };
+  }
+
+  /** Subscriber consumers per router (primary first): how the room spreads over workers. */
+  routerLoads(): number[] {
+    return this.#stage.peek()?.routers.consumerCounts() ?? [];
+  }
+
+  /** Closes everything; a running recording is finished and uploaded first. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const recording = this.#recording.stop().catch((err: unknown) => this.options.logger.error({ err, roomId: this.options.roomId }, 'recording failed at room close'));
+    for (const peer of this.#peers.values()) peer.close();
+    this.#peers.clear();
+    await this.#stage.close();
+    await recording;
+    this.removeAllListeners();
+  }
+
+  async #addTransport(userId: string, direction: Direction, create: (router: types.Router) => Promise<TransportEntry['transport']>): Promise<TransportEntry> {
+    const peer = this.#peer(userId);
+    if (peer.transportCount >= (this.options.limits?.transportsPerPeer ?? 4)) throw new MediaConflictError('Too many transports; close one first');
+    const { routers } = await this.#stage.ready();
+    const router = direction === 'send' ? routers.primary : await routers.forRecv();
+    const transport = await create(router);
+    if (peer.closed || this.#closed) {
+      transport.close();
+      throw new MediaNotFoundError('Participant', userId);
+    }
+    const entry: TransportEntry = { transport, direction, router, connected: false };
+    peer.addTransport(entry);
+    if (transport.type === 'webrtc') {
+      if (direction === 'send') await transport.setMaxIncomingBitrate(this.#tuning.maxIncomingBitrate);
+      else watchBandwidth(peer, transport as types.WebRtcTransport, (err) => this.options.logger.warn({ err, roomId: this.options.roomId }, 'layer adaptation failed'));
+    }
+    return entry;
+  }
+
+  /** The routers are gone with a worker: every participant starts again with nothing (roles kept). */
+  #forgetMedia(): void {
+    for (const [userId, peer] of this.#peers) {
+      peer.close();
+      this.#peers.set(userId, new Peer(userId, peer.role));
+    }
+    this.#producers.clear();
+  }
+
+  #peer(userId: string): Peer {
+    this.#alive();
+    const peer = this.#peers.get(userId);
+    if (!peer) throw new MediaNotFoundError('Participant', userId);
+    return peer;
+  }
+
+  #alive(): void {
+    if (this.#closed) throw new MediaUnavailableError('Room media is closed');
+  }
+}

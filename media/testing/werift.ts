@@ -1,0 +1,126 @@
+import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket } from 'werift';
+import type { TransportInfo } from '../types';
+
+/** One signaling request of one user, as the room's socket would carry it. */
+export type Signal = (method: string, data: unknown) => Promise<unknown>;
+
+const OPUS = /a=rtpmap:(\d+) opus\/48000\/2/i;
+
+/**
+ * A WebRTC client made of werift (pure TypeScript, no browser) talking to a mediasoup
+ * WebRtcTransport: the client offers, and the answer is written from the transport's ICE and
+ * DTLS parameters, as mediasoup-client's handlers do. Audio (Opus) only.
+ */
+export class WeriftClient {
+  readonly pc = new RTCPeerConnection({});
+  transportId = '';
+  received = 0;
+  #track: MediaStreamTrack | undefined;
+  #pt = 0;
+  #seq = 0;
+
+  private constructor(readonly signal: Signal) {}
+
+  /** Publishes an Opus track on a send transport; resolves with the producer id once DTLS is up. */
+  static async publish(signal: Signal): Promise<{ client: WeriftClient; producerId: string }> {
+    const client = new WeriftClient(signal);
+    client.#track = new MediaStreamTrack({ kind: 'audio' });
+    const transceiver = client.pc.addTransceiver(client.#track, { direction: 'sendonly' });
+    const { offer, transport } = await client.#offer('send');
+    const { producerId } = (await signal('media.produce', {
+      transportId: client.transportId,
+      kind: 'audio',
+      rtpParameters: {
+        codecs: [{ mimeType: 'audio/opus', payloadType: client.#pt, clockRate: 48000, channels: 2, parameters: {} }],
+        encodings: [{ ssrc: transceiver.sender.ssrc }],
+        headerExtensions: [],
+        rtcp: { cname: 'werift', reducedSize: true },
+      },
+    })) as { producerId: string };
+    await client.#answer(offer, transport, 'recvonly');
+    return { client, producerId };
+  }
+
+  /** Consumes a producer on a recv transport, counts the RTP packets that arrive, and resumes it. */
+  static async subscribe(signal: Signal, producerId: string): Promise<{ client: WeriftClient; consumerId: string }> {
+    const client = new WeriftClient(signal);
+    const transceiver = client.pc.addTransceiver('audio', { direction: 'recvonly' });
+    transceiver.onTrack.subscribe((track) => track.onReceiveRtp.subscribe(() => client.received++));
+    const { offer, transport } = await client.#offer('recv');
+    const consumer = (await signal('media.consume', {
+      transportId: client.transportId,
+      producerId,
+      rtpCapabilities: { codecs: [{ kind: 'audio', mimeType: 'audio/opus', preferredPayloadType: client.#pt, clockRate: 48000, channels: 2 }], headerExtensions: [] },
+    })) as { id: string; rtpParameters: { encodings: Array<{ ssrc: number }> } };
+    await client.#answer(offer, transport, 'sendonly', consumer.rtpParameters.encodings[0]?.ssrc);
+    await signal('media.resumeConsumer', { consumerId: consumer.id });
+    return { client, consumerId: consumer.id };
+  }
+
+  /** Sends `count` Opus frames (20 ms of silence each), paced like a microphone. */
+  async sendOpus(count: number): Promise<void> {
+    if (!this.#track) throw new Error('not a publisher');
+    for (let i = 0; i < count; i++) {
+      const seq = this.#seq++;
+      const header = new RtpHeader({ payloadType: this.#pt, sequenceNumber: seq & 0xffff, timestamp: (seq * 960) >>> 0, marker: seq === 0 });
+      this.#track.writeRtp(new RtpPacket(header, Buffer.from([0xf8, 0xff, 0xfe])));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pc.close();
+  }
+
+  async #offer(direction: 'send' | 'recv'): Promise<{ offer: string; transport: TransportInfo }> {
+    const transport = (await this.signal('media.createTransport', { direction })) as TransportInfo;
+    this.transportId = transport.id;
+    const offer = await this.pc.createOffer();
+    await this.pc.setLocalDescription(offer);
+    const sdp = this.pc.localDescription?.sdp ?? '';
+    this.#pt = Number(OPUS.exec(sdp)?.[1]);
+    const fingerprint = /a=fingerprint:sha-256 (\S+)/.exec(sdp)?.[1] ?? '';
+    // werift answers DTLS as the client (mediasoup's answer below says setup:passive).
+    await this.signal('media.connectTransport', { transportId: transport.id, dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: fingerprint }] } });
+    return { offer: sdp, transport };
+  }
+
+  async #answer(offer: string, transport: TransportInfo, direction: 'recvonly' | 'sendonly', ssrc?: number): Promise<void> {
+    const mid = /a=mid:(\S+)/.exec(offer)?.[1] ?? '0';
+    const candidates = transport.iceCandidates.filter((c) => c.protocol === 'udp');
+    const port = candidates[0]?.port ?? 9;
+    const sdp = [
+      'v=0',
+      'o=- 1 1 IN IP4 127.0.0.1',
+      's=-',
+      't=0 0',
+      'a=ice-lite',
+      `a=group:BUNDLE ${mid}`,
+      'a=msid-semantic: WMS *',
+      `m=audio ${port} UDP/TLS/RTP/SAVPF ${this.#pt}`,
+      'c=IN IP4 127.0.0.1',
+      `a=mid:${mid}`,
+      `a=${direction}`,
+      'a=rtcp-mux',
+      `a=ice-ufrag:${transport.iceParameters.usernameFragment}`,
+      `a=ice-pwd:${transport.iceParameters.password}`,
+      ...transport.dtlsParameters.fingerprints.filter((f) => f.algorithm === 'sha-256').map((f) => `a=fingerprint:${f.algorithm} ${f.value}`),
+      'a=setup:passive',
+      `a=rtpmap:${this.#pt} opus/48000/2`,
+      ...(ssrc ? [`a=ssrc:${ssrc} cname:mediasoup`] : []),
+      ...candidates.map((c) => `a=candidate:${c.foundation} 1 udp ${c.priority} ${c.address} ${c.port} typ host`),
+      'a=end-of-candidates',
+      '',
+    ].join('\r\n');
+    await this.pc.setRemoteDescription({ type: 'answer', sdp });
+    await new Promise<void>((resolve, reject) => {
+      if (this.pc.connectionState === 'connected') return resolve();
+      const timer = setTimeout(() => reject(new Error(`werift did not connect (${this.pc.connectionState})`)), 15_000);
+      this.pc.connectionStateChange.subscribe((state) => {
+        if (state !== 'connected') return;
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

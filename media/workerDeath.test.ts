@@ -1,0 +1,44 @@
+import test from 'ava';
+import { handleMediaSignal } from './MediaSignals';
+import { eventually, newRoomWithParticipants, nextEvent, startPool } from './testing/media';
+import { WeriftClient } from './testing/werift';
+import type { RoomMediaEvents } from './types';
+import type { WorkerDiedEvent } from './WorkerPool';
+
+test('a killed worker is replaced, its rooms are told, and they work again on the new one', async (t) => {
+  const pool = await startPool(1);
+  t.teardown(() => pool.close());
+  const { media } = await newRoomWithParticipants(pool, { alice: 'participant', bob: 'participant' });
+  const signal = (userId: string) => (m: string, d: unknown) => handleMediaSignal(media, m as never, userId, d);
+  const { client: alice, producerId } = await WeriftClient.publish(signal('alice'));
+  const { client: bob } = await WeriftClient.subscribe(signal('bob'), producerId);
+  t.like(media.counts(), { routers: 1, transports: 2, producers: 1, consumers: 1 });
+
+  const [worker] = pool.workers();
+  const died = nextEvent<WorkerDiedEvent>(pool, 'workerDied');
+  const replaced = nextEvent<{ slot: number; pid: number }>(pool, 'workerReplaced');
+  const reset = nextEvent<RoomMediaEvents['reset'][0]>(media, 'reset');
+  process.kill(worker!.pid, 'SIGKILL');
+
+  const death = await died;
+  t.is(death.pid, worker!.pid);
+  t.deepEqual(death.routers.map((r) => r.owner.roomId), [media.options.roomId], 'the event names the room that lost its router');
+  const fresh = await replaced;
+  t.not(fresh.pid, worker!.pid);
+  t.like(await reset, { reason: 'worker-died' });
+  t.truthy((await reset).rtpCapabilities.codecs?.length);
+  t.like(media.counts(), { routers: 1, peers: 2, transports: 0, producers: 0, consumers: 0 }, 'participants kept, their media gone');
+  t.is(pool.workers().length, 1);
+  t.is(pool.workers()[0]?.pid, fresh.pid);
+
+  // Clients set their media up again, on the new worker.
+  await Promise.all([alice.close(), bob.close()]);
+  const again = await WeriftClient.publish(signal('alice'));
+  const sub = await WeriftClient.subscribe(signal('bob'), again.producerId);
+  const sending = again.client.sendOpus(60);
+  await eventually(() => sub.client.received >= 10, 10_000, 'media flowing after the rebuild');
+  await sending;
+  await Promise.all([again.client.close(), sub.client.close()]);
+  await media.close();
+  t.is(media.counts().routers, 0);
+});
