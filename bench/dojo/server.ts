@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { ACTORS } from '../../actors';
+import { createDojoRoomService } from '../../actors/dojo-room/dojo-room.service';
+import { loadConfig } from '../../config';
+import { startNode } from '../../deploy/node';
+import { signAccessToken } from '../../infra/auth/jwt';
+import type { Database } from '../../infra/db/database';
+
+/**
+ * A benchmark node: `SERVICES` as usual, with the dojo-room actor's per-user chat limit lifted
+ * (one sender at 1,000 msg/s), and a seeded tenant, users and live dojo when BENCH_USERS=N.
+ * Prints one JSON line `{"benchReady": {...}}` on stdout.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  ACTORS['dojo-room'] = (infra) => createDojoRoomService(infra, { options: { chatPerSecond: 1_000_000, chatBurst: 1_000_000 } });
+  const node = await startNode(config);
+  const users = Number(process.env.BENCH_USERS ?? 0);
+  const seeded = users > 0 && node.infra.database ? await seed(node.infra.database, users, node.infra.jwtSecret) : undefined;
+  process.stdout.write(`${JSON.stringify({ benchReady: { port: node.port, pid: process.pid, ...seeded } })}\n`);
+  const stop = () => void node.stop().finally(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+async function seed(db: Database, users: number, secret: string) {
+  const tenantId = randomUUID();
+  const dojoId = randomUUID();
+  const ids = Array.from({ length: users }, () => randomUUID());
+  await db.asSystem(async () => {
+    const q = (sql: string, bind: unknown[]) => db.sequelize.query(sql, { bind });
+    await q(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'Bench', $2)`, [tenantId, `bench-${tenantId.slice(0, 8)}`]);
+    await q(
+      `INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash, status)
+       SELECT u, $1, 'b' || substr(u::text, 1, 8), u::text || '@bench.test', 'B', 'U', 'x', 'A' FROM unnest($2::uuid[]) AS u`,
+      [tenantId, ids],
+    );
+    await q(
+      `INSERT INTO dojos (id, tenant_id, facilitator_id, subject, dojo_date, status, join_code, max_participants) VALUES ($1, $2, $3, 'Bench', now(), 'ACTIVE', 'BENCH234', 1000)`,
+      [dojoId, tenantId, ids[0]],
+    );
+    await q(`INSERT INTO dojo_participants (tenant_id, dojo_id, user_id, role) SELECT $1, $2, u, 'participant' FROM unnest($3::uuid[]) AS u`, [tenantId, dojoId, ids.slice(1)]);
+  });
+  const tokens = ids.map((sub) => signAccessToken({ sub, tid: tenantId, role: 'member', sid: randomUUID() }, secret, 3600));
+  return { tenantId, dojoId, tokens };
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench server failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

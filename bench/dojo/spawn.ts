@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export interface BenchProcess<T> {
+  info: T;
+  child: ChildProcess;
+  /** Resident memory of the process, in bytes (Linux /proc). */
+  rss(): Promise<number>;
+  /** CPU time the process used so far (user + system), in seconds (Linux /proc). */
+  cpuSeconds(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts `node --import tsx <script>` and waits for its `{"benchReady": ...}` line. */
+export function startBenchProcess<T>(script: string, env: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<BenchProcess<T>> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`${script} did not start`)), 90_000);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${error.message}\n${output.slice(-20).join('')}`));
+    };
+    child.once('exit', (code) => fail(new Error(`${script} exited with ${code}`)));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    let buffered = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        output.push(`${line}\n`);
+        if (!line.startsWith('{"benchReady"')) continue;
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        const info = (JSON.parse(line) as { benchReady: T }).benchReady;
+        resolve({
+          info,
+          child,
+          rss: () => import('node:fs/promises').then((fs) => fs.readFile(`/proc/${child.pid}/status`, 'utf8')).then((s) => Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) * 1024),
+          cpuSeconds: () =>
+            import('node:fs/promises')
+              .then((fs) => fs.readFile(`/proc/${child.pid}/stat`, 'utf8'))
+              .then((stat) => {
+                // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks.
+                const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+                return (Number(fields[11]) + Number(fields[12])) / 100;
+              }),
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
+              const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+              child.once('exit', () => {
+                clearTimeout(force);
+                done();
+              });
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+  });
+}
