@@ -59,8 +59,8 @@ export class AnnualData {
           GROUP BY language_key ORDER BY count DESC, name`,
         range,
       );
-      const tags = await this.#top('poc_tags', 'tag', range);
-      const frameworks = await this.#top('poc_frameworks', 'framework', range);
+      const tags = await this.#top('tag', range);
+      const frameworks = await this.#top('framework', range);
       const users = await this.sql.rows<ActiveUser & { user_id: string }>(
         `SELECT u.username, u.first_name || ' ' || u.last_name AS name, p.n::int AS pocs,
                 (SELECT count(*)::int FROM dojo_participants dp JOIN dojos d ON d.id = dp.dojo_id
@@ -113,12 +113,18 @@ export class AnnualData {
     });
   }
 
-  #top(table: 'poc_tags' | 'poc_frameworks', column: 'tag' | 'framework', range: unknown[]): Promise<Count[]> {
+  /**
+   * Top labels from the arrays the poc actor keeps on each POC row (migration 200) rather than by
+   * joining the link tables: one pass over the year's POCs whatever the planner's estimates
+   * (a join planned on stale statistics took 7.5 s for 10,000 POCs).
+   */
+  #top(kind: 'tag' | 'framework', range: unknown[]): Promise<Count[]> {
+    const [labels, keys] = kind === 'tag' ? ['tags', 'tag_keys'] : ['frameworks', 'framework_keys'];
     return this.sql.rows<Count>(
-      `SELECT min(t.${column}) AS name, count(*)::int AS count FROM ${table} t
-         JOIN pocs p ON p.id = t.poc_id AND p.tenant_id = $1
-        WHERE t.tenant_id = $1 AND p.deleted_at IS NULL AND p.created >= $2 AND p.created < $3
-        GROUP BY t.${column}_key ORDER BY count DESC, name LIMIT ${TOP}`,
+      `SELECT min(l.label) AS name, count(*)::int AS count
+         FROM pocs p CROSS JOIN LATERAL unnest(p.${labels}, p.${keys}) AS l(label, key)
+        WHERE p.tenant_id = $1 AND p.deleted_at IS NULL AND p.created >= $2 AND p.created < $3
+        GROUP BY l.key ORDER BY count DESC, name LIMIT ${TOP}`,
       range,
     );
   }

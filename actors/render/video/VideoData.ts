@@ -36,9 +36,8 @@ export class VideoData {
       );
       if (!user) throw new Error(`user ${userId} not found in tenant ${tenantId}`);
       const pocs = await this.sql.rows<{ name: string; language: string; description: string; repo_url: string; created: Date; tags: string[]; frameworks: string[] }>(
-        `SELECT p.name, p.language, p.description, p.repo_url, p.created,
-                ARRAY(SELECT t.tag FROM poc_tags t WHERE t.tenant_id = $1 AND t.poc_id = p.id ORDER BY t.tag_key) AS tags,
-                ARRAY(SELECT f.framework FROM poc_frameworks f WHERE f.tenant_id = $1 AND f.poc_id = p.id ORDER BY f.framework_key) AS frameworks
+        // Labels from the arrays the poc actor keeps on the row (migration 200), as written.
+        `SELECT p.name, p.language, p.description, p.repo_url, p.created, p.tags, p.frameworks
            FROM pocs p WHERE ${mine('p')}
           ORDER BY p.created, p.id LIMIT ${Number(limit)}`,
         range,
@@ -48,8 +47,8 @@ export class VideoData {
         range,
       );
       const tags = await this.sql.rows<{ name: string; count: number }>(
-        `SELECT min(t.tag) AS name, count(*)::int AS count FROM poc_tags t JOIN pocs p ON p.id = t.poc_id
-          WHERE t.tenant_id = $1 AND ${mine('p')} GROUP BY t.tag_key ORDER BY count DESC, name LIMIT 5`,
+        `SELECT min(l.tag) AS name, count(*)::int AS count FROM pocs p CROSS JOIN LATERAL unnest(p.tags, p.tag_keys) AS l(tag, key)
+          WHERE ${mine('p')} GROUP BY l.key ORDER BY count DESC, name LIMIT 5`,
         range,
       );
       return {
