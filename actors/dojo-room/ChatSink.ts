@@ -19,10 +19,8 @@ export interface ChatSink {
 // largest group commit. Every node must use the same value.
 const CONSUMER_CONCURRENCY = 64;
 
-/** The queue subject of a cluster's chat: clusters sharing one NATS server keep apart by namespace. */
-export function chatSubject(namespace: string): string {
-  return `dojo.chat.${namespace.replace(/\./g, '_')}`;
-}
+/** The queue of chat messages (the queue keeps clusters of other namespaces apart). */
+export const CHAT_SUBJECT = 'dojo.chat';
 
 /**
  * Inserts (or soft-deletes) chat rows. A removal is an upsert to status R, so it wins whatever
@@ -97,7 +95,7 @@ export class QueueChatSink implements ChatSink {
    * running at once share one transaction (group commit): a busy room costs a few inserts per
    * round trip instead of one transaction per message.
    */
-  static async start(queue: DurableQueue, subject: string, db: Database, logger: Logger): Promise<QueueChatSink> {
+  static async start(queue: DurableQueue, db: Database, logger: Logger, subject = CHAT_SUBJECT): Promise<QueueChatSink> {
     const sink = new QueueChatSink(queue, subject);
     const batcher = new Batcher<ChatRecord>((records) => persistChat(db, records));
     sink.#subscription = await queue.consume<unknown>(
@@ -110,7 +108,7 @@ export class QueueChatSink implements ChatSink {
         }
         await batcher.add(payload);
       },
-      { durable: subject.replace(/\./g, '-'), concurrency: CONSUMER_CONCURRENCY, maxDeliver: 20, backoffMs: [200, 1_000, 5_000, 15_000], ackWaitMs: 10_000 },
+      { durable: `${subject.replace(/\./g, '-')}-persist`, concurrency: CONSUMER_CONCURRENCY, maxDeliver: 20, backoffMs: [200, 1_000, 5_000, 15_000], ackWaitMs: 10_000 },
     );
     return sink;
   }

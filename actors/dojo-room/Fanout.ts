@@ -59,6 +59,8 @@ export class RoomFanout {
   #publish(frame: string, seq: number | undefined, nodes: Iterable<string>): void {
     const started = process.hrtime.bigint();
     for (const nodeID of nodes) {
+      // A gateway that died takes its sockets with it; its members leave on $node.disconnected.
+      if (!this.broker.registry.nodes.get(nodeID)?.available) continue;
       // Not awaited: the room's turn ends at once. Calls to one node leave in order, and the
       // gateway handles them in arrival order, so each node sees the pushes in seq order.
       this.broker.call('gateway.publish', { topic: this.topic, seq, frame }, { nodeID, retries: 0 }).then(

@@ -174,6 +174,19 @@ export class Room {
     session.departure.unref();
   }
 
+  /** The session came back within the gateway's resume window: it never left. */
+  onResumed(sessionId: string): void {
+    const session = this.members.session(sessionId);
+    if (!session) return;
+    clearTimeout(session.departure);
+    session.departure = undefined;
+  }
+
+  /** A gateway node died: its sockets are gone, and nothing more can be delivered there. */
+  onGatewayGone(nodeId: string): void {
+    for (const s of this.members.allSessions()) if (s.gatewayNodeId === nodeId) this.onLeave(s.sessionId, 'ended');
+  }
+
   setClassroom(enabled: boolean, editors: readonly string[]): void {
     this.#dojo = { ...this.#dojo, classroom: enabled };
     const allowed = new Set(editors);

@@ -66,6 +66,12 @@ export class RoomRegistry {
     await this.#closed.get(keyOf(key));
   }
 
+  /** Runs `fn` on every room active here; failures (a room closing meanwhile) are ignored. */
+  async forEachRoom(fn: (room: Room) => Promise<unknown>): Promise<void> {
+    const locations = await Promise.all([...this.#entries.values()].map((e) => e.catch(() => undefined)));
+    await Promise.all(locations.map((l) => (l && 'room' in l ? fn(l.room).catch(() => undefined) : undefined)));
+  }
+
   get size(): number {
     return this.#entries.size;
   }

@@ -45,6 +45,11 @@ export class Cluster {
     }
   }
 
+  /** The Moleculer namespace of these nodes (it also prefixes their keys in Redis). */
+  get namespace(): string {
+    return `cluster-${this.run}`;
+  }
+
   get nodeIds(): string[] {
     return [...this.#procs.keys()];
   }
@@ -82,7 +87,7 @@ export class Cluster {
       HOME: process.env.HOME,
       SERVICES: services,
       NODE_ID: nodeId,
-      NAMESPACE: `cluster-${this.run}`,
+      NAMESPACE: this.namespace,
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir.path,

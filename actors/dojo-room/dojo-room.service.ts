@@ -3,7 +3,7 @@ import type { Infrastructure } from '../../deploy/infrastructure';
 import type { SessionEvent } from '../../gateway/gateway.service';
 import type { SignalParams } from '../../gateway/ws/routes';
 import { caller, type CallMeta } from '../auth';
-import { chatSubject, DatabaseChatSink, QueueChatSink, type ChatSink } from './ChatSink';
+import { DatabaseChatSink, QueueChatSink, type ChatSink } from './ChatSink';
 import { DojoRepository } from './DojoRepository';
 import { Dojos, type CreateParams } from './Dojos';
 import { BadRequestError, FieldValidationError } from './errors';
@@ -38,7 +38,7 @@ function runLocal(room: Room, call: RoomCall): Promise<unknown> {
         const { sessionId } = call.session;
         if (call.event === 'detached') room.onDetached(sessionId);
         else if (call.event === 'ended') room.onLeave(sessionId, 'ended');
-        else if (room.members.session(sessionId)) room.onJoin(room.members.session(sessionId) as NonNullable<ReturnType<typeof room.members.session>>);
+        else room.onResumed(sessionId);
         return { value: null };
       });
     case 'close':
@@ -58,6 +58,7 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
   let registry: RoomRegistry | undefined;
   let dojos: Dojos | undefined;
   let chatSink: ChatSink | undefined;
+  let metrics: RoomMetrics | undefined;
   const ready = () => {
     if (!placement || !dojos) throw new Error('dojo-room is not started');
     return { placement, dojos };
@@ -131,6 +132,13 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
       },
     },
     events: {
+      // Internal event, on every node: drop the members whose gateway died with their sockets.
+      '$node.disconnected': {
+        handler(ctx: Context<{ node: { id: string } }>) {
+          const nodeId = ctx.params.node.id;
+          return registry?.forEachRoom((room) => room.run(() => ({ value: room.onGatewayGone(nodeId) })));
+        },
+      },
       'gateway.session.detached': { params: PARAMS.sessionEvent, handler: sessionHandler('detached') },
       'gateway.session.resumed': { params: PARAMS.sessionEvent, handler: sessionHandler('resumed') },
       'gateway.session.ended': { params: PARAMS.sessionEvent, handler: sessionHandler('ended') },
@@ -139,10 +147,10 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
       const db = infra.database;
       if (!db) throw new Error('dojo-room needs a database');
       const logger = this.logger;
-      const metrics = new RoomMetrics(this.broker);
+      metrics = new RoomMetrics(this.broker);
       const presence = new Presence(infra.kv, logger);
       const useQueue = (settings.chat ?? 'queue') === 'queue';
-      chatSink = useQueue ? await QueueChatSink.start(infra.queue, chatSubject(infra.config.namespace), db, logger) : new DatabaseChatSink(db);
+      chatSink = useQueue ? await QueueChatSink.start(infra.queue, db, logger) : new DatabaseChatSink(db);
       registry = new RoomRegistry({
         broker: this.broker,
         nodeId: this.broker.nodeID,
@@ -177,6 +185,8 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
     return async function (this: { logger: { warn(o: object, m: string): void } }, ctx: Context<SessionEvent>) {
       const session = ctx.params;
       if (!session.dojoId || !placement) return;
+      // A resume that succeeded was served from the gateway's replay buffer.
+      if (event === 'resumed') metrics?.replayHit();
       await toRoom({ tenantId: session.tenantId, dojoId: session.dojoId }, { kind: 'session', event, session }, true).catch((err: unknown) =>
         this.logger.warn({ err, dojoId: session.dojoId, event }, 'session event not delivered to its room'),
       );

@@ -6,6 +6,7 @@ const MESSAGES = 'pocdojo.dojo.messages';
 const FANOUT = 'pocdojo.dojo.fanout.seconds';
 const ACTIVATIONS = 'pocdojo.dojo.activations';
 const FORWARDS = 'pocdojo.dojo.forwards';
+const REPLAY_HITS = 'pocdojo.dojo.replay.hits';
 
 /**
  * Room metrics in Moleculer's registry (GET /metrics on a node with a gateway). Messages are a
@@ -26,6 +27,7 @@ export class RoomMetrics {
     });
     m.register({ type: 'counter', name: ACTIVATIONS, labelNames: ['outcome'], description: 'Room activations on this node' });
     m.register({ type: 'counter', name: FORWARDS, labelNames: ['outcome'], description: 'Calls forwarded to the node that holds the room' });
+    m.register({ type: 'counter', name: REPLAY_HITS, description: 'Room sessions resumed from the gateway replay buffer (no rejoin needed)' });
   }
 
   roomOpened(): void {
@@ -50,6 +52,10 @@ export class RoomMetrics {
 
   activation(outcome: 'activated' | 'refused' | 'failed'): void {
     this.broker.metrics.increment(ACTIVATIONS, { outcome });
+  }
+
+  replayHit(): void {
+    this.broker.metrics.increment(REPLAY_HITS);
   }
 
   forward(outcome: 'ok' | 'moved' | 'unreachable'): void {

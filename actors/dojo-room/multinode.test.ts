@@ -88,7 +88,7 @@ run('a room survives the SIGKILL of its node: same room, chat history and code i
   for (let i = 0; i < 5; i++) t.true((await say(i % 2 ? a : b, `before ${i}`)).ok);
   t.true((await edit('function kata() {')).ok);
 
-  const kv = createKeyValueStore({ redisUrl: process.env.REDIS_URL, keyPrefix: 'pocdojo:' });
+  const kv = createKeyValueStore({ redisUrl: process.env.REDIS_URL, keyPrefix: `${cluster.namespace}:` });
   t.teardown(() => kv.close());
   const leases = createLeaseManager(kv);
   const owner = (await leases.holder(`room:${tenantId}:${dojoId}`))?.owner;
