@@ -152,7 +152,7 @@ test('unknown formats and years, non-admins and other tenants are refused', asyn
   t.is((await post('/v1/report/anual', acme.admin.token, { tenant_id: '00000000-0000-4000-8000-000000000000' })).status, 404);
 });
 
-test("another tenant's or another user's report is 404, and a cancelled one never renders", async (t) => {
+test("another tenant's or another user's report is 404, and a completed one cannot be cancelled", async (t) => {
   const { id } = await report({ year: YEAR, format: 'csv' });
   const other = await createTenant(app, { members: 0 });
   for (const path of [`/v1/reports/${id}`, `/v1/reports/${id}/download`]) {

@@ -119,3 +119,13 @@ test("another user's or another tenant's video is 404; deleting removes the file
   t.deepEqual(await objectsOf(id), []);
   t.is((await getJson(`${app.url}/v1/videos/${id}`, owner.token)).status, 404);
 });
+
+test('metrics show the queue depth, jobs by state, render seconds and bytes stored; the contract lists the routes', async (t) => {
+  const text = await (await fetch(`${app.url}/metrics`)).text();
+  for (const name of ['pocdojo_render_queue_depth', 'pocdojo_render_jobs', 'pocdojo_render_jobs_total', 'pocdojo_render_seconds_bucket', 'pocdojo_render_bytes_stored_total']) {
+    t.true(text.includes(name), name);
+  }
+  t.regex(text, /pocdojo_render_jobs_total\{kind="video",outcome="completed"\} [1-9]/);
+  const openapi = (await (await fetch(`${app.url}/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+  for (const path of ['/v1/report/anual', '/v1/reports/{id}/download', '/v1/videos/generate', '/v1/videos/{id}/thumbnail']) t.truthy(openapi.paths[path], path);
+});

@@ -59,32 +59,27 @@ const FRAMEWORKS = ['Express', 'React', 'Spring', 'Django', 'Phoenix', 'Gin', 'A
 
 /**
  * `count` POCs spread over the year and over `owners`, two tags and one framework each, written
- * in bulk with generate_series (the poc actor's extra columns filled when its migration is there).
+ * in bulk with generate_series: the rows, the label arrays the poc actor keeps on them, and the
+ * link tables.
  */
 export async function seedPocs(db: Database, tenantId: string, owners: string[], count: number): Promise<void> {
   await db.withTenant(tenantId, async () => {
-    const columns = new Set(((await q(db, `SELECT table_name || '.' || column_name AS c FROM information_schema.columns WHERE table_name IN ('pocs', 'poc_tags', 'poc_frameworks')`)) as Array<{ c: string }>).map((r) => r.c));
-    const arrays = columns.has('pocs.tag_keys');
-    await q(db, `
-      INSERT INTO pocs (id, tenant_id, owner_id, name, description, repo_url, language, language_key, created, updated${arrays ? ', tags, tag_keys, frameworks, framework_keys' : ''})
+    const ids = (await q(db, `
+      INSERT INTO pocs (id, tenant_id, owner_id, name, description, repo_url, language, language_key, created, updated, tags, tag_keys, frameworks, framework_keys)
       SELECT gen_random_uuid(), $1, ($2::uuid[])[1 + i % array_length($2::uuid[], 1)], 'Proof of concept ' || i,
              'A proof of concept about ' || ($4::text[])[1 + i % 12] || ' that tries one idea end to end, measured and written up for the team.',
              'https://git.example.com/bench/poc-' || i, ($3::text[])[1 + i % 8], lower(($3::text[])[1 + i % 8]),
-             make_timestamptz($6, 1, 1, 0, 0, 0, 'UTC') + (i % 365) * interval '1 day' + (i % 86400) * interval '1 second',
-             now()${arrays ? `, ARRAY[($4::text[])[1 + i % 12], ($4::text[])[1 + (i * 7) % 12]], ARRAY[lower(($4::text[])[1 + i % 12]), lower(($4::text[])[1 + (i * 7) % 12])],
-             ARRAY[($5::text[])[1 + i % 8]], ARRAY[lower(($5::text[])[1 + i % 8])]` : ''}
-        FROM generate_series(1, $7) AS i RETURNING id`, [tenantId, owners, LANGUAGES, TAGS, FRAMEWORKS, YEAR, count]);
-    const tagCreated = columns.has('poc_tags.created');
-    const fwCreated = columns.has('poc_frameworks.created');
-    await q(db, `
-      INSERT INTO poc_tags (tenant_id, poc_id, tag, tag_key${tagCreated ? ', created' : ''})
-      SELECT DISTINCT ON (p.id, lower(t.tag)) p.tenant_id, p.id, t.tag, lower(t.tag)${tagCreated ? ', p.created' : ''}
-        FROM pocs p CROSS JOIN LATERAL (VALUES (($2::text[])[1 + (hashtext(p.name) & 1023) % 12]), (($2::text[])[1 + (hashtext(p.name || 'x') & 1023) % 12])) AS t(tag)
-       WHERE p.tenant_id = $1 RETURNING poc_id`, [tenantId, TAGS]);
-    await q(db, `
-      INSERT INTO poc_frameworks (tenant_id, poc_id, framework, framework_key${fwCreated ? ', created' : ''})
-      SELECT p.tenant_id, p.id, ($2::text[])[1 + (hashtext(p.name) & 1023) % 8], lower(($2::text[])[1 + (hashtext(p.name) & 1023) % 8])${fwCreated ? ', p.created' : ''}
-        FROM pocs p WHERE p.tenant_id = $1 RETURNING poc_id`, [tenantId, FRAMEWORKS]);
+             make_timestamptz($6, 1, 1, 0, 0, 0, 'UTC') + (i % 365) * interval '1 day' + (i % 86400) * interval '1 second', now(),
+             ARRAY[($4::text[])[1 + i % 12], ($4::text[])[1 + (7 * i + 5) % 12]], ARRAY[lower(($4::text[])[1 + i % 12]), lower(($4::text[])[1 + (7 * i + 5) % 12])],
+             ARRAY[($5::text[])[1 + i % 8]], ARRAY[lower(($5::text[])[1 + i % 8])]
+        FROM generate_series(1, $7) AS i RETURNING id`, [tenantId, owners, LANGUAGES, TAGS, FRAMEWORKS, YEAR, count])) as Array<{ id: string }>;
+    const mine = ids.map((r) => r.id);
+    await q(db, `INSERT INTO poc_tags (tenant_id, poc_id, tag, tag_key, created)
+                 SELECT p.tenant_id, p.id, l.label, l.key, p.created FROM pocs p, unnest(p.tags, p.tag_keys) AS l(label, key)
+                  WHERE p.tenant_id = $1 AND p.id = ANY($2::uuid[]) RETURNING poc_id`, [tenantId, mine]);
+    await q(db, `INSERT INTO poc_frameworks (tenant_id, poc_id, framework, framework_key, created)
+                 SELECT p.tenant_id, p.id, l.label, l.key, p.created FROM pocs p, unnest(p.frameworks, p.framework_keys) AS l(label, key)
+                  WHERE p.tenant_id = $1 AND p.id = ANY($2::uuid[]) RETURNING poc_id`, [tenantId, mine]);
   });
 }
 
