@@ -1,5 +1,4 @@
 import * as gateway from './gateway.bench';
-import * as pocSearch from './poc/search.bench';
 import * as tenant from './tenant.bench';
 import { formatTable, type Row } from './lib/table';
 
@@ -10,7 +9,6 @@ import { formatTable, type Row } from './lib/table';
 const BENCHES: Record<string, { title: string; run: (options?: object) => Promise<Row[]> }> = {
   gateway: { title: 'Authenticated JSON action: gateway vs moleculer-web (same broker, same action)', run: gateway.run },
   tenant: { title: 'GET /v1/user cached vs uncached; scrypt login cost', run: tenant.run },
-  poc: { title: 'POC search on the largest tenant (1M POCs, --scale to shrink) vs a naive ILIKE + GROUP BY', run: pocSearch.run },
 };
 
 async function main(): Promise<void> {
