@@ -1,6 +1,6 @@
-import type { WsMethod } from '../../protocol/ws';
+import type { PushMethod, WsMethod } from '../../protocol/ws';
 import { ServiceUnavailableError } from './errors';
-import type { RoomKey } from './types';
+import type { RoomKey, RoomRole } from './types';
 
 /** The media and recording methods a room forwards to its media session. */
 export type MediaMethod = Extract<WsMethod, `media.${string}` | `recording.${string}`>;
@@ -9,13 +9,36 @@ export function isMediaMethod(method: WsMethod): method is MediaMethod {
   return method.startsWith('media.') || method.startsWith('recording.');
 }
 
+/** A finished recording, as the media session reports it. */
+export interface RecordingOutcome {
+  recordingId: string;
+  objectKey: string | null;
+  mimeType: string | null;
+  sizeBytes: number;
+  durationMs: number;
+  endedAt: Date;
+  error?: string;
+}
+
+/** What the room lends its media session. */
+export interface MediaHooks {
+  /** A push to everyone in the room, or only to the sessions of `toUserId`. */
+  push(method: PushMethod, data: unknown, toUserId?: string): void;
+  /** A recording began: its `recordings` row is written (fenced by the room's epoch). */
+  recordingStarted(recordingId: string, startedAt: Date): Promise<void>;
+  /** A recording's file is uploaded, or it failed: its row says so. */
+  recordingFinished(outcome: RecordingOutcome): Promise<void>;
+}
+
 /**
  * The seam the media issue fills: one media session (a mediasoup Router on the room's node)
  * per active room. The room has already checked the caller's role (observers cannot produce,
  * only facilitators record) before calling `handle`.
  */
 export interface MediaSession {
-  handle(method: MediaMethod, userId: string, data: unknown): Promise<unknown>;
+  /** Resolves once the session can answer (the room waits for it when it activates). */
+  ready?(): Promise<void>;
+  handle(method: MediaMethod, userId: string, data: unknown, role: RoomRole): Promise<unknown>;
   /** What room.join returns; null when this node has no media. */
   routerRtpCapabilities(): unknown;
   producers(): Array<{ producerId: string; userId: string; kind: string }>;
@@ -23,11 +46,11 @@ export interface MediaSession {
   mute(userId: string): Promise<void>;
   /** The user left the room: close their transports. */
   removeUser(userId: string): Promise<void>;
-  /** Safe to call twice. */
+  /** Safe to call twice; finishes a running recording. */
   close(): Promise<void>;
 }
 
-export type MediaSessionFactory = (key: RoomKey) => MediaSession;
+export type MediaSessionFactory = (key: RoomKey, hooks: MediaHooks) => MediaSession;
 
 /** Until the media issue lands: every media method is refused with a clear answer. */
 export class UnavailableMedia implements MediaSession {

@@ -7,7 +7,7 @@ import { ConflictError, FencedOutError, ForbiddenError, RoomMovedError } from '.
 import { RoomFanout } from './Fanout';
 import type { LeaseKeeper } from './LeaseKeeper';
 import { Mailbox } from './Mailbox';
-import type { MediaSession } from './MediaSession';
+import type { MediaHooks, MediaSession, MediaSessionFactory } from './MediaSession';
 import { byNode, Members, type MemberSession } from './Members';
 import type { RoomMetrics } from './metrics';
 import type { RoomOptions } from './options';
@@ -21,7 +21,7 @@ export interface RoomDeps {
   store: RoomStore;
   chatSink: ChatSink;
   presence: Presence;
-  media: MediaSession;
+  media: MediaSessionFactory;
   options: RoomOptions;
   metrics: RoomMetrics;
   logger: Logger;
@@ -51,6 +51,7 @@ export class Room {
   readonly fanout: RoomFanout;
   readonly chat: RoomChat;
   readonly code: RoomCode;
+  readonly media: MediaSession;
   readonly #mailbox = new Mailbox();
   #dojo: DojoRecord;
   #emptyTimer: NodeJS.Timeout | undefined;
@@ -68,6 +69,7 @@ export class Room {
     this.fanout = new RoomFanout(deps.broker, this.topic, persisted.dojo.epoch, deps.metrics, deps.logger);
     this.chat = new RoomChat(key, persisted.chat, { perSecond: deps.options.chatPerSecond, burst: deps.options.chatBurst, keep: deps.options.chatHistory });
     this.code = new RoomCode(key, persisted.dojo.epoch, persisted.code, deps.store, deps.options, deps.logger, (error) => this.#fencedOut(error));
+    this.media = deps.media(key, this.#mediaHooks());
   }
 
   get epoch(): number {
@@ -89,6 +91,8 @@ export class Room {
   async onCreate(lease: LeaseKeeper, previous: readonly MemberSession[]): Promise<void> {
     this.#lease = lease;
     this.deps.metrics.roomOpened();
+    // A room without media still works (chat, code): media methods then answer unavailable.
+    await this.media.ready?.().catch((err: unknown) => this.deps.logger.warn({ err, dojoId: this.key.dojoId }, 'room media did not start'));
     const alive = new Set(this.deps.broker.registry.nodes.list({ onlyAvailable: true, withServices: false }).map((n: { id: string }) => n.id));
     const checks = previous
       .filter((s) => alive.has(s.gatewayNodeId) && this.roster.get(s.userId)?.kicked !== true)
@@ -159,7 +163,7 @@ export class Room {
       this.deps.metrics.participants(-1);
       this.fanout.push('participant.left', { userId, reason }, nodes);
       this.#background(this.deps.store.attendance(this.key, this.epoch, userId, role, { leftAfterSeconds: (Date.now() - joinedAt) / 1000 }));
-      this.#background(this.deps.media.removeUser(userId));
+      this.#background(this.media.removeUser(userId));
     }
     if (this.members.sessionCount === 0) this.#armEmptyTimer();
   }
@@ -224,7 +228,7 @@ export class Room {
   protected async onDispose(reason: CloseReason, owner: boolean): Promise<void> {
     if (!owner) {
       this.deps.logger.warn({ dojoId: this.key.dojoId }, 'room lost its lease; deactivated without writing');
-      await this.deps.media.close();
+      await this.media.close();
       return;
     }
     if (reason === 'stopped') {
@@ -232,8 +236,20 @@ export class Room {
       await this.deps.presence.clear(this.key);
     }
     if (reason === 'stopped' || reason === 'empty') void this.deps.broker.broadcast('dojo.room.closed', { topic: this.topic });
-    await this.deps.media.close();
+    await this.media.close();
     await this.code.finish();
+  }
+
+  #mediaHooks(): MediaHooks {
+    return {
+      push: (method, data, toUserId) => {
+        if (this.#closing) return;
+        if (toUserId) void this.fanout.toSessions(method, data, byNode(this.members.sessionsOf(toUserId)));
+        else this.fanout.push(method, data, this.members.gatewayNodes());
+      },
+      recordingStarted: (recordingId, startedAt) => this.deps.store.recordingStarted(this.key, this.epoch, recordingId, startedAt),
+      recordingFinished: (outcome) => this.deps.store.recordingFinished(this.key, outcome),
+    };
   }
 
   #admit(session: MemberSession, announce: boolean): void {

@@ -1,18 +1,16 @@
 import type { LeaseManager } from '../../infra/kv';
 import type { Logger } from '../../infra/logger';
 import { LeaseKeeper } from './LeaseKeeper';
-import type { MediaSessionFactory } from './MediaSession';
 import type { Presence } from './Presence';
 import { Room, type CloseReason, type RoomDeps } from './Room';
 import type { RoomStore } from './RoomStore';
 import { leaseName, type RoomKey } from './types';
 
-export interface RegistryDeps extends Omit<RoomDeps, 'media'> {
+export interface RegistryDeps extends RoomDeps {
   nodeId: string;
   leases: LeaseManager;
   store: RoomStore;
   presence: Presence;
-  media: MediaSessionFactory;
   logger: Logger;
 }
 
@@ -109,7 +107,7 @@ export class RoomRegistry {
     try {
       const persisted = await this.deps.store.claim(key, options.chatHistory);
       const previous = await this.deps.presence.load(key);
-      const created = new Room(key, persisted, { ...this.deps, media: this.deps.media(key), onClosing: (closing) => this.#closing(key, closing) });
+      const created = new Room(key, persisted, { ...this.deps, onClosing: (closing) => this.#closing(key, closing) });
       room = created;
       const timing = { ttlMs: options.leaseTtlMs, renewMs: options.leaseRenewMs, safetyMs: options.leaseSafetyMs };
       const keeper = new LeaseKeeper(leases, name, nodeId, lease.token, acquiredAt, timing, (reason) => {

@@ -46,8 +46,8 @@ function joinReply(room: Room, caller: Caller): SignalResult {
       awareness: awareness ? toBase64(awareness) : null,
       // The client's lastSeq for session.resume until it sees a push.
       seq: room.fanout.seq,
-      routerRtpCapabilities: room.deps.media.routerRtpCapabilities(),
-      producers: room.deps.media.producers(),
+      routerRtpCapabilities: room.media.routerRtpCapabilities(),
+      producers: room.media.producers(),
     },
     join: { dojoId: room.key.dojoId, topic: room.topic },
   };
@@ -79,7 +79,7 @@ const HANDLERS: { [M in RoomMethod]?: Handler<M> } = {
     const target = room.members.user(userId);
     if (!target) throw new NotFoundError('Participant');
     target.muted = true;
-    await room.deps.media.mute(userId);
+    await room.media.mute(userId);
     room.fanout.push('room.muted', { userId, muted: true, by: caller.auth.userId }, room.members.gatewayNodes());
     return reply({ muted: userId });
   },
@@ -143,7 +143,7 @@ export async function handleSignal(room: Room, auth: AuthContext, params: Signal
   if (isMediaMethod(method)) {
     if (method.startsWith('recording.')) requireFacilitator(caller, 'record');
     if (method === 'media.produce' && role === 'observer') throw new ForbiddenError('Observers cannot send media');
-    return reply(await room.deps.media.handle(method, auth.userId, parsed.value));
+    return reply(await room.media.handle(method, auth.userId, parsed.value, role));
   }
   const handler = HANDLERS[method as RoomMethod] as Handler<RoomMethod> | undefined;
   if (!handler) throw new BadRequestError(`${method} is not a room method`);

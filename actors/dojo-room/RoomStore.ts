@@ -1,5 +1,6 @@
 import type { Database } from '../../infra/db/database';
 import { ConflictError, FencedOutError, NotFoundError } from './errors';
+import type { RecordingOutcome } from './MediaSession';
 import { one, rows } from './sql';
 import type { ChatRecord, DojoRecord, DojoStatus, PersistedRoom, RoomKey, RoomRole } from './types';
 
@@ -156,6 +157,32 @@ export class RoomStore {
         userId,
       ]);
     });
+  }
+
+  /** A recording began in this activation. */
+  recordingStarted(key: RoomKey, epoch: number, recordingId: string, startedAt: Date): Promise<void> {
+    return this.#fenced(key, epoch, 'recording', async () => {
+      await rows(
+        this.db,
+        `INSERT INTO recordings (id, tenant_id, dojo_id, status, started_at) VALUES ($1, $2, $3, 'RECORDING', $4) ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [recordingId, key.tenantId, key.dojoId, startedAt],
+      );
+    });
+  }
+
+  /**
+   * A recording ended (its upload may finish after the room moved or closed). Not fenced: it
+   * only moves its own row from RECORDING to READY/FAILED, which no successor ever writes.
+   */
+  async recordingFinished(key: RoomKey, r: RecordingOutcome): Promise<void> {
+    await this.db.withTenant(key.tenantId, () =>
+      rows(
+        this.db,
+        `UPDATE recordings SET status = $4, object_key = $5, mime_type = $6, size_bytes = $7, duration_ms = $8, error = $9, ended_at = $10
+         WHERE id = $1 AND tenant_id = $2 AND dojo_id = $3 AND status = 'RECORDING' RETURNING id`,
+        [r.recordingId, key.tenantId, key.dojoId, r.objectKey ? 'READY' : 'FAILED', r.objectKey, r.mimeType, r.sizeBytes, Math.round(r.durationMs), r.error ?? null, r.endedAt],
+      ),
+    );
   }
 
   /** A message older than the room's memory, for chat.delete. */

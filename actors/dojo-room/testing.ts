@@ -3,18 +3,17 @@ import type { Infrastructure } from '../../deploy/infrastructure';
 import { authed, createTenant, type TestTenant, type TestUser } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
 import { WsClient, type Frame } from '../../test/support/ws-client';
-import { createDojoRoomService } from './dojo-room.service';
+import { createDojoRoomService, type DojoRoomSettings } from './dojo-room.service';
 import type { RoomOptions } from './options';
 
 /**
  * A node with the gateway, the tenant actor and this actor (with shortened timeouts when
  * asked), for tests that drive dojos as a client would.
  */
-export function startDojoNode(options: Partial<RoomOptions> = {}, env: Record<string, string> = {}): Promise<TestNode> {
+export function startDojoNode(options: Partial<RoomOptions> = {}, settings: Omit<DojoRoomSettings, 'options'> = {}): Promise<TestNode> {
   return startTestNode({
     services: ['gateway', 'tenant'],
-    extraServices: [(infra: Infrastructure) => createDojoRoomService(infra, { options })],
-    env,
+    extraServices: [(infra: Infrastructure) => createDojoRoomService(infra, { ...settings, options })],
   });
 }
 
