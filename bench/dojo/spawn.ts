@@ -8,6 +8,8 @@ export interface BenchProcess<T> {
   child: ChildProcess;
   /** Resident memory of the process, in bytes (Linux /proc). */
   rss(): Promise<number>;
+  /** The last lines the process printed (for a failed run's report). */
+  output(): string[];
   /** CPU time the process used so far (user + system), in seconds (Linux /proc). */
   cpuSeconds(): Promise<number>;
   stop(): Promise<void>;
@@ -21,6 +23,10 @@ export function startBenchProcess<T>(script: string, env: Record<string, string 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
+  const keep = (line: string) => {
+    output.push(line);
+    if (output.length > 200) output.shift();
+  };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`${script} did not start`)), 90_000);
     const fail = (error: Error) => {
@@ -29,14 +35,14 @@ export function startBenchProcess<T>(script: string, env: Record<string, string 
       reject(new Error(`${error.message}\n${output.slice(-20).join('')}`));
     };
     child.once('exit', (code) => fail(new Error(`${script} exited with ${code}`)));
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => keep(chunk.toString()));
     let buffered = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
-        output.push(`${line}\n`);
+        keep(`${line}\n`);
         if (!line.startsWith('{"benchReady"')) continue;
         clearTimeout(timer);
         child.removeAllListeners('exit');
@@ -45,6 +51,7 @@ export function startBenchProcess<T>(script: string, env: Record<string, string 
           info,
           child,
           rss: () => import('node:fs/promises').then((fs) => fs.readFile(`/proc/${child.pid}/status`, 'utf8')).then((s) => Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) * 1024),
+          output: () => output.slice(-50),
           cpuSeconds: () =>
             import('node:fs/promises')
               .then((fs) => fs.readFile(`/proc/${child.pid}/stat`, 'utf8'))
