@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../../infra/db/database';
-import { ForbiddenError, NotFoundError } from '../errors';
+import { NotPocOwnerError, PocNotFoundError } from './errors';
 import type { PocModels, PocAttributes, PocRecord } from './models';
 import type { Label, PocChanges, PocDraft } from './normalize';
 import type { PocStore } from './SharedSequelizeAdapter';
@@ -55,7 +55,7 @@ export class PocRepository {
 
   async get(tenantId: string, userId: string, id: string): Promise<PocView> {
     const view = await this.database.withTenant(tenantId, () => this.#view(tenantId, userId, id));
-    if (!view) throw new NotFoundError('POC');
+    if (!view) throw new PocNotFoundError();
     return view;
   }
 
@@ -100,7 +100,7 @@ export class PocRepository {
   /** Adds the POC to the caller's favorites, or removes it; returns whether it is one now. */
   async toggleFavorite(tenantId: string, userId: string, id: string): Promise<boolean> {
     return this.database.withTenant(tenantId, async () => {
-      if (!(await this.#view(tenantId, userId, id))) throw new NotFoundError('POC');
+      if (!(await this.#view(tenantId, userId, id))) throw new PocNotFoundError();
       const where = { tenantId, userId, pocId: id };
       if ((await this.models.PocFavorite.destroy({ where })) > 0) return false;
       // Two toggles at once both find nothing to remove; the second insert is then a no-op.
@@ -124,8 +124,8 @@ export class PocRepository {
   async #ownRow(tenantId: string, userId: string, id: string): Promise<PocAttributes> {
     const record = (await this.store.findOne({ where: { id, tenantId, deletedAt: null }, lock: true })) as PocRecord | null;
     const row = record?.get({ plain: true });
-    if (!row || !(row.isPublic || row.ownerId === userId)) throw new NotFoundError('POC');
-    if (row.ownerId !== userId) throw new ForbiddenError('Only the owner may change this POC');
+    if (!row || !(row.isPublic || row.ownerId === userId)) throw new PocNotFoundError();
+    if (row.ownerId !== userId) throw new NotPocOwnerError();
     return row;
   }
 

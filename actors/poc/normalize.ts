@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { validate } from '../../protocol/validation';
 import { pocCreateBody, pocSearchQuery, pocUpdateBody, type PocSort } from '../../protocol/rest/poc';
-import { FieldValidationError } from '../errors';
+import { FieldValidationError } from './errors';
 
 /** A language, tag or framework: shown as the user wrote it, matched by its key. */
 export interface Label {

@@ -1,4 +1,4 @@
-import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
+import { Cachers, type Context, type ServiceBroker, type ServiceSchema } from 'moleculer';
 import DbService from 'moleculer-db';
 import type { Infrastructure } from '../../deploy/infrastructure';
 import { caller, type CallMeta } from '../auth';
@@ -45,8 +45,8 @@ export function createPocService(infra: Infrastructure): ServiceSchema {
     const { tenantId, userId } = caller(ctx);
     if (facetsChanged) await tags.invalidate(tenantId);
     await cleanTenant(ctx.broker, tenantId);
-    // Other nodes' in-process cachers; with Redis this node's clean already reached them.
-    await ctx.broadcast('poc.cache.clean', { tenantId }, 'poc');
+    // Other nodes' in-process cachers and kv stores; with REDIS_URL both are shared and done.
+    if (!(ctx.broker.cacher instanceof Cachers.Redis)) await ctx.broadcast('poc.cache.clean', { tenantId }, 'poc');
     const timer = setTimeout(() => {
       timers.delete(timer);
       cleanTenant(ctx.broker, tenantId).catch(() => undefined);
@@ -133,10 +133,13 @@ export function createPocService(infra: Infrastructure): ServiceSchema {
       },
     },
     events: {
+      // Sent only when cacher and kv store are in-process (no REDIS_URL): each node then holds
+      // its own copy of both.
       'poc.cache.clean': {
         params: { tenantId: 'uuid' },
-        handler(ctx: Context<{ tenantId: string }>) {
-          return cleanTenant(ctx.broker as ServiceBroker, ctx.params.tenantId);
+        async handler(ctx: Context<{ tenantId: string }>) {
+          await tags.invalidate(ctx.params.tenantId);
+          await cleanTenant(ctx.broker as ServiceBroker, ctx.params.tenantId);
         },
       },
     },

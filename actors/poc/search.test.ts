@@ -21,6 +21,9 @@ const TENANT = randomUUID();
 const OUTSIDER_TENANT = randomUUID();
 const USERS = [randomUUID(), randomUUID(), randomUUID()];
 const OUTSIDER = randomUUID();
+// A third tenant for the concurrency test, so its writes change nothing the others count.
+const BUSY_TENANT = randomUUID();
+const BUSY = randomUUID();
 const LANGUAGES = ['Go', 'go', 'Rust', 'TypeScript'];
 const TAGS = ['api', 'API', 'cli', 'ml', 'Web', 'data', 'iot'];
 const FRAMEWORKS = ['React', 'Axum', 'Gin'];
@@ -48,10 +51,10 @@ test.before(async () => {
   db = await createTestDatabase();
   database = new Database({ url: db.url, logger: silentLogger });
   await database.asSystem(async () => {
-    await database.sequelize.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'A', $2), ($3, 'B', $4)`, {
-      bind: [TENANT, `a-${TENANT.slice(0, 8)}`, OUTSIDER_TENANT, `b-${TENANT.slice(0, 8)}`],
+    await database.sequelize.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'A', $2), ($3, 'B', $4), ($5, 'C', $6)`, {
+      bind: [TENANT, `a-${TENANT.slice(0, 8)}`, OUTSIDER_TENANT, `b-${TENANT.slice(0, 8)}`, BUSY_TENANT, `c-${TENANT.slice(0, 8)}`],
     });
-    for (const [id, tenant] of [...USERS.map((u) => [u, TENANT]), [OUTSIDER, OUTSIDER_TENANT]]) {
+    for (const [id, tenant] of [...USERS.map((u) => [u, TENANT]), [OUTSIDER, OUTSIDER_TENANT], [BUSY, BUSY_TENANT]]) {
       await database.sequelize.query(
         `INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash) VALUES ($1, $2, $3, $4, 'F', 'L', '-')`,
         { bind: [id, tenant, `u${id.slice(0, 8)}`, `${id.slice(0, 8)}@x.test`] },
@@ -177,19 +180,19 @@ for (const query of QUERIES) {
   });
 }
 
+// Rows of the maintained counts and of a fresh aggregate that are not in the other (both ways).
+const COUNTS_DIFF = `
+  WITH kept AS (SELECT filter_dim, filter_key, dim, key, n FROM poc_facet_counts WHERE tenant_id = $1 AND n > 0),
+       fresh AS (SELECT f.dim AS filter_dim, f.key AS filter_key, x.dim, x.key, count(*)::int AS n FROM pocs p,
+                   poc_facet_values(p.language_key, p.language, p.tag_keys::text[], p.tags::text[], p.framework_keys::text[], p.frameworks::text[]) f,
+                   poc_facet_values(p.language_key, p.language, p.tag_keys::text[], p.tags::text[], p.framework_keys::text[], p.frameworks::text[]) x
+                  WHERE p.tenant_id = $1 AND p.is_public AND p.deleted_at IS NULL GROUP BY 1, 2, 3, 4)
+  (SELECT * FROM kept EXCEPT SELECT * FROM fresh) UNION ALL (SELECT * FROM fresh EXCEPT SELECT * FROM kept)`;
+
+const countsDiff = async (tenantId: string) => (await database.asSystem(() => database.sequelize.query(COUNTS_DIFF, { bind: [tenantId] })))[0];
+
 test('the maintained facet counts equal a fresh aggregate of the public rows', async (t) => {
-  const [rows] = await database.asSystem(() =>
-    database.sequelize.query(
-      `SELECT filter_dim, filter_key, dim, key, n FROM poc_facet_counts WHERE tenant_id = $1 AND n > 0
-       EXCEPT
-       SELECT f.dim, f.key, x.dim, x.key, count(*)::int FROM pocs p,
-              poc_facet_values(p.language_key, p.language, p.tag_keys::text[], p.tags::text[], p.framework_keys::text[], p.frameworks::text[]) f,
-              poc_facet_values(p.language_key, p.language, p.tag_keys::text[], p.tags::text[], p.framework_keys::text[], p.frameworks::text[]) x
-        WHERE p.tenant_id = $1 AND p.is_public AND p.deleted_at IS NULL GROUP BY 1, 2, 3, 4`,
-      { bind: [TENANT] },
-    ),
-  );
-  t.deepEqual(rows, []);
+  t.deepEqual(await countsDiff(TENANT), []);
 });
 
 test('popular tags and suggestions agree with the rows, and see nothing of another tenant', async (t) => {
@@ -203,4 +206,14 @@ test('popular tags and suggestions agree with the rows, and see nothing of anoth
   t.is(outsider.total, 1);
   t.is((await search.search(TENANT, OUTSIDER, filtersFrom({}))).items.filter((p) => !model.has(p.id)).length, 0);
   t.is((await search.search(OUTSIDER_TENANT, USERS[0] as string, filtersFrom({ q: 'kafka' }))).items.filter((p) => model.has(p.id)).length, 0);
+});
+
+test('concurrent writes sharing tags neither deadlock nor miscount', async (t) => {
+  const draft = (i: number) => draftFrom({ name: `busy ${i}`, repo_url: 'https://example.com/r', language: i % 2 ? 'Go' : 'Rust', tags: i % 3 ? ['b-api', 'b-web', 'b-ml'] : ['b-ml', 'b-api'], is_public: true });
+  const created = await Promise.all(Array.from({ length: 16 }, (_, i) => pocs.create(BUSY_TENANT, BUSY, draft(i))));
+  await Promise.all(created.map(({ view }, i) => pocs.update(BUSY_TENANT, BUSY, view.id, changesFrom({ tags: i % 2 ? ['b-web'] : ['b-ml', 'b-web', 'b-api'], is_public: i % 4 !== 0 }))));
+  const diff = await countsDiff(BUSY_TENANT);
+  t.deepEqual(diff, []);
+  const counts = await search.search(BUSY_TENANT, BUSY, filtersFrom({ tag: 'b-web' }));
+  t.is(counts.total, 16);
 });
