@@ -44,7 +44,7 @@ export async function runCli(argv: readonly string[], ui: { out: Writer; err: Wr
       year: args.year, tenant: args.tenant, dryRun: args.dryRun, signal: abort.signal,
       // An in-process queue dies with this process: leave the rows to the node's sweep.
       publish: Boolean(config.transporter),
-      onProgress: (p) => bar.update(p.tenantsDone, p.tenants, `tenants ${p.tenantsDone}/${p.tenants} · ${p.created} jobs created · ${p.published} queued`),
+      onProgress: (p) => bar.update(p.tenantsDone, p.tenants, `tenants ${p.tenantsDone}/${p.tenants} · ${p.created} jobs ${args.dryRun ? 'to create' : `created · ${p.published} queued`}`),
     });
     bar.done();
     ui.out.write(args.json ? `${JSON.stringify(result)}\n` : summary(result, Boolean(config.transporter)));
