@@ -178,12 +178,25 @@ export class Room {
     session.departure.unref();
   }
 
-  /** The session came back within the gateway's resume window: it never left. */
-  onResumed(sessionId: string): void {
-    const session = this.members.session(sessionId);
-    if (!session) return;
-    clearTimeout(session.departure);
-    session.departure = undefined;
+  /**
+   * The session came back within the gateway's resume window. Within the departure timeout it
+   * never left; after it, the gateway still has it in the room, so it is taken back in.
+   */
+  onResumed(event: { sessionId: string; userId: string; nodeId: string }): void {
+    const session = this.members.session(event.sessionId);
+    if (session) {
+      clearTimeout(session.departure);
+      session.departure = undefined;
+      return;
+    }
+    const entry = this.roster.get(event.userId);
+    if (!entry || entry.kicked) return;
+    const role = event.userId === this.#dojo.facilitatorId ? 'facilitator' : entry.role;
+    try {
+      this.onJoin({ sessionId: event.sessionId, userId: event.userId, role, gatewayNodeId: event.nodeId });
+    } catch {
+      // Full meanwhile: its next call is refused with the reason.
+    }
   }
 
   /** A gateway node died: its sockets are gone, and nothing more can be delivered there. */

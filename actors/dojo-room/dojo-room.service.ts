@@ -38,7 +38,7 @@ function runLocal(room: Room, call: RoomCall): Promise<unknown> {
         const { sessionId } = call.session;
         if (call.event === 'detached') room.onDetached(sessionId);
         else if (call.event === 'ended') room.onLeave(sessionId, 'ended');
-        else room.onResumed(sessionId);
+        else room.onResumed(call.session);
         return { value: null };
       });
     case 'close':

@@ -210,10 +210,15 @@ test('resume after a drop replays what was missed; a member gone too long has le
   t.like(await back.request('chat.send', { text: 'back', clientMsgId: clientMsgId() }), { ok: true });
   await new Promise((r) => setTimeout(r, 600));
   t.false(host.client.pushes.some((f) => f.method === 'participant.left'));
-  // Gone for good: after the departure timeout the others hear it left.
+  // Gone past the departure timeout: the others hear it left.
   back.socket.terminate();
-  t.like(await host.client.nextPush(isPush('participant.left')), { data: { userId: member(0).userId, reason: 'timeout' } });
-  await host.client.close();
+  const left = await host.client.nextPush(isPush('participant.left'));
+  t.like(left, { data: { userId: member(0).userId, reason: 'timeout' } });
+  // Resumed later, still within the gateway's window: back in the room without a join.
+  const late = await WsClient.connect(app.wsUrl, member(0).token);
+  t.like(await late.request('session.resume', { sessionId: dropped.sessionId, lastSeq: left.seq }), { ok: true });
+  t.like(await host.client.nextPush(isPush('participant.joined')), { data: { userId: member(0).userId } });
+  await Promise.all([host.client.close(), late.close()]);
 });
 
 test('kick and mute by the facilitator; a kicked user stays out', async (t) => {
