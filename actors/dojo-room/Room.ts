@@ -183,15 +183,10 @@ export class Room {
    * never left; after it, the gateway still has it in the room, so it is taken back in.
    */
   onResumed(event: { sessionId: string; userId: string; nodeId: string }): void {
-    const session = this.members.session(event.sessionId);
-    if (session) {
-      clearTimeout(session.departure);
-      session.departure = undefined;
-      return;
-    }
+    const known = this.members.session(event.sessionId);
     const entry = this.roster.get(event.userId);
-    if (!entry || entry.kicked) return;
-    const role = event.userId === this.#dojo.facilitatorId ? 'facilitator' : entry.role;
+    if (!known && (!entry || entry.kicked)) return;
+    const role = known?.role ?? (event.userId === this.#dojo.facilitatorId ? 'facilitator' : (entry as RosterEntry).role);
     try {
       this.onJoin({ sessionId: event.sessionId, userId: event.userId, role, gatewayNodeId: event.nodeId });
     } catch {
