@@ -23,7 +23,7 @@ export interface JetStreamQueueOptions extends QueueOptions {
 
 /**
  * DurableQueue over NATS JetStream: a work-queue stream (a message is removed once acked or
- * buried) read by durable pull consumers whose max_ack_pending is the consumer's concurrency.
+ * buried) read by durable pull consumers: max_ack_pending bounds the cluster, a local dispatcher each process.
  * Retries use nak(delay) rather than the consumer's `backoff`, which applies to ack timeouts only.
  */
 export class JetStreamQueue implements DurableQueue {
@@ -97,7 +97,7 @@ export class JetStreamQueue implements DurableQueue {
     this.#open();
     const run = (msg: JsMsg) => runDelivery(this.#delivery<T>(msg, subject), handler, resolved, this.#context);
     const dispatcher = new Dispatcher<JsMsg>(resolved.concurrency, run, (msg) => msg.seq);
-    // Pull no more than can run: with max_ack_pending = concurrency the server holds the rest.
+    // Pull no more than this process can run, so the rest stays with the server for other nodes.
     const messages = await consumer.consume({
       max_messages: resolved.concurrency,
       callback: (msg) => {

@@ -52,7 +52,7 @@ export async function ensureStreams(jsm: JetStreamManager, names: StreamNames, s
 export async function ensureConsumer(jsm: JetStreamManager, stream: string, filterSubject: string, subject: string, options: ResolvedConsumeOptions): Promise<void> {
   const { durable } = options;
   const tunable = {
-    max_ack_pending: options.concurrency,
+    max_ack_pending: options.clusterConcurrency,
     ack_wait: nanos(options.ackWaitMs),
     // No server-side cap: a message that hits max_deliver just stops in a work-queue stream with no
     // dead letter. The client counts attempts and buries the message itself (delivery.ts).

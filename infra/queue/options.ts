@@ -42,6 +42,7 @@ export function resolveConsumeOptions(options: ConsumeOptions): ResolvedConsumeO
   return {
     durable: nameArg('durable', options.durable),
     concurrency: positiveInteger('concurrency', options.concurrency ?? 1),
+    clusterConcurrency: positiveInteger('clusterConcurrency', options.clusterConcurrency ?? 1000),
     maxDeliver: positiveInteger('maxDeliver', options.maxDeliver ?? 5),
     backoffMs: backoffMs.map(Math.ceil),
     ackWaitMs: positiveInteger('ackWaitMs', options.ackWaitMs ?? 30_000),

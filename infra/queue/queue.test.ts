@@ -41,7 +41,7 @@ if (natsUrl) {
     await first.consume('render.jobs', async () => {
       hung = true;
       await gate.promise;
-    }, { durable: 'render', ackWaitMs: 1000 });
+    }, { durable: 'render', ackWaitMs: 1000, clusterConcurrency: 4 });
     await waitFor(async () => hung && (await first.deadLetters('mail')).length === 1);
     // The render handler never returns, like a process that died mid-job; close() waits on it.
     const firstClosed = first.close();
@@ -51,7 +51,7 @@ if (natsUrl) {
     t.like((await second.deadLetters('mail'))[0], { id: 'm1', payload: 'bounce', error: 'smtp down', attempts: 1 });
     t.is(await second.pending('render.jobs'), 1);
     const seen: unknown[] = [];
-    await second.consume('render.jobs', async (msg) => void seen.push({ payload: msg.payload, attempt: msg.attempt }), { durable: 'render', ackWaitMs: 1000 });
+    await second.consume('render.jobs', async (msg) => void seen.push({ payload: msg.payload, attempt: msg.attempt }), { durable: 'render', ackWaitMs: 1000, clusterConcurrency: 4 });
     await waitFor(async () => seen.length === 1 && (await second.pending('render.jobs')) === 0);
     t.deepEqual(seen, [{ payload: { video: 1 }, attempt: 2 }]);
     gate.resolve();
@@ -62,7 +62,7 @@ if (natsUrl) {
     const jsm = await nc.jetstreamManager();
     t.is((await jsm.streams.info(own)).config.retention, RetentionPolicy.Workqueue);
     t.is((await jsm.streams.info(`${own}_DLQ`)).config.retention, RetentionPolicy.Limits);
-    t.like((await jsm.consumers.info(own, 'render')).config, { max_ack_pending: 1, ack_wait: nanos(1000), max_deliver: -1 });
+    t.like((await jsm.consumers.info(own, 'render')).config, { max_ack_pending: 4, ack_wait: nanos(1000), max_deliver: -1 });
   });
 
   test('jetstream: a payload that is not JSON is dead-lettered without reaching the handler', async (t) => {

@@ -38,12 +38,14 @@ export interface QueueMessage<T = unknown> {
 export interface ConsumeOptions {
   /** Consumer name; it keeps its place across restarts and is shared by every process using it. */
   durable: string;
-  /**
-   * Handlers running at once for this durable. On JetStream it is also the consumer's max_ack_pending,
-   * which bounds all processes together: give every process of a durable the same value (the last to
-   * subscribe sets it). Default 1.
-   */
+  /** Handlers running at once in this process. Default 1. */
   concurrency?: number;
+  /**
+   * Messages in flight across every process of the durable (JetStream's max_ack_pending; the last
+   * process to subscribe sets it). Separate from `concurrency` so adding a node adds capacity.
+   * Default 1000.
+   */
+  clusterConcurrency?: number;
   /** Handler attempts before the message is dead-lettered. Default 5. */
   maxDeliver?: number;
   /** Delay before attempt 2, 3, ...; the last entry repeats. Default [1000, 5000, 15000, 60000]. */
