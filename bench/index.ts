@@ -1,4 +1,6 @@
 import * as gateway from './gateway.bench';
+import * as renderReport from './render/report.bench';
+import * as renderVideo from './render/video.bench';
 import * as tenant from './tenant.bench';
 import { formatTable, type Row } from './lib/table';
 
@@ -8,6 +10,8 @@ import { formatTable, type Row } from './lib/table';
  */
 const BENCHES: Record<string, { title: string; run: (options?: object) => Promise<Row[]> }> = {
   gateway: { title: 'Authenticated JSON action: gateway vs moleculer-web (same broker, same action)', run: gateway.run },
+  'render-video': { title: 'Yearly video render: x realtime, vs ffmpeg alone on the same frames', run: renderVideo.run },
+  'render-report': { title: 'Annual PDF report for a tenant with 10,000 POCs: time and peak memory', run: renderReport.run },
   tenant: { title: 'GET /v1/user cached vs uncached; scrypt login cost', run: tenant.run },
 };
 
