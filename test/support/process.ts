@@ -28,6 +28,17 @@ export function freePort(): Promise<number> {
  * `command` defaults to `npm start`; multi-node tests pass `node --import tsx deploy/start.ts`.
  */
 export async function startProcess(env: Record<string, string | undefined>, options: { command?: string[]; readyTimeoutMs?: number } = {}): Promise<NodeProcess & { readyAfterMs: number }> {
+  // A free port can be taken by another test between our probe and the node's bind: try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env, options);
+    } catch (error) {
+      if (env.PORT !== undefined || attempt >= 3 || !/cannot listen on/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startOnce(env: Record<string, string | undefined>, options: { command?: string[]; readyTimeoutMs?: number }): Promise<NodeProcess & { readyAfterMs: number }> {
   const port = Number(env.PORT ?? (await freePort()));
   const [cmd, ...args] = options.command ?? ['npm', 'start', '--silent'];
   const started = Date.now();
