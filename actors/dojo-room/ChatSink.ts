@@ -15,8 +15,7 @@ export interface ChatSink {
   close(): Promise<void>;
 }
 
-// Messages in flight per durable across all nodes (JetStream's max_ack_pending): also the
-// largest group commit. Every node must use the same value.
+// Handlers running at once on each node: also the largest group commit.
 const CONSUMER_CONCURRENCY = 64;
 
 /** The queue of chat messages (the queue keeps clusters of other namespaces apart). */
