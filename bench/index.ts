@@ -1,3 +1,5 @@
+import * as dojoFanout from './dojo/fanout.bench';
+import * as dojoSockets from './dojo/sockets.bench';
 import * as gateway from './gateway.bench';
 import * as renderReport from './render/report.bench';
 import * as renderVideo from './render/video.bench';
@@ -10,6 +12,8 @@ import { formatTable, type Row } from './lib/table';
  */
 const BENCHES: Record<string, { title: string; run: (options?: object) => Promise<Row[]> }> = {
   gateway: { title: 'Authenticated JSON action: gateway vs moleculer-web (same broker, same action)', run: gateway.run },
+  'dojo-fanout': { title: 'Chat fan-out, one sender to a 100-member room at 1,000 msg/s: one node, two nodes over NATS, vs bare ws', run: dojoFanout.run },
+  'dojo-sockets': { title: 'Idle authenticated sockets per gateway process: memory per socket vs ws', run: dojoSockets.run },
   'render-video': { title: 'Yearly video render: x realtime, vs ffmpeg alone on the same frames', run: renderVideo.run },
   'render-report': { title: 'Annual PDF report for a tenant with 10,000 POCs: time and peak memory', run: renderReport.run },
   tenant: { title: 'GET /v1/user cached vs uncached; scrypt login cost', run: tenant.run },

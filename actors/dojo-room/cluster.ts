@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { tempDataDir } from '../../test/support/dirs';
+import { deleteQueueStreams } from '../../test/support/nats';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -78,6 +79,8 @@ export class Cluster {
       }),
     );
     this.#procs.clear();
+    // The nodes' JetStream streams would outlive the test on the shared NATS.
+    if (process.env.TRANSPORTER) await deleteQueueStreams(process.env.TRANSPORTER, this.namespace).catch(() => undefined);
   }
 
   async #spawn(nodeId: string, services: string, options: { databaseUrl: string; jwtSecret: string; env?: Record<string, string> }): Promise<number | undefined> {

@@ -4,6 +4,7 @@ import { tempDataDir } from '../../test/support/dirs';
 import type { Row } from '../lib/table';
 import { BenchRoom } from './clients';
 import { startBenchProcess, type BenchProcess } from './spawn';
+import { deleteQueueStreams } from '../../test/support/nats';
 
 interface Seeded {
   port: number;
@@ -40,7 +41,11 @@ async function pocdojo(twoNodes: boolean) {
   // A database of its own on the configured server (never the server's default one), else embedded.
   const database = process.env.DATABASE_URL ? await createTestDatabase() : undefined;
   const [first, second] = [await tempDataDir(), await tempDataDir()];
-  const dirs = [first, second, { remove: async () => database?.drop() }];
+  const cleanup = async () => {
+    await database?.drop();
+    if (process.env.TRANSPORTER) await deleteQueueStreams(process.env.TRANSPORTER, `bench-${run}`).catch(() => undefined);
+  };
+  const dirs = [first, second, { remove: cleanup }];
   const common = {
     NAMESPACE: `bench-${run}`,
     HOST: '127.0.0.1',
