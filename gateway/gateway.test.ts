@@ -30,14 +30,22 @@ const probe = () => ({
   },
 });
 
+const BUSY_DOJO = randomUUID();
+
 // Plays the dojo room for signaling: joins put the session on a topic, pushes come through gateway.publish.
 const room = () => ({
   name: 'dojo-room',
   actions: {
-    signal: (ctx: Context<{ method: string; data: { dojoId?: string } }>) => {
+    signal: async (ctx: Context<{ method: string; data: { dojoId?: string } }>) => {
       if (ctx.params.method === 'room.join') {
         const dojoId = ctx.params.data.dojoId as string;
-        return { data: { role: 'participant' }, join: { dojoId, topic: `room/${dojoId}` } };
+        const topic = `room/${dojoId}`;
+        if (dojoId === BUSY_DOJO) {
+          // Someone speaks between the join and the gateway subscribing the joiner.
+          await ctx.call('gateway.publish', { topic, seq: 11, frame: JSON.stringify({ method: 'chat.message', data: { n: 11 }, seq: 11 }) });
+          return { data: { role: 'participant', seq: 10 }, join: { dojoId, topic, seq: 10 } };
+        }
+        return { data: { role: 'participant' }, join: { dojoId, topic } };
       }
       return { data: { echoed: ctx.params.method } };
     },
@@ -229,4 +237,11 @@ test('a revoked session loses REST and socket access at once', async (t) => {
   await new Promise((r) => setTimeout(r, 50));
   t.is((await fetch(`${app.url}/v1/probe/whoami`, { headers: { authorization: `Bearer ${revoked}` } })).status, 401);
   await t.throwsAsync(WsClient.connect(app.wsUrl, revoked));
+});
+
+test('a push made between a join and the subscription still reaches the joiner, after the reply', async (t) => {
+  const client = await WsClient.connect(app.wsUrl, token);
+  t.like(await client.request('room.join', { dojoId: BUSY_DOJO }), { ok: true, data: { seq: 10 } });
+  t.like(await client.nextPush((f) => f.method === 'chat.message'), { seq: 11, data: { n: 11 } });
+  await client.close();
 });

@@ -49,7 +49,7 @@ function joinReply(room: Room, caller: Caller): SignalResult {
       routerRtpCapabilities: room.media.routerRtpCapabilities(),
       producers: room.media.producers(),
     },
-    join: { dojoId: room.key.dojoId, topic: room.topic },
+    join: { dojoId: room.key.dojoId, topic: room.topic, seq: room.fanout.seq },
   };
 }
 

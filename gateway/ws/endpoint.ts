@@ -163,18 +163,22 @@ async function forward(ws: WebSocket<SocketData>, id: ReplyFrame['id'], method: 
     meta: { auth: session.auth, sessionId: session.id },
   })) as SignalResult;
   const socket = session.socket;
+  let caughtUp: string[] = [];
   if (socket && !socket.getUserData().closed) {
     if (result.leave && session.room) {
       socket.unsubscribe(session.room.topic);
       session.room = undefined;
     }
     if (result.join) {
-      if (session.room && session.room.topic !== result.join.topic) socket.unsubscribe(session.room.topic);
-      socket.subscribe(result.join.topic);
-      session.room = result.join;
+      const { dojoId, topic, seq } = result.join;
+      if (session.room && session.room.topic !== topic) socket.unsubscribe(session.room.topic);
+      socket.subscribe(topic);
+      session.room = { dojoId, topic };
+      if (seq !== undefined) caughtUp = options.fanout.replay(topic, seq) ?? [];
     }
   }
   reply(ws, { id, ok: true, data: result.data ?? {} });
+  if (caughtUp.length > 0 && !ws.getUserData().closed) ws.cork(() => caughtUp.forEach((frame) => ws.send(frame)));
 }
 
 function resume(ws: WebSocket<SocketData>, id: ReplyFrame['id'], request: { sessionId: string; lastSeq: number }, options: WsOptions) {

@@ -29,8 +29,12 @@ export const WS_ACTIONS: Partial<Record<WsMethod, string>> = {
  */
 export interface SignalResult {
   data: unknown;
-  /** Subscribe the session to this room's push topic (after room.join). */
-  join?: { dojoId: string; topic: string };
+  /**
+   * Subscribe the session to this room's push topic (after room.join). `seq` is the room's last
+   * push when the reply was made: pushes after it that reached this node before the subscription
+   * are sent right after the reply, so a joiner misses nothing.
+   */
+  join?: { dojoId: string; topic: string; seq?: number };
   /** Unsubscribe the session from its room (after room.leave / kick). */
   leave?: boolean;
 }
