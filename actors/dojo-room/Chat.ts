@@ -61,6 +61,19 @@ export class RoomChat {
     return record;
   }
 
+  /** Marks messages removed elsewhere (already persisted as R); returns those that were visible here. */
+  dropRemoved(messageIds: readonly string[]): string[] {
+    const dropped: string[] = [];
+    for (const id of messageIds) {
+      const record = this.#byId.get(id);
+      if (record && record.status === 'A') {
+        record.status = 'R';
+        dropped.push(id);
+      }
+    }
+    return dropped;
+  }
+
   /** The last `n` visible messages, oldest first. */
   recent(n = this.limits.keep): ChatRecord[] {
     return this.#recent.filter((r) => r.status === 'A').slice(-n);

@@ -199,6 +199,11 @@ export class Room {
     for (const s of this.members.allSessions()) if (s.gatewayNodeId === nodeId) this.onLeave(s.sessionId, 'ended');
   }
 
+  /** Messages their author deleted through REST: members see them go, as with chat.delete. */
+  onChatRemoved(messageIds: readonly string[], by: string): void {
+    for (const messageId of this.chat.dropRemoved(messageIds)) this.fanout.push('chat.deleted', { messageId, by }, this.members.gatewayNodes());
+  }
+
   setClassroom(enabled: boolean, editors: readonly string[]): void {
     this.#dojo = { ...this.#dojo, classroom: enabled };
     const allowed = new Set(editors);

@@ -45,6 +45,8 @@ function runLocal(room: Room, call: RoomCall): Promise<unknown> {
       return room.close(call.reason);
     case 'classroom':
       return room.run(() => ({ value: room.setClassroom(call.enabled, call.editors) }));
+    case 'chat-removed':
+      return room.run(() => ({ value: room.onChatRemoved(call.messageIds, call.by) }));
   }
 }
 
@@ -139,6 +141,21 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
           return registry?.forEachRoom((room) => room.run(() => ({ value: room.onGatewayGone(nodeId) })));
         },
       },
+      // The tenant actor soft-deleted a user's messages: the live room (wherever it is) drops them.
+      'chat.messages.deleted': {
+        params: PARAMS.chatRemoved,
+        async handler(ctx: Context<{ tenantId: string; userId: string; messages: Array<{ messageId: string; dojoId: string }> }>) {
+          const byRoom = new Map<string, string[]>();
+          for (const { messageId, dojoId } of ctx.params.messages) byRoom.set(dojoId, [...(byRoom.get(dojoId) ?? []), messageId]);
+          await Promise.all(
+            [...byRoom].map(([dojoId, messageIds]) =>
+              toRoom({ tenantId: ctx.params.tenantId, dojoId }, { kind: 'chat-removed', messageIds, by: ctx.params.userId }, true).catch((err: unknown) =>
+                this.logger.warn({ err, dojoId }, 'could not tell the live room about deleted messages'),
+              ),
+            ),
+          );
+        },
+      },
       'gateway.session.detached': { params: PARAMS.sessionEvent, handler: sessionHandler('detached') },
       'gateway.session.resumed': { params: PARAMS.sessionEvent, handler: sessionHandler('resumed') },
       'gateway.session.ended': { params: PARAMS.sessionEvent, handler: sessionHandler('ended') },
@@ -147,7 +164,7 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
       const db = infra.database;
       if (!db) throw new Error('dojo-room needs a database');
       const logger = this.logger;
-      metrics = new RoomMetrics(this.broker);
+      metrics = new RoomMetrics();
       const presence = new Presence(infra.kv, logger);
       const useQueue = (settings.chat ?? 'queue') === 'queue';
       chatSink = useQueue ? await QueueChatSink.start(infra.queue, db, logger) : new DatabaseChatSink(db);

@@ -1,64 +1,59 @@
-import type { ServiceBroker } from 'moleculer';
+import { Counter, Gauge, Histogram, metric } from '../../infra/metrics';
 
-const ROOMS = 'pocdojo.dojo.rooms.active';
-const PARTICIPANTS = 'pocdojo.dojo.participants';
-const MESSAGES = 'pocdojo.dojo.messages';
-const FANOUT = 'pocdojo.dojo.fanout.seconds';
-const ACTIVATIONS = 'pocdojo.dojo.activations';
-const FORWARDS = 'pocdojo.dojo.forwards';
-const REPLAY_HITS = 'pocdojo.dojo.replay.hits';
+const gauge = (name: string, help: string) => metric(name, (registers) => new Gauge({ name, help, registers }));
+const counter = (name: string, help: string, labelNames: string[] = []) => metric(name, (registers) => new Counter({ name, help, labelNames, registers }));
 
 /**
- * Room metrics in Moleculer's registry (GET /metrics on a node with a gateway). Messages are a
- * counter: Prometheus' rate() gives messages per second.
+ * Room metrics (GET /metrics on a node with a gateway). Messages are a counter: Prometheus'
+ * rate() gives messages per second.
  */
 export class RoomMetrics {
-  constructor(readonly broker: ServiceBroker) {
-    const m = broker.metrics;
-    if (m.hasMetric(ROOMS)) return;
-    m.register({ type: 'gauge', name: ROOMS, description: 'Rooms active on this node' });
-    m.register({ type: 'gauge', name: PARTICIPANTS, description: 'Participants present in the rooms of this node' });
-    m.register({ type: 'counter', name: MESSAGES, labelNames: ['kind'], description: 'Room messages handled (chat, code, awareness, ...)' });
-    m.register({
-      type: 'histogram',
-      name: FANOUT,
-      buckets: [0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
-      description: 'From a room push to the gateway node confirming its topic publish',
-    });
-    m.register({ type: 'counter', name: ACTIVATIONS, labelNames: ['outcome'], description: 'Room activations on this node' });
-    m.register({ type: 'counter', name: FORWARDS, labelNames: ['outcome'], description: 'Calls forwarded to the node that holds the room' });
-    m.register({ type: 'counter', name: REPLAY_HITS, description: 'Room sessions resumed from the gateway replay buffer (no rejoin needed)' });
-  }
+  readonly #rooms = gauge('pocdojo_dojo_rooms_active', 'Rooms active on this node');
+  readonly #participants = gauge('pocdojo_dojo_participants', 'Participants present in the rooms of this node');
+  readonly #messages = counter('pocdojo_dojo_messages_total', 'Room messages handled (chat, code, awareness, ...)', ['kind']);
+  readonly #fanout = metric(
+    'pocdojo_dojo_fanout_seconds',
+    (registers) =>
+      new Histogram({
+        name: 'pocdojo_dojo_fanout_seconds',
+        help: 'From a room push to the gateway node confirming its topic publish',
+        buckets: [0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+        registers,
+      }),
+  );
+  readonly #activations = counter('pocdojo_dojo_activations_total', 'Room activations on this node', ['outcome']);
+  readonly #forwards = counter('pocdojo_dojo_forwards_total', 'Calls forwarded to the node that holds the room', ['outcome']);
+  readonly #replayHits = counter('pocdojo_dojo_replay_hits_total', 'Room sessions resumed from the gateway replay buffer (no rejoin needed)');
 
   roomOpened(): void {
-    this.broker.metrics.increment(ROOMS);
+    this.#rooms.inc();
   }
 
   roomClosed(): void {
-    this.broker.metrics.decrement(ROOMS);
+    this.#rooms.dec();
   }
 
   participants(delta: number): void {
-    this.broker.metrics.increment(PARTICIPANTS, undefined, delta);
+    this.#participants.inc(delta);
   }
 
   message(kind: string): void {
-    this.broker.metrics.increment(MESSAGES, { kind });
+    this.#messages.inc({ kind });
   }
 
   fanout(seconds: number): void {
-    this.broker.metrics.observe(FANOUT, seconds);
+    this.#fanout.observe(seconds);
   }
 
   activation(outcome: 'activated' | 'refused' | 'failed'): void {
-    this.broker.metrics.increment(ACTIVATIONS, { outcome });
+    this.#activations.inc({ outcome });
   }
 
   replayHit(): void {
-    this.broker.metrics.increment(REPLAY_HITS);
+    this.#replayHits.inc();
   }
 
   forward(outcome: 'ok' | 'moved' | 'unreachable'): void {
-    this.broker.metrics.increment(FORWARDS, { outcome });
+    this.#forwards.inc({ outcome });
   }
 }

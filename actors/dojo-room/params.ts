@@ -19,7 +19,7 @@ export const PARAMS = {
   local: {
     tenantId: uuid,
     dojoId: uuid,
-    call: { type: 'object', props: { kind: { type: 'enum', values: ['signal', 'session', 'close', 'classroom'] } } },
+    call: { type: 'object', props: { kind: { type: 'enum', values: ['signal', 'session', 'close', 'classroom', 'chat-removed'] } } },
     ifActive: 'boolean',
   },
   create: {
@@ -38,4 +38,9 @@ export const PARAMS = {
   snapshots: { id: uuid, ...page(20, 100), with_state: { type: 'boolean', optional: true, convert: true } },
   classroom: { id: uuid, enabled: 'boolean', editors: { ...users, optional: true } },
   sessionEvent: { sessionId: 'string', userId: 'string', tenantId: 'string', nodeId: 'string', dojoId: { type: 'string', optional: true } },
+  chatRemoved: {
+    tenantId: 'string',
+    userId: 'string',
+    messages: { type: 'array', max: 1000, items: { type: 'object', props: { messageId: 'string', dojoId: 'string' } } },
+  },
 } as const;

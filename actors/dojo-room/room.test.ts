@@ -292,3 +292,34 @@ test('stop sends room.closed to everyone, and the room cannot be joined again', 
   t.is(dojo.body.status, 'COMPLETED');
   await Promise.all([host.client.close(), guest.client.close()]);
 });
+
+test('GET /metrics counts the live rooms, their participants and their messages', async (t) => {
+  const dojoId = await liveDojo(app, tenant, fac(), [member(3)]);
+  const a = await joined(app, fac(), dojoId);
+  t.like(await a.client.request('chat.send', { text: 'counted', clientMsgId: clientMsgId() }), { ok: true });
+  const metrics = await (await fetch(`${app.url}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(metrics)?.[1] ?? Number.NaN);
+  t.true(value('pocdojo_dojo_rooms_active') >= 1);
+  t.true(value('pocdojo_dojo_participants') >= 1);
+  t.regex(metrics, /^pocdojo_dojo_messages_total\{kind="chat"\} [1-9]/m);
+  await a.client.close();
+});
+
+test('messages their author deletes through REST leave the live room at once', async (t) => {
+  const dojoId = await liveDojo(app, tenant, fac(), [member(2)]);
+  const author = await joined(app, member(2), dojoId);
+  const watcher = await joined(app, fac(), dojoId);
+  const sent = await author.client.request('chat.send', { text: 'oops, my password', clientMsgId: clientMsgId() });
+  const messageId = sent.data.messageId as string;
+  // The durable queue writes it; the REST delete works on the stored row.
+  await waitFor(async () => {
+    const res = await api<{ messages: Array<{ id: string }> }>(app, 'GET', `/v1/user/messages?user_id=${member(2).userId}&room_id=${dojoId}`, member(2).token);
+    return res.body.messages?.some((m) => m.id === messageId) ? true : undefined;
+  }, 'the message to be stored');
+  const removed = await api(app, 'POST', '/v1/user/messages', member(2).token, { user_id: member(2).userId, messages_id: [messageId] });
+  t.is(removed.status, 200);
+  t.like(await watcher.client.nextPush(isPush('chat.deleted', (d) => d.messageId === messageId)), { data: { by: member(2).userId } });
+  const late = await joined(app, member(2), dojoId);
+  t.false(late.reply.data.chat.some((m: { messageId: string }) => m.messageId === messageId));
+  await Promise.all([author.client.close(), watcher.client.close(), late.client.close()]);
+});

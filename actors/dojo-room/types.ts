@@ -65,4 +65,6 @@ export type RoomCall =
   | { kind: 'signal'; auth: AuthContext; params: SignalParams }
   | { kind: 'session'; event: 'detached' | 'resumed' | 'ended'; session: SessionEvent }
   | { kind: 'close'; reason: 'stopped' }
-  | { kind: 'classroom'; enabled: boolean; editors: string[] };
+  | { kind: 'classroom'; enabled: boolean; editors: string[] }
+  /** Messages soft-deleted outside the room (POST /v1/user/messages): drop them live too. */
+  | { kind: 'chat-removed'; messageIds: string[]; by: string };
