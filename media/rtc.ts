@@ -36,12 +36,15 @@ export interface TransportTuning {
   initialAvailableOutgoingBitrate: number;
   /** Cap on what one client may send (bps) on a send transport. */
   maxIncomingBitrate: number;
+  /** Seconds without the client's ICE consent checks before sending stops (0: never). */
+  iceConsentTimeout: number;
 }
 
 export const DEFAULT_TRANSPORT_TUNING: TransportTuning = {
   tcp: true,
   initialAvailableOutgoingBitrate: 1_000_000,
   maxIncomingBitrate: 3_000_000,
+  iceConsentTimeout: 30,
 };
 
 export function webRtcTransportOptions(rtc: RtcSettings, tuning: TransportTuning, appData: types.AppData): types.WebRtcTransportOptions {
@@ -51,6 +54,7 @@ export function webRtcTransportOptions(rtc: RtcSettings, tuning: TransportTuning
     enableTcp: tuning.tcp,
     preferUdp: true,
     initialAvailableOutgoingBitrate: tuning.initialAvailableOutgoingBitrate,
+    iceConsentTimeout: tuning.iceConsentTimeout,
     appData,
   };
 }

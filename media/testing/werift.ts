@@ -78,49 +78,63 @@ export class WeriftClient {
     const offer = await this.pc.createOffer();
     await this.pc.setLocalDescription(offer);
     const sdp = this.pc.localDescription?.sdp ?? '';
-    this.#pt = Number(OPUS.exec(sdp)?.[1]);
-    const fingerprint = /a=fingerprint:sha-256 (\S+)/.exec(sdp)?.[1] ?? '';
+    const { pt, fingerprint } = offerFacts(sdp);
+    this.#pt = pt;
     // werift answers DTLS as the client (mediasoup's answer below says setup:passive).
     await this.signal('media.connectTransport', { transportId: transport.id, dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: fingerprint }] } });
     return { offer: sdp, transport };
   }
 
   async #answer(offer: string, transport: TransportInfo, direction: 'recvonly' | 'sendonly', ssrc?: number): Promise<void> {
-    const mid = /a=mid:(\S+)/.exec(offer)?.[1] ?? '0';
-    const candidates = transport.iceCandidates.filter((c) => c.protocol === 'udp');
-    const port = candidates[0]?.port ?? 9;
-    const sdp = [
-      'v=0',
-      'o=- 1 1 IN IP4 127.0.0.1',
-      's=-',
-      't=0 0',
-      'a=ice-lite',
-      `a=group:BUNDLE ${mid}`,
-      'a=msid-semantic: WMS *',
-      `m=audio ${port} UDP/TLS/RTP/SAVPF ${this.#pt}`,
-      'c=IN IP4 127.0.0.1',
-      `a=mid:${mid}`,
-      `a=${direction}`,
-      'a=rtcp-mux',
-      `a=ice-ufrag:${transport.iceParameters.usernameFragment}`,
-      `a=ice-pwd:${transport.iceParameters.password}`,
-      ...transport.dtlsParameters.fingerprints.filter((f) => f.algorithm === 'sha-256').map((f) => `a=fingerprint:${f.algorithm} ${f.value}`),
-      'a=setup:passive',
-      `a=rtpmap:${this.#pt} opus/48000/2`,
-      ...(ssrc ? [`a=ssrc:${ssrc} cname:mediasoup`] : []),
-      ...candidates.map((c) => `a=candidate:${c.foundation} 1 udp ${c.priority} ${c.address} ${c.port} typ host`),
-      'a=end-of-candidates',
-      '',
-    ].join('\r\n');
-    await this.pc.setRemoteDescription({ type: 'answer', sdp });
-    await new Promise<void>((resolve, reject) => {
-      if (this.pc.connectionState === 'connected') return resolve();
-      const timer = setTimeout(() => reject(new Error(`werift did not connect (${this.pc.connectionState})`)), 15_000);
-      this.pc.connectionStateChange.subscribe((state) => {
-        if (state !== 'connected') return;
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: answerSdp(offer, transport, this.#pt, direction, ssrc) });
+    await connected(this.pc);
   }
+}
+
+/** mediasoup's side of the offer/answer, written from its transport's ICE and DTLS parameters. */
+export function answerSdp(offer: string, transport: TransportInfo, pt: number, direction: 'recvonly' | 'sendonly', ssrc?: number): string {
+  const mid = /a=mid:(\S+)/.exec(offer)?.[1] ?? '0';
+  const candidates = transport.iceCandidates.filter((c) => c.protocol === 'udp');
+  const port = candidates[0]?.port ?? 9;
+  return [
+    'v=0',
+    'o=- 1 1 IN IP4 127.0.0.1',
+    's=-',
+    't=0 0',
+    'a=ice-lite',
+    `a=group:BUNDLE ${mid}`,
+    'a=msid-semantic: WMS *',
+    `m=audio ${port} UDP/TLS/RTP/SAVPF ${pt}`,
+    'c=IN IP4 127.0.0.1',
+    `a=mid:${mid}`,
+    `a=${direction}`,
+    'a=rtcp-mux',
+    `a=ice-ufrag:${transport.iceParameters.usernameFragment}`,
+    `a=ice-pwd:${transport.iceParameters.password}`,
+    ...transport.dtlsParameters.fingerprints.filter((f) => f.algorithm === 'sha-256').map((f) => `a=fingerprint:${f.algorithm} ${f.value}`),
+    'a=setup:passive',
+    `a=rtpmap:${pt} opus/48000/2`,
+    ...(ssrc ? [`a=ssrc:${ssrc} cname:mediasoup`] : []),
+    ...candidates.map((c) => `a=candidate:${c.foundation} 1 udp ${c.priority} ${c.address} ${c.port} typ host`),
+    'a=end-of-candidates',
+    '',
+  ].join('\r\n');
+}
+
+/** The offer's Opus payload type and DTLS fingerprint (what mediasoup needs from the client). */
+export function offerFacts(offer: string): { pt: number; fingerprint: string } {
+  return { pt: Number(OPUS.exec(offer)?.[1]), fingerprint: /a=fingerprint:sha-256 (\S+)/.exec(offer)?.[1] ?? '' };
+}
+
+/** Resolves once ICE and DTLS are up. */
+export function connected(pc: RTCPeerConnection, ms = 15_000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (pc.connectionState === 'connected') return resolve();
+    const timer = setTimeout(() => reject(new Error(`werift did not connect (${pc.connectionState})`)), ms);
+    pc.connectionStateChange.subscribe((state) => {
+      if (state !== 'connected') return;
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
