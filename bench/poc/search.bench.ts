@@ -31,7 +31,9 @@ function argv(name: string): string | undefined {
   const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
   if (i < 0) return undefined;
   const arg = args[i] as string;
-  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (args[i + 1] ?? 'true');
+  if (arg.includes('=')) return arg.slice(arg.indexOf('=') + 1);
+  const next = args[i + 1];
+  return next === undefined || next.startsWith('--') ? 'true' : next;
 }
 
 function percentile(sorted: number[], p: number): number {
