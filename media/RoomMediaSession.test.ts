@@ -1,6 +1,6 @@
 import test from 'ava';
 import path from 'node:path';
-import type { MediaSession } from '../actors/dojo-room/MediaSession';
+import type { MediaSessionFactory } from '../actors/dojo-room/MediaSession';
 import { silentLogger } from '../infra/logger';
 import { createObjectStore } from '../infra/storage';
 import { tempDataDir } from '../test/support/dirs';
@@ -21,35 +21,32 @@ test('the dojo room drives media through the session: requests in, pushes out, r
   const pushes: Array<{ method: string; data: unknown; to?: string }> = [];
   const rows: { started: string[]; finished: RecordingResult[] } = { started: [], finished: [] };
   const key = { tenantId: 'tenant-1', dojoId: 'dojo-1' };
-  const session = new RoomMediaSession(
-    key,
-    { pool, rtc: rtcWindow(), logger: silentLogger, recording: { objectStore: store, ffmpeg: ffmpegConfig(), workDir: path.join(data.path, 'rec') } },
-    {
-      push: (method, data, to) => pushes.push({ method, data, to }),
-      recordingStarted: async (id) => void rows.started.push(id),
-      recordingFinished: async (result) => void rows.finished.push(result),
-    },
-  );
-  // It fills the dojo room's seam as it is.
-  const seam: MediaSession = session;
-  await session.ready();
-  t.truthy(seam.routerRtpCapabilities());
+  const deps = { pool, rtc: rtcWindow(), logger: silentLogger, recording: { objectStore: store, ffmpeg: ffmpegConfig(), workDir: path.join(data.path, 'rec') } };
+  // The factory the dojo room takes (createDojoRoomService's settings.media).
+  const factory: MediaSessionFactory = (roomKey, hooks) => new RoomMediaSession(roomKey, deps, hooks);
+  const session = factory(key, {
+    push: (method, data, to) => void pushes.push({ method, data, to }),
+    recordingStarted: async (id) => void rows.started.push(id),
+    recordingFinished: async (result) => void rows.finished.push(result as RecordingResult),
+  });
+  await session.ready?.();
+  t.truthy(session.routerRtpCapabilities());
 
-  const { client: alice, producerId } = await WeriftClient.publish((m, d) => session.handle(m, 'alice', d));
+  const { client: alice, producerId } = await WeriftClient.publish((m, d) => session.handle(m as never, 'alice', d, 'participant'));
   t.deepEqual(pushes.at(-1), { method: 'media.newProducer', data: { producerId, userId: 'alice', kind: 'audio' }, to: undefined });
   t.deepEqual(session.producers(), [{ producerId, userId: 'alice', kind: 'audio' }]);
-  const { client: bob, consumerId } = await WeriftClient.subscribe((m, d) => session.handle(m, 'bob', d, 'observer'), producerId);
+  const { client: bob, consumerId } = await WeriftClient.subscribe((m, d) => session.handle(m as never, 'bob', d, 'observer'), producerId);
 
-  const first = (await session.handle('recording.start', 'alice', {})) as { recordingId: string };
-  t.deepEqual(await session.handle('recording.start', 'alice', {}), first, 'idempotent');
+  const first = (await session.handle('recording.start', 'alice', {}, 'facilitator')) as { recordingId: string };
+  t.deepEqual(await session.handle('recording.start', 'alice', {}, 'facilitator'), first, 'idempotent');
   t.deepEqual(rows.started, [first.recordingId]);
   await alice.sendOpus(100);
-  t.deepEqual(await session.handle('recording.stop', 'alice', {}), { recordingId: first.recordingId });
-  t.deepEqual(await session.handle('recording.stop', 'alice', {}), { recordingId: null }, 'stopping twice is fine');
+  t.deepEqual(await session.handle('recording.stop', 'alice', {}, 'facilitator'), { recordingId: first.recordingId });
+  t.deepEqual(await session.handle('recording.stop', 'alice', {}, 'facilitator'), { recordingId: null }, 'stopping twice is fine');
   await eventually(() => rows.finished.length === 1, 20_000, 'the recording row update');
   t.like(rows.finished[0], { recordingId: first.recordingId, mimeType: 'audio/webm', audioStreams: 1, videoStreams: 0 });
 
-  await session.handle('media.closeProducer', 'alice', { producerId });
+  await session.handle('media.closeProducer', 'alice', { producerId }, 'participant');
   // The subscriber hears of it when the worker reports the closed producer to its consumer.
   await eventually(() => pushes.some((p) => p.method === 'media.consumerClosed'), 5000, 'consumerClosed');
   t.deepEqual(
@@ -63,9 +60,9 @@ test('the dojo room drives media through the session: requests in, pushes out, r
     ],
   );
   t.deepEqual(pushes.find((p) => p.method === 'media.consumerClosed')?.data, { consumerId, producerId });
-  await seam.removeUser('alice');
-  await seam.removeUser('bob');
+  await session.removeUser('alice');
+  await session.removeUser('bob');
   await Promise.all([alice.close(), bob.close()]);
-  await seam.close();
-  await seam.close();
+  await session.close();
+  await session.close();
 });

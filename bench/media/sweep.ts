@@ -50,15 +50,26 @@ export async function sweep(target: Target, kind: TransportKind, options: SweepO
   return steps;
 }
 
-/** Consumers (and Mbps) where the worker reaches `share` of a core, by linear interpolation; undefined if never reached. */
+/**
+ * Consumers (and Mbps) where the worker reaches `share` of a core, from a least-squares line
+ * through every step (one 3 s window is noisy on a shared machine, so the first step past the
+ * mark says less than the trend); undefined when the steps show no rising trend.
+ */
 export function atCpu(steps: readonly Step[], share: number): { consumers: number; mbps: number } | undefined {
-  let previous: Step = { consumers: 0, cpu: 0, mbps: 0 };
-  for (const step of steps) {
-    if (step.cpu >= share) {
-      const f = step.cpu === previous.cpu ? 1 : (share - previous.cpu) / (step.cpu - previous.cpu);
-      return { consumers: previous.consumers + f * (step.consumers - previous.consumers), mbps: previous.mbps + f * (step.mbps - previous.mbps) };
-    }
-    previous = step;
-  }
-  return undefined;
+  const cpu = fit(steps.map((s) => [s.consumers, s.cpu]));
+  const mbps = fit(steps.map((s) => [s.consumers, s.mbps]));
+  if (!cpu || !mbps || cpu.slope <= 0) return undefined;
+  const consumers = (share - cpu.intercept) / cpu.slope;
+  return { consumers, mbps: mbps.intercept + mbps.slope * consumers };
+}
+
+function fit(points: ReadonlyArray<readonly [number, number]>): { slope: number; intercept: number } | undefined {
+  const n = points.length;
+  if (n < 2) return undefined;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  if (sxx === 0) return undefined;
+  const slope = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / sxx;
+  return { slope, intercept: my - slope * mx };
 }
