@@ -67,6 +67,11 @@ test('client mistakes are client errors with protocol codes, and nothing leaks',
   const { client: bob } = await WeriftClient.subscribe((m, d) => handleMediaSignal(media, m as never, 'olga', d), producerId);
   t.like(media.counts(), { peers: 3, producers: 1, consumers: 1 });
   t.true((await gauge('pocdojo_media_transports')) >= 6);
+  await alice.sendOpus(50);
+  // Read at scrape time from the workers: forwarded bitrate and worker CPU.
+  t.true((await gauge('pocdojo_media_bitrate_bps')) > 0, 'bitrate in/out');
+  t.true((await gauge('pocdojo_media_worker_cpu_seconds_total')) > 0, 'worker CPU');
+  t.is(await gauge('pocdojo_media_workers'), 1);
 
   for (const userId of ['alice', 'bob', 'olga']) media.leave(userId);
   t.like(media.counts(), { peers: 0, transports: 0, producers: 0, consumers: 0 });
