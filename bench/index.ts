@@ -1,6 +1,8 @@
 import * as dojoFanout from './dojo/fanout.bench';
 import * as dojoSockets from './dojo/sockets.bench';
 import * as gateway from './gateway.bench';
+import * as mediaConsumers from './media/consumers.bench';
+import * as pocSearch from './poc/search.bench';
 import * as renderReport from './render/report.bench';
 import * as renderVideo from './render/video.bench';
 import * as tenant from './tenant.bench';
@@ -14,6 +16,8 @@ const BENCHES: Record<string, { title: string; run: (options?: object) => Promis
   gateway: { title: 'Authenticated JSON action: gateway vs moleculer-web (same broker, same action)', run: gateway.run },
   'dojo-fanout': { title: 'Chat fan-out, one sender to a 100-member room at 1,000 msg/s: one node, two nodes over NATS, vs bare ws', run: dojoFanout.run },
   'dojo-sockets': { title: 'Idle authenticated sockets per gateway process: memory per socket vs ws', run: dojoSockets.run },
+  poc: { title: 'POC search on the largest tenant (1M POCs; POC_BENCH_SCALE to shrink) vs a naive ILIKE + GROUP BY', run: pocSearch.run },
+  media: { title: 'Consumers per mediasoup worker at 85% of a core: pocdojo media layer vs a bare router (about 11 min)', run: mediaConsumers.run },
   'render-video': { title: 'Yearly video render: x realtime, vs ffmpeg alone on the same frames', run: renderVideo.run },
   'render-report': { title: 'Annual PDF report for a tenant with 10,000 POCs: time and peak memory', run: renderReport.run },
   tenant: { title: 'GET /v1/user cached vs uncached; scrypt login cost', run: tenant.run },
