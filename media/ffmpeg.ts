@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { isExecutable } from './executable';
 
 /** The part of Config the resolvers read. */
 export interface FfmpegConfig {
@@ -59,15 +60,6 @@ function cached(key: string, resolve: () => string): string {
 function executable(file: string, setting: string): string {
   if (!isExecutable(file)) throw new FfmpegNotFoundError(`${setting}=${file} is not an executable file`);
   return file;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function ffmpegStaticPath(): string | undefined {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
+import { isExecutable } from './executable';
 
 type Mediasoup = typeof import('mediasoup');
 
@@ -64,13 +64,4 @@ export function loadMediasoup(config: Pick<Config, 'mediasoupWorkerBin'>): Media
   }
   loaded = { mediasoup, bin };
   return mediasoup;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
