@@ -2,7 +2,7 @@ import type { ServiceSchema } from 'moleculer';
 import type { ServiceName } from '../config';
 import type { Infrastructure } from '../deploy/infrastructure';
 import { createJobsService } from '../jobs/jobs.service';
-import { createDojoRoomService } from './dojo-room/dojo-room.service';
+import { createDojoRoomActor } from './dojo-room/actor';
 import { createPocService } from './poc/poc.service';
 import { createRenderService } from './render/render.service';
 import { createTenantService } from './tenant/tenant.service';
@@ -17,7 +17,7 @@ export type ActorFactory = (infra: Infrastructure) => ServiceSchema;
 export const ACTORS: Partial<Record<ServiceName, ActorFactory>> = {
   tenant: createTenantService,
   poc: createPocService,
-  'dojo-room': (infra) => createDojoRoomService(infra),
+  'dojo-room': createDojoRoomActor,
   render: createRenderService,
   jobs: createJobsService,
 };

@@ -8,6 +8,8 @@ test('defaults need no environment', (t) => {
   t.true(config.services.includes('gateway'));
   t.true(config.services.includes('dojo-room'));
   t.true(config.dataDir.endsWith('data'));
+  t.is(config.mediaPipeThreshold, 500);
+  t.deepEqual(config.dojo, { emptyTimeoutMs: 300_000, departureTimeoutMs: 20_000, chatPerSecond: 5, chatBurst: 20 });
 });
 
 test('env values are read and typed', (t) => {
@@ -30,6 +32,11 @@ const bad: Array<[Record<string, string>, string]> = [
   [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
   [{ AWS_ACCESS_KEY_ID: 'x' }, 'AWS_SECRET_ACCESS_KEY'],
   [{ MEDIASOUP_WORKERS: '0' }, 'MEDIASOUP_WORKERS'],
+  [{ MEDIA_PIPE_THRESHOLD: '0' }, 'MEDIA_PIPE_THRESHOLD'],
+  [{ DOJO_EMPTY_TIMEOUT_MS: '5 minutes' }, 'DOJO_EMPTY_TIMEOUT_MS'],
+  [{ DOJO_DEPARTURE_TIMEOUT_MS: '10' }, 'DOJO_DEPARTURE_TIMEOUT_MS'],
+  [{ DOJO_CHAT_PER_SECOND: '0' }, 'DOJO_CHAT_PER_SECOND'],
+  [{ DOJO_CHAT_BURST: '-1' }, 'DOJO_CHAT_BURST'],
   [{ NAMESPACE: 'has spaces' }, 'NAMESPACE'],
   [{ TRACING: 'zipkin' }, 'TRACING'],
   [{ TRACING_SAMPLE_RATE: '1.5' }, 'TRACING_SAMPLE_RATE'],

@@ -41,6 +41,8 @@ export interface Config {
     readonly maxPort: number;
   };
   readonly mediasoupWorkers: number;
+  /** Subscriber consumers a room's router carries before new ones go to a router piped from another worker. */
+  readonly mediaPipeThreshold: number;
   readonly mediasoupWorkerBin: string | undefined;
   readonly ffmpegBin: string | undefined;
   readonly logLevel: LogLevel;
@@ -53,6 +55,16 @@ export interface Config {
     readonly wsMessagesPerSecond: number;
   };
   readonly requestTimeoutMs: number;
+  /** Live dojo rooms. */
+  readonly dojo: {
+    /** A room nobody is in closes after this long (its state is persisted; the next join reopens it). */
+    readonly emptyTimeoutMs: number;
+    /** A member whose socket dropped stays in the room this long, so a quick reconnect goes unnoticed. */
+    readonly departureTimeoutMs: number;
+    /** Chat messages one user may send per second, sustained and in a burst. */
+    readonly chatPerSecond: number;
+    readonly chatBurst: number;
+  };
   /** Distributed tracing: off, or spans written to the logs with this share of requests sampled. */
   readonly tracing: { readonly enabled: boolean; readonly sampleRate: number };
   readonly render: {
@@ -120,6 +132,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxPort,
     }),
     mediasoupWorkers: r.int('MEDIASOUP_WORKERS', os.availableParallelism(), 1, 256),
+    mediaPipeThreshold: r.int('MEDIA_PIPE_THRESHOLD', 500, 1, 100_000),
     mediasoupWorkerBin: r.optional('MEDIASOUP_WORKER_BIN'),
     ffmpegBin: r.optional('FFMPEG_BIN'),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -129,6 +142,12 @@ export function loadConfig(env: Env = process.env): Config {
       wsMessagesPerSecond: r.int('WS_MESSAGES_PER_SECOND', 200, 1, 100000),
     }),
     requestTimeoutMs: r.int('REQUEST_TIMEOUT_MS', 10000, 100, 600000),
+    dojo: Object.freeze({
+      emptyTimeoutMs: r.int('DOJO_EMPTY_TIMEOUT_MS', 300_000, 100, 86_400_000),
+      departureTimeoutMs: r.int('DOJO_DEPARTURE_TIMEOUT_MS', 20_000, 100, 3_600_000),
+      chatPerSecond: r.int('DOJO_CHAT_PER_SECOND', 5, 1, 1_000_000),
+      chatBurst: r.int('DOJO_CHAT_BURST', 20, 1, 1_000_000),
+    }),
     tracing: Object.freeze({
       enabled: r.oneOf('TRACING', ['off', 'log'] as const, 'off') === 'log',
       sampleRate: r.fraction('TRACING_SAMPLE_RATE', 1),

@@ -2,17 +2,21 @@ import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import * as Y from 'yjs';
 import { createTenant, type TestTenant } from '../../test/support/accounts';
-import type { TestNode } from '../../test/support/node';
+import { startTestNode, type TestNode } from '../../test/support/node';
 import { WsClient, type Frame } from '../../test/support/ws-client';
-import { api, clientMsgId, joined, liveDojo, startDojoNode } from './testing';
+import { api, clientMsgId, joined, liveDojo } from './testing';
 
-// Short timeouts so departures and idle rooms happen within a test.
 let app: TestNode;
 let tenant: TestTenant;
 let stranger: TestTenant;
 
 test.before(async () => {
-  app = await startDojoNode({ departureTimeoutMs: 400, emptyTimeoutMs: 800, chatPerSecond: 50, chatBurst: 50 });
+  // The actor as nodes register it, without media; short timeouts (through its settings) so
+  // departures and idle rooms happen within a test.
+  app = await startTestNode({
+    services: ['gateway', 'tenant', 'dojo-room'],
+    env: { DOJO_DEPARTURE_TIMEOUT_MS: '400', DOJO_EMPTY_TIMEOUT_MS: '800', DOJO_CHAT_PER_SECOND: '50', DOJO_CHAT_BURST: '50' },
+  });
   [tenant, stranger] = await Promise.all([createTenant(app, { members: 4, facilitators: 1 }), createTenant(app, { members: 1 })]);
 });
 

@@ -3,8 +3,10 @@ import * as Y from 'yjs';
 import { RoomChat } from './Chat';
 import { CodeDocument, fromBase64, toBase64 } from './CodeDocument';
 import { Batcher } from './Batcher';
+import { loadConfig } from '../../config';
 import { Mailbox } from './Mailbox';
 import { chatMessageId } from './messageId';
+import { DEFAULT_ROOM_OPTIONS, roomOptions } from './options';
 import type { ChatRecord } from './types';
 
 const key = { tenantId: '00000000-0000-4000-8000-000000000001', dojoId: '00000000-0000-4000-8000-000000000002' };
@@ -132,4 +134,11 @@ test('the batcher groups what arrives during a flush into the next one', async (
   const later = await Promise.all([batcher.add(4), batcher.add(5)]);
   t.deepEqual(batches, [[1, 2, 3], [4, 5]]);
   t.deepEqual([...results, ...later], [3, 3, 3, 2, 2]);
+});
+
+test('the DOJO_* settings default to the room defaults and reach the room options', (t) => {
+  const defaults = loadConfig({}).dojo;
+  t.like(DEFAULT_ROOM_OPTIONS, defaults);
+  const set = loadConfig({ DOJO_EMPTY_TIMEOUT_MS: '1000', DOJO_DEPARTURE_TIMEOUT_MS: '500', DOJO_CHAT_PER_SECOND: '7', DOJO_CHAT_BURST: '9' }).dojo;
+  t.like(roomOptions(set), { emptyTimeoutMs: 1000, departureTimeoutMs: 500, chatPerSecond: 7, chatBurst: 9 });
 });

@@ -1,19 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { ACTORS } from '../../actors';
-import { createDojoRoomService } from '../../actors/dojo-room/dojo-room.service';
 import { loadConfig } from '../../config';
 import { startNode } from '../../deploy/node';
 import { signAccessToken } from '../../infra/auth/jwt';
 import type { Database } from '../../infra/db/database';
 
 /**
- * A benchmark node: `SERVICES` as usual, with the dojo-room actor's per-user chat limit lifted
- * (one sender at 1,000 msg/s), and a seeded tenant, users and live dojo when BENCH_USERS=N.
- * Prints one JSON line `{"benchReady": {...}}` on stdout.
+ * A benchmark node: `SERVICES` and the other settings as usual (the benchmarks lift the chat limit
+ * with DOJO_CHAT_PER_SECOND / DOJO_CHAT_BURST), and a seeded tenant, users and live dojo when
+ * BENCH_USERS=N. Prints one JSON line `{"benchReady": {...}}` on stdout.
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  ACTORS['dojo-room'] = (infra) => createDojoRoomService(infra, { options: { chatPerSecond: 1_000_000, chatBurst: 1_000_000 } });
   const node = await startNode(config);
   const users = Number(process.env.BENCH_USERS ?? 0);
   const seeded = users > 0 && node.infra.database ? await seed(node.infra.database, users, node.infra.jwtSecret) : undefined;
