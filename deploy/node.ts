@@ -35,6 +35,8 @@ export async function startNode(config: Config, extras: NodeExtras = {}): Promis
     { database: false, objectStore: false },
   );
   const infra = await startInfrastructure(config, needs, logger);
+  // Media has no actor of its own: the rooms drive it in their process (actors/dojo-room/actor.ts).
+  if (hosts(config, 'media') && !hosts(config, 'dojo-room')) logger.warn('SERVICES names media without dojo-room: no media runs on this node');
   let port: number | undefined;
   try {
     for (const name of config.services) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import test from 'ava';
 import * as Y from 'yjs';
 import { createTenant, type TestTenant } from '../../test/support/accounts';
@@ -189,12 +190,16 @@ test('bad frames are answered and the socket stays open', async (t) => {
   await client.close();
 });
 
-test('media methods answer that media is not available here', async (t) => {
+test('on a node without media, media methods answer that media is not available here, and mediasoup is never loaded', async (t) => {
   const dojoId = await liveDojo(app, tenant, fac(), [member(0)]);
   const a = await joined(app, member(0), dojoId);
-  t.like(await a.client.request('media.createTransport', { direction: 'send' }), { ok: false, error: { code: 'SERVICE_UNAVAILABLE' } });
+  t.is(a.reply.data.routerRtpCapabilities, null);
+  t.like(await a.client.request('media.createTransport', { direction: 'send' }), { ok: false, error: { code: 'SERVICE_UNAVAILABLE', message: 'Media is not available on this node' } });
   t.like(await a.client.request('recording.start', {}), { ok: false, error: { code: 'FORBIDDEN' } });
-  await a.client.close();
+  const host = await joined(app, fac(), dojoId);
+  t.like(await host.client.request('recording.start', {}), { ok: false, error: { code: 'SERVICE_UNAVAILABLE' } });
+  t.false(Object.keys(require.cache).some((file) => file.includes(`${path.sep}node_modules${path.sep}mediasoup${path.sep}`)));
+  await Promise.all([a.client.close(), host.client.close()]);
 });
 
 test('resume after a drop replays what was missed; a member gone too long has left', async (t) => {
