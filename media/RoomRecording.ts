@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from '../infra/logger';
 import { MediaUnavailableError } from './errors';
+import { FfmpegNotFoundError } from './ffmpeg';
 import { Recorder, type RecorderSettings, type RecordingResult, type RecordingTarget } from './Recorder';
 import type { RtcSettings } from './rtc';
 import type { RoomMediaEvents } from './types';
@@ -49,6 +50,8 @@ export class RoomRecording {
       for (const { producer, userId } of producers) recorder.add(router, producer, userId);
     } catch (error) {
       if (this.#active === active) this.#active = undefined;
+      // No ffmpeg on this node is a fact about the node, not a fault: say so as unavailable.
+      if (error instanceof FfmpegNotFoundError) throw new MediaUnavailableError(`Recording is not available on this node: ${error.message}`);
       throw error;
     }
     return { recordingId: target.recordingId, started: true };

@@ -6,6 +6,7 @@ import { silentLogger } from '../infra/logger';
 import { createObjectStore, type ObjectStore } from '../infra/storage';
 import { tempDataDir } from '../test/support/dirs';
 import { run } from './childProcess';
+import { MediaUnavailableError } from './errors';
 import { resolveFfmpeg, resolveFfprobe } from './ffmpeg';
 import { handleMediaSignal } from './MediaSignals';
 import { recordingObjectKey, type RecorderSettings } from './Recorder';
@@ -109,5 +110,13 @@ test('without recorder settings, recording is refused as unavailable', async (t)
   const { media } = await newRoomWithParticipants(pool, { host: 'facilitator' });
   await t.throwsAsync(media.startRecording({ recordingId: randomUUID(), tenantId: randomUUID(), dojoId: randomUUID() }), { message: /not available/ });
   t.is(await media.stopRecording(), null);
+  await media.close();
+});
+
+test('without ffmpeg, recording is refused as unavailable (a client error, not a fault)', async (t) => {
+  const { media } = await newRoomWithParticipants(pool, { host: 'facilitator' }, { recording: { ...settings, ffmpeg: { ffmpegBin: path.join(data.path, 'no-ffmpeg') } } });
+  const error = await t.throwsAsync(media.startRecording({ recordingId: randomUUID(), tenantId: randomUUID(), dojoId: randomUUID() }), { instanceOf: MediaUnavailableError });
+  t.regex(error?.message ?? '', /not available on this node: FFMPEG_BIN=/);
+  t.is(media.recordingId, undefined);
   await media.close();
 });
