@@ -21,6 +21,8 @@ export interface NodeMediaOptions {
 export class NodeMedia {
   #pool: WorkerPool | undefined;
   #logger: Logger | undefined;
+  /** Closed rooms' media still finishing (a recording being joined and uploaded). */
+  readonly #finishing = new Set<Promise<void>>();
 
   constructor(readonly options: NodeMediaOptions) {}
 
@@ -46,13 +48,26 @@ export class NodeMedia {
         logger,
         pipeThreshold: config.mediaPipeThreshold,
         recording: objectStore ? { objectStore, ffmpeg: config, workDir: path.join(config.dataDir, 'recordings') } : undefined,
+        finishing: (closing) => this.#track(closing),
       },
       hooks,
     );
   };
 
-  /** Closes the workers (every router with them). Safe to call twice. */
-  close(): void {
+  /**
+   * Waits for closed rooms' recordings to be uploaded (a worker closing under a track that is
+   * still ending would cut it), then closes the workers and every router with them. Safe to
+   * call twice.
+   */
+  async close(): Promise<void> {
+    await Promise.all(this.#finishing);
     this.#pool?.close();
+  }
+
+  #track(closing: Promise<void>): void {
+    const tracked: Promise<void> = closing
+      .catch((err: unknown) => this.#logger?.error({ err }, 'room media did not close cleanly'))
+      .finally(() => this.#finishing.delete(tracked));
+    this.#finishing.add(tracked);
   }
 }

@@ -32,7 +32,7 @@ test.after.always(async () => {
 
 test('the dojo room drives media through the session: requests in, pushes out, recording rows written', async (t) => {
   const pushes: Array<{ method: string; data: unknown; to?: string }> = [];
-  const rows: { started: string[]; finished: RecordingResult[] } = { started: [], finished: [] };
+  const rows: { started: string[]; stopped: string[]; finished: RecordingResult[] } = { started: [], stopped: [], finished: [] };
   const key = { tenantId: 'tenant-1', dojoId: 'dojo-1' };
   const deps = { pool, rtc: rtcWindow(), logger: silentLogger, recording: { objectStore: store, ffmpeg: ffmpegConfig(), workDir: path.join(data.path, 'rec') } };
   // The factory the dojo room takes (createDojoRoomService's settings.media).
@@ -40,6 +40,7 @@ test('the dojo room drives media through the session: requests in, pushes out, r
   const session = factory(key, {
     push: (method, data, to) => void pushes.push({ method, data, to }),
     recordingStarted: async (id) => void rows.started.push(id),
+    recordingStopped: async (id) => void rows.stopped.push(id),
     recordingFinished: async (result) => void rows.finished.push(result as RecordingResult),
   });
   open.push(session);
@@ -60,8 +61,11 @@ test('the dojo room drives media through the session: requests in, pushes out, r
   const first = (await session.handle('recording.start', 'alice', {}, 'facilitator')) as { recordingId: string };
   t.deepEqual(await session.handle('recording.start', 'alice', {}, 'facilitator'), first, 'idempotent');
   t.deepEqual(rows.started, [first.recordingId]);
+  t.is(session.recordingId(), first.recordingId);
   await alice.sendOpus(100);
   t.deepEqual(await session.handle('recording.stop', 'alice', {}, 'facilitator'), { recordingId: first.recordingId });
+  t.deepEqual(rows.stopped, [first.recordingId], 'the row says UPLOADING before the reply');
+  t.is(session.recordingId(), null);
   t.deepEqual(await session.handle('recording.stop', 'alice', {}, 'facilitator'), { recordingId: null }, 'stopping twice is fine');
   await eventually(() => rows.finished.length === 1, 20_000, 'the recording row update');
   t.like(rows.finished[0], { recordingId: first.recordingId, mimeType: 'audio/webm', audioStreams: 1, videoStreams: 0 });

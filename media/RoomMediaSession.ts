@@ -16,6 +16,8 @@ export interface MediaSessionHooks {
   push(method: PushMethod, data: unknown, toUserId?: string): void;
   /** A recording began: insert its `recordings` row (status RECORDING). */
   recordingStarted?(recordingId: string, startedAt: Date): Promise<void>;
+  /** A recording stopped; its file is being joined and uploaded: its row says UPLOADING. */
+  recordingStopped?(recordingId: string): Promise<void>;
   /** A recording's file is uploaded, or it failed: update its row (READY or FAILED). */
   recordingFinished?(result: RecordingResult): Promise<void>;
 }
@@ -26,6 +28,12 @@ export interface MediaSessionDeps {
   logger: Logger;
   recording?: RecorderSettings;
   pipeThreshold?: number;
+  /**
+   * Takes the end of `close` (a stopped recording's join and upload, which grows with its length)
+   * off the room's hands; whoever owns the pool awaits it before closing the workers. Without
+   * it, `close` waits for the upload.
+   */
+  finishing?(closing: Promise<void>): void;
 }
 
 /**
@@ -70,6 +78,10 @@ export class RoomMediaSession {
     return this.#media?.producers() ?? [];
   }
 
+  recordingId(): string | null {
+    return this.#media?.recordingId ?? null;
+  }
+
   async mute(userId: string): Promise<void> {
     await this.#media?.mute(userId);
   }
@@ -88,10 +100,18 @@ export class RoomMediaSession {
     return this.#media ? this.#stopRecording(this.#media) : null;
   }
 
-  /** Safe to call twice; a running recording is finished and uploaded first. */
+  /**
+   * Safe to call twice. A running recording is stopped (its row says so) before this resolves,
+   * then finished and uploaded: in the background when `deps.finishing` is given.
+   */
   async close(): Promise<void> {
     const media = await this.#ready.catch(() => undefined);
-    await media?.close();
+    if (!media) return;
+    const recordingId = media.recordingId;
+    const closing = media.close();
+    if (recordingId) await this.#markStopped(recordingId);
+    if (this.deps.finishing) this.deps.finishing(closing);
+    else await closing;
   }
 
   async #startRecording(media: RoomMedia): Promise<{ recordingId: string }> {
@@ -106,10 +126,15 @@ export class RoomMediaSession {
   async #stopRecording(media: RoomMedia): Promise<string | null> {
     const recordingId = media.recordingId;
     if (!recordingId) return null;
-    this.hooks.push('recording.stopped', { recordingId });
     // Joining and uploading take a few seconds; the reply does not wait (recordingStopped reports it).
     void media.stopRecording().catch((err: unknown) => this.deps.logger.error({ err, recordingId }, 'recording failed'));
+    await this.#markStopped(recordingId);
+    this.hooks.push('recording.stopped', { recordingId });
     return recordingId;
+  }
+
+  async #markStopped(recordingId: string): Promise<void> {
+    await this.hooks.recordingStopped?.(recordingId).catch((err: unknown) => this.deps.logger.error({ err, recordingId }, 'recording row not marked stopped'));
   }
 
   #wire(media: RoomMedia): void {

@@ -1,9 +1,12 @@
 import type { Database } from '../../infra/db/database';
+import type { Logger } from '../../infra/logger';
+import { ErrorCode } from '../../protocol/errors';
 import type { AuthContext } from '../auth';
 import { toBase64 } from './CodeDocument';
 import type { DojoRepository, DojoRow } from './DojoRepository';
 import { ConflictError, FieldValidationError, ForbiddenError, NotFoundError } from './errors';
 import type { Presence } from './Presence';
+import { recordingRows } from './RecordingRows';
 import type { DojoStatus, RoomCall, RoomKey } from './types';
 
 /** What `notification.requested` carries (the tenant actor delivers it). */
@@ -24,6 +27,9 @@ export interface DojosDeps {
   notify(request: NotificationRequest): void;
   /** Delivers a call to the room if it is active somewhere; never activates it. */
   toLiveRoom(key: RoomKey, call: RoomCall): Promise<unknown>;
+  /** Delivers a call to the room, activating it (through placement) when it is active nowhere. */
+  toRoom(key: RoomKey, call: RoomCall): Promise<unknown>;
+  logger: Logger;
 }
 
 export interface CreateParams {
@@ -105,16 +111,29 @@ export class Dojos {
     return { dojo_id: created.id, join_code: created.joinCode };
   }
 
-  /** SCHEDULED -> ACTIVE; starting a live dojo again is a no-op. Members hear of it. */
+  /**
+   * SCHEDULED -> ACTIVE, and the session records (DESIGN §5): its room opens now, so the recording
+   * runs before anyone joins. Members hear of it. Starting a live dojo again only makes sure it
+   * records (a retry after a failure, or after the facilitator stopped the recording).
+   */
   async start(auth: AuthContext, tenantId: string, dojoId: string): Promise<{ success: boolean }> {
     this.#sameTenant(auth, tenantId);
     const { db, repo } = this.deps;
+    const key = { tenantId, dojoId };
     const started = await db.withTenant(tenantId, async () => {
       const dojo = await this.#facilitated(auth, dojoId, true);
+      if (dojo.status !== 'SCHEDULED' && dojo.status !== 'ACTIVE') throw new ConflictError(`The dojo is ${dojo.status.toLowerCase()}`);
+      // Kept with the dojo: whichever activation of the room comes next records.
+      await recordingRows.switch(db, key, true);
       if (dojo.status === 'ACTIVE') return undefined;
-      if (dojo.status !== 'SCHEDULED') throw new ConflictError(`The dojo is ${dojo.status.toLowerCase()}`);
       await repo.setStatus(tenantId, dojoId, 'ACTIVE');
       return { dojo, people: await repo.roles(tenantId, dojoId) };
+    });
+    await this.deps.toRoom(key, { kind: 'recording', on: true, by: auth.userId }).catch((err: unknown) => {
+      // No media (or no ffmpeg) where the room lives: the session runs without a recording, and
+      // the switch above makes the room record once it activates where it can.
+      if ((err as { type?: unknown }).type !== ErrorCode.SERVICE_UNAVAILABLE) throw err;
+      this.deps.logger.warn({ err, dojoId }, 'the dojo started without recording');
     });
     for (const [userId, { kicked }] of started?.people ?? []) {
       if (userId === auth.userId || kicked) continue;
@@ -142,7 +161,11 @@ export class Dojos {
       return dojo.status === 'ACTIVE';
     });
     // After the commit: a room activating from now on finds the dojo ended and refuses.
-    if (wasLive) await this.deps.toLiveRoom({ tenantId, dojoId }, { kind: 'close', reason: 'stopped' });
+    if (!wasLive) return { success: true };
+    // Closing the room ends its recording (the file is joined and uploaded after the reply).
+    await this.deps.toLiveRoom({ tenantId, dojoId }, { kind: 'close', reason: 'stopped' });
+    // No activation is left to finish a recording a dead node left RECORDING.
+    await db.withTenant(tenantId, () => recordingRows.abandoned(db, { tenantId, dojoId }));
     return { success: true };
   }
 

@@ -26,6 +26,8 @@ export interface MediaHooks {
   push(method: PushMethod, data: unknown, toUserId?: string): void;
   /** A recording began: its `recordings` row is written (fenced by the room's epoch). */
   recordingStarted(recordingId: string, startedAt: Date): Promise<void>;
+  /** A recording stopped and its file is being joined and uploaded: its row says UPLOADING. */
+  recordingStopped(recordingId: string): Promise<void>;
   /** A recording's file is uploaded, or it failed: its row says so. */
   recordingFinished(outcome: RecordingOutcome): Promise<void>;
 }
@@ -42,11 +44,16 @@ export interface MediaSession {
   /** What room.join returns; null when this node has no media. */
   routerRtpCapabilities(): unknown;
   producers(): Array<{ producerId: string; userId: string; kind: string }>;
+  /** The running recording (room.join tells a joiner it is being recorded); null when none. */
+  recordingId(): string | null;
   /** The facilitator muted this user: pause their audio. */
   mute(userId: string): Promise<void>;
   /** The user left the room: close their transports. */
   removeUser(userId: string): Promise<void>;
-  /** Safe to call twice; finishes a running recording. */
+  /**
+   * Safe to call twice. A running recording is stopped (recordingStopped) before it resolves;
+   * its file may still be joined and uploaded afterwards (recordingFinished says when).
+   */
   close(): Promise<void>;
 }
 
@@ -64,6 +71,10 @@ export class UnavailableMedia implements MediaSession {
 
   producers(): Array<{ producerId: string; userId: string; kind: string }> {
     return [];
+  }
+
+  recordingId(): string | null {
+    return null;
   }
 
   async mute(): Promise<void> {}

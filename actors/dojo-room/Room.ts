@@ -103,6 +103,11 @@ export class Room {
     for (const s of await Promise.all(checks)) if (s) this.#admit(s, false);
     for (const s of previous) if (!this.members.session(s.sessionId)) this.deps.presence.remove(this.key, s);
     if (this.members.sessionCount === 0) this.#armEmptyTimer();
+    if (this.#dojo.recording) {
+      await this.media.handle('recording.start', this.#dojo.facilitatorId, {}, 'facilitator').catch((err: unknown) =>
+        this.deps.logger.warn({ err, dojoId: this.key.dojoId }, 'the dojo records, but this activation of its room cannot'),
+      );
+    }
   }
 
   /** Runs `turn` in the room's mailbox; its `durable` part is awaited outside, so the room moves on. */
@@ -204,6 +209,17 @@ export class Room {
     for (const messageId of this.chat.dropRemoved(messageIds)) this.fanout.push('chat.deleted', { messageId, by }, this.members.gatewayNodes());
   }
 
+  /**
+   * Starts or stops the recording (both idempotent), and keeps the choice with the dojo so the
+   * room's next activation (after it closed idle, or on another node) records or not alike.
+   * The caller checked that a facilitator asks.
+   */
+  async record(on: boolean, by: string): Promise<TurnResult<unknown>> {
+    const value = await this.media.handle(on ? 'recording.start' : 'recording.stop', by, {}, 'facilitator');
+    this.#dojo = { ...this.#dojo, recording: on };
+    return { value, durable: this.deps.store.setRecording(this.key, this.epoch, on) };
+  }
+
   setClassroom(enabled: boolean, editors: readonly string[]): void {
     this.#dojo = { ...this.#dojo, classroom: enabled };
     const allowed = new Set(editors);
@@ -261,6 +277,7 @@ export class Room {
         else this.fanout.push(method, data, this.members.gatewayNodes());
       },
       recordingStarted: (recordingId, startedAt) => this.deps.store.recordingStarted(this.key, this.epoch, recordingId, startedAt),
+      recordingStopped: (recordingId) => this.deps.store.recordingStopped(this.key, recordingId),
       recordingFinished: (outcome) => this.deps.store.recordingFinished(this.key, outcome),
     };
   }

@@ -48,6 +48,7 @@ function joinReply(room: Room, caller: Caller): SignalResult {
       seq: room.fanout.seq,
       routerRtpCapabilities: room.media.routerRtpCapabilities(),
       producers: room.media.producers(),
+      recording: room.media.recordingId(),
     },
     join: { dojoId: room.key.dojoId, topic: room.topic, seq: room.fanout.seq },
   };
@@ -140,8 +141,12 @@ export async function handleSignal(room: Room, auth: AuthContext, params: Signal
   }
   room.onJoin(session);
   const caller: Caller = { auth, params, session, role };
+  if (method === 'recording.start' || method === 'recording.stop') {
+    requireFacilitator(caller, 'record');
+    const { value, durable } = await room.record(method === 'recording.start', auth.userId);
+    return { value: { data: value }, durable };
+  }
   if (isMediaMethod(method)) {
-    if (method.startsWith('recording.')) requireFacilitator(caller, 'record');
     if (method === 'media.produce' && role === 'observer') throw new ForbiddenError('Observers cannot send media');
     return reply(await room.media.handle(method, auth.userId, parsed.value, role));
   }

@@ -1,6 +1,7 @@
 import type { Database } from '../../infra/db/database';
 import { ConflictError, FencedOutError, NotFoundError } from './errors';
 import type { RecordingOutcome } from './MediaSession';
+import { recordingRows } from './RecordingRows';
 import { one, rows } from './sql';
 import type { ChatRecord, DojoRecord, DojoStatus, PersistedRoom, RoomKey, RoomRole } from './types';
 
@@ -13,6 +14,7 @@ interface DojoRow {
   status: DojoStatus;
   max_participants: number;
   classroom: boolean;
+  recording: boolean;
   room_epoch: string;
 }
 
@@ -58,10 +60,12 @@ export class RoomStore {
       const row = await one<DojoRow>(
         this.db,
         `UPDATE dojos SET room_epoch = room_epoch + 1 WHERE id = $1 AND tenant_id = $2 AND status = 'ACTIVE'
-         RETURNING id, tenant_id, facilitator_id, subject, language, status, max_participants, classroom, room_epoch`,
+         RETURNING id, tenant_id, facilitator_id, subject, language, status, max_participants, classroom, recording, room_epoch`,
         [key.dojoId, key.tenantId],
       );
       if (!row) throw await this.#whyNotActive(key);
+      // Holding the lease, this is the only activation: what still says RECORDING has no recorder.
+      await recordingRows.abandoned(this.db, key);
       const roster = await rows<{ user_id: string; role: RoomRole; can_edit: boolean; kicked: boolean }>(
         this.db,
         `SELECT user_id, role, can_edit, kicked_at IS NOT NULL AS kicked FROM dojo_participants WHERE dojo_id = $1 AND tenant_id = $2`,
@@ -159,30 +163,27 @@ export class RoomStore {
     });
   }
 
+  /** Whether the dojo records: its next activation starts recording when it does. */
+  setRecording(key: RoomKey, epoch: number, on: boolean): Promise<void> {
+    return this.#fenced(key, epoch, 'recording switch', () => recordingRows.switch(this.db, key, on));
+  }
+
   /** A recording began in this activation. */
   recordingStarted(key: RoomKey, epoch: number, recordingId: string, startedAt: Date): Promise<void> {
-    return this.#fenced(key, epoch, 'recording', async () => {
-      await rows(
-        this.db,
-        `INSERT INTO recordings (id, tenant_id, dojo_id, status, started_at) VALUES ($1, $2, $3, 'RECORDING', $4) ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [recordingId, key.tenantId, key.dojoId, startedAt],
-      );
-    });
+    return this.#fenced(key, epoch, 'recording', () => recordingRows.insert(this.db, key, recordingId, startedAt));
   }
 
   /**
-   * A recording ended (its upload may finish after the room moved or closed). Not fenced: it
-   * only moves its own row from RECORDING to READY/FAILED, which no successor ever writes.
+   * A recording stopped; its file is being joined and uploaded. This and recordingFinished are
+   * not fenced: they only move the recording's own row on, which no successor ever writes.
    */
-  async recordingFinished(key: RoomKey, r: RecordingOutcome): Promise<void> {
-    await this.db.withTenant(key.tenantId, () =>
-      rows(
-        this.db,
-        `UPDATE recordings SET status = $4, object_key = $5, mime_type = $6, size_bytes = $7, duration_ms = $8, error = $9, ended_at = $10
-         WHERE id = $1 AND tenant_id = $2 AND dojo_id = $3 AND status = 'RECORDING' RETURNING id`,
-        [r.recordingId, key.tenantId, key.dojoId, r.objectKey ? 'READY' : 'FAILED', r.objectKey, r.mimeType, r.sizeBytes, Math.round(r.durationMs), r.error ?? null, r.endedAt],
-      ),
-    );
+  recordingStopped(key: RoomKey, recordingId: string): Promise<void> {
+    return this.db.withTenant(key.tenantId, () => recordingRows.uploading(this.db, key, recordingId));
+  }
+
+  /** A recording's file is uploaded, or it failed (the upload may end after the room moved or closed). */
+  recordingFinished(key: RoomKey, r: RecordingOutcome): Promise<void> {
+    return this.db.withTenant(key.tenantId, () => recordingRows.finished(this.db, key, r));
   }
 
   /** A message older than the room's memory, for chat.delete. */
@@ -223,6 +224,7 @@ function dojoRecord(row: DojoRow): DojoRecord {
     status: row.status,
     maxParticipants: row.max_participants,
     classroom: row.classroom,
+    recording: row.recording,
     epoch: Number(row.room_epoch),
   };
 }

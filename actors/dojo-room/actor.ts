@@ -25,7 +25,7 @@ export function createDojoRoomActor(infra: Infrastructure): ServiceSchema {
           await media.start(this.logger);
         },
         stopped() {
-          media.close();
+          return media.close();
         },
       },
     ],

@@ -47,6 +47,8 @@ function runLocal(room: Room, call: RoomCall): Promise<unknown> {
       return room.run(() => ({ value: room.setClassroom(call.enabled, call.editors) }));
     case 'chat-removed':
       return room.run(() => ({ value: room.onChatRemoved(call.messageIds, call.by) }));
+    case 'recording':
+      return room.run(() => room.record(call.on, call.by));
   }
 }
 
@@ -187,6 +189,8 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
         presence,
         notify: (request) => void this.broker.emit('notification.requested', request),
         toLiveRoom: (key, call) => toRoom(key, call, true),
+        toRoom: (key, call) => toRoom(key, call, false),
+        logger,
       });
     },
     async stopped() {

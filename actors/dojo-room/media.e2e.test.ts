@@ -1,12 +1,13 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import test from 'ava';
+import { QueryTypes } from 'sequelize';
 import { eventually } from '../../media/testing/media';
 import { WeriftClient, type Signal } from '../../media/testing/werift';
 import { createTenant, type TestTenant } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
 import type { WsClient } from '../../test/support/ws-client';
-import { joined, liveDojo } from './testing';
+import { api, joined, liveDojo } from './testing';
 
 // The real app as nodes register it, media included, with WebRTC ports in a window of its own
 // (40000-49999, apart from the media/*.test.ts windows) so test files running side by side never meet.
@@ -64,4 +65,24 @@ test('over the real app one member publishes Opus and an observer receives it; t
   t.like(refused, { ok: false, error: { code: 'FORBIDDEN' } });
   t.like(await observer.client.request('ping'), { ok: true });
   t.is(observer.client.closed, undefined);
+
+  // The speaker leaves before the end: what it sent stays in the recording.
+  t.like(await sender.client.request('room.leave'), { ok: true });
+  await host.client.nextPush((f) => f.method === 'participant.left' && f.data.userId === speaker.userId);
+  // POST /v1/dojo/start started the recording; stop ends it, and its file is joined and uploaded after the reply.
+  t.like(await api(app, 'POST', '/v1/dojo/stop', fac.token, { tenant_id: tenant.tenantId, dojo_id: dojoId }), { status: 200 });
+  await host.client.nextPush((f) => f.method === 'room.closed');
+  let rows: Array<{ status: string; object_key: string | null; mime_type: string | null }> = [];
+  await eventually(async () => {
+    rows = await recordings(dojoId);
+    return rows.length > 0 && rows.every((r) => r.status === 'READY' || r.status === 'FAILED');
+  }, 30_000, 'the recording to be uploaded');
+  t.like(rows, [{ status: 'READY', object_key: `dojos/${tenant.tenantId}/${dojoId}/recordings/${(rows[0] as { id?: string }).id}.webm`, mime_type: 'audio/webm' }]);
 });
+
+function recordings(dojoId: string): Promise<Array<{ id: string; status: string; object_key: string | null; mime_type: string | null }>> {
+  const db = app.node.infra.database!;
+  return db.withTenant(tenant.tenantId, () =>
+    db.sequelize.query('SELECT id, status, object_key, mime_type FROM recordings WHERE dojo_id = $1 ORDER BY started_at', { bind: [dojoId], type: QueryTypes.SELECT }),
+  );
+}

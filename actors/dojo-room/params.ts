@@ -19,7 +19,7 @@ export const PARAMS = {
   local: {
     tenantId: uuid,
     dojoId: uuid,
-    call: { type: 'object', props: { kind: { type: 'enum', values: ['signal', 'session', 'close', 'classroom', 'chat-removed'] } } },
+    call: { type: 'object', props: { kind: { type: 'enum', values: ['signal', 'session', 'close', 'classroom', 'chat-removed', 'recording'] } } },
     ifActive: 'boolean',
   },
   create: {

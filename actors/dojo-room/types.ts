@@ -29,6 +29,8 @@ export interface DojoRecord {
   status: DojoStatus;
   maxParticipants: number;
   classroom: boolean;
+  /** The dojo is being recorded: every activation of its room records. */
+  recording: boolean;
   epoch: number;
 }
 
@@ -66,5 +68,7 @@ export type RoomCall =
   | { kind: 'session'; event: 'detached' | 'resumed' | 'ended'; session: SessionEvent }
   | { kind: 'close'; reason: 'stopped' }
   | { kind: 'classroom'; enabled: boolean; editors: string[] }
+  /** POST /v1/dojo/start: the session records (checked by the REST side: a facilitator asks). */
+  | { kind: 'recording'; on: boolean; by: string }
   /** Messages soft-deleted outside the room (POST /v1/user/messages): drop them live too. */
   | { kind: 'chat-removed'; messageIds: string[]; by: string };
