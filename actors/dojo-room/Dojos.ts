@@ -1,10 +1,11 @@
 import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
+import type { ObjectStore } from '../../infra/storage/types';
 import { ErrorCode } from '../../protocol/errors';
 import type { AuthContext } from '../auth';
 import { toBase64 } from './CodeDocument';
 import type { DojoRepository, DojoRow } from './DojoRepository';
-import { ConflictError, FieldValidationError, ForbiddenError, NotFoundError } from './errors';
+import { ConflictError, FieldValidationError, ForbiddenError, NotFoundError, ServiceUnavailableError } from './errors';
 import type { Presence } from './Presence';
 import { recordingRows } from './RecordingRows';
 import type { DojoStatus, RoomCall, RoomKey } from './types';
@@ -29,8 +30,13 @@ export interface DojosDeps {
   toLiveRoom(key: RoomKey, call: RoomCall): Promise<unknown>;
   /** Delivers a call to the room, activating it (through placement) when it is active nowhere. */
   toRoom(key: RoomKey, call: RoomCall): Promise<unknown>;
+  /** Where recordings are; links to them are pre-signed here. */
+  objectStore: ObjectStore | undefined;
   logger: Logger;
 }
+
+/** How long a recording's download link works. */
+export const RECORDING_LINK_TTL_SECONDS = 15 * 60;
 
 export interface CreateParams {
   tenant_id: string;
@@ -225,6 +231,23 @@ export class Dojos {
         ...(s.state ? { state: toBase64(new Uint8Array(s.state)) } : {}),
       })),
     };
+  }
+
+  /** A pre-signed link to the dojo's newest finished recording (GET /v1/dojos/{id}/recording answers 302 to it). */
+  async recording(auth: AuthContext, dojoId: string): Promise<{ url: string }> {
+    const key = { tenantId: auth.tenantId, dojoId };
+    const { ready, pending } = await this.deps.db.withTenant(auth.tenantId, async () => {
+      await this.#visible(auth, dojoId);
+      return recordingRows.latest(this.deps.db, key);
+    });
+    if (ready?.object_key) {
+      const store = this.deps.objectStore;
+      if (!store) throw new ServiceUnavailableError('Recordings cannot be downloaded through this node');
+      return { url: await store.presignGet(ready.object_key, RECORDING_LINK_TTL_SECONDS, `dojo-${dojoId}.webm`) };
+    }
+    if (pending?.status === 'RECORDING') throw new ConflictError('The dojo is still being recorded: its recording is ready shortly after the session (or its recording) stops');
+    if (pending) throw new ConflictError('The recording is being prepared and uploaded: try again in a moment');
+    throw new NotFoundError('Recording');
   }
 
   /** Classroom mode on or off; with it on, only `editors` (and facilitators) change the code. */

@@ -129,6 +129,10 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
         handler: (ctx: Context<{ id: string; limit: number; offset: number; with_state?: boolean }, CallMeta>) =>
           ready().dojos.snapshots(caller(ctx), ctx.params.id, { ...ctx.params, withState: ctx.params.with_state === true }),
       },
+      recording: {
+        params: PARAMS.byId,
+        handler: (ctx: Context<{ id: string }, CallMeta>) => ready().dojos.recording(caller(ctx), ctx.params.id),
+      },
       classroom: {
         params: PARAMS.classroom,
         handler: (ctx: Context<{ id: string; enabled: boolean; editors?: string[] }, CallMeta>) =>
@@ -190,6 +194,7 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
         notify: (request) => void this.broker.emit('notification.requested', request),
         toLiveRoom: (key, call) => toRoom(key, call, true),
         toRoom: (key, call) => toRoom(key, call, false),
+        objectStore: infra.objectStore,
         logger,
       });
     },

@@ -1,10 +1,13 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import { QueryTypes } from 'sequelize';
+import { run } from '../../media/childProcess';
+import { resolveFfprobe } from '../../media/ffmpeg';
 import { eventually } from '../../media/testing/media';
 import { WeriftClient, type Signal } from '../../media/testing/werift';
-import { createTenant, type TestTenant } from '../../test/support/accounts';
+import { authed, createTenant, type TestTenant } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
 import type { WsClient } from '../../test/support/ws-client';
 import { api, joined, liveDojo } from './testing';
@@ -13,6 +16,7 @@ import { api, joined, liveDojo } from './testing';
 // (40000-49999, apart from the media/*.test.ts windows) so test files running side by side never meet.
 let app: TestNode;
 let tenant: TestTenant;
+let stranger: TestTenant;
 const open: Array<{ close(): unknown }> = [];
 
 test.before(async () => {
@@ -21,7 +25,7 @@ test.before(async () => {
     services: ['gateway', 'tenant', 'dojo-room', 'media'],
     env: { RTC_MIN_PORT: String(minPort), RTC_MAX_PORT: String(minPort + 199), MEDIASOUP_WORKERS: '1' },
   });
-  tenant = await createTenant(app, { members: 2, facilitators: 1 });
+  [tenant, stranger] = await Promise.all([createTenant(app, { members: 3, facilitators: 1 }), createTenant(app, { members: 1 })]);
 });
 
 test.after.always(async () => {
@@ -38,13 +42,49 @@ function signal(client: WsClient): Signal {
   };
 }
 
-test('over the real app one member publishes Opus and an observer receives it; the observer cannot produce and keeps its socket', async (t) => {
+interface RecordingRow {
+  id: string;
+  status: string;
+  object_key: string | null;
+  mime_type: string | null;
+  error: string | null;
+}
+
+function recordings(dojoId: string): Promise<RecordingRow[]> {
+  const db = app.node.infra.database!;
+  return db.withTenant(tenant.tenantId, () =>
+    db.sequelize.query<RecordingRow>('SELECT id, status, object_key, mime_type, error FROM recordings WHERE dojo_id = $1 ORDER BY started_at', { bind: [dojoId], type: QueryTypes.SELECT }),
+  );
+}
+
+/** Stops the dojo and waits for its recording to be finished (uploaded, or failed). */
+async function stopAndFinish(dojoId: string, token: string): Promise<RecordingRow[]> {
+  const stopped = await api(app, 'POST', '/v1/dojo/stop', token, { tenant_id: tenant.tenantId, dojo_id: dojoId });
+  if (stopped.status !== 200) throw new Error(`stop failed: ${stopped.status}`);
+  let rows: RecordingRow[] = [];
+  await eventually(async () => {
+    rows = await recordings(dojoId);
+    return rows.length > 0 && rows.every((r) => r.status === 'READY' || r.status === 'FAILED');
+  }, 30_000, 'the recording to be finished');
+  return rows;
+}
+
+const recordingOf = (dojoId: string, token: string) =>
+  fetch(`${app.url}/v1/dojos/${dojoId}/recording`, { headers: authed(token), redirect: 'manual' });
+
+test('over the real app a member publishes Opus, an observer receives it and cannot produce; stop ends the recording, which downloads as a WebM with audio', async (t) => {
   const [fac, speaker, watcher] = [tenant.facilitators[0]!, tenant.members[0]!, tenant.members[1]!];
   const dojoId = await liveDojo(app, tenant, fac, [speaker], { observers: [watcher] });
   const host = await joined(app, fac, dojoId);
   open.push(host.client);
   t.like(host.reply.data.routerRtpCapabilities, { codecs: [{ mimeType: 'audio/opus' }] });
+  t.truthy(host.reply.data.recording, 'start began recording the session');
   t.true(Object.keys(require.cache).some((file) => file.includes(`${path.sep}node_modules${path.sep}mediasoup${path.sep}`)), 'mediasoup is loaded on a media node');
+  const early = await recordingOf(dojoId, fac.token);
+  t.is(early.status, 409);
+  const conflict = (await early.json()) as { error: { code: string; message: string } };
+  t.is(conflict.error.code, 'CONFLICT');
+  t.regex(conflict.error.message, /still being recorded/);
 
   const sender = await joined(app, speaker, dojoId);
   open.push(sender.client);
@@ -57,7 +97,7 @@ test('over the real app one member publishes Opus and an observer receives it; t
   t.deepEqual(observer.reply.data.producers, [{ producerId, userId: speaker.userId, kind: 'audio' }]);
   const { client: receiver } = await WeriftClient.subscribe(signal(observer.client), producerId);
   open.push(receiver);
-  await publisher.sendOpus(50);
+  await publisher.sendOpus(100);
   await eventually(() => receiver.received > 0, 10_000, 'Opus packets at the observer');
   t.true(receiver.received > 0);
 
@@ -69,20 +109,39 @@ test('over the real app one member publishes Opus and an observer receives it; t
   // The speaker leaves before the end: what it sent stays in the recording.
   t.like(await sender.client.request('room.leave'), { ok: true });
   await host.client.nextPush((f) => f.method === 'participant.left' && f.data.userId === speaker.userId);
-  // POST /v1/dojo/start started the recording; stop ends it, and its file is joined and uploaded after the reply.
-  t.like(await api(app, 'POST', '/v1/dojo/stop', fac.token, { tenant_id: tenant.tenantId, dojo_id: dojoId }), { status: 200 });
+  const rows = await stopAndFinish(dojoId, fac.token);
   await host.client.nextPush((f) => f.method === 'room.closed');
-  let rows: Array<{ status: string; object_key: string | null; mime_type: string | null }> = [];
-  await eventually(async () => {
-    rows = await recordings(dojoId);
-    return rows.length > 0 && rows.every((r) => r.status === 'READY' || r.status === 'FAILED');
-  }, 30_000, 'the recording to be uploaded');
-  t.like(rows, [{ status: 'READY', object_key: `dojos/${tenant.tenantId}/${dojoId}/recordings/${(rows[0] as { id?: string }).id}.webm`, mime_type: 'audio/webm' }]);
+  const [row] = rows;
+  t.like(rows, [{ status: 'READY', mime_type: 'audio/webm', object_key: `dojos/${tenant.tenantId}/${dojoId}/recordings/${row?.id}.webm` }]);
+
+  // Any member of the dojo downloads it through a pre-signed link; ffprobe reads an audio stream.
+  const redirect = await recordingOf(dojoId, watcher.token);
+  t.is(redirect.status, 302);
+  const file = await fetch(redirect.headers.get('location') ?? '');
+  t.is(file.status, 200);
+  const saved = path.join(app.dataDir, `${randomUUID()}.webm`);
+  await writeFile(saved, Buffer.from(await file.arrayBuffer()));
+  const probe = JSON.parse(await run(resolveFfprobe(app.node.infra.config), ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', saved])) as {
+    streams: Array<{ codec_type: string; codec_name: string }>;
+    format: { format_name: string };
+  };
+  t.regex(probe.format.format_name, /webm/);
+  t.deepEqual(probe.streams.map((s) => `${s.codec_type}/${s.codec_name}`), ['audio/opus']);
 });
 
-function recordings(dojoId: string): Promise<Array<{ id: string; status: string; object_key: string | null; mime_type: string | null }>> {
-  const db = app.node.infra.database!;
-  return db.withTenant(tenant.tenantId, () =>
-    db.sequelize.query('SELECT id, status, object_key, mime_type FROM recordings WHERE dojo_id = $1 ORDER BY started_at', { bind: [dojoId], type: QueryTypes.SELECT }),
-  );
-}
+test('a session nobody sent media in leaves a row saying there is no file, and no recording to download; other tenants and non-members get none either', async (t) => {
+  const [fac, member, outsider] = [tenant.facilitators[0]!, tenant.members[0]!, tenant.members[2]!];
+  const dojoId = await liveDojo(app, tenant, fac, [member]);
+  const host = await joined(app, fac, dojoId);
+  open.push(host.client);
+  const rows = await stopAndFinish(dojoId, fac.token);
+  t.like(rows, [{ status: 'FAILED', object_key: null }]);
+  t.regex(rows[0]?.error ?? '', /nothing was recorded/);
+  const none = await recordingOf(dojoId, fac.token);
+  t.is(none.status, 404);
+  t.like(await none.json(), { error: { code: 'NOT_FOUND' } });
+  t.is((await recordingOf(dojoId, outsider.token)).status, 403);
+  t.is((await recordingOf(dojoId, stranger.admin.token)).status, 404);
+  t.is((await recordingOf(randomUUID(), fac.token)).status, 404);
+  t.is((await recordingOf('not-a-uuid', fac.token)).status, 422);
+});

@@ -70,12 +70,12 @@ export const DOJO_ROUTES = defineRoutes([
   },
   {
     method: 'POST', path: '/v1/dojo/start', auth: 'user', action: 'dojo-room.start', tag: 'dojos',
-    summary: 'Open the live session (facilitator or tenant admin); members are notified',
+    summary: 'Open the live session and start recording it (facilitator or tenant admin); members are notified',
     body: dojoRef, response: success,
   },
   {
     method: 'POST', path: '/v1/dojo/stop', auth: 'user', action: 'dojo-room.stop', tag: 'dojos',
-    summary: 'End the live session (or cancel a scheduled one); everyone in the room gets room.closed',
+    summary: 'End the live session and its recording (or cancel a scheduled one); everyone in the room gets room.closed',
     body: dojoRef, response: success,
   },
   {
@@ -101,6 +101,11 @@ export const DOJO_ROUTES = defineRoutes([
     params: idParams,
     query: z.object({ ...pagination(20, 100), with_state: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),
     response: z.object({ snapshots: z.array(snapshot) }),
+  },
+  {
+    method: 'GET', path: '/v1/dojos/{id}/recording', auth: 'user', action: 'dojo-room.recording', tag: 'dojos', redirect: true,
+    summary: "Redirects to a pre-signed link of the dojo's newest finished recording (WebM); 409 while one is still being recorded or uploaded, 404 when there is none",
+    params: idParams,
   },
   {
     method: 'POST', path: '/v1/dojos/{id}/classroom', auth: 'user', action: 'dojo-room.classroom', tag: 'dojos',
