@@ -2,6 +2,7 @@ import test from 'ava';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { types } from 'mediasoup';
 import { silentLogger } from '../infra/logger';
 import { createObjectStore, type ObjectStore } from '../infra/storage';
 import { tempDataDir } from '../test/support/dirs';
@@ -48,6 +49,36 @@ async function probe(url: string): Promise<Probe> {
   return JSON.parse(out) as Probe;
 }
 
+/**
+ * Recording consumers the pool's worker creates from now on. Their packet counts tell when media
+ * reaches a recording: a fixed wait was too short on a busy machine (the tracks' ffmpegs were
+ * still starting when the room closed, and the recording came out empty).
+ */
+function recordingConsumers(): types.Consumer[] {
+  const found: types.Consumer[] = [];
+  pool.workers()[0]?.observer.on('newrouter', (router) =>
+    router.observer.on('newtransport', (transport) =>
+      transport.observer.on('newconsumer', (consumer) => {
+        if (consumer.appData.recording) found.push(consumer);
+      }),
+    ),
+  );
+  return found;
+}
+
+async function mediaReaches(consumers: types.Consumer[], producerIds: string[]): Promise<void> {
+  await eventually(
+    async () => {
+      const mine = consumers.filter((c) => producerIds.includes(c.producerId) && !c.closed);
+      if (mine.length < producerIds.length) return false;
+      const stats = await Promise.all(mine.map((c) => c.getStats().catch(() => [])));
+      return stats.every((s) => s.some((stat) => stat.type === 'outbound-rtp' && stat.packetCount > 0));
+    },
+    20_000,
+    'media reaching every recording track',
+  );
+}
+
 test('a recording takes the producers present and those that come later, survives a participant leaving, and uploads a WebM ffprobe reads', async (t) => {
   const { media } = await newRoomWithParticipants(pool, { studio: 'participant', alice: 'participant', host: 'facilitator' }, { recording: settings });
   const target = { recordingId: randomUUID(), tenantId: randomUUID(), dojoId: randomUUID() };
@@ -89,6 +120,7 @@ test('a recording takes the producers present and those that come later, survive
 });
 
 test('a recording with nothing to record ends without a file; room close finishes a running recording', async (t) => {
+  const consumers = recordingConsumers();
   const { media } = await newRoomWithParticipants(pool, { host: 'facilitator' }, { recording: settings });
   await media.startRecording({ recordingId: randomUUID(), tenantId: randomUUID(), dojoId: randomUUID() });
   const empty = await media.stopRecording();
@@ -98,7 +130,7 @@ test('a recording with nothing to record ends without a file; room close finishe
   const ingest = await startIngest(media, 'host', resolveFfmpeg(ffmpegConfig()));
   const target = { recordingId: randomUUID(), tenantId: randomUUID(), dojoId: randomUUID() };
   await media.startRecording(target);
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  await mediaReaches(consumers, [ingest.audioProducerId, ingest.videoProducerId]);
   const stopped = new Promise<unknown>((resolve) => media.once('recordingStopped', resolve));
   await media.close();
   await ingest.ffmpeg.stop();
