@@ -26,15 +26,11 @@ export class QueueSink implements NotificationSink {
     readonly subject: string,
   ) {}
 
-  /**
-   * `namespace` keeps clusters that share one NATS apart (parallel test nodes do): a work-queue
-   * subject has one durable, so each namespace needs its own subject and durable.
-   */
-  static async start(queue: DurableQueue, namespace: string, handle: NotificationHandler): Promise<QueueSink> {
-    const scope = namespace.replace(/\./g, '_');
-    const sink = new QueueSink(queue, `tenant.notifications.${scope}`);
+  /** Starts the consumer; the queue itself is per namespace (deploy/infrastructure.ts queueNames). */
+  static async start(queue: DurableQueue, handle: NotificationHandler): Promise<QueueSink> {
+    const sink = new QueueSink(queue, 'tenant.notifications');
     sink.#subscription = await queue.consume<NotificationRequest>(sink.subject, async (msg) => void (await handle(msg.payload)), {
-      durable: `tenant-notifications-${scope}`,
+      durable: 'tenant-notifications',
       concurrency: 4,
       maxDeliver: 5,
       backoffMs: [200, 1000, 5000, 15_000],

@@ -68,5 +68,5 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
 
 /** Notifications go through the process's durable queue (JetStream on NATS, in-process otherwise). */
 export function startSink(infra: Infrastructure, notifications: Notifications): Promise<NotificationSink> {
-  return QueueSink.start(infra.queue, infra.config.namespace, (request) => notifications.store(request));
+  return QueueSink.start(infra.queue, (request) => notifications.store(request));
 }
