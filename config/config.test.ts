@@ -39,6 +39,7 @@ const bad: Array<[Record<string, string>, string]> = [
   [{ DOJO_CHAT_BURST: '-1' }, 'DOJO_CHAT_BURST'],
   [{ NAMESPACE: 'has spaces' }, 'NAMESPACE'],
   [{ TRACING: 'zipkin' }, 'TRACING'],
+  [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
   [{ TRACING_SAMPLE_RATE: '1.5' }, 'TRACING_SAMPLE_RATE'],
   [{ NODE_ID: 'a/b' }, 'NODE_ID'],
   [{ RENDER_CONCURRENCY: '0' }, 'RENDER_CONCURRENCY'],

@@ -55,6 +55,8 @@ export interface Config {
     readonly wsMessagesPerSecond: number;
   };
   readonly requestTimeoutMs: number;
+  /** Client addresses (rate limits, sessions) come from X-Forwarded-For: only behind a proxy that sets it. */
+  readonly trustProxy: boolean;
   /** Live dojo rooms. */
   readonly dojo: {
     /** A room nobody is in closes after this long (its state is persisted; the next join reopens it). */
@@ -142,6 +144,7 @@ export function loadConfig(env: Env = process.env): Config {
       wsMessagesPerSecond: r.int('WS_MESSAGES_PER_SECOND', 200, 1, 100000),
     }),
     requestTimeoutMs: r.int('REQUEST_TIMEOUT_MS', 10000, 100, 600000),
+    trustProxy: r.oneOf('TRUST_PROXY', ['true', 'false'] as const, 'false') === 'true',
     dojo: Object.freeze({
       emptyTimeoutMs: r.int('DOJO_EMPTY_TIMEOUT_MS', 300_000, 100, 86_400_000),
       departureTimeoutMs: r.int('DOJO_DEPARTURE_TIMEOUT_MS', 20_000, 100, 3_600_000),

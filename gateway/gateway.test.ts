@@ -15,6 +15,7 @@ const routes: RouteDef[] = [
   },
   { method: 'GET', path: '/v1/probe/whoami', auth: 'user', action: 'probe.whoami', summary: 'who am I', tag: 'probe' },
   { method: 'GET', path: '/v1/probe/items/{id}', auth: 'user', action: 'probe.item', summary: 'item', tag: 'probe', params: z.object({ id: z.uuid() }) },
+  { method: 'GET', path: '/v1/probe/ip', auth: 'public', action: 'probe.ip', summary: 'client address', tag: 'probe' },
   { method: 'GET', path: '/v1/probe/crash', auth: 'public', action: 'probe.crash', summary: 'crash', tag: 'probe' },
 ];
 
@@ -24,6 +25,7 @@ const probe = () => ({
     echo: (ctx: Context<unknown>) => ctx.params,
     whoami: (ctx: Context<unknown, { auth: unknown }>) => ctx.meta.auth,
     item: (ctx: Context<{ id: string }>) => ({ id: ctx.params.id }),
+    ip: (ctx: Context<unknown, { ip: string }>) => ({ ip: ctx.meta.ip }),
     crash: () => {
       throw new Error('secret internal detail');
     },
@@ -244,4 +246,9 @@ test('a push made between a join and the subscription still reaches the joiner, 
   t.like(await client.request('room.join', { dojoId: BUSY_DOJO }), { ok: true, data: { seq: 10 } });
   t.like(await client.nextPush((f) => f.method === 'chat.message'), { seq: 11, data: { n: 11 } });
   await client.close();
+});
+
+test('a client cannot choose its address with X-Forwarded-For (no trusted proxy configured)', async (t) => {
+  const res = await fetch(`${app.url}/v1/probe/ip`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+  t.deepEqual(await res.json(), { ip: '127.0.0.1' });
 });

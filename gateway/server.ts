@@ -83,6 +83,7 @@ export class GatewayServer {
       maxBodyBytes: config.limits.maxBodyBytes,
       requestTimeoutMs: config.requestTimeoutMs,
       rateLimiter: deps.rateLimiter,
+      trustProxy: config.trustProxy,
       observer: {
         done: (route, method, status, seconds, info) => {
           this.httpMetrics.record(route, method, status, seconds);

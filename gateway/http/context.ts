@@ -16,7 +16,10 @@ export interface RequestInfo {
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 /** Headers every handler may read. Routes add theirs (see router.ts): each read is a native call. */
-export const BASE_HEADERS: readonly string[] = ['origin', 'x-request-id', 'x-forwarded-for'];
+export const BASE_HEADERS: readonly string[] = ['origin', 'x-request-id'];
+
+/** Read only behind a proxy we trust (TRUST_PROXY): from anyone else it is whatever they typed. */
+export const FORWARDED_FOR = 'x-forwarded-for';
 
 export function readRequest(res: HttpResponse, req: HttpRequest, paramCount: number, wanted: readonly string[] = BASE_HEADERS): RequestInfo {
   const headers: Record<string, string> = {};

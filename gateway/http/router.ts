@@ -6,7 +6,7 @@ import { validate } from '../../protocol/validation';
 import type { Authenticator, AuthContext } from '../auth';
 import { mapError } from '../errors';
 import { BodyTooLarge, readBody } from './body';
-import { BASE_HEADERS, readRequest, type RequestInfo } from './context';
+import { BASE_HEADERS, FORWARDED_FOR, readRequest, type RequestInfo } from './context';
 import { parseQuery } from './query';
 import { Exchange } from './respond';
 
@@ -26,6 +26,8 @@ export interface RouterOptions {
   maxBodyBytes: number;
   requestTimeoutMs: number;
   rateLimiter?: RateLimiterLike;
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy: boolean;
   observer: HttpObserver;
 }
 
@@ -43,6 +45,7 @@ export function mountRoutes(app: TemplatedApp, routes: readonly RouteDef[], opti
     const pattern = toUwsPattern(route.path);
     const wanted = [
       ...BASE_HEADERS,
+      ...(options.trustProxy ? [FORWARDED_FOR] : []),
       ...(route.auth === 'user' ? ['authorization'] : ['user-agent']),
       ...(BODY_METHODS.has(route.method) ? ['content-type', 'content-length'] : []),
       ...(route.headers ?? []),
