@@ -74,7 +74,10 @@ test('a valid JSON body reaches the action and comes back', async (t) => {
   t.is(res.status, 200);
   t.deepEqual(await res.json(), { name: 'ada', count: 2 });
   t.truthy(res.headers.get('x-request-id'));
+  t.is(res.headers.get('content-type'), 'application/json; charset=utf-8');
   t.is(res.headers.get('x-content-type-options'), 'nosniff');
+  t.is(res.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'");
+  t.is(res.headers.get('cache-control'), 'no-store');
 });
 
 test('malformed JSON gets 400 with the error body', async (t) => {

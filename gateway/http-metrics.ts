@@ -21,23 +21,44 @@ export class HttpMetrics {
   readonly #requests = new Map<string, Series>();
   readonly #latency = new Map<string, Histogram>();
 
-  record(route: string, method: string, status: number, seconds: number): void {
+  /**
+   * The recorder of one route, bound at mount time: a request then costs an array increment and
+   * a lookup by numeric status, no label strings built or hashed.
+   */
+  series(route: string, method: string): (status: number, seconds: number) => void {
+    const byStatus = new Map<number, Series>();
+    const histogram = this.#histogram(route, method);
+    return (status, seconds) => {
+      let series = byStatus.get(status);
+      if (!series) {
+        series = this.#counter(route, method, status);
+        byStatus.set(status, series);
+      }
+      series.count++;
+      for (let i = 0; i < BUCKETS.length; i++) if (seconds <= (BUCKETS[i] as number)) histogram.buckets[i]!++;
+      histogram.sum += seconds;
+      histogram.count++;
+    };
+  }
+
+  #counter(route: string, method: string, status: number): Series {
     const key = `${method} ${route} ${status}`;
     let series = this.#requests.get(key);
     if (!series) {
       series = { labels: `route="${escape(route)}",method="${method}",status="${status}"`, count: 0 };
       this.#requests.set(key, series);
     }
-    series.count++;
-    const hkey = `${method} ${route}`;
-    let histogram = this.#latency.get(hkey);
+    return series;
+  }
+
+  #histogram(route: string, method: string): Histogram {
+    const key = `${method} ${route}`;
+    let histogram = this.#latency.get(key);
     if (!histogram) {
       histogram = { labels: `route="${escape(route)}",method="${method}"`, buckets: BUCKETS.map(() => 0), sum: 0, count: 0 };
-      this.#latency.set(hkey, histogram);
+      this.#latency.set(key, histogram);
     }
-    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= (BUCKETS[i] as number)) histogram.buckets[i]!++;
-    histogram.sum += seconds;
-    histogram.count++;
+    return histogram;
   }
 
   /** Prometheus text exposition of both families. */

@@ -85,9 +85,12 @@ export class GatewayServer {
       rateLimiter: deps.rateLimiter,
       trustProxy: config.trustProxy,
       observer: {
-        done: (route, method, status, seconds, info) => {
-          this.httpMetrics.record(route, method, status, seconds);
-          logger.debug({ requestId: info.requestId, method, route, status, ms: Math.round(seconds * 1000) }, 'request');
+        route: (route, method) => {
+          const record = this.httpMetrics.series(route, method);
+          return (status, seconds, info) => {
+            record(status, seconds);
+            logger.debug({ requestId: info.requestId, method, route, status, ms: Math.round(seconds * 1000) }, 'request');
+          };
         },
         failed: (error, info) => logger.error({ err: error, requestId: info.requestId, url: info.url }, 'request failed'),
       },

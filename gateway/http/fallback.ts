@@ -17,7 +17,7 @@ export function mountFallback(app: TemplatedApp, routes: readonly RouteDef[]): v
   }));
   const allowedFor = (url: string) => [...new Set(known.filter((k) => k.pattern.test(url)).map((k) => k.method))];
   app.options('/*', (res, req) => {
-    const info = readRequest(res, req, 0);
+    const info = readRequest(res, req);
     const methods = allowedFor(info.url);
     new Exchange(res, info.requestId, info.headers.origin).send(204, '', 'text/plain', [
       ['Access-Control-Allow-Methods', [...methods, 'OPTIONS'].join(', ')],
@@ -26,7 +26,7 @@ export function mountFallback(app: TemplatedApp, routes: readonly RouteDef[]): v
     ]);
   });
   app.any('/*', (res, req) => {
-    const info = readRequest(res, req, 0);
+    const info = readRequest(res, req);
     const exchange = new Exchange(res, info.requestId, info.headers.origin);
     const methods = allowedFor(info.url);
     if (methods.length > 0) {

@@ -41,7 +41,7 @@ export function mountOps(app: TemplatedApp, options: OpsOptions): void {
   const started = Date.now();
   let openApiJson: string | undefined;
   app.get('/health', (res, req) => {
-    const info = readRequest(res, req, 0);
+    const info = readRequest(res, req);
     new Exchange(res, info.requestId, info.headers.origin).json(200, {
       status: 'ok',
       node: options.nodeId,
@@ -50,7 +50,7 @@ export function mountOps(app: TemplatedApp, options: OpsOptions): void {
     });
   });
   app.get('/ready', (res, req) => {
-    const info = readRequest(res, req, 0);
+    const info = readRequest(res, req);
     const exchange = new Exchange(res, info.requestId, info.headers.origin);
     void Promise.all(options.checks.map(async (c) => [c.name, await runCheck(c)] as const)).then((results) => {
       const checks = Object.fromEntries(results);
@@ -59,7 +59,7 @@ export function mountOps(app: TemplatedApp, options: OpsOptions): void {
     });
   });
   app.get('/metrics', (res, req) => {
-    const info = readRequest(res, req, 0);
+    const info = readRequest(res, req);
     const exchange = new Exchange(res, info.requestId, info.headers.origin);
     Promise.resolve()
       .then(() => options.metricsText())
@@ -69,7 +69,7 @@ export function mountOps(app: TemplatedApp, options: OpsOptions): void {
       );
   });
   app.get('/v1/openapi.json', (res, req) => {
-    const info = readRequest(res, req, 0);
+    const info = readRequest(res, req);
     openApiJson ??= JSON.stringify(options.openApi());
     new Exchange(res, info.requestId, info.headers.origin).send(200, openApiJson, 'application/json; charset=utf-8');
   });

@@ -1,12 +1,12 @@
 import type { HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { ServiceBroker } from 'moleculer';
-import { ErrorCode } from '../../protocol/errors';
+import { ErrorCode, type FieldError } from '../../protocol/errors';
 import { pathParams, type RouteDef } from '../../protocol/rest/route';
 import { validate } from '../../protocol/validation';
 import type { Authenticator, AuthContext } from '../auth';
 import { mapError } from '../errors';
 import { BodyTooLarge, readBody } from './body';
-import { BASE_HEADERS, FORWARDED_FOR, readRequest, type RequestInfo } from './context';
+import { BASE_HEADERS, FORWARDED_FOR, readRequest, type RequestInfo, type RequestShape } from './context';
 import { parseQuery } from './query';
 import { Exchange } from './respond';
 
@@ -15,8 +15,11 @@ export interface RateLimiterLike {
 }
 
 export interface HttpObserver {
-  /** Called once per finished request, for metrics and access logs. */
-  done(route: string, method: string, status: number, seconds: number, info: RequestInfo): void;
+  /**
+   * Called once per route at mount time; what it returns is called once per finished request,
+   * for metrics and access logs (bound to its route, so a request does no lookup by name).
+   */
+  route(path: string, method: string): (status: number, seconds: number, info: RequestInfo) => void;
   failed(error: unknown, info: RequestInfo): void;
 }
 
@@ -43,20 +46,27 @@ export function mountRoutes(app: TemplatedApp, routes: readonly RouteDef[], opti
   for (const route of routes) {
     const names = pathParams(route.path);
     const pattern = toUwsPattern(route.path);
-    const wanted = [
-      ...BASE_HEADERS,
-      ...(options.trustProxy ? [FORWARDED_FOR] : []),
-      ...(route.auth === 'user' ? ['authorization'] : ['user-agent']),
-      ...(BODY_METHODS.has(route.method) ? ['content-type', 'content-length'] : []),
-      ...(route.headers ?? []),
-    ];
+    const shape: RequestShape = {
+      params: names.length,
+      headers: [
+        ...BASE_HEADERS,
+        ...(options.trustProxy ? [FORWARDED_FOR] : []),
+        ...(route.auth === 'user' ? ['authorization'] : ['user-agent']),
+        ...(BODY_METHODS.has(route.method) ? ['content-type', 'content-length'] : []),
+        ...(route.headers ?? []),
+      ],
+      // Public routes (sign-up, login, confirmations) throttle and record by address.
+      address: route.auth !== 'user' || route.rateLimitPerMinute !== undefined,
+      query: route.query !== undefined,
+      method: route.method,
+    };
+    const finished = options.observer.route(route.path, route.method);
     const handler = (res: HttpResponse, req: Parameters<Parameters<TemplatedApp['get']>[1]>[1]) => {
-      const info = readRequest(res, req, names.length, wanted);
+      const info = readRequest(res, req, shape);
       const exchange = new Exchange(res, info.requestId, info.headers.origin);
-      const started = process.hrtime.bigint();
+      const started = performance.now();
       void serve(route, names, info, exchange, res, options).finally(() => {
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        options.observer.done(route.path, route.method, exchange.aborted ? 499 : exchange.status, seconds, info);
+        finished(exchange.aborted ? 499 : exchange.status, (performance.now() - started) / 1000, info);
       });
     };
     switch (route.method) {
@@ -106,19 +116,7 @@ async function serve(
       if (!parsed.ok) return;
       body = parsed.value;
     }
-    const pathValues = Object.fromEntries(names.map((name, i) => [name, info.params[i]]));
-    const params: Record<string, unknown> = {};
-    const fields = [];
-    for (const [part, schema, value] of [
-      ['params', route.params, pathValues],
-      ['query', route.query, parseQuery(info.query)],
-      ['body', route.body, body ?? {}],
-    ] as const) {
-      if (!schema) continue;
-      const result = validate(schema, value);
-      if (result.ok) Object.assign(params, result.value);
-      else fields.push(...result.fields);
-    }
+    const { params, fields } = validateInput(route, names, info, body);
     if (fields.length > 0) {
       exchange.error(ErrorCode.VALIDATION_ERROR, 'Some fields are invalid', fields);
       return;
@@ -146,6 +144,22 @@ async function serve(
     const extra: Array<[string, string]> = mapped.retryAfterSeconds ? [['Retry-After', String(mapped.retryAfterSeconds)]] : [];
     exchange.error(mapped.code, mapped.message, mapped.fields, extra);
   }
+}
+
+/** The route's path, query and body schemas applied; their values merged, their errors together. */
+function validateInput(route: RouteDef, names: string[], info: RequestInfo, body: unknown) {
+  const params: Record<string, unknown> = {};
+  const fields: FieldError[] = [];
+  const apply = (schema: RouteDef['body'], value: unknown) => {
+    if (!schema) return;
+    const result = validate(schema, value);
+    if (result.ok) Object.assign(params, result.value);
+    else fields.push(...result.fields);
+  };
+  if (route.params) apply(route.params, Object.fromEntries(names.map((name, i) => [name, info.params[i]])));
+  if (route.query) apply(route.query, parseQuery(info.query));
+  if (route.body) apply(route.body, body ?? {});
+  return { params, fields };
 }
 
 async function readJsonBody(
