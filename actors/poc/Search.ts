@@ -3,7 +3,7 @@ import type { Database } from '../../infra/db/database';
 import { FACET_LIMIT, facetsOf, NO_FILTER, type FacetCounts, type FacetFilter } from './FacetCounts';
 import type { SearchFilters } from './normalize';
 import type { TagIndex } from './TagIndex';
-import { filteredQuery } from './filteredQuery';
+import { filteredQuery, TEXT_MATCHES_READ_ONE_BY_ONE } from './filteredQuery';
 import { FAVORITE, ORDER, VISIBLE } from './sql';
 import { withTenantQuery } from './tenantQuery';
 import { termQuery } from './text';
@@ -31,6 +31,8 @@ export class Search {
     readonly database: Database,
     readonly facets: FacetCounts,
     readonly index: TagIndex,
+    /** Text matches past which filters narrow them by id sets first (see filteredQuery). */
+    readonly textMatchesReadOneByOne = TEXT_MATCHES_READ_ONE_BY_ONE,
   ) {}
 
   async search(tenantId: string, userId: string, filters: SearchFilters): Promise<SearchResult> {
@@ -39,7 +41,7 @@ export class Search {
     if (text && text.words === 0) return { items: [], total: 0, facets: { languages: [], tags: [], frameworks: [] } };
     const single = text ? undefined : singleFilter(filters);
     if (single) return this.#browse(tenantId, userId, filters, single);
-    const { sql, bind } = filteredQuery(tenantId, userId, filters, text);
+    const { sql, bind } = filteredQuery(tenantId, userId, filters, text, this.textMatchesReadOneByOne);
     const [row] = await withTenantQuery(this.database, tenantId, () => this.database.sequelize.query<FilteredRow>(sql, { bind, type: QueryTypes.SELECT }));
     if (!row) throw new Error('search returned no row');
     return {

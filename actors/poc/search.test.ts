@@ -33,6 +33,9 @@ let db: TestDatabase;
 let database: Database;
 let pocs: PocRepository;
 let search: Search;
+let narrowingSearch: Search;
+/** `user:poc` pairs the users marked as favorite. */
+const favorites = new Set<string>();
 let index: TagIndex;
 /** What the database should hold: the owner and the last view of each POC, undefined once deleted. */
 const model = new Map<string, { owner: string; view: PocView | undefined }>();
@@ -69,12 +72,19 @@ test.before(async () => {
   const facets = new FacetCounts(database);
   index = new TagIndex(new MemoryKeyValueStore(), facets);
   search = new Search(database, facets, index);
+  // The same search narrowing every text match by the filters' id sets, as it does past
+  // thousands of matches on a large tenant.
+  narrowingSearch = new Search(database, facets, index, 0);
 
   for (let i = 0; i < 120; i++) {
     const owner = pick(USERS);
     const { view } = await pocs.create(TENANT, owner, draftFrom(randomDraft()));
     model.set(view.id, { owner, view });
-    if (random() < 0.2) await pocs.toggleFavorite(TENANT, pick(USERS), view.id).catch(() => undefined);
+    if (random() < 0.2) {
+      const fan = pick(USERS);
+      const on = await pocs.toggleFavorite(TENANT, fan, view.id).catch(() => undefined);
+      if (on) favorites.add(`${fan}:${view.id}`);
+    }
   }
   const ids = [...model.keys()];
   for (let i = 0; i < 60; i++) {
@@ -129,6 +139,10 @@ function expectedCounts(rows: PocView[]) {
 const sorted = (map: Map<string, number>) => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)));
 const byKey = (facets: FacetCount[]) => sorted(new Map(facets.map((f) => [labelKey(f.value), f.count])));
 
+function favoriteMatches(user: string, row: PocView, query: Record<string, unknown>): boolean {
+  return query.favorite === undefined || favorites.has(`${user}:${row.id}`) === (query.favorite === 'true');
+}
+
 function matches(row: PocView, query: Record<string, unknown>): boolean {
   const has = (list: string[], value: unknown) => list.map(labelKey).includes(labelKey(String(value)));
   if (query.language && labelKey(row.language) !== labelKey(String(query.language))) return false;
@@ -157,14 +171,20 @@ const QUERIES: Array<Record<string, unknown>> = [
   { q: 'gateway parser' },
   { q: 'led' },
   { q: 'stream', language: 'go', tag: 'data' },
+  { q: 'stream', language: 'go' },
+  { q: 'gateway', framework: 'react', tag: 'api' },
+  { q: 'kafka', favorite: 'true' },
+  { q: 'kafka', favorite: 'false', language: 'rust' },
   { q: 'nosuchword' },
+  { favorite: 'true' },
+  { favorite: 'true', tag: 'api' },
 ];
 
 for (const query of QUERIES) {
   test(`total, facets and pages agree with the rows: ${JSON.stringify(query)}`, async (t) => {
-    for (const user of USERS) {
-      const expected = visible(user).filter((row) => matches(row, query));
-      const result = await search.search(TENANT, user, filtersFrom({ ...query, limit: 100 }));
+    for (const [user, engine] of USERS.flatMap((u) => [[u, search], ...(query.q ? [[u, narrowingSearch] as const] : [])] as const)) {
+      const expected = visible(user).filter((row) => matches(row, query) && favoriteMatches(user, row, query));
+      const result = await engine.search(TENANT, user, filtersFrom({ ...query, limit: 100 }));
       const counts = expectedCounts(expected);
       t.is(result.total, counts.total);
       t.deepEqual(byKey(result.facets.languages), counts.languages);
