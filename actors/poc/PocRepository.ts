@@ -46,7 +46,7 @@ export class PocRepository {
         updated: now,
       });
       await this.#writeLabels(tenantId, id, now, draft.tags, draft.frameworks);
-      await this.#writeTerms(tenantId, id, indexTerms(draft.name, draft.description));
+      await this.#writeTerms(tenantId, id, indexTerms(draft.name, draft.description), draft.isPublic ? null : userId);
       if (draft.favorite) await this.models.PocFavorite.bulkCreate([{ tenantId, userId, pocId: id }], { ignoreDuplicates: true });
       return this.#view(tenantId, userId, id);
     });
@@ -78,9 +78,12 @@ export class PocRepository {
         await this.#writeLabels(tenantId, id, current.created, tags, frameworks);
       }
       await this.store.updateMany({ id, tenantId }, update);
+      const privateOwner = (changes.isPublic ?? current.isPublic) ? null : current.ownerId;
       if (changes.name !== undefined || changes.description !== undefined) {
         await this.#clearTerms(tenantId, id, indexTerms(current.name, current.description));
-        await this.#writeTerms(tenantId, id, indexTerms(name, description));
+        await this.#writeTerms(tenantId, id, indexTerms(name, description), privateOwner);
+      } else if (changes.isPublic !== undefined && changes.isPublic !== current.isPublic) {
+        await this.#setTermsVisibility(tenantId, id, indexTerms(name, description), privateOwner);
       }
       const facetsChanged = Boolean(changes.language || changes.tags || changes.frameworks || (changes.isPublic !== undefined && changes.isPublic !== current.isPublic));
       return { view: (await this.#view(tenantId, userId, id)) as PocView, facetsChanged };
@@ -141,12 +144,21 @@ export class PocRepository {
     await this.models.PocFramework.destroy({ where: { tenantId, pocId } });
   }
 
-  async #writeTerms(tenantId: string, pocId: string, terms: Map<string, number>): Promise<void> {
+  /** `privateOwner`: null for a public POC, its owner for a private one (who alone may find it). */
+  async #writeTerms(tenantId: string, pocId: string, terms: Map<string, number>, privateOwner: string | null): Promise<void> {
     if (terms.size === 0) return;
     await this.database.sequelize.query(
-      `INSERT INTO poc_terms (tenant_id, term, poc_id, weight)
-       SELECT $1, t.term, $2, t.weight FROM unnest($3::text[], $4::smallint[]) AS t(term, weight)`,
-      { bind: [tenantId, pocId, [...terms.keys()], [...terms.values()]] },
+      `INSERT INTO poc_terms (tenant_id, term, poc_id, weight, private_owner)
+       SELECT $1, t.term, $2, t.weight, $5::uuid FROM unnest($3::text[], $4::smallint[]) AS t(term, weight)`,
+      { bind: [tenantId, pocId, [...terms.keys()], [...terms.values()], privateOwner] },
+    );
+  }
+
+  async #setTermsVisibility(tenantId: string, pocId: string, terms: Map<string, number>, privateOwner: string | null): Promise<void> {
+    if (terms.size === 0) return;
+    await this.database.sequelize.query(
+      `UPDATE poc_terms SET private_owner = $4::uuid WHERE tenant_id = $1 AND term = ANY($2::text[] COLLATE "C") AND poc_id = $3`,
+      { bind: [tenantId, [...terms.keys()], pocId, privateOwner] },
     );
   }
 

@@ -104,6 +104,10 @@ export function filteredQuery(
   return { sql, bind };
 }
 
+// The caller may find the POC of an index entry: public (no private owner) or their own. Read from
+// the index itself; deleted POCs have no entries.
+const TERM_VISIBLE = '(t.private_owner IS NULL OR t.private_owner = $2)';
+
 function textCtes(text: TermQuery, param: (value: unknown, cast: string) => string): string[] {
   const p = text.probes;
   return [
@@ -113,14 +117,14 @@ function textCtes(text: TermQuery, param: (value: unknown, cast: string) => stri
     // its spelling variants are not searched. LATERAL ... LIMIT 1 keeps this one index range
     // probe per word; as EXISTS the planner may hash-join every term of the tenant instead.
     `present AS (SELECT DISTINCT q.word FROM q CROSS JOIN LATERAL (
-        SELECT 1 FROM poc_terms t JOIN pocs p ON p.id = t.poc_id
-         WHERE t.tenant_id = $1 AND t.term >= q.lo COLLATE "C" AND t.term < q.hi COLLATE "C" AND ${VISIBLE} LIMIT 1) e
+        SELECT 1 FROM poc_terms t
+         WHERE t.tenant_id = $1 AND t.term >= q.lo COLLATE "C" AND t.term < q.hi COLLATE "C" AND ${TERM_VISIBLE} LIMIT 1) e
        WHERE NOT q.typo)`,
     // OFFSET 0 keeps the LATERAL a per-probe index range scan: it cannot be flattened into a
     // join the planner might run as one scan of the tenant's whole term index.
     ...matchedCtes(`SELECT t.poc_id, q.word, q.score * t.weight AS score
         FROM q CROSS JOIN LATERAL (SELECT t.poc_id, t.weight FROM poc_terms t
-               WHERE t.tenant_id = $1 AND t.term >= q.lo COLLATE "C" AND t.term < q.hi COLLATE "C" OFFSET 0) t
+               WHERE t.tenant_id = $1 AND t.term >= q.lo COLLATE "C" AND t.term < q.hi COLLATE "C" AND ${TERM_VISIBLE} OFFSET 0) t
        WHERE NOT q.typo OR q.word NOT IN (SELECT word FROM present)`, text.words, param),
   ];
 }

@@ -24,6 +24,9 @@ const OUTSIDER = randomUUID();
 // A third tenant for the concurrency test, so its writes change nothing the others count.
 const BUSY_TENANT = randomUUID();
 const BUSY = randomUUID();
+// A fourth for the visibility test: two users, and no rows the model of TENANT would miss.
+const SHARING_TENANT = randomUUID();
+const SHARING = [randomUUID(), randomUUID()] as const;
 const LANGUAGES = ['Go', 'go', 'Rust', 'TypeScript'];
 const TAGS = ['api', 'API', 'cli', 'ml', 'Web', 'data', 'iot'];
 const FRAMEWORKS = ['React', 'Axum', 'Gin'];
@@ -54,10 +57,11 @@ test.before(async () => {
   db = await createTestDatabase();
   database = new Database({ url: db.url, logger: silentLogger });
   await database.asSystem(async () => {
-    await database.sequelize.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'A', $2), ($3, 'B', $4), ($5, 'C', $6)`, {
-      bind: [TENANT, `a-${TENANT.slice(0, 8)}`, OUTSIDER_TENANT, `b-${TENANT.slice(0, 8)}`, BUSY_TENANT, `c-${TENANT.slice(0, 8)}`],
+    await database.sequelize.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'A', $2), ($3, 'B', $4), ($5, 'C', $6), ($7, 'D', $8)`, {
+      bind: [TENANT, `a-${TENANT.slice(0, 8)}`, OUTSIDER_TENANT, `b-${TENANT.slice(0, 8)}`, BUSY_TENANT, `c-${TENANT.slice(0, 8)}`, SHARING_TENANT, `d-${TENANT.slice(0, 8)}`],
     });
-    for (const [id, tenant] of [...USERS.map((u) => [u, TENANT]), [OUTSIDER, OUTSIDER_TENANT], [BUSY, BUSY_TENANT]]) {
+    const members = [...USERS.map((u) => [u, TENANT]), [OUTSIDER, OUTSIDER_TENANT], [BUSY, BUSY_TENANT], ...SHARING.map((u) => [u, SHARING_TENANT])];
+    for (const [id, tenant] of members) {
       await database.sequelize.query(
         `INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash) VALUES ($1, $2, $3, $4, 'F', 'L', '-')`,
         { bind: [id, tenant, `u${id.slice(0, 8)}`, `${id.slice(0, 8)}@x.test`] },
@@ -236,4 +240,23 @@ test('concurrent writes sharing tags neither deadlock nor miscount', async (t) =
   t.deepEqual(diff, []);
   const counts = await search.search(BUSY_TENANT, BUSY, filtersFrom({ tag: 'b-web' }));
   t.is(counts.total, 16);
+});
+
+test('text search follows a POC turning public and private again, for its owner and for others', async (t) => {
+  const [owner, other] = SHARING;
+  const word = `zz${randomUUID().slice(0, 8)}`;
+  const found = async (user: string, q: string) => (await search.search(SHARING_TENANT, user, filtersFrom({ q }))).items.map((p) => p.id);
+  const { view } = await pocs.create(SHARING_TENANT, owner, draftFrom({ name: `${word} probe`, description: 'visibility', repo_url: 'https://example.com/r', language: 'Go', is_public: false }));
+  t.deepEqual(await found(owner, word), [view.id]);
+  t.deepEqual(await found(other, word), []);
+  await pocs.update(SHARING_TENANT, owner, view.id, changesFrom({ is_public: true }));
+  t.deepEqual(await found(other, word), [view.id], 'public: everyone in the tenant finds it');
+  t.deepEqual(await found(other, `${word.slice(0, 4)}x${word.slice(5)}`), [view.id], 'with a typo too');
+  await pocs.update(SHARING_TENANT, owner, view.id, changesFrom({ is_public: false, name: `${word} renamed` }));
+  t.deepEqual(await found(other, word), [], 'private again, renamed in the same change');
+  t.deepEqual(await found(owner, 'renamed'), [view.id]);
+  await pocs.update(SHARING_TENANT, owner, view.id, changesFrom({ is_public: true }));
+  t.deepEqual(await found(other, 'renamed'), [view.id]);
+  await pocs.remove(SHARING_TENANT, owner, view.id);
+  t.deepEqual(await found(owner, word), []);
 });

@@ -190,12 +190,12 @@ async function loadChunk(client: Client, tenant: TenantPlan, from: number, to: n
               language, lower(language), is_public, tags, lower(tags::text)::varchar[], frameworks, lower(frameworks::text)::varchar[],
               deleted_at, created, created
          FROM src
-       RETURNING id, tenant_id, name, description, tags, tag_keys, frameworks, framework_keys, deleted_at, created
+       RETURNING id, tenant_id, owner_id, is_public, name, description, tags, tag_keys, frameworks, framework_keys, deleted_at, created
      ),
      live AS (SELECT * FROM ins WHERE deleted_at IS NULL),
      terms AS (
-       INSERT INTO poc_terms (tenant_id, term, poc_id, weight)
-       SELECT live.tenant_id, w.term, live.id, w.weight FROM live CROSS JOIN LATERAL (
+       INSERT INTO poc_terms (tenant_id, term, poc_id, weight, private_owner)
+       SELECT live.tenant_id, w.term, live.id, w.weight, CASE WHEN live.is_public THEN NULL ELSE live.owner_id END FROM live CROSS JOIN LATERAL (
          SELECT term, max(weight) AS weight FROM (
            SELECT unnest(string_to_array(lower(live.name), ' ')) AS term, 3 AS weight
            UNION ALL SELECT unnest(string_to_array(rtrim(lower(live.description), '.'), ' ')), 1) x
