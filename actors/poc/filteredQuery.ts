@@ -83,10 +83,14 @@ export function filteredQuery(
   }
 
   ctes.push(
-    `f AS MATERIALIZED (SELECT p.id, p.created, p.name, p.language_key, p.language, p.tag_keys, p.tags, p.framework_keys, p.frameworks,
+    // The name only when sorting by it: without it every column comes from the search index
+    // of migration 430, read index-only.
+    `f AS MATERIALIZED (SELECT p.id, p.created, ${filters.sort === 'name' ? 'p.name' : 'NULL::text AS name'}, p.language_key, p.language, p.tag_keys, p.tags, p.framework_keys, p.frameworks,
             ${text ? 'm.rank' : 'NULL::real'} AS rank
         FROM ${from} WHERE ${where.join(' AND ')})`,
-    `page AS (SELECT f.id, row_number() OVER (ORDER BY ${ORDER[filters.sort]}) AS ord FROM f
+    // A top-N sort of the matches (a window function's row number would sort all of them); the
+    // items are put back in the same order below.
+    `page AS (SELECT f.id, f.rank, f.created, f.name FROM f
         ORDER BY ${ORDER[filters.sort]} LIMIT ${param(filters.limit, 'int')} OFFSET ${param(filters.offset, 'int')})`,
   );
   // Set-returning functions in the select list zip the key and display arrays; about twice as
@@ -99,7 +103,7 @@ export function filteredQuery(
            ${facet('SELECT f.language_key AS k, f.language AS d FROM f')} AS languages,
            ${facet('SELECT unnest(f.tag_keys) AS k, unnest(f.tags) AS d FROM f')} AS tags,
            ${facet('SELECT unnest(f.framework_keys) AS k, unnest(f.frameworks) AS d FROM f')} AS frameworks,
-           (SELECT coalesce(json_agg(json_build_object(${jsonColumns()}, 'favorite', ${FAVORITE}) ORDER BY page.ord), '[]'::json)
+           (SELECT coalesce(json_agg(json_build_object(${jsonColumns()}, 'favorite', ${FAVORITE}) ORDER BY ${ORDER[filters.sort].replaceAll('f.', 'page.')}), '[]'::json)
               FROM page JOIN pocs p ON p.id = page.id AND p.tenant_id = $1) AS items`;
   return { sql, bind };
 }
