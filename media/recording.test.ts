@@ -80,6 +80,7 @@ async function mediaReaches(consumers: types.Consumer[], producerIds: string[]):
 }
 
 test('a recording takes the producers present and those that come later, survives a participant leaving, and uploads a WebM ffprobe reads', async (t) => {
+  const consumers = recordingConsumers();
   const { media } = await newRoomWithParticipants(pool, { studio: 'participant', alice: 'participant', host: 'facilitator' }, { recording: settings });
   const target = { recordingId: randomUUID(), tenantId: randomUUID(), dojoId: randomUUID() };
   const ingest = await startIngest(media, 'studio', resolveFfmpeg(ffmpegConfig()));
@@ -95,6 +96,9 @@ test('a recording takes the producers present and those that come later, survive
     await alice.sendOpus(100);
     media.leave('alice');
     await alice.close();
+    // The studio's tracks must have media before the stop (on a loaded machine the video
+    // track's ffmpeg was still starting after a fixed wait and the recording had no video).
+    await mediaReaches(consumers, [ingest.audioProducerId, ingest.videoProducerId]);
     await new Promise((resolve) => setTimeout(resolve, 1500));
 
     const stopping = media.stopRecording();

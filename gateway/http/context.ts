@@ -5,6 +5,7 @@ import { text } from '../native';
 /** What a handler needs from the request, copied out synchronously (uWS frees `req` after the callback). */
 export interface RequestInfo {
   method: string;
+  /** The URL, or for a contract route its path pattern (`/v1/pocs/{id}`; ids are in `params`). */
   url: string;
   query: string;
   headers: Record<string, string>;
@@ -29,6 +30,8 @@ export interface RequestShape {
   query: boolean;
   /** The route's method when it has one; otherwise it is read from the request. */
   method?: string;
+  /** The route's path pattern, logged in place of the URL (which is then not read). */
+  path?: string;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -62,7 +65,7 @@ export function readRequest(res: HttpResponse, req: HttpRequest, shape: RequestS
   const given = headers['x-request-id'];
   return {
     method: shape.method ?? req.getMethod().toUpperCase(),
-    url: req.getUrl(),
+    url: shape.path ?? req.getUrl(),
     query: shape.query ? (req.getQuery() ?? '') : '',
     headers,
     params,

@@ -59,6 +59,7 @@ export function mountRoutes(app: TemplatedApp, routes: readonly RouteDef[], opti
       address: route.auth !== 'user' || route.rateLimitPerMinute !== undefined,
       query: route.query !== undefined,
       method: route.method,
+      path: route.path,
     };
     const finished = options.observer.route(route.path, route.method);
     const handler = (res: HttpResponse, req: Parameters<Parameters<TemplatedApp['get']>[1]>[1]) => {
