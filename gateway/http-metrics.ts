@@ -35,7 +35,11 @@ export class HttpMetrics {
         byStatus.set(status, series);
       }
       series.count++;
-      for (let i = 0; i < BUCKETS.length; i++) if (seconds <= (BUCKETS[i] as number)) histogram.buckets[i]!++;
+      // One bucket per observation (the first that holds it); the cumulative counts Prometheus
+      // expects are summed at scrape time.
+      let i = 0;
+      while (i < BUCKETS.length && seconds > (BUCKETS[i] as number)) i++;
+      if (i < BUCKETS.length) histogram.buckets[i]!++;
       histogram.sum += seconds;
       histogram.count++;
     };
@@ -67,7 +71,11 @@ export class HttpMetrics {
     for (const s of this.#requests.values()) lines.push(`pocdojo_http_requests_total{${s.labels}} ${s.count}`);
     lines.push('# HELP pocdojo_http_request_duration_seconds HTTP request latency', '# TYPE pocdojo_http_request_duration_seconds histogram');
     for (const h of this.#latency.values()) {
-      BUCKETS.forEach((le, i) => lines.push(`pocdojo_http_request_duration_seconds_bucket{${h.labels},le="${le}"} ${h.buckets[i]}`));
+      let cumulative = 0;
+      BUCKETS.forEach((le, i) => {
+        cumulative += h.buckets[i] as number;
+        lines.push(`pocdojo_http_request_duration_seconds_bucket{${h.labels},le="${le}"} ${cumulative}`);
+      });
       lines.push(`pocdojo_http_request_duration_seconds_bucket{${h.labels},le="+Inf"} ${h.count}`);
       lines.push(`pocdojo_http_request_duration_seconds_sum{${h.labels}} ${h.sum}`);
       lines.push(`pocdojo_http_request_duration_seconds_count{${h.labels}} ${h.count}`);

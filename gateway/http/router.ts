@@ -35,6 +35,8 @@ export interface RouterOptions {
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** `ctx.meta.headers` of a call whose route forwards none (most). */
+const NO_HEADERS: Record<string, string> = Object.freeze({});
 
 /** `/v1/pocs/{id}` -> `/v1/pocs/:id`, uWS's native router syntax. */
 export function toUwsPattern(path: string): string {
@@ -159,12 +161,12 @@ function callAction(
     exchange.error(ErrorCode.VALIDATION_ERROR, 'Some fields are invalid', fields);
     return undefined;
   }
-  let headers: Record<string, string> | undefined;
+  let headers: Record<string, string> = NO_HEADERS;
   for (const name of route.headers ?? []) {
     const value = info.headers[name];
-    if (value !== undefined) (headers ??= {})[name] = value;
+    if (value !== undefined) (headers === NO_HEADERS ? (headers = {}) : headers)[name] = value;
   }
-  const meta = { auth, requestId: info.requestId, ip: info.ip, userAgent: info.headers['user-agent'], headers: headers ?? {} };
+  const meta = { auth, requestId: info.requestId, ip: info.ip, userAgent: info.headers['user-agent'], headers };
   return options.broker.call(route.action, params, { timeout: options.requestTimeoutMs, requestID: info.requestId, meta }).then(
     (result) => {
       try {
@@ -199,6 +201,7 @@ function fail(error: unknown, info: RequestInfo, exchange: Exchange, options: Ro
 function validateInput(route: RouteDef, names: string[], info: RequestInfo, body: unknown) {
   const params: Record<string, unknown> = {};
   const fields: FieldError[] = [];
+  if (!route.params && !route.query && !route.body) return { params, fields };
   const apply = (schema: RouteDef['body'], value: unknown) => {
     if (!schema) return;
     const result = validate(schema, value);
