@@ -6,6 +6,7 @@ import type { Authenticator } from './auth';
 import { mountFallback } from './http/fallback';
 import { mountOps, type ReadinessCheck } from './http/ops';
 import { mountRoutes, type RateLimiterLike } from './http/router';
+import { Deadlines } from '../infra/broker/deadlines';
 import { HttpMetrics } from './http-metrics';
 import { GatewayMetrics } from './metrics';
 import { loadNativeUws } from './native';
@@ -34,6 +35,8 @@ export class GatewayServer {
   readonly fanout: Fanout;
   readonly metrics: GatewayMetrics;
   readonly httpMetrics = new HttpMetrics();
+  /** Deadlines of REST calls answered on this node (see router.ts callAction). */
+  readonly deadlines = new Deadlines();
   #uws = loadNativeUws();
   #listenSocket: us_listen_socket | undefined;
   #port = 0;
@@ -79,6 +82,7 @@ export class GatewayServer {
     });
     mountRoutes(this.app, deps.routes, {
       broker,
+      deadlines: this.deadlines,
       authenticator: deps.authenticator,
       maxBodyBytes: config.limits.maxBodyBytes,
       requestTimeoutMs: config.requestTimeoutMs,
@@ -126,6 +130,7 @@ export class GatewayServer {
     this.sessions.closeSockets(1001, 'server shutting down');
     this.sessions.close();
     this.fanout.close();
+    this.deadlines.close();
     // Present at run time in this uWS build, missing from its typings.
     (this.app as unknown as { close?(): void }).close?.();
   }
