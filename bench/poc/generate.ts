@@ -70,7 +70,7 @@ export async function generate(options: GenerateOptions): Promise<TenantPlan[]> 
     log(`rows loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     await favorites(admin, tenants);
     // Without the replica role the trigger counted every row as it was loaded.
-    if (replica) await inParallel(options.workers ?? 3, options.url, tenants, (client, t) => facetCounts(client, t));
+    if (replica) await inParallel(options.workers ?? 3, options.url, tenants, (client, t) => facetCounts(client, t).then(() => labels(client, t)));
     log(`facet counts at ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const run = (client: Client, sql: string) => client.query(sql).then(() => undefined);
     // Keys first: the foreign keys need pocs' key, and each key build is one table's sort.
@@ -207,6 +207,19 @@ async function loadChunk(client: Client, tenant: TenantPlan, from: number, to: n
            SELECT live.tenant_id, live.id, u.d, u.k, live.created FROM live, unnest(live.frameworks, live.framework_keys) AS u(d, k))
      SELECT count(*) FROM ins`,
     [tenant.index, from, to, tenant.users, words, words.length, LANGUAGES, LANGUAGES.length, tagNames, tagNames.length, FRAMEWORKS, FRAMEWORKS.length],
+  );
+}
+
+/** The labels the pocs trigger keeps (migration 910), in one pass. */
+async function labels(client: Client, tenant: TenantPlan): Promise<void> {
+  await client.query(
+    `INSERT INTO poc_labels (tenant_id, dim, key, display)
+     SELECT DISTINCT ON (v.dim, v.key) p.tenant_id, v.dim, v.key, v.display
+       FROM pocs p, poc_facet_values(p.language_key, p.language, p.tag_keys::text[], p.tags::text[], p.framework_keys::text[], p.frameworks::text[]) AS v
+      WHERE p.tenant_id = $1 AND p.deleted_at IS NULL AND v.dim <> '*'
+      ORDER BY v.dim, v.key, p.created
+     ON CONFLICT DO NOTHING`,
+    [tenant.id],
   );
 }
 
