@@ -49,6 +49,8 @@ export class Exchange {
   aborted = false;
   finished = false;
   status = 0;
+  /** When the answer was written (performance.now()), for the latency metric. */
+  sentAt = 0;
 
   constructor(
     readonly res: HttpResponse,
@@ -64,6 +66,7 @@ export class Exchange {
     if (this.aborted || this.finished) return;
     this.finished = true;
     this.status = status;
+    this.sentAt = performance.now();
     this.res.cork(() => {
       // uWS answers 200 OK unless told otherwise: one native call less on most responses.
       if (status !== 200) this.res.writeStatus(statusLine(status));

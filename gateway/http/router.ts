@@ -71,7 +71,9 @@ export function mountRoutes(app: TemplatedApp, routes: readonly RouteDef[], opti
       const info = readRequest(res, req, shape);
       const exchange = new Exchange(res, info.requestId, info.headers.origin);
       const started = performance.now();
-      const done = () => finished(exchange.aborted ? 499 : exchange.status, (performance.now() - started) / 1000, info);
+      // Latency up to the answer: a request answered 504 at its deadline is not timed by an
+      // action that finishes (or not) long after.
+      const done = () => finished(exchange.aborted ? 499 : exchange.status, ((exchange.sentAt || performance.now()) - started) / 1000, info);
       const pending = serve(route, names, info, exchange, res, options);
       if (pending) pending.then(done, done);
       else done();
