@@ -1,14 +1,12 @@
 import type { HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { ServiceBroker } from 'moleculer';
 import type { Deadlines } from '../../infra/broker/deadlines';
-import { ErrorCode, type FieldError } from '../../protocol/errors';
+import { ErrorCode } from '../../protocol/errors';
 import { pathParams, type RouteDef } from '../../protocol/rest/route';
-import { validate } from '../../protocol/validation';
 import type { Authenticator, AuthContext } from '../auth';
 import { mapError } from '../errors';
-import { BodyTooLarge, readBody } from './body';
 import { BASE_HEADERS, FORWARDED_FOR, readRequest, type RequestInfo, type RequestShape } from './context';
-import { parseQuery } from './query';
+import { readJsonBody, validateInput } from './input';
 import { Exchange } from './respond';
 
 export interface RateLimiterLike {
@@ -221,55 +219,4 @@ function fail(error: unknown, info: RequestInfo, exchange: Exchange, options: Ro
   if (mapped.internal) options.observer.failed(error, info);
   const extra: Array<[string, string]> = mapped.retryAfterSeconds ? [['Retry-After', String(mapped.retryAfterSeconds)]] : [];
   exchange.error(mapped.code, mapped.message, mapped.fields, extra);
-}
-
-/** The route's path, query and body schemas applied; their values merged, their errors together. */
-function validateInput(route: RouteDef, names: string[], info: RequestInfo, body: unknown) {
-  const params: Record<string, unknown> = {};
-  const fields: FieldError[] = [];
-  if (!route.params && !route.query && !route.body) return { params, fields };
-  const apply = (schema: RouteDef['body'], value: unknown) => {
-    if (!schema) return;
-    const result = validate(schema, value);
-    if (result.ok) Object.assign(params, result.value);
-    else fields.push(...result.fields);
-  };
-  if (route.params) apply(route.params, Object.fromEntries(names.map((name, i) => [name, info.params[i]])));
-  if (route.query) apply(route.query, parseQuery(info.query));
-  if (route.body) apply(route.body, body ?? {});
-  return { params, fields };
-}
-
-async function readJsonBody(
-  res: HttpResponse,
-  info: RequestInfo,
-  limit: number,
-  exchange: Exchange,
-): Promise<{ ok: true; value: unknown } | { ok: false }> {
-  const declared = info.headers['content-length'] !== undefined ? Number(info.headers['content-length']) : undefined;
-  let raw: Buffer;
-  try {
-    raw = await readBody(res, limit, declared);
-  } catch (error) {
-    if (!(error instanceof BodyTooLarge)) throw error;
-    exchange.error(ErrorCode.PAYLOAD_TOO_LARGE, `Body larger than ${limit} bytes`);
-    return { ok: false };
-  }
-  if (raw.length === 0) return { ok: true, value: undefined };
-  const type = info.headers['content-type'] ?? '';
-  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
-    exchange.error(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Body must be JSON (Content-Type: application/json)');
-    return { ok: false };
-  }
-  try {
-    const value: unknown = JSON.parse(raw.toString('utf8'));
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      exchange.error(ErrorCode.BAD_REQUEST, 'Body must be a JSON object');
-      return { ok: false };
-    }
-    return { ok: true, value };
-  } catch {
-    exchange.error(ErrorCode.MALFORMED_JSON, 'Body is not valid JSON');
-    return { ok: false };
-  }
 }

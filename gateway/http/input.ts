@@ -1,0 +1,62 @@
+import type { HttpResponse } from 'uWebSockets.js';
+import { ErrorCode, type FieldError } from '../../protocol/errors';
+import type { RouteDef } from '../../protocol/rest/route';
+import { validate } from '../../protocol/validation';
+import { BodyTooLarge, readBody } from './body';
+import type { RequestInfo } from './context';
+import { parseQuery } from './query';
+import type { Exchange } from './respond';
+
+// What a request carries in: its JSON body, and its path, query and body checked by the route's schemas.
+
+/** The route's path, query and body schemas applied; their values merged, their errors together. */
+export function validateInput(route: RouteDef, names: string[], info: RequestInfo, body: unknown) {
+  const params: Record<string, unknown> = {};
+  const fields: FieldError[] = [];
+  if (!route.params && !route.query && !route.body) return { params, fields };
+  const apply = (schema: RouteDef['body'], value: unknown) => {
+    if (!schema) return;
+    const result = validate(schema, value);
+    if (result.ok) Object.assign(params, result.value);
+    else fields.push(...result.fields);
+  };
+  if (route.params) apply(route.params, Object.fromEntries(names.map((name, i) => [name, info.params[i]])));
+  if (route.query) apply(route.query, parseQuery(info.query));
+  if (route.body) apply(route.body, body ?? {});
+  return { params, fields };
+}
+
+/** The JSON object of a request body; answers 413/415/400 itself and says so with `ok: false`. */
+export async function readJsonBody(
+  res: HttpResponse,
+  info: RequestInfo,
+  limit: number,
+  exchange: Exchange,
+): Promise<{ ok: true; value: unknown } | { ok: false }> {
+  const declared = info.headers['content-length'] !== undefined ? Number(info.headers['content-length']) : undefined;
+  let raw: Buffer;
+  try {
+    raw = await readBody(res, limit, declared);
+  } catch (error) {
+    if (!(error instanceof BodyTooLarge)) throw error;
+    exchange.error(ErrorCode.PAYLOAD_TOO_LARGE, `Body larger than ${limit} bytes`);
+    return { ok: false };
+  }
+  if (raw.length === 0) return { ok: true, value: undefined };
+  const type = info.headers['content-type'] ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    exchange.error(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Body must be JSON (Content-Type: application/json)');
+    return { ok: false };
+  }
+  try {
+    const value: unknown = JSON.parse(raw.toString('utf8'));
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      exchange.error(ErrorCode.BAD_REQUEST, 'Body must be a JSON object');
+      return { ok: false };
+    }
+    return { ok: true, value };
+  } catch {
+    exchange.error(ErrorCode.MALFORMED_JSON, 'Body is not valid JSON');
+    return { ok: false };
+  }
+}
