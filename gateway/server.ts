@@ -68,6 +68,7 @@ export class GatewayServer {
     });
     mountWebSocket(this.app, '/v1/ws', {
       broker,
+      deadlines: this.deadlines,
       authenticator: deps.authenticator,
       sessions: this.sessions,
       fanout: this.fanout,

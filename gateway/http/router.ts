@@ -5,6 +5,7 @@ import { ErrorCode } from '../../protocol/errors';
 import { pathParams, type RouteDef } from '../../protocol/rest/route';
 import type { Authenticator, AuthContext } from '../auth';
 import { mapError } from '../errors';
+import { hostsAction } from '../local-action';
 import { BASE_HEADERS, FORWARDED_FOR, readRequest, type RequestInfo, type RequestShape } from './context';
 import { readJsonBody, validateInput } from './input';
 import { Exchange } from './respond';
@@ -174,7 +175,7 @@ function callAction(
   // Moleculer's per-call timeout wrapped every call in more promises and a timer, a fifth of the
   // cost of a trivial call. A remote call keeps Moleculer's timeout, which also frees the
   // request it leaves pending in the transit. Either way a late answer is dropped (Exchange).
-  const local = isLocal(options.broker, route.action);
+  const local = hostsAction(options.broker, route.action);
   const deadline = local
     ? options.deadlines.track(options.requestTimeoutMs, () => {
         options.observer.failed(new Error(`${route.action} did not answer within ${options.requestTimeoutMs} ms`), info);
@@ -197,11 +198,6 @@ function callAction(
   );
 }
 
-/** The action has an endpoint on this node (the registry prefers local endpoints). */
-function isLocal(broker: ServiceBroker, action: string): boolean {
-  const endpoints = (broker.registry as unknown as { getActionEndpoints(name: string): { hasLocal(): boolean } | undefined }).getActionEndpoints(action);
-  return endpoints?.hasLocal() ?? false;
-}
 
 function respond(route: RouteDef, result: unknown, exchange: Exchange): void {
   if (route.redirect) {

@@ -4,7 +4,9 @@ import { ErrorCode, type FieldError } from '../../protocol/errors';
 import { validate } from '../../protocol/validation';
 import { isWsMethod, RequestFrame, WS_METHODS, type ReplyFrame } from '../../protocol/ws';
 import type { Authenticator } from '../auth';
+import type { Deadlines } from '../../infra/broker/deadlines';
 import { mapError } from '../errors';
+import { hostsAction } from '../local-action';
 import { parseQuery } from '../http/query';
 import { Exchange } from '../http/respond';
 import type { Fanout } from './fanout';
@@ -14,6 +16,8 @@ import { TokenBucket } from './token-bucket';
 
 export interface WsOptions {
   broker: ServiceBroker;
+  /** Deadlines of calls to actions hosted on this node (see forward). */
+  deadlines: Deadlines;
   authenticator: Authenticator;
   sessions: SessionRegistry;
   fanout: Fanout;
@@ -142,8 +146,9 @@ async function handleFrame(ws: WebSocket<SocketData>, raw: string, options: WsOp
       reply(ws, { id, ok: true, data: { pong: true, serverTime: Date.now() } });
     } else if (method === 'session.resume') {
       resume(ws, id, data.value as { sessionId: string; lastSeq: number }, options);
-    } else {
-      await forward(ws, id, method, data.value, socket.session, options);
+    } else if (!(await forward(ws, id, method, data.value, socket.session, options))) {
+      options.observer.frame(method, false);
+      return;
     }
     options.observer.frame(method, true);
   } catch (error) {
@@ -154,14 +159,37 @@ async function handleFrame(ws: WebSocket<SocketData>, raw: string, options: WsOp
   }
 }
 
-async function forward(ws: WebSocket<SocketData>, id: ReplyFrame['id'], method: keyof typeof WS_METHODS, data: unknown, session: Session, options: WsOptions) {
+/**
+ * Calls the method's action and replies; false when the request timeout passed first (the client
+ * was told TIMEOUT, and the late result, a join included, is dropped as Moleculer's timeout would).
+ * Local actions are held to the timeout by the gateway's shared deadlines, remote ones by
+ * Moleculer's own (see gateway/http/router.ts callAction).
+ */
+async function forward(ws: WebSocket<SocketData>, id: ReplyFrame['id'], method: keyof typeof WS_METHODS, data: unknown, session: Session, options: WsOptions): Promise<boolean> {
   const action = WS_ACTIONS[method];
   if (!action) throw Object.assign(new Error('not served'), { type: ErrorCode.UNKNOWN_METHOD });
   const params: SignalParams = { method, data, dojoId: session.room?.dojoId, sessionId: session.id, gatewayNodeId: options.broker.nodeID };
-  const result = (await options.broker.call(action, params, {
-    timeout: options.requestTimeoutMs,
-    meta: { auth: session.auth, sessionId: session.id },
-  })) as SignalResult;
+  const local = hostsAction(options.broker, action);
+  let expired = false;
+  const deadline = local
+    ? options.deadlines.track(options.requestTimeoutMs, () => {
+        expired = true;
+        fail(ws, id, ErrorCode.TIMEOUT, 'The service did not answer in time');
+      })
+    : undefined;
+  let result: SignalResult;
+  try {
+    result = (await options.broker.call(action, params, {
+      timeout: local ? 0 : options.requestTimeoutMs,
+      meta: { auth: session.auth, sessionId: session.id },
+    })) as SignalResult;
+  } catch (error) {
+    if (expired) return false;
+    throw error;
+  } finally {
+    deadline?.settle();
+  }
+  if (expired) return false;
   const socket = session.socket;
   let caughtUp: string[] = [];
   if (socket && !socket.getUserData().closed) {
@@ -179,6 +207,7 @@ async function forward(ws: WebSocket<SocketData>, id: ReplyFrame['id'], method: 
   }
   reply(ws, { id, ok: true, data: result.data ?? {} });
   if (caughtUp.length > 0 && !ws.getUserData().closed) ws.cork(() => caughtUp.forEach((frame) => ws.send(frame)));
+  return true;
 }
 
 function resume(ws: WebSocket<SocketData>, id: ReplyFrame['id'], request: { sessionId: string; lastSeq: number }, options: WsOptions) {
