@@ -5,7 +5,7 @@ import { ErrorCode } from '../../protocol/errors';
 import { pathParams, type RouteDef } from '../../protocol/rest/route';
 import type { Authenticator, AuthContext } from '../auth';
 import { mapError } from '../errors';
-import { hostsAction } from '../local-action';
+import { timedCall } from '../timed-call';
 import { BASE_HEADERS, FORWARDED_FOR, readRequest, type RequestInfo, type RequestShape } from './context';
 import { readJsonBody, validateInput } from './input';
 import { Exchange } from './respond';
@@ -171,18 +171,12 @@ function callAction(
     if (value !== undefined) (headers === NO_HEADERS ? (headers = {}) : headers)[name] = value;
   }
   const meta = { auth, requestId: info.requestId, ip: info.ip, userAgent: info.headers['user-agent'], headers };
-  // An action on this node is held to the request timeout by the gateway's shared deadlines:
-  // Moleculer's per-call timeout wrapped every call in more promises and a timer, a fifth of the
-  // cost of a trivial call. A remote call keeps Moleculer's timeout, which also frees the
-  // request it leaves pending in the transit. Either way a late answer is dropped (Exchange).
-  const local = hostsAction(options.broker, route.action);
-  const deadline = local
-    ? options.deadlines.track(options.requestTimeoutMs, () => {
-        options.observer.failed(new Error(`${route.action} did not answer within ${options.requestTimeoutMs} ms`), info);
-        exchange.error(ErrorCode.TIMEOUT, 'The service did not answer in time');
-      })
-    : undefined;
-  return options.broker.call(route.action, params, { timeout: local ? 0 : options.requestTimeoutMs, requestID: info.requestId, meta }).then(
+  const { result: pending, deadline } = timedCall(options.broker, options.deadlines, route.action, params, { timeoutMs: options.requestTimeoutMs, requestID: info.requestId, meta }, () => {
+    options.observer.failed(new Error(`${route.action} did not answer within ${options.requestTimeoutMs} ms`), info);
+    exchange.error(ErrorCode.TIMEOUT, 'The service did not answer in time');
+  });
+  // A late answer finds the exchange finished and is dropped.
+  return pending.then(
     (result) => {
       deadline?.settle();
       try {

@@ -6,7 +6,7 @@ import { isWsMethod, RequestFrame, WS_METHODS, type ReplyFrame } from '../../pro
 import type { Authenticator } from '../auth';
 import type { Deadlines } from '../../infra/broker/deadlines';
 import { mapError } from '../errors';
-import { hostsAction } from '../local-action';
+import { timedCall } from '../timed-call';
 import { parseQuery } from '../http/query';
 import { Exchange } from '../http/respond';
 import type { Fanout } from './fanout';
@@ -162,32 +162,25 @@ async function handleFrame(ws: WebSocket<SocketData>, raw: string, options: WsOp
 /**
  * Calls the method's action and replies; false when the request timeout passed first (the client
  * was told TIMEOUT, and the late result, a join included, is dropped as Moleculer's timeout would).
- * Local actions are held to the timeout by the gateway's shared deadlines, remote ones by
- * Moleculer's own (see gateway/http/router.ts callAction).
+ * Held to the request timeout as REST calls are (gateway/timed-call.ts).
  */
 async function forward(ws: WebSocket<SocketData>, id: ReplyFrame['id'], method: keyof typeof WS_METHODS, data: unknown, session: Session, options: WsOptions): Promise<boolean> {
   const action = WS_ACTIONS[method];
   if (!action) throw Object.assign(new Error('not served'), { type: ErrorCode.UNKNOWN_METHOD });
   const params: SignalParams = { method, data, dojoId: session.room?.dojoId, sessionId: session.id, gatewayNodeId: options.broker.nodeID };
-  const local = hostsAction(options.broker, action);
   let expired = false;
-  const deadline = local
-    ? options.deadlines.track(options.requestTimeoutMs, () => {
-        expired = true;
-        fail(ws, id, ErrorCode.TIMEOUT, 'The service did not answer in time');
-      })
-    : undefined;
+  const call = timedCall(options.broker, options.deadlines, action, params, { timeoutMs: options.requestTimeoutMs, meta: { auth: session.auth, sessionId: session.id } }, () => {
+    expired = true;
+    fail(ws, id, ErrorCode.TIMEOUT, 'The service did not answer in time');
+  });
   let result: SignalResult;
   try {
-    result = (await options.broker.call(action, params, {
-      timeout: local ? 0 : options.requestTimeoutMs,
-      meta: { auth: session.auth, sessionId: session.id },
-    })) as SignalResult;
+    result = (await call.result) as SignalResult;
   } catch (error) {
     if (expired) return false;
     throw error;
   } finally {
-    deadline?.settle();
+    call.deadline?.settle();
   }
   if (expired) return false;
   const socket = session.socket;

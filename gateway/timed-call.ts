@@ -1,0 +1,33 @@
+import type { ServiceBroker } from 'moleculer';
+import type { Deadline, Deadlines } from '../infra/broker/deadlines';
+
+interface EndpointsView {
+  getActionEndpoints(name: string): { hasLocal(): boolean } | undefined;
+}
+
+export interface TimedCall {
+  result: Promise<unknown>;
+  /** Set for a call to a local action: settle it when the call ends (a then, not another promise). */
+  deadline?: Deadline;
+}
+
+/**
+ * Calls an action for a client, held to `timeoutMs`. An action on this node (the registry prefers
+ * local endpoints) runs under the gateway's shared deadlines: Moleculer's per-call timer and
+ * Promise.race were a fifth of a trivial call's cost; past the deadline `onTimeout` answers the
+ * client and the late outcome must be dropped. A remote call keeps Moleculer's timeout, which
+ * also frees the request the transit keeps pending.
+ */
+export function timedCall(
+  broker: ServiceBroker,
+  deadlines: Deadlines,
+  action: string,
+  params: unknown,
+  options: { timeoutMs: number; requestID?: string; meta: object },
+  onTimeout: () => void,
+): TimedCall {
+  const local = (broker.registry as unknown as EndpointsView).getActionEndpoints(action)?.hasLocal() ?? false;
+  const deadline = local ? deadlines.track(options.timeoutMs, onTimeout) : undefined;
+  const result = broker.call(action, params, { timeout: local ? 0 : options.timeoutMs, requestID: options.requestID, meta: options.meta });
+  return { result, deadline };
+}
