@@ -62,8 +62,8 @@ export function filteredQuery(
       // conditions above); a common word's thousands are first narrowed to the filters' id
       // sets, so only the intersection's rows are read ("service" + language + tag: 20k matches
       // read row by row took 79 ms). Both branches are one statement: PostgreSQL runs only the
-      // one whose one-time condition on the match count holds. \`IS TRUE\` keeps the id set a
-      // subplan hashed once: turned into a join, the planner (which cannot estimate \`matched\`)
+      // one whose one-time condition on the match count holds. `IS TRUE` keeps the id set a
+      // subplan hashed once: turned into a join, the planner (which cannot estimate `matched`)
       // chose a nested loop that rescanned the intersection for every match (20 s).
       const limit = param(readOneByOne, 'int');
       ctes.push(
