@@ -128,11 +128,11 @@ test('chat.delete: the author or a facilitator', async (t) => {
   t.like(await host.client.request('chat.delete', { messageId }), { ok: true });
   t.like(await two.client.nextPush(isPush('chat.deleted')), { data: { messageId } });
   t.like(await one.client.request('chat.delete', { messageId }), { ok: false, error: { code: 'NOT_FOUND' } });
-  await waitFor(async () => {
+  const persisted = await waitFor(async () => {
     const rows = (await api(app, 'GET', `/v1/dojos/${dojoId}/chat`, fac().token)).body.messages;
     return rows.length === 0 ? true : undefined;
   }, 'the removal to be persisted');
-  t.pass();
+  t.true(persisted, 'the deleted message is gone from the stored history');
   await Promise.all([host.client.close(), one.client.close(), two.client.close()]);
 });
 
