@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '../config';
 import { quietDependencyWarnings } from '../config/runtime';
 import { startNode } from './node';
+import { installProcessGuards } from './processGuards';
 
 /** `npm start`: one node with the services SERVICES names (all of them by default). */
 async function main(): Promise<void> {
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   }
   const node = await startNode(config);
   const logger = node.broker.getLogger('node');
+  installProcessGuards(logger, () => node.stop());
   logger.info({ services: config.services, port: node.port, node: config.nodeId }, 'pocdojo node ready');
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -132,6 +132,18 @@ test('a malformed path id gets 422 naming it', async (t) => {
   t.like(await res.json(), { error: { fields: [{ field: 'id' }] } });
 });
 
+test('malformed percent-encoding in a path id gets 400 naming it, before authentication, and the node keeps serving', async (t) => {
+  for (const bad of ['%', '%zz', '%E0%A4%A']) {
+    const res = await fetch(`${app.url}/v1/probe/items/${bad}`);
+    t.is(res.status, 400, bad);
+    t.deepEqual(await res.json(), {
+      error: { code: 'BAD_REQUEST', message: 'id in the path is not valid percent-encoding', fields: [{ field: 'id', message: 'is not valid percent-encoding' }] },
+    });
+  }
+  const ok = await fetch(`${app.url}/v1/probe/items/${encodeURIComponent(randomUUID())}`, { headers: { authorization: `Bearer ${token}` } });
+  t.is(ok.status, 200);
+});
+
 test('an action failure becomes a bare 500 without internals', async (t) => {
   const res = await fetch(`${app.url}/v1/probe/crash`);
   t.is(res.status, 500);

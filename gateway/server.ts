@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { RouteDef } from '../protocol/rest/route';
 import type { Authenticator } from './auth';
 import { mountFallback } from './http/fallback';
+import { guardApp } from './http/guard';
 import { mountOps, type ReadinessCheck } from './http/ops';
 import { mountRoutes, type RateLimiterLike } from './http/router';
 import { Deadlines } from '../infra/broker/deadlines';
@@ -44,7 +45,8 @@ export class GatewayServer {
   constructor(readonly deps: GatewayDeps) {
     const { config, broker, logger } = deps;
     this.metrics = new GatewayMetrics();
-    this.app = this.#uws.App();
+    // Every handler below is mounted through the guard: a throw answers 500 and is logged, never fatal.
+    this.app = guardApp(this.#uws.App(), (error, where) => logger.error({ err: error, where }, 'uncaught error in a uWS callback'));
     const idleTimeoutSeconds = 30;
     this.sessions = new SessionRegistry(60_000, {
       opened: (s) => {

@@ -10,6 +10,8 @@ export interface RequestInfo {
   query: string;
   headers: Record<string, string>;
   params: string[];
+  /** The index of a path parameter that is not valid percent-encoding (its entry in `params` is ''). */
+  badParam: number | undefined;
   /** The client's address, read only for routes that use it (see `RequestShape.address`). */
   ip: string | undefined;
   requestId: string;
@@ -61,7 +63,12 @@ export function readRequest(res: HttpResponse, req: HttpRequest, shape: RequestS
     if (value !== '') headers[name] = value;
   }
   const params: string[] = [];
-  for (let i = 0; i < shape.params; i++) params.push(decodeURIComponent(req.getParameter(i) ?? ''));
+  let badParam: number | undefined;
+  for (let i = 0; i < shape.params; i++) {
+    const decoded = decodeParam(req.getParameter(i) ?? '');
+    if (decoded === undefined) badParam ??= i;
+    params.push(decoded ?? '');
+  }
   const given = headers['x-request-id'];
   return {
     method: shape.method ?? req.getMethod().toUpperCase(),
@@ -69,6 +76,7 @@ export function readRequest(res: HttpResponse, req: HttpRequest, shape: RequestS
     query: shape.query ? (req.getQuery() ?? '') : '',
     headers,
     params,
+    badParam,
     ip: shape.address ? clientAddress(res, headers[FORWARDED_FOR]) : undefined,
     requestId: given && REQUEST_ID.test(given) ? given : newRequestId(),
   };
@@ -76,4 +84,14 @@ export function readRequest(res: HttpResponse, req: HttpRequest, shape: RequestS
 
 function clientAddress(res: HttpResponse, forwarded: string | undefined): string {
   return forwarded ? (forwarded.split(',')[0] as string).trim() : text(res.getRemoteAddressAsText());
+}
+
+/** A path parameter as the client meant it, or undefined for malformed percent-encoding (`%`, `%zz`, `%E0%A4%A`). */
+function decodeParam(raw: string): string | undefined {
+  if (!raw.includes('%')) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }

@@ -67,6 +67,15 @@ export class Exchange {
     this.finished = true;
     this.status = status;
     this.sentAt = performance.now();
+    try {
+      this.#write(status, body, contentType, extraHeaders);
+    } catch {
+      // uWS throws on a response already answered elsewhere (the callback guard's 500) or aborted.
+      this.aborted = true;
+    }
+  }
+
+  #write(status: number, body: string | Buffer, contentType: string, extraHeaders: ReadonlyArray<[string, string]>): void {
     this.res.cork(() => {
       // uWS answers 200 OK unless told otherwise: one native call less on most responses.
       if (status !== 200) this.res.writeStatus(statusLine(status));

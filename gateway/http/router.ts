@@ -95,6 +95,11 @@ export function mountRoutes(app: TemplatedApp, routes: readonly RouteDef[], opti
  */
 function serve(route: RouteDef, names: string[], info: RequestInfo, exchange: Exchange, res: HttpResponse, options: RouterOptions): Promise<void> | undefined {
   try {
+    if (info.badParam !== undefined) {
+      const field = names[info.badParam] ?? 'path';
+      exchange.error(ErrorCode.BAD_REQUEST, `${field} in the path is not valid percent-encoding`, [{ field, message: 'is not valid percent-encoding' }]);
+      return undefined;
+    }
     let auth: AuthContext | undefined;
     if (route.auth === 'user') {
       const result = options.authenticator.verifyHeader(info.headers.authorization ?? '');

@@ -56,6 +56,16 @@ test('npm start serves the operations endpoints and the contract on embedded def
     }
     await t.throwsAsync(WsClient.connect(`${first.url.replace('http', 'ws')}/v1/ws`));
 
+    // Malformed percent-encoding in a path parameter once ended the process from inside uWS.
+    for (const route of Object.keys(openapi.paths).filter((r) => r.includes('{'))) {
+      for (const bad of ['%', '%zz', '%E0%A4%A']) {
+        const res = await fetch(`${first.url}${route.replace(/\{\w+\}/, bad)}`);
+        t.true(res.status === 400 || res.status === 405, `${route} with ${bad}: ${res.status}`);
+        if (res.status === 400) t.is(((await res.json()) as { error: { code: string } }).error.code, 'BAD_REQUEST');
+      }
+    }
+    t.is((await fetch(`${first.url}/health`)).status, 200, 'the node still serves after malformed paths');
+
     await first.stop();
     // npm itself dies of the signal; the node behind it shuts down on its own and stops PostgreSQL.
     t.true(await gone(path.join(dataDir.path, 'postgres', 'postmaster.pid')), 'embedded PostgreSQL stopped with the node');
