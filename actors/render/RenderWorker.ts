@@ -1,6 +1,6 @@
 import type { Logger } from '../../infra/logger';
 import type { ObjectStore } from '../../infra/storage';
-import type { QueueMessage } from '../../infra/queue';
+import { isPermanent, type QueueMessage } from '../../infra/queue';
 import { JobAbandonedError, RenderError } from './errors';
 import type { JobTable } from './JobTable';
 import type { RenderMetrics } from './metrics';
@@ -99,7 +99,7 @@ export class RenderWorker {
     }
     const message = error instanceof RenderError ? error.message : `Rendering failed: ${(error as Error)?.message ?? String(error)}`;
     this.deps.logger.warn({ jobId: id, kind, attempt: msg.attempt, err: error, details: (error as RenderError).details }, 'render: job attempt failed');
-    if (msg.attempt < this.deps.maxAttempts) {
+    if (msg.attempt < this.deps.maxAttempts && !isPermanent(error)) {
       await handler.table.retryLater(tenantId, id, fence, message);
       this.deps.metrics.outcome(kind, 'retried');
       // Thrown so the queue retries it after its backoff.
@@ -108,8 +108,8 @@ export class RenderWorker {
     const failed = await handler.table.fail(tenantId, id, fence, message);
     this.deps.metrics.outcome(kind, 'failed');
     if (failed) await this.#notify(handler, row, tenantId, `${kind}:${id}:failed:${fence}`, { ok: false, error: message });
-    // Thrown so the queue records the dead letter with the same message.
-    throw new RenderError(message);
+    // Thrown so the queue records the dead letter with the same message, now (permanent).
+    throw new RenderError(message, undefined, true);
   }
 
   async #notify<Row extends { user_id: string }>(handler: JobKindHandler<Row>, row: Row, tenantId: string, dedupeKey: string, outcome: { ok: true } | { ok: false; error: string }): Promise<void> {

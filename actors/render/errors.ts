@@ -22,7 +22,11 @@ export class NotCancellableError extends ClientError {
  * (stderr, stack) go to the log only.
  */
 export class RenderError extends Error {
-  constructor(message: string, readonly details?: string) {
+  /**
+   * `permanent`: no retry can succeed (ffmpeg or fonts missing on the node): the job fails on
+   * its first attempt and the queue dead-letters it at once (infra/queue isPermanent).
+   */
+  constructor(message: string, readonly details?: string, readonly permanent = false) {
     super(message);
     this.name = 'RenderError';
   }

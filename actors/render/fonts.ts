@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { RenderError } from './errors';
 
 /** Fonts of Debian's fonts-dejavu-core (installed with ffmpeg by .ci/run): nothing is downloaded. */
 const DIR = '/usr/share/fonts/truetype/dejavu';
@@ -15,7 +16,9 @@ let checked: Fonts | undefined;
 export function resolveFonts(): Fonts {
   if (checked) return checked;
   for (const file of Object.values(FONT_FILES)) {
-    if (!existsSync(file)) throw new Error(`font ${file} is missing: install Debian's fonts-dejavu-core (apt-get install fonts-dejavu-core)`);
+    if (!existsSync(file)) {
+      throw new RenderError('Rendering is not available on this server', `font ${file} is missing: install Debian's fonts-dejavu-core (apt-get install fonts-dejavu-core)`, true);
+    }
   }
   checked = FONT_FILES;
   return checked;

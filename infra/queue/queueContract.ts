@@ -3,6 +3,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PermanentError } from './permanent';
 import type { DeadLetter, DurableQueue, QueueMessage, QueueOptions } from './types';
 
 export interface ContractTarget {
@@ -92,6 +93,23 @@ export function queueContract(label: string, setup: () => Promise<ContractTarget
     t.is(await queue.pending(subject), 0);
     await sleep(QUIET_MS);
     t.is(starts.length, 3, 'a dead letter is not delivered again');
+  });
+
+  it('a permanent failure is dead-lettered on its first attempt, not retried', async (t) => {
+    const dead: DeadLetter[] = [];
+    const queue = await open(t, { onDeadLetter: (deadLetter) => dead.push(deadLetter) });
+    const subject = name('s');
+    let attempts = 0;
+    await queue.publish(subject, 'no-binary', { msgId: 'permanent' });
+    await queue.consume(subject, async () => {
+      attempts += 1;
+      throw new PermanentError('ffmpeg is not installed');
+    }, { durable: name('d'), maxDeliver: 5, backoffMs: [50] });
+    await waitFor(async () => dead.length === 1);
+    t.like(dead[0], { id: 'permanent', attempts: 1, error: 'ffmpeg is not installed' });
+    await sleep(QUIET_MS);
+    t.is(attempts, 1);
+    t.is(await queue.pending(subject), 0);
   });
 
   it('a handler that fails then succeeds is acked, not dead-lettered', async (t) => {

@@ -91,7 +91,7 @@ function ffmpegBinary(config: FfmpegConfig): string {
   try {
     return resolveFfmpeg(config);
   } catch (error) {
-    if (error instanceof FfmpegNotFoundError) throw new RenderError('Video rendering is not available on this server', error.message);
+    if (error instanceof FfmpegNotFoundError) throw new RenderError('Video rendering is not available on this server', error.message, true);
     throw error;
   }
 }
