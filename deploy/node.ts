@@ -7,6 +7,7 @@ import { registry } from '../infra/metrics';
 import { createBrokerOptions } from '../moleculer.config';
 import { ROUTES } from '../protocol/rest';
 import type { RouteDef } from '../protocol/rest/route';
+import { featureChecks } from './features';
 import { startInfrastructure, type Infrastructure } from './infrastructure';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,6 +38,7 @@ export async function startNode(config: Config, extras: NodeExtras = {}): Promis
   const infra = await startInfrastructure(config, needs, logger);
   // Media has no actor of its own: the rooms drive it in their process (actors/dojo-room/actor.ts).
   if (hosts(config, 'media') && !hosts(config, 'dojo-room')) logger.warn('SERVICES names media without dojo-room: no media runs on this node');
+  const features = featureChecks(config, logger);
   let port: number | undefined;
   try {
     for (const name of config.services) {
@@ -50,7 +52,7 @@ export async function startNode(config: Config, extras: NodeExtras = {}): Promis
           config,
           jwtSecret: infra.jwtSecret,
           routes: [...ROUTES, ...(extras.routes ?? [])],
-          checks: readinessChecks(broker, infra),
+          checks: [...readinessChecks(broker, infra), ...features],
           metricsText: () => registry.metrics(),
           rateLimiter: infra.rateLimiter,
           version: VERSION,

@@ -37,3 +37,14 @@ test('a job that can never succeed fails on its first attempt with its message a
   t.is(dead.length, 1);
   t.like(dead[0], { attempts: 1, error: 'Video rendering is not available on this server' });
 });
+
+test('/ready names the features this node cannot run and why, and stays ready', async (t) => {
+  const res = await fetch(`${app.url}/ready`);
+  t.is(res.status, 200);
+  const body = (await res.json()) as { status: string; features: Record<string, string> };
+  t.is(body.status, 'ready');
+  t.deepEqual(body.features, {
+    video: 'unavailable: FFMPEG_BIN=/nonexistent/ffmpeg is not an executable file',
+    'pdf-reports': 'available',
+  });
+});

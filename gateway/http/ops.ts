@@ -3,10 +3,15 @@ import { ErrorCode } from '../../protocol/errors';
 import { readRequest } from './context';
 import { Exchange } from './respond';
 
-/** A dependency /ready checks: throw (or time out) when it cannot serve. */
+/**
+ * A dependency /ready checks: throw (or time out) when it cannot serve. An optional one is a
+ * feature the node can run without (recording without ffmpeg): /ready lists it under
+ * `features` with the reason it is unavailable, and stays 200.
+ */
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
+  optional?: boolean;
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -52,10 +57,12 @@ export function mountOps(app: TemplatedApp, options: OpsOptions): void {
   app.get('/ready', (res, req) => {
     const info = readRequest(res, req);
     const exchange = new Exchange(res, info.requestId, info.headers.origin);
-    void Promise.all(options.checks.map(async (c) => [c.name, await runCheck(c)] as const)).then((results) => {
-      const checks = Object.fromEntries(results);
-      const ready = results.every(([, state]) => state === 'ok');
-      exchange.json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+    void Promise.all(options.checks.map(async (c) => [c, await runCheck(c)] as const)).then((results) => {
+      const required = results.filter(([c]) => !c.optional);
+      const checks = Object.fromEntries(required.map(([c, state]) => [c.name, state]));
+      const features = Object.fromEntries(results.filter(([c]) => c.optional).map(([c, state]) => [c.name, state === 'ok' ? 'available' : state.replace(/^failing/, 'unavailable')]));
+      const ready = required.every(([, state]) => state === 'ok');
+      exchange.json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks, ...(Object.keys(features).length > 0 ? { features } : {}) });
     });
   });
   app.get('/metrics', (res, req) => {
