@@ -27,7 +27,14 @@ export function freePort(): Promise<number> {
  * Starts a real node process the way `npm start` does and waits until `/ready` answers 200.
  * `command` defaults to `npm start`; multi-node tests pass `node --import tsx deploy/start.ts`.
  */
-export async function startProcess(env: Record<string, string | undefined>, options: { command?: string[]; readyTimeoutMs?: number } = {}): Promise<NodeProcess & { readyAfterMs: number }> {
+export interface StartOptions {
+  command?: string[];
+  readyTimeoutMs?: number;
+  /** The checkout to run in (this one by default). */
+  cwd?: string;
+}
+
+export async function startProcess(env: Record<string, string | undefined>, options: StartOptions = {}): Promise<NodeProcess & { readyAfterMs: number }> {
   // A free port can be taken by another test between our probe and the node's bind: try again.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -38,12 +45,12 @@ export async function startProcess(env: Record<string, string | undefined>, opti
   }
 }
 
-async function startOnce(env: Record<string, string | undefined>, options: { command?: string[]; readyTimeoutMs?: number }): Promise<NodeProcess & { readyAfterMs: number }> {
+async function startOnce(env: Record<string, string | undefined>, options: StartOptions): Promise<NodeProcess & { readyAfterMs: number }> {
   const port = Number(env.PORT ?? (await freePort()));
   const [cmd, ...args] = options.command ?? ['npm', 'start', '--silent'];
   const started = Date.now();
   const child = spawn(cmd as string, args, {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     // Its own process group, so a stop reaches the node behind `npm start` as well as npm.
     detached: true,
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
