@@ -75,8 +75,8 @@ export function mountWebSocket(app: TemplatedApp, path: string, options: WsOptio
     },
     message: (ws, message, isBinary) => {
       const data = ws.getUserData();
-      // The sweep closes an expired socket within a second; this makes sure no frame is served
-      // in that second on the strength of a dead token.
+      // The registry's deadline tick closes an expired socket within a second or so; this makes
+      // sure no frame is served in that gap on the strength of a dead token.
       if (data.session.expiresAt <= Date.now()) {
         closeSocket(ws, CloseCode.TOKEN_EXPIRED);
         return;
