@@ -31,7 +31,8 @@ export class RevocationList {
   }
 }
 
-export type AuthResult = { ok: true; auth: AuthContext } | { ok: false; message: string };
+/** `expiresAt` (ms) is when the token dies: a socket it opened must close then (see ws/sessions.ts). */
+export type AuthResult = { ok: true; auth: AuthContext; expiresAt: number } | { ok: false; message: string };
 
 const VERIFIED_CACHE_SIZE = 10_000;
 /** Characters of a token's signature (base64url of an HMAC-SHA256) that key the cache. */
@@ -72,7 +73,7 @@ export class Authenticator {
       return { ok: false, message: 'Access token expired' };
     }
     if (this.revocations.isRevoked(entry.auth.sessionId, now)) return { ok: false, message: 'Session has ended' };
-    return { ok: true, auth: entry.auth };
+    return { ok: true, auth: entry.auth, expiresAt: entry.expMs };
   }
 
   /** Checks an `Authorization` header value. */

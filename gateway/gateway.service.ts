@@ -74,6 +74,8 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
         params: { sessionId: 'string', untilMs: 'number' },
         handler(ctx: Context<{ sessionId: string; untilMs: number }>) {
           revocations.revoke(ctx.params.sessionId, ctx.params.untilMs);
+          // Every gateway gets the event: each closes the sockets it holds for that login.
+          server?.sessions.revoke(ctx.params.sessionId);
         },
       },
       'dojo.room.closed': {

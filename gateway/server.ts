@@ -1,6 +1,7 @@
 import type { ServiceBroker, LoggerInstance } from 'moleculer';
 import type { TemplatedApp, us_listen_socket } from 'uWebSockets.js';
 import type { Config } from '../config';
+import { CloseCode } from '../protocol/closeCodes';
 import type { RouteDef } from '../protocol/rest/route';
 import type { Authenticator } from './auth';
 import { mountFallback } from './http/fallback';
@@ -130,7 +131,7 @@ export class GatewayServer {
       this.#listenSocket = undefined;
     }
     // Drop open sockets too, so a stopping node frees its clients to resume elsewhere.
-    this.sessions.closeSockets(1001, 'server shutting down');
+    this.sessions.closeSockets(CloseCode.GOING_AWAY);
     this.sessions.close();
     this.fanout.close();
     this.deadlines.close();

@@ -28,6 +28,9 @@ const rtpObject = z.record(z.string(), z.unknown());
 export const WS_METHODS = {
   ping: z.object({}).passthrough().optional(),
   'session.resume': z.object({ sessionId: z.string().min(1).max(64), lastSeq: z.number().int().min(0) }),
+  // A fresh access token of the same login session, sent before the socket's one expires
+  // (otherwise the socket closes with CloseCode.TOKEN_EXPIRED). Its claims replace the socket's.
+  'session.refresh': z.object({ token: z.string().min(1).max(4096) }),
   'room.join': z.object({ dojoId: uuid }),
   'room.leave': z.object({}).passthrough().optional(),
   'room.kick': z.object({ userId: uuid }),
@@ -79,4 +82,4 @@ export function isWsMethod(method: string): method is WsMethod {
 }
 
 /** Methods the gateway answers itself; everything else goes to the actor that owns the prefix. */
-export const GATEWAY_METHODS: readonly WsMethod[] = ['ping', 'session.resume'];
+export const GATEWAY_METHODS: readonly WsMethod[] = ['ping', 'session.resume', 'session.refresh'];

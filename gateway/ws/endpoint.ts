@@ -2,7 +2,8 @@ import type { ServiceBroker } from 'moleculer';
 import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
 import { ErrorCode, type FieldError } from '../../protocol/errors';
 import { validate } from '../../protocol/validation';
-import { isWsMethod, RequestFrame, WS_METHODS, type ReplyFrame } from '../../protocol/ws';
+import { CloseCode } from '../../protocol/closeCodes';
+import { isWsMethod, RequestFrame, WS_METHODS, type ReplyFrame, type WsData } from '../../protocol/ws';
 import type { Authenticator } from '../auth';
 import type { Deadlines } from '../../infra/broker/deadlines';
 import { mapError } from '../errors';
@@ -11,7 +12,7 @@ import { parseQuery } from '../http/query';
 import { Exchange } from '../http/respond';
 import type { Fanout } from './fanout';
 import { WS_ACTIONS, type SignalParams, type SignalResult } from './routes';
-import type { Session, SessionRegistry, SocketData } from './sessions';
+import { closeSocket, type Session, type SessionRegistry, type SocketData } from './sessions';
 import { TokenBucket } from './token-bucket';
 
 export interface WsOptions {
@@ -56,10 +57,10 @@ export function mountWebSocket(app: TemplatedApp, path: string, options: WsOptio
       }
       // Browsers fail the handshake unless we echo one of the offered protocols.
       const chosen = protocols.includes(SUBPROTOCOL) ? SUBPROTOCOL : (protocols[0] ?? '');
-      const session = sessions.open(result.auth);
+      const session = sessions.open(result.auth, result.expiresAt);
       const burst = Math.max(10, options.messagesPerSecond * 2);
       res.upgrade<SocketData>(
-        { auth: result.auth, session, bucket: new TokenBucket(options.messagesPerSecond, burst), closed: false },
+        { session, bucket: new TokenBucket(options.messagesPerSecond, burst), closed: false },
         key,
         chosen,
         extensions,
@@ -69,13 +70,20 @@ export function mountWebSocket(app: TemplatedApp, path: string, options: WsOptio
     open: (ws) => {
       const { session } = ws.getUserData();
       session.socket = ws;
-      ws.send(JSON.stringify({ method: 'session.welcome', data: { sessionId: session.id, heartbeatMs: options.idleTimeoutSeconds * 500 } }));
+      // expiresAt tells the client when to send session.refresh at the latest.
+      ws.send(JSON.stringify({ method: 'session.welcome', data: { sessionId: session.id, heartbeatMs: options.idleTimeoutSeconds * 500, expiresAt: session.expiresAt } }));
     },
     message: (ws, message, isBinary) => {
       const data = ws.getUserData();
+      // The registry's deadline tick closes an expired socket within a second or so; this makes
+      // sure no frame is served in that gap on the strength of a dead token.
+      if (data.session.expiresAt <= Date.now()) {
+        closeSocket(ws, CloseCode.TOKEN_EXPIRED);
+        return;
+      }
       if (!data.bucket.take()) {
         // Sustained flooding, not a burst: hang up.
-        if (data.bucket.refusedInARow > options.messagesPerSecond * 2) ws.end(1008, 'too many messages');
+        if (data.bucket.refusedInARow > options.messagesPerSecond * 2) closeSocket(ws, CloseCode.POLICY_VIOLATION);
         else reply(ws, { id: isBinary ? null : frameId(message), ok: false, error: { code: ErrorCode.RATE_LIMITED, message: 'Too many messages; slow down' } });
         return;
       }
@@ -145,7 +153,9 @@ async function handleFrame(ws: WebSocket<SocketData>, raw: string, options: WsOp
     if (method === 'ping') {
       reply(ws, { id, ok: true, data: { pong: true, serverTime: Date.now() } });
     } else if (method === 'session.resume') {
-      resume(ws, id, data.value as { sessionId: string; lastSeq: number }, options);
+      resume(ws, id, data.value as WsData<'session.resume'>, options);
+    } else if (method === 'session.refresh') {
+      refresh(ws, id, data.value as WsData<'session.refresh'>, options);
     } else if (!(await forward(ws, id, method, data.value, socket.session, options))) {
       options.observer.frame(method, false);
       return;
@@ -226,4 +236,17 @@ function resume(ws: WebSocket<SocketData>, id: ReplyFrame['id'], request: { sess
     for (const frame of missed) ws.send(frame);
     ws.send(JSON.stringify({ id, ok: true, data: { sessionId: session.id, replayed: missed.length } }));
   });
+}
+
+function refresh(ws: WebSocket<SocketData>, id: ReplyFrame['id'], request: WsData<'session.refresh'>, options: WsOptions) {
+  const result = options.authenticator.verify(request.token);
+  if (!result.ok) {
+    fail(ws, id, ErrorCode.UNAUTHORIZED, result.message);
+    return;
+  }
+  if (!options.sessions.refresh(ws.getUserData().session, result.auth, result.expiresAt)) {
+    fail(ws, id, ErrorCode.FORBIDDEN, 'Token belongs to another login session');
+    return;
+  }
+  reply(ws, { id, ok: true, data: { expiresAt: result.expiresAt } });
 }

@@ -78,6 +78,18 @@ export class WsClient {
     });
   }
 
+  /** How the server closed the socket (already, or within `timeoutMs`). */
+  whenClosed(timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
+    if (this.closed) return Promise.resolve(this.closed);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('socket was not closed')), timeoutMs);
+      this.socket.once('close', (code, reason) => {
+        clearTimeout(timer);
+        resolve({ code, reason: reason.toString() });
+      });
+    });
+  }
+
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
