@@ -1,7 +1,8 @@
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { authed } from '../../test/support/accounts';
+import { authed, readConfirmationToken } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
 import { runDemo } from './cli';
 
@@ -112,4 +113,32 @@ test.serial('a slug held by another tenant is refused, and the demo says to choo
   const run = await demo('--slug', 'taken');
   t.is(run.code, 1);
   t.regex(run.err, /tenant "taken" exists.*--slug/);
+});
+
+test.serial('without the mails (a node on SMTP) it makes every account, names those to confirm, and the run after confirming finishes', async (t) => {
+  // An outbox the node never writes to: the demo sees no mail, as when mail goes by SMTP.
+  const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'no-outbox-'));
+  t.teardown(() => rm(elsewhere, { recursive: true, force: true }));
+  const confirmByHand = async (email: string) => {
+    // Serial tests: the newest mail to this address is the one this test's run caused.
+    const token = await readConfirmationToken(app, email);
+    t.is((await call('POST', '/v1/account/confirm', { token })).status, 200);
+  };
+
+  let run = await demo('--slug', 'by-mail', '--outbox', elsewhere);
+  t.is(run.code, 1);
+  t.regex(run.err, /no confirmation mail to ana@example\.com .*SMTP/s);
+  await confirmByHand('ana@example.com');
+
+  run = await demo('--slug', 'by-mail', '--outbox', elsewhere);
+  t.is(run.code, 1);
+  const members = ['bruno', 'carla', 'diego', 'elisa'].map((m) => `${m}@example.com`);
+  t.true(run.err.includes(`no confirmation mail to ${members.join(', ')} `), run.err);
+  for (const email of members) await confirmByHand(email);
+
+  run = await demo('--slug', 'by-mail', '--outbox', elsewhere);
+  t.is(run.code, 0, run.err);
+  const creds = credentials(run.out);
+  const admin = await login('by-mail', creds.admin, creds.password);
+  t.is((await call('GET', '/v1/pocs?limit=1', undefined, admin)).body.total, 50);
 });

@@ -6,9 +6,9 @@ const MAIL_WAIT_MS = 5_000;
 const POLL_MS = 100;
 
 export class MailNotFoundError extends Error {
-  constructor(email: string, dir: string) {
+  constructor(emails: string, dir: string) {
     super(
-      `no confirmation mail to ${email} appeared in ${dir}.\n` +
+      `no confirmation mail to ${emails} appeared in ${dir}.\n` +
         'The demo confirms accounts with the tokens the node writes to DATA_DIR/outbox on embedded defaults: ' +
         "pass --outbox <the node's DATA_DIR>/outbox if it differs. When the node sends mail by SMTP (SMTP_URL), " +
         'confirm the accounts with the links in their mails, then run the demo again: it carries on from there.',
