@@ -1,6 +1,7 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdir, mkdtemp, readdir, realpath, rm, unlink, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -110,4 +111,24 @@ test('binaries that cannot run are a start-up error naming them, not a crash', a
     instanceOf: EmbeddedPostgresError,
   });
   t.regex(error?.message ?? '', /binaries in .*broken-1\.0\.0 do not run .*cannot load libicuuc/);
+});
+
+test('a process killed by SIGTERM without stopping its cluster takes PostgreSQL down with it', async (t) => {
+  const dataDir = path.join(await tempDir(0o755), 'data');
+  // Nothing in this process handles SIGTERM, like a test worker its runner kills.
+  const program = `require(${JSON.stringify(path.join(__dirname, 'embedded.ts'))})
+    .startEmbeddedPostgres(process.argv[1], require(${JSON.stringify(path.join(__dirname, '../logger.ts'))}).silentLogger)
+    .then((db) => { process.stdout.write(db.clusterDir + '\\n'); setInterval(() => {}, 60_000); });`;
+  const child = spawn(process.execPath, ['--import=tsx', '-e', program, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  const [line] = (await once(child.stdout, 'data')) as [Buffer];
+  const clusterDir = line.toString().trim();
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  t.true(existsSync(pidFile), 'PostgreSQL runs');
+  child.kill('SIGTERM');
+  const [, signal] = await exited;
+  t.is(signal, 'SIGTERM', 'the process still dies of the signal');
+  // PostgreSQL removes its pid file when it has shut down cleanly.
+  for (let i = 0; i < 300 && existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
+  t.false(existsSync(pidFile), 'PostgreSQL shut down');
 });
