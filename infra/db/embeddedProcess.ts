@@ -55,9 +55,12 @@ export async function startPostgres(launch: PostgresLaunch, options: { pgdata: s
   if (!ready) throw new EmbeddedPostgresError(`PostgreSQL on ${options.pgdata} exited before it was ready: ${child.tail()}`);
   const pid = child.process.pid as number;
   let stopping = false;
-  void child.exited.then(({ code, signal }) => {
-    if (!stopping) launch.logger.error({ pid, code, signal }, 'embedded PostgreSQL exited unexpectedly');
-  });
+  void child.exited.then(
+    ({ code, signal }) => {
+      if (!stopping) launch.logger.error({ pid, code, signal }, 'embedded PostgreSQL exited unexpectedly');
+    },
+    () => undefined, // a failed kill: stop() reports it
+  );
   return {
     pid,
     async stop() {
