@@ -1,4 +1,5 @@
 import type { Infrastructure } from '../../deploy/infrastructure';
+import { AccountExistsMail } from './AccountExistsMail';
 import { Accounts } from './Accounts';
 import { Billing } from './Billing';
 import { ConfirmationMail } from './ConfirmationMail';
@@ -47,7 +48,7 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
   const notifications = new Notifications(sql);
   const gateways: PaymentGateway[] = [new SandboxGateway()];
   return {
-    accounts: new Accounts(sql, passwords, new ConfirmationMail(infra.mailer, infra.config.publicUrl)),
+    accounts: new Accounts(sql, passwords, new ConfirmationMail(infra.mailer, infra.config.publicUrl), new AccountExistsMail(infra.mailer, infra.config.publicUrl)),
     sessions: new Sessions({
       sql,
       passwords,
