@@ -3,7 +3,7 @@ import { resolveJwtSecret } from '../infra/auth/secret';
 import { Database } from '../infra/db/database';
 import { startEmbeddedPostgres } from '../infra/db/embedded';
 import { migrate } from '../infra/db/migrate';
-import { createKeyValueStore, createLeaseManager, createRateLimiter, type KeyValueStore, type LeaseManager, type RateLimiter } from '../infra/kv';
+import { createKeyValueStore, createLeaseManager, createRateLimiter, PostgresExpiringStore, type ExpiringStore, type KeyValueStore, type LeaseManager, type RateLimiter } from '../infra/kv';
 import type { Logger } from '../infra/logger';
 import { createMailer, type Mailer } from '../infra/mail';
 import { createDurableQueue, type DurableQueue } from '../infra/queue';
@@ -16,6 +16,12 @@ export interface Infrastructure {
   database: Database | undefined;
   databaseUrl: string | undefined;
   kv: KeyValueStore;
+  /**
+   * What security depends on (session revocations, login lockouts): Redis when configured (run it
+   * with persistence), else the database, so a restart on embedded defaults forgets neither.
+   */
+  securityState: ExpiringStore;
+  /** HTTP rate limits stay in `kv`: their windows are a minute, and a restart costing one is harmless. */
   rateLimiter: RateLimiter;
   leases: LeaseManager;
   objectStore: ObjectStore | undefined;
@@ -50,6 +56,8 @@ export async function startInfrastructure(config: Config, needs: InfrastructureN
     if (objectStore) stops.push(() => objectStore.close());
     const kv = createKeyValueStore({ redisUrl: config.redisUrl, keyPrefix: `${config.namespace}:`, logger });
     stops.push(() => kv.close());
+    const securityState = securityStateStore(config, kv, db?.database, logger);
+    stops.push(() => securityState.close());
     const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom });
     stops.push(() => mailer.close());
     const queue = await createDurableQueue({ natsUrl: config.transporter, logger, ...queueNames(config.namespace) });
@@ -61,6 +69,7 @@ export async function startInfrastructure(config: Config, needs: InfrastructureN
       database: db?.database,
       databaseUrl: db?.url,
       kv,
+      securityState,
       rateLimiter: createRateLimiter(kv),
       leases: createLeaseManager(kv),
       objectStore,
@@ -72,6 +81,16 @@ export async function startInfrastructure(config: Config, needs: InfrastructureN
     await stop();
     throw error;
   }
+}
+
+/**
+ * The one place that decides where security state lives. The in-process store is left only to a
+ * node without a database, which hosts no actor that writes such state.
+ */
+function securityStateStore(config: Config, kv: KeyValueStore, database: Database | undefined, logger: Logger): ExpiringStore {
+  if (config.redisUrl || !database) return kv;
+  logger.info({ securityState: 'postgres' }, 'security state: kept in the database (no REDIS_URL)');
+  return new PostgresExpiringStore(database, { logger });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ServiceBroker, type ServiceSchema } from 'moleculer';
 import { hosts, type Config } from '../config';
 import { ACTORS, NEEDS } from '../actors';
+import { RevocationLog } from '../actors/tenant/RevocationLog';
 import { createGatewayService } from '../gateway/gateway.service';
 import type { ReadinessCheck } from '../gateway/http/ops';
 import { registry } from '../infra/metrics';
@@ -55,6 +56,7 @@ export async function startNode(config: Config, extras: NodeExtras = {}): Promis
           checks: [...readinessChecks(broker, infra), ...features],
           metricsText: () => registry.metrics(),
           rateLimiter: infra.rateLimiter,
+          revokedSessions: () => new RevocationLog(infra.securityState).live(),
           version: VERSION,
           onListening: (p) => {
             port = p;

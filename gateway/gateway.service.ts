@@ -14,6 +14,8 @@ export interface GatewayServiceDeps {
   checks: readonly ReadinessCheck[];
   metricsText(): Promise<string> | string;
   rateLimiter?: RateLimiterLike;
+  /** Sessions revoked before this gateway started (the durable log), loaded before it listens. */
+  revokedSessions?(): Promise<ReadonlyArray<{ sessionId: string; untilMs: number }>>;
   version: string;
   /** Called once listening, with the bound port (useful with PORT=0). */
   onListening?(port: number): void;
@@ -86,6 +88,8 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
       },
     },
     async started() {
+      // A restarted gateway heard none of the earlier logouts: it must not accept a token first.
+      for (const r of (await deps.revokedSessions?.()) ?? []) revocations.revoke(r.sessionId, r.untilMs);
       const broker = this.broker;
       const emit = (event: string) => (session: Session) => void broker.emit(event, sessionEvent(broker, session));
       server = new GatewayServer({

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AccountExistsMail } from './AccountExistsMail';
 import { CONFIRMATION_TTL_MS, type ConfirmationMail } from './ConfirmationMail';
 import { ConflictError, FieldValidationError, NotFoundError } from './errors';
 import { digestToken, newSecretToken, type Passwords } from './Passwords';
@@ -11,6 +12,8 @@ export interface NewUser {
   username: string;
   password: string;
 }
+
+const EMAIL_INDEX = 'users_tenant_email_key';
 
 const CONFLICTS: Record<string, { field: string; message: string }> = {
   tenants_slug_key: { field: 'slug', message: 'slug is already taken' },
@@ -32,6 +35,7 @@ export class Accounts {
     readonly sql: Sql,
     readonly passwords: Passwords,
     readonly mail: ConfirmationMail,
+    readonly existsMail: AccountExistsMail,
   ) {}
 
   /** A tenant, its billing row and its first admin (unconfirmed), in one transaction. */
@@ -48,13 +52,29 @@ export class Accounts {
     return { tenantId, userId };
   }
 
-  /** An unconfirmed member of the tenant named by `slug`. */
+  /**
+   * An unconfirmed member of the tenant named by `slug`. A taken username is a 409 (usernames are
+   * public inside a tenant); a taken email is not: the answer looks like a fresh sign-up, with an
+   * id that names nothing, and the mail goes to the address's owner, so the endpoint cannot be
+   * used to find out who is registered.
+   */
   async register(slug: string, input: NewUser): Promise<{ userId: string }> {
     const tenant = await this.#tenantBySlug(slug);
     if (!tenant) throw new NotFoundError('Tenant');
+    // Hashed in either case, so the time taken does not tell a taken email either.
     const hash = await this.passwords.hash(input.password);
-    const userId = await this.sql.tenant(tenant.id, () => this.#createUser(tenant.id, tenant.name, input, hash, 'member')).catch(asConflict);
-    return { userId };
+    const create = () =>
+      this.sql.tenant(tenant.id, async () => {
+        if (await this.#usernameTaken(tenant.id, input.username)) throw new ConflictError(CONFLICTS.users_tenant_username_key!.message, 'username');
+        return { userId: await this.#createUser(tenant.id, tenant.name, input, hash, 'member') };
+      });
+    try {
+      return await create();
+    } catch (error) {
+      if (uniqueViolation(error) !== EMAIL_INDEX) return asConflict(error);
+      await this.#tellOwner(tenant, input.email);
+      return { userId: randomUUID() };
+    }
   }
 
   /** Consumes a confirmation token (once) and activates its account. */
@@ -91,6 +111,18 @@ export class Accounts {
       await this.sql.rows(`UPDATE account_tokens SET used_at = now() WHERE tenant_id = $1 AND user_id = $2 AND purpose = 'confirm' AND used_at IS NULL RETURNING id`, [tenant.id, user.id]);
       await this.#issueToken(tenant.id, tenant.name, { id: user.id, firstName: user.first_name, email: user.email });
     });
+  }
+
+  async #usernameTaken(tenantId: string, username: string): Promise<boolean> {
+    return Boolean(await this.sql.one('SELECT id FROM users WHERE tenant_id = $1 AND lower(username) = lower($2)', [tenantId, username]));
+  }
+
+  async #tellOwner(tenant: { id: string; name: string }, email: string): Promise<void> {
+    const owner = await this.sql.tenant(tenant.id, () =>
+      this.sql.one<{ email: string; first_name: string; username: string }>('SELECT email, first_name, username FROM users WHERE tenant_id = $1 AND lower(email) = lower($2)', [tenant.id, email]),
+    );
+    // Gone in between (deleted): nobody to tell, and the answer stays the same.
+    if (owner) await this.existsMail.send({ email: owner.email, firstName: owner.first_name, username: owner.username, tenantName: tenant.name });
   }
 
   async #tenantBySlug(slug: string): Promise<{ id: string; name: string } | undefined> {

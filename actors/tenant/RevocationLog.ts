@@ -1,4 +1,4 @@
-import type { KeyValueStore } from '../../infra/kv';
+import type { ExpiringStore } from '../../infra/kv';
 
 const KEY = 'auth:revoked-sessions';
 // Every so many records the expired entries are pruned, so steady logouts cannot grow the set.
@@ -10,15 +10,16 @@ export interface Revocation {
 }
 
 /**
- * Recent session revocations, kept in the shared key-value store until the last access token
- * they kill has expired. Gateways learn revocations from the `auth.session.revoked` broadcast;
- * a gateway that joins later missed it, so the log is broadcast again when a node connects.
+ * Recent session revocations, kept in the security state store (Redis, or the database on
+ * embedded defaults) until the last access token they kill has expired. Gateways learn
+ * revocations from the `auth.session.revoked` broadcast; a gateway that starts later reads
+ * this log before it listens (deploy/node.ts), and the log is broadcast again when a node connects.
  */
 export class RevocationLog {
   #recorded = 0;
 
   constructor(
-    readonly kv: KeyValueStore,
+    readonly kv: ExpiringStore,
     readonly now: () => number = Date.now,
   ) {}
 

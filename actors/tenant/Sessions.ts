@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { signAccessToken, type AccessClaims } from '../../infra/auth/jwt';
 import { AccountDisabledError, AccountNotConfirmedError, BadCredentialsError, InvalidRefreshTokenError } from './errors';
-import type { LoginThrottle } from './LoginThrottle';
+import type { LockoutMail } from './LockoutMail';
+import type { LoginAttempt, LoginThrottle } from './LoginThrottle';
 import { digestToken, newSecretToken, type Passwords } from './Passwords';
 import type { Sql } from './sql';
 
@@ -23,7 +24,10 @@ export interface SessionsDeps {
   sql: Sql;
   passwords: Passwords;
   throttle: LoginThrottle;
+  lockoutMail: LockoutMail;
   jwtSecret: string;
+  /** A lockout notice that could not be sent: logged, and the login answered as usual. */
+  onMailError(error: unknown): void;
   /** Tells every gateway that a session's access tokens are dead until `untilMs`. */
   onRevoked(sessionId: string, untilMs: number): Promise<void>;
 }
@@ -31,9 +35,15 @@ export interface SessionsDeps {
 interface LoginRow {
   id: string;
   tenant_id: string;
+  tenant_name: string;
+  email: string;
+  first_name: string;
+  username: string;
   password_hash: string;
   status: 'C' | 'A' | 'D';
   role: AccessClaims['role'];
+  /** The account signed in from this address before (within the refresh tokens' lifetime). */
+  known_address: boolean;
 }
 
 interface RefreshRow {
@@ -52,21 +62,28 @@ export class Sessions {
 
   async login(input: { tenant: string; username: string; password: string; ip?: string; userAgent?: string }): Promise<TokenPair> {
     const { sql, passwords, throttle } = this.deps;
-    await throttle.check(input.tenant, input.username, input.ip);
+    const attempt: LoginAttempt = { tenant: input.tenant, username: input.username, address: input.ip };
+    await throttle.check(attempt);
     // The tenant is known only by slug here: finding the account is system work.
     const user = await sql.system(() =>
       sql.one<LoginRow>(
-        `SELECT u.id, u.tenant_id, u.password_hash, u.status, u.role FROM users u JOIN tenants t ON t.id = u.tenant_id
+        `SELECT u.id, u.tenant_id, t.name AS tenant_name, u.email, u.first_name, u.username, u.password_hash, u.status, u.role,
+                EXISTS (SELECT 1 FROM sessions s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.id AND s.ip = $3
+                          AND s.created > now() - $4::bigint * interval '1 millisecond') AS known_address
+           FROM users u JOIN tenants t ON t.id = u.tenant_id
           WHERE lower(t.slug) = lower($1) AND t.status = 'A' AND lower(u.username) = lower($2)`,
-        [input.tenant, input.username],
+        [input.tenant, input.username, input.ip?.slice(0, 64) ?? null, REFRESH_TTL_MS],
       ),
     );
+    // An unknown username is treated as a stranger too, so a lockout says nothing about existence.
+    if (!user?.known_address) await throttle.checkStranger(attempt);
     const valid = user ? await passwords.verify(input.password, user.password_hash) : (await passwords.burn(input.password), false);
     if (!user || !valid) {
-      await throttle.failed(input.tenant, input.username, input.ip);
+      const { lockoutStarted } = await throttle.failed(attempt);
+      if (lockoutStarted && user) await this.#notifyLockout(user);
       throw new BadCredentialsError();
     }
-    await throttle.succeeded(input.tenant, input.username);
+    await throttle.succeeded(attempt);
     // Status is told only to whoever knows the password, so it reveals nothing to a guesser.
     if (user.status === 'C') throw new AccountNotConfirmedError();
     if (user.status === 'D') throw new AccountDisabledError();
@@ -132,6 +149,12 @@ export class Sessions {
       sql.rows<{ id: string }>('SELECT id FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL', [tenantId, userId]),
     );
     for (const session of sessions) await this.revoke(tenantId, session.id);
+  }
+
+  async #notifyLockout(user: LoginRow): Promise<void> {
+    const minutes = Math.ceil(this.deps.throttle.limits.windowMs / 60_000);
+    const to = { email: user.email, firstName: user.first_name, username: user.username, tenantName: user.tenant_name };
+    await this.deps.lockoutMail.send(to, minutes).catch((error: unknown) => this.deps.onMailError(error));
   }
 
   async #issue(tenantId: string, userId: string, role: AccessClaims['role'], sessionId: string): Promise<TokenPair> {

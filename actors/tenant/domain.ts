@@ -1,7 +1,9 @@
 import type { Infrastructure } from '../../deploy/infrastructure';
+import { AccountExistsMail } from './AccountExistsMail';
 import { Accounts } from './Accounts';
 import { Billing } from './Billing';
 import { ConfirmationMail } from './ConfirmationMail';
+import { LockoutMail } from './LockoutMail';
 import { LoginThrottle } from './LoginThrottle';
 import { Messages } from './Messages';
 import { QueueSink, type NotificationSink } from './NotificationSink';
@@ -33,6 +35,8 @@ export interface TenantDomain {
 export interface DomainHooks {
   /** Tells the gateways (all nodes) that a session ended. */
   broadcastRevocation(sessionId: string, untilMs: number): Promise<void>;
+  /** A courtesy mail (lockout notice, sign-up with a taken email) that could not be sent. */
+  onMailError(error: unknown): void;
 }
 
 export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantDomain {
@@ -40,16 +44,18 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
   if (!infra.objectStore) throw new Error('the tenant actor needs an object store');
   const sql = new Sql(infra.database);
   const passwords = new Passwords();
-  const revocations = new RevocationLog(infra.kv);
+  const revocations = new RevocationLog(infra.securityState);
   const notifications = new Notifications(sql);
   const gateways: PaymentGateway[] = [new SandboxGateway()];
   return {
-    accounts: new Accounts(sql, passwords, new ConfirmationMail(infra.mailer, infra.config.publicUrl)),
+    accounts: new Accounts(sql, passwords, new ConfirmationMail(infra.mailer, infra.config.publicUrl), new AccountExistsMail(infra.mailer, infra.config.publicUrl)),
     sessions: new Sessions({
       sql,
       passwords,
-      throttle: new LoginThrottle(infra.kv),
+      throttle: new LoginThrottle(infra.securityState),
+      lockoutMail: new LockoutMail(infra.mailer),
       jwtSecret: infra.jwtSecret,
+      onMailError: hooks.onMailError,
       async onRevoked(sessionId, untilMs) {
         await revocations.record({ sessionId, untilMs });
         await hooks.broadcastRevocation(sessionId, untilMs);

@@ -247,6 +247,7 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
         broadcastRevocation: async (sessionId, untilMs) => {
           await this.broker.broadcast('auth.session.revoked', { sessionId, untilMs });
         },
+        onMailError: (error) => this.logger.warn({ err: error }, 'tenant: a notice mail could not be sent'),
       });
     },
     async started() {

@@ -26,6 +26,13 @@ export interface KeyValueStore {
   close(): Promise<void>;
 }
 
+/**
+ * The part of the store that security state uses (login throttling, session revocations): small
+ * enough to be kept durable in PostgreSQL when no Redis is configured (PostgresExpiringStore), so
+ * a restart forgets neither a logout nor a lockout. A key holds a value or a set, not both.
+ */
+export type ExpiringStore = Pick<KeyValueStore, 'get' | 'set' | 'setIfAbsent' | 'del' | 'incr' | 'sadd' | 'srem' | 'smembers' | 'expire' | 'close'>;
+
 export interface RateLimitResult {
   allowed: boolean;
   remaining: number;

@@ -101,22 +101,35 @@ export async function readConfirmationToken(app: TestNode, email: string): Promi
 }
 
 async function newestToken(outbox: string, email: string): Promise<string | undefined> {
-  const names = await readdir(outbox).catch(() => [] as string[]);
-  // File names start with an ISO time, so the newest sorts last.
-  for (const name of names.filter((n) => n.endsWith('.eml')).sort().reverse()) {
-    const message = parseEml(await readFile(path.join(outbox, name), 'latin1'));
-    if (!message.to.toLowerCase().includes(email)) continue;
+  for (const message of (await readOutbox(outbox, email)).reverse()) {
     const match = /token=([A-Za-z0-9_-]+)/.exec(message.body);
     if (match) return match[1];
   }
   return undefined;
 }
 
+/** Every mail to `email` in the node's outbox, oldest first (subject and decoded body). */
+export function mailsTo(app: TestNode, email: string): Promise<Array<{ subject: string; body: string }>> {
+  return readOutbox(path.join(app.dataDir, 'outbox'), email.toLowerCase());
+}
+
+async function readOutbox(outbox: string, email: string): Promise<Array<{ to: string; subject: string; body: string }>> {
+  const names = await readdir(outbox).catch(() => [] as string[]);
+  const messages = [];
+  // File names start with an ISO time, so the newest sorts last.
+  for (const name of names.filter((n) => n.endsWith('.eml')).sort()) {
+    const message = parseEml(await readFile(path.join(outbox, name), 'latin1'));
+    if (message.to.toLowerCase().includes(email)) messages.push(message);
+  }
+  return messages;
+}
+
 /** Just enough of RFC 5322/MIME to read our own single-part text mail or its text part. */
-function parseEml(raw: string): { to: string; body: string } {
+function parseEml(raw: string): { to: string; subject: string; body: string } {
   const split = raw.indexOf('\r\n\r\n');
   const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
   const to = /^to:\s*(.*)$/im.exec(head)?.[1] ?? '';
+  const subject = /^subject:\s*(.*)$/im.exec(head)?.[1] ?? '';
   const encoding = /^content-transfer-encoding:\s*(\S+)/im.exec(head)?.[1]?.toLowerCase();
   let body = raw.slice(split + 4);
   if (encoding === 'quoted-printable') body = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
@@ -124,5 +137,5 @@ function parseEml(raw: string): { to: string; body: string } {
   // A multipart mail keeps each part's encoding in the part; decoding the quoted-printable
   // escapes over the whole body is harmless for the token's alphabet.
   else body = body.replace(/=\r\n/g, '').replace(/=3D/gi, '=');
-  return { to, body };
+  return { to, subject, body };
 }
