@@ -2,6 +2,7 @@
 // one of its deliveries, so memory and JetStream decide the same way.
 import type { Logger } from '../logger';
 import { backoffDelay, errorText, type ResolvedConsumeOptions } from './options';
+import { PoisonMessage } from './poison';
 import type { DeadLetter, QueueMessage } from './types';
 
 export interface Delivery<T> {
@@ -40,7 +41,7 @@ export async function runDelivery<T>(
     await handler(message);
   } catch (error) {
     const text = errorText(error);
-    if (message.attempt >= options.maxDeliver) {
+    if (message.attempt >= options.maxDeliver || error instanceof PoisonMessage) {
       await deadLetter(delivery, message.attempt, text, options, context);
       return;
     }

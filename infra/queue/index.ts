@@ -2,3 +2,4 @@ export type { ConsumeOptions, DeadLetter, DurableQueue, QueueMessage, QueueOptio
 export { createDurableQueue, type DurableQueueConfig } from './createDurableQueue';
 export { JetStreamQueue, type JetStreamQueueOptions } from './JetStreamQueue';
 export { MemoryQueue } from './MemoryQueue';
+export { PoisonMessage } from './poison';

@@ -3,6 +3,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PoisonMessage } from './poison';
 import type { DeadLetter, DurableQueue, QueueMessage, QueueOptions } from './types';
 
 export interface ContractTarget {
@@ -92,6 +93,22 @@ export function queueContract(label: string, setup: () => Promise<ContractTarget
     t.is(await queue.pending(subject), 0);
     await sleep(QUIET_MS);
     t.is(starts.length, 3, 'a dead letter is not delivered again');
+  });
+
+  it('a message its handler calls poison is dead-lettered at its first failure, not retried', async (t) => {
+    const queue = await open(t);
+    const subject = name('s');
+    const attempts: number[] = [];
+    await queue.publish(subject, { text: 'refused' }, { msgId: 'bad' });
+    await queue.consume(subject, async (msg) => {
+      attempts.push(msg.attempt);
+      throw new PoisonMessage('the database refuses it');
+    }, { durable: name('d'), maxDeliver: 5, backoffMs: [50] });
+    await waitFor(async () => (await queue.deadLetters(subject)).length === 1);
+    t.like((await queue.deadLetters(subject))[0], { id: 'bad', attempts: 1, error: 'the database refuses it' });
+    t.is(await queue.pending(subject), 0);
+    await sleep(QUIET_MS);
+    t.deepEqual(attempts, [1], 'a dead letter is not delivered again');
   });
 
   it('a handler that fails then succeeds is acked, not dead-lettered', async (t) => {
