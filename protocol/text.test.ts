@@ -46,6 +46,9 @@ test('untyped content is checked too: keys and values of records and unknown dat
   t.deepEqual(fieldsOf(produce({ 'ke\u0000y': 1, mid: 'x\u0000' })), ['data.rtpParameters.ke\u0000y', 'data.rtpParameters.mid']);
   t.deepEqual(fieldsOf(produce({ codecs: [{ mimeType: 'audio/opus\u0001' }] })), ['data.rtpParameters.codecs.0.mimeType']);
   t.true(produce({ codecs: [{ mimeType: 'audio/opus' }] }).ok);
+  // Keys that name what every object inherits are data, not fields of the schema.
+  t.true(validate(WS_METHODS.ping, JSON.parse('{"constructor": "x", "__proto__": {"toString": "y"}}')).ok);
+  t.deepEqual(fieldsOf(validate(WS_METHODS.ping, JSON.parse('{"constructor": "x\\u0000"}'))), ['constructor']);
 });
 
 test("a frame's data is left to its method's schema, which knows its free text", (t) => {

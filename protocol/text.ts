@@ -11,6 +11,8 @@ const LINE_CONTROL = /[\u0000-\u001f\u007f]/;
 /** Free text keeps tab and line breaks (CR, LF); every other control character is refused. */
 const TEXT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
+/** Most strings hold none of these, and are passed after this one test. */
+const SUSPECT = /[\u0000-\u001f\u007f\uD800-\uDFFF]/;
 /** A UTF-16 surrogate without its other half (String.prototype.isWellFormed is ES2024). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -43,6 +45,7 @@ export function validatedLater<S extends z.ZodType>(schema: S): S {
 
 /** What is wrong with a string under the rule, or undefined. */
 export function textProblem(value: string, multiline: boolean): string | undefined {
+  if (!SUSPECT.test(value)) return undefined;
   if ((multiline ? TEXT_CONTROL : LINE_CONTROL).test(value)) {
     return multiline ? 'must not contain control characters other than tab and line breaks' : 'must not contain control characters';
   }
@@ -58,12 +61,53 @@ export function fieldName(prefix: string, path: readonly PropertyKey[]): string 
 /** Field errors for every string (values and keys) of a value that was validated by `schema`. */
 export function textIssues(schema: z.ZodType, value: unknown, prefix = ''): FieldError[] {
   const fields: FieldError[] = [];
-  walk(value, concrete([schema]), [], prefix, fields);
+  walk(value, planOf(schema), [], prefix, fields);
   return fields;
 }
 
 type Def = { type: string; [key: string]: unknown };
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+
+/**
+ * What the rule needs to know of one position of a schema, worked out once per schema and
+ * position (validation runs on every request): whether its strings are free text, whether it
+ * is left to a later validation, and the positions below it.
+ */
+class Plan {
+  readonly multiline: boolean;
+  readonly skip: boolean;
+  readonly #tuple: boolean;
+  readonly #children = new Map<string | number, Plan>();
+
+  constructor(readonly schemas: readonly z.ZodType[]) {
+    this.#tuple = schemas.some((s) => defOf(s).type === 'tuple');
+    this.skip = schemas.length > 0 && schemas.every((s) => VALIDATED_LATER.has(s));
+    // Untyped content (`z.unknown()`, e.g. RTP parameters) gets the free-text rule: a typed
+    // schema, if the value has one, is where a stricter rule belongs.
+    this.multiline = schemas.some((s) => FREE_TEXT.has(s) || defOf(s).type === 'unknown' || defOf(s).type === 'any');
+  }
+
+  child(key: string | number): Plan {
+    // Array items share one plan (a tuple's do not); object keys are cached only when the
+    // schema's shape names them, so the keys of a record or catchall cannot grow the cache.
+    const slot = typeof key === 'number' && !this.#tuple ? 0 : key;
+    let plan = this.#children.get(slot);
+    if (plan) return plan;
+    plan = new Plan(children(this.schemas, key));
+    if (slot === 0 || this.schemas.some((s) => defOf(s).type === 'object' && Object.hasOwn(defOf(s).shape as object, key))) {
+      this.#children.set(slot, plan);
+    }
+    return plan;
+  }
+}
+
+const PLANS = new WeakMap<z.ZodType, Plan>();
+
+function planOf(schema: z.ZodType): Plan {
+  let plan = PLANS.get(schema);
+  if (!plan) PLANS.set(schema, (plan = new Plan(concrete([schema]))));
+  return plan;
+}
 
 // The schemas that can describe a value at one position, wrappers (optional, default, pipe,
 // union, lazy) looked through. A value whose schema is unknown here is held to one line.
@@ -104,7 +148,9 @@ function children(schemas: readonly z.ZodType[], key: string | number): z.ZodTyp
   for (const schema of schemas) {
     const def = defOf(schema);
     if (def.type === 'object') {
-      const child = (def.shape as Record<string, z.ZodType>)[key as string] ?? (def.catchall as z.ZodType | undefined);
+      // Own keys only: a client's "constructor" or "__proto__" is not a field of the shape.
+      const shape = def.shape as Record<string, z.ZodType>;
+      const child = Object.hasOwn(shape, key) ? shape[key as string] : (def.catchall as z.ZodType | undefined);
       if (child) out.push(child);
     } else if (def.type === 'array') out.push(def.element as z.ZodType);
     else if (def.type === 'tuple') {
@@ -116,25 +162,32 @@ function children(schemas: readonly z.ZodType[], key: string | number): z.ZodTyp
   return concrete(out);
 }
 
-function walk(value: unknown, schemas: z.ZodType[], path: PropertyKey[], prefix: string, fields: FieldError[]): void {
-  if (schemas.length > 0 && schemas.every((s) => VALIDATED_LATER.has(s))) return;
-  if (path.length > MAX_DEPTH) {
-    if (typeof value === 'object' && value !== null && !fields.some((f) => f.message === TOO_DEEP)) {
-      fields.push({ field: fieldName(prefix, path.slice(0, MAX_DEPTH)), message: TOO_DEEP });
-    }
-  } else if (typeof value === 'string') {
-    // Untyped content (`z.unknown()`, e.g. a frame's data before its method's schema, RTP
-    // parameters) is checked with the free-text rule: the typed schema, if any, is stricter.
-    const multiline = schemas.some((s) => FREE_TEXT.has(s) || defOf(s).type === 'unknown' || defOf(s).type === 'any');
-    const problem = textProblem(value, multiline);
+function walk(value: unknown, plan: Plan, path: PropertyKey[], prefix: string, fields: FieldError[]): void {
+  if (plan.skip) return;
+  if (typeof value === 'string') {
+    const problem = textProblem(value, plan.multiline);
     if (problem) fields.push({ field: fieldName(prefix, path), message: problem });
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => walk(item, children(schemas, i), [...path, i], prefix, fields));
-  } else if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const [key, item] of Object.entries(value)) {
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  if (path.length >= MAX_DEPTH) {
+    if (!fields.some((f) => f.message === TOO_DEEP)) fields.push({ field: fieldName(prefix, path), message: TOO_DEEP });
+    return;
+  }
+  // One path array, pushed and popped: the walk runs on every request.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], plan.child(i), path, prefix, fields);
+      path.pop();
+    }
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    for (const key in value) {
+      path.push(key);
       const problem = textProblem(key, false);
-      if (problem) fields.push({ field: fieldName(prefix, [...path, key]), message: `name ${problem}` });
-      walk(item, children(schemas, key), [...path, key], prefix, fields);
+      if (problem) fields.push({ field: fieldName(prefix, path), message: `name ${problem}` });
+      walk((value as Record<string, unknown>)[key], plan.child(key), path, prefix, fields);
+      path.pop();
     }
   }
 }
