@@ -80,6 +80,15 @@ test('a chat message with a NUL byte is refused before it reaches the room; a li
   await client.close();
 });
 
+test('a socket text frame that is not valid UTF-8 never reaches a handler: the socket is dropped', async (t) => {
+  // uWebSockets.js checks text frames itself and drops the connection (no close frame: the client sees 1006).
+  const client = await WsClient.connect(app.wsUrl, admin.token);
+  const closed = new Promise<number>((resolve) => client.socket.once('close', (code) => resolve(code)));
+  client.socket.send(Buffer.concat([Buffer.from('{"id":"bad","method":"ping","data":{"x":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}}')]), { binary: false });
+  t.true([1006, 1007].includes(await closed));
+  t.false(client.pushes.some((f) => f.id === 'bad'), 'no reply: the frame was not handled');
+});
+
 test('an access token with its signature spelt another way gets 401, over REST and the socket', async (t) => {
   // (The unit test of jwt.ts makes sure of a `+/` variant; here it is there when the signature allows.)
   const token = admin.token;
