@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { ErrorCode } from './errors';
 import { uuid } from './rest/common';
+import { freeText, validatedLater } from './text';
 
 /** Client -> server request frame. `id` echoes back on the reply. */
 export const RequestFrame = z.object({
   id: z.union([z.string().max(64), z.number().int()]),
   method: z.string().min(1).max(64),
-  data: z.unknown().optional(),
+  data: validatedLater(z.unknown()).optional(),
 });
 export type RequestFrame = z.infer<typeof RequestFrame>;
 
@@ -35,7 +36,7 @@ export const WS_METHODS = {
   'room.leave': z.object({}).passthrough().optional(),
   'room.kick': z.object({ userId: uuid }),
   'room.mute': z.object({ userId: uuid }),
-  'chat.send': z.object({ text: z.string().min(1).max(2000), clientMsgId: z.string().min(1).max(64) }),
+  'chat.send': z.object({ text: freeText(z.string().min(1).max(2000)), clientMsgId: z.string().min(1).max(64) }),
   'chat.delete': z.object({ messageId: uuid }),
   'code.update': z.object({ update: base64 }),
   'awareness.update': z.object({ state: base64 }),

@@ -1,6 +1,6 @@
 import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
-import type { DurableQueue, Subscription } from '../../infra/queue';
+import { PermanentError, type DurableQueue, type Subscription } from '../../infra/queue';
 import { Batcher } from './Batcher';
 import { rows } from './sql';
 import type { ChatRecord } from './types';
@@ -20,6 +20,22 @@ const CONSUMER_CONCURRENCY = 64;
 
 /** The queue of chat messages (the queue keeps clusters of other namespaces apart). */
 export const CHAT_SUBJECT = 'dojo.chat';
+
+/**
+ * Whether PostgreSQL refused the data of a record (SQLSTATE class 22, data exception: a NUL
+ * byte, a value too long; class 23, integrity: a dojo that is gone) rather than the write (a
+ * lost connection, a failover). Writing that record again can never succeed; the others can.
+ */
+export function isRefusedRecord(error: unknown): boolean {
+  const e = error as { original?: { code?: unknown }; parent?: { code?: unknown }; code?: unknown } | null;
+  const code = e?.original?.code ?? e?.parent?.code ?? e?.code;
+  return typeof code === 'string' && /^2[23]/.test(code);
+}
+
+/** Group-committed writes of chat records, where a record the database refuses fails alone. */
+export function chatBatcher(db: Database): Batcher<ChatRecord> {
+  return new Batcher<ChatRecord>((records) => persistChat(db, records), { failsAlone: isRefusedRecord });
+}
 
 /**
  * Inserts (or soft-deletes) chat rows. A removal is an upsert to status R, so it wins whatever
@@ -64,7 +80,7 @@ export class DatabaseChatSink implements ChatSink {
   readonly #batcher: Batcher<ChatRecord>;
 
   constructor(db: Database) {
-    this.#batcher = new Batcher((records) => persistChat(db, records));
+    this.#batcher = chatBatcher(db);
   }
 
   write(record: ChatRecord): Promise<void> {
@@ -96,7 +112,7 @@ export class QueueChatSink implements ChatSink {
    */
   static async start(queue: DurableQueue, db: Database, logger: Logger, subject = CHAT_SUBJECT): Promise<QueueChatSink> {
     const sink = new QueueChatSink(queue, subject);
-    const batcher = new Batcher<ChatRecord>((records) => persistChat(db, records));
+    const batcher = chatBatcher(db);
     sink.#subscription = await queue.consume<unknown>(
       subject,
       async ({ payload }) => {
@@ -105,7 +121,13 @@ export class QueueChatSink implements ChatSink {
           logger.error({ payload }, 'dropping a malformed chat record');
           return;
         }
-        await batcher.add(payload);
+        try {
+          await batcher.add(payload);
+        } catch (error) {
+          // Refused alone (the batch was split around it): dead-letter it now, not after 20 tries.
+          if (isRefusedRecord(error)) throw new PermanentError(`the database refuses the chat record: ${(error as Error).message}`, { cause: error });
+          throw error;
+        }
       },
       { durable: `${subject.replace(/\./g, '-')}-persist`, concurrency: CONSUMER_CONCURRENCY, maxDeliver: 20, backoffMs: [200, 1_000, 5_000, 15_000], ackWaitMs: 10_000 },
     );

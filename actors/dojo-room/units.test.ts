@@ -136,6 +136,41 @@ test('the batcher groups what arrives during a flush into the next one', async (
   t.deepEqual([...results, ...later], [3, 3, 3, 2, 2]);
 });
 
+test('an item its flush refuses fails alone: the rest of its batch is written, in order, in the same drain', async (t) => {
+  const refused = new Error('refused');
+  const written: string[] = [];
+  let flushes = 0;
+  const batcher = new Batcher<string>(
+    async (items) => {
+      flushes++;
+      await tick();
+      if (items.includes('bad')) throw refused;
+      written.push(...items);
+    },
+    { failsAlone: (error) => error === refused },
+  );
+  const items = ['a', 'b', 'c', 'bad', 'd', 'e', 'f', 'g'];
+  const results = await Promise.allSettled(items.map((item) => batcher.add(item)));
+  t.deepEqual(results.map((r) => r.status), items.map((item) => (item === 'bad' ? 'rejected' : 'fulfilled')));
+  t.is((results[3] as PromiseRejectedResult).reason, refused);
+  t.deepEqual(written, ['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+  t.true(flushes <= 1 + 2 * Math.log2(items.length), `${flushes} flushes`);
+});
+
+test('a failure that is not down to one item fails the whole batch, written once', async (t) => {
+  let flushes = 0;
+  const batcher = new Batcher<number>(
+    async () => {
+      flushes++;
+      throw new Error('database down');
+    },
+    { failsAlone: () => false },
+  );
+  const results = await Promise.allSettled([1, 2, 3].map((n) => batcher.add(n)));
+  t.true(results.every((r) => r.status === 'rejected'));
+  t.is(flushes, 1);
+});
+
 test('the DOJO_* settings default to the room defaults and reach the room options', (t) => {
   const defaults = loadConfig({}).dojo;
   t.like(DEFAULT_ROOM_OPTIONS, defaults);

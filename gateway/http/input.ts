@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { HttpResponse } from 'uWebSockets.js';
 import { ErrorCode, type FieldError } from '../../protocol/errors';
 import type { RouteDef } from '../../protocol/rest/route';
@@ -48,6 +49,16 @@ export async function readJsonBody(
     exchange.error(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Body must be JSON (Content-Type: application/json)');
     return { ok: false };
   }
+  const charset = declaredCharset(type);
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    exchange.error(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Body charset must be UTF-8, not ${charset}`);
+    return { ok: false };
+  }
+  // Decoding would silently turn each bad byte into U+FFFD: the text the client meant is unknown.
+  if (!isUtf8(raw)) {
+    exchange.error(ErrorCode.BAD_REQUEST, 'Body is not valid UTF-8');
+    return { ok: false };
+  }
   try {
     const value: unknown = JSON.parse(raw.toString('utf8'));
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -59,4 +70,12 @@ export async function readJsonBody(
     exchange.error(ErrorCode.MALFORMED_JSON, 'Body is not valid JSON');
     return { ok: false };
   }
+}
+
+/** The `charset` parameter of a Content-Type, if any; a value too odd to repeat back is shown as such. */
+function declaredCharset(type: string): string | undefined {
+  const match = /;\s*charset\s*=\s*("?)([^";,\s]*)\1/i.exec(type);
+  if (!match) return undefined;
+  const name = match[2] as string;
+  return /^[\w.:-]{1,40}$/.test(name) ? name : '(an unreadable charset)';
 }

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { malleatedTokens, tokenWithUrlAlphabet } from '../../test/support/tokens';
 import { signAccessToken, verifyAccessToken } from './jwt';
 
 const secret = 'x'.repeat(40);
@@ -30,4 +31,14 @@ test('alg=none and garbage are refused', (t) => {
   const body = Buffer.from(JSON.stringify({ ...claims, iat: 1, exp: 9e9 })).toString('base64url');
   t.deepEqual(verifyAccessToken(`${none}.${body}.`, secret), { ok: false, reason: 'malformed' });
   t.deepEqual(verifyAccessToken('not-a-token', secret), { ok: false, reason: 'malformed' });
+});
+
+test('a signature spelt any other way than its canonical base64url is refused', (t) => {
+  const token = tokenWithUrlAlphabet(() => signAccessToken(claims, secret, 900, Date.now() - Math.floor(Math.random() * 1e6)));
+  t.true(verifyAccessToken(token, secret).ok);
+  const variants = malleatedTokens(token);
+  // Each variant is a real test only if a lenient decoder reads it as the genuine signature.
+  const genuine = Buffer.from(token.split('.')[2] as string, 'base64url');
+  for (const variant of variants) t.true(Buffer.from(variant.split('.')[2] as string, 'base64url').equals(genuine), variant);
+  for (const variant of variants) t.false(verifyAccessToken(variant, secret).ok, variant);
 });

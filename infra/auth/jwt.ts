@@ -44,8 +44,10 @@ export function verifyAccessToken(
   const [header, payload, signature] = parts as [string, string, string];
   // Only our own header is accepted: this closes the alg=none and algorithm-confusion doors.
   if (header !== HEADER) return { ok: false, reason: 'malformed' };
-  const expected = sign(`${header}.${payload}`, secret);
-  const given = Buffer.from(signature, 'base64url');
+  // Compare the text, not decoded bytes: a lenient decoder ignores padding, stray characters and
+  // the `+/` alphabet, so one signature would have many accepted spellings (a malleable token).
+  const expected = Buffer.from(base64url(sign(`${header}.${payload}`, secret)));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
   let claims: AccessClaims;
   try {

@@ -2,9 +2,6 @@ import { z } from 'zod';
 import { idParams, pagination, success, uuid } from './common';
 import { defineRoutes } from './route';
 
-// PostgreSQL rejects NUL, and a one-line field has no use for control characters.
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
 export const DOJO_LIMITS = { subject: 200, language: 50, members: 1000, minParticipants: 2, maxParticipants: 1000 } as const;
 
 export const dojoStatus = z.enum(['SCHEDULED', 'ACTIVE', 'COMPLETED', 'CANCELLED']);
@@ -20,8 +17,7 @@ export const dojoCreateBody = z.object({
     .string()
     .trim()
     .min(1, 'must not be empty')
-    .max(DOJO_LIMITS.subject, `must be at most ${DOJO_LIMITS.subject} characters`)
-    .refine((s) => !CONTROL.test(s), 'must not contain control characters'),
+    .max(DOJO_LIMITS.subject, `must be at most ${DOJO_LIMITS.subject} characters`),
   language: z.string().trim().min(1).max(DOJO_LIMITS.language).optional(),
   max_participants: z.number().int().min(DOJO_LIMITS.minParticipants).max(DOJO_LIMITS.maxParticipants).optional(),
 });

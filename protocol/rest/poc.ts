@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from '../text';
 import { idParams, pagination, success, uuid } from './common';
 import { defineRoutes } from './route';
 
@@ -14,22 +15,13 @@ export const POC_LIMITS = {
   query: 200,
 } as const;
 
-// PostgreSQL rejects NUL in text, and control characters have no place in a one-line field:
-// refusing them here keeps a client's odd byte a 422 instead of a database error.
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const NUL = /\u0000/;
-
+// Control characters and NUL are refused for every string by validate() (see ../text.ts).
 function line(max: number) {
-  return z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL.test(s), 'must not contain control characters');
+  return z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 }
 
 function isHttpUrl(value: string): boolean {
-  if (CONTROL.test(value) || /\s/.test(value)) return false;
+  if (/\s/.test(value)) return false;
   try {
     const url = new URL(value);
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
@@ -40,11 +32,7 @@ function isHttpUrl(value: string): boolean {
 
 export const pocLabel = line(POC_LIMITS.label);
 const pocName = line(POC_LIMITS.name);
-const description = z
-  .string()
-  .trim()
-  .max(POC_LIMITS.description, `must be at most ${POC_LIMITS.description} characters`)
-  .refine((s) => !NUL.test(s), 'must not contain NUL characters');
+const description = freeText(z.string().trim().max(POC_LIMITS.description, `must be at most ${POC_LIMITS.description} characters`));
 const repoUrl = z
   .string()
   .trim()
@@ -92,12 +80,7 @@ export const POC_SORTS = ['relevance', 'newest', 'name'] as const;
 export type PocSort = (typeof POC_SORTS)[number];
 
 export const pocSearchQuery = z.object({
-  q: z
-    .string()
-    .trim()
-    .max(POC_LIMITS.query, `must be at most ${POC_LIMITS.query} characters`)
-    .refine((s) => !NUL.test(s), 'must not contain NUL characters')
-    .optional(),
+  q: z.string().trim().max(POC_LIMITS.query, `must be at most ${POC_LIMITS.query} characters`).optional(),
   language: pocLabel.optional(),
   tag: repeatable(pocLabel, POC_LIMITS.tags, 'tags').optional(),
   framework: repeatable(pocLabel, POC_LIMITS.frameworks, 'frameworks').optional(),
