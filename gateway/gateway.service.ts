@@ -12,7 +12,6 @@ export interface GatewayServiceDeps {
   jwtSecret: string;
   routes: readonly RouteDef[];
   checks: readonly ReadinessCheck[];
-  metricsText(): Promise<string> | string;
   rateLimiter?: RateLimiterLike;
   version: string;
   /** Called once listening, with the bound port (useful with PORT=0). */
@@ -95,7 +94,6 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
         authenticator: new Authenticator(deps.jwtSecret, revocations),
         routes: deps.routes,
         checks: deps.checks,
-        metricsText: deps.metricsText,
         rateLimiter: deps.rateLimiter,
         version: deps.version,
         sessionEvents: {
