@@ -1,11 +1,13 @@
 import type { BrokerOptions, Errors } from 'moleculer';
 import type { Config } from './config';
+import { PromptDiscoverer } from './infra/broker/discoverer';
 import { LogSpanExporter } from './infra/tracing';
 
 /**
  * Broker settings for realtime work. The defaults of Moleculer suit batch back-ends: a dead node
- * is noticed after 30 s. A dojo room on a dead node must move within seconds, so heartbeats are
- * tighter, and every call is bounded by a timeout, retried only when the error says it may be,
+ * is noticed after 30 s. A dojo room on a dead node moves as soon as its lease lapses (4 s), so a
+ * dead node must be noticed within that too (heartbeats every second, dropped after 3 s of
+ * silence, checked in milliseconds: infra/broker/discoverer.ts), and every call is bounded by a timeout, retried only when the error says it may be,
  * guarded by a circuit breaker and a bulkhead.
  */
 export function createBrokerOptions(config: Config): BrokerOptions {
@@ -24,8 +26,8 @@ export function createBrokerOptions(config: Config): BrokerOptions {
     cacher: config.redisUrl
       ? { type: 'Redis', options: { prefix: 'pocdojo-cache', ttl: 300, redis: config.redisUrl } }
       : { type: 'MemoryLRU', options: { ttl: 300, max: 10_000 } },
-    heartbeatInterval: 2,
-    heartbeatTimeout: 6,
+    heartbeatInterval: 1,
+    heartbeatTimeout: 3,
     requestTimeout: config.requestTimeoutMs,
     retryPolicy: {
       enabled: true,
@@ -46,7 +48,7 @@ export function createBrokerOptions(config: Config): BrokerOptions {
       check: (err: Error | Errors.MoleculerError) => Number((err as Errors.MoleculerError).code) >= 500,
     },
     bulkhead: { enabled: true, concurrency: 200, maxQueueSize: 2000 },
-    registry: { strategy: 'RoundRobin', preferLocal: true },
+    registry: { strategy: 'RoundRobin', preferLocal: true, discoverer: new PromptDiscoverer() },
     // Metrics go through prom-client (infra/metrics): Moleculer's per-call metrics made a busy
     // gateway burn more CPU minute after minute (15 -> 60 us per request within 12 s).
     metrics: { enabled: false },

@@ -57,7 +57,7 @@ export async function run(options: { durationSeconds?: number } = {}): Promise<R
   const dataDir = await tempDataDir();
   const webPort = await freePort();
   let authenticator: Authenticator | undefined;
-  const node = await startNode(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir.path, SERVICES: 'gateway', LOG_LEVEL: 'warn', NAMESPACE: `bench-${process.pid}` }), {
+  const node = await startNode(loadConfig({ PORT: '0', OPS_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir.path, SERVICES: 'gateway', LOG_LEVEL: 'warn', NAMESPACE: `bench-${process.pid}` }), {
     routes: [route],
     services: [
       () => benchService,

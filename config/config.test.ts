@@ -9,6 +9,7 @@ test('defaults need no environment', (t) => {
   t.true(config.services.includes('dojo-room'));
   t.true(config.dataDir.endsWith('data'));
   t.is(config.mediaPipeThreshold, 500);
+  t.deepEqual(config.ops, { port: 9464, host: '127.0.0.1' });
   t.deepEqual(config.dojo, { emptyTimeoutMs: 300_000, departureTimeoutMs: 20_000, chatPerSecond: 5, chatBurst: 20 });
 });
 
@@ -18,11 +19,14 @@ test('env values are read and typed', (t) => {
   t.deepEqual(config.services, ['gateway', 'poc']);
   t.is(config.redisUrl, 'redis://127.0.0.1:6379');
   t.is(config.logLevel, 'debug');
+  t.deepEqual(loadConfig({ OPS_PORT: 'off' }).ops, { port: undefined, host: '127.0.0.1' });
+  t.deepEqual(loadConfig({ OPS_PORT: '0', OPS_HOST: '0.0.0.0' }).ops, { port: 0, host: '0.0.0.0' });
 });
 
 const bad: Array<[Record<string, string>, string]> = [
   [{ PORT: 'eighty' }, 'PORT'],
   [{ PORT: '70000' }, 'PORT'],
+  [{ OPS_PORT: 'on' }, 'OPS_PORT'],
   [{ SERVICES: 'gateway,billing' }, 'SERVICES'],
   [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
   [{ TRANSPORTER: 'not a url' }, 'TRANSPORTER'],

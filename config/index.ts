@@ -15,6 +15,11 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface Config {
   readonly port: number;
   readonly host: string;
+  /**
+   * The operations listener (/metrics, /health, /ready) every node serves; `port` undefined when
+   * OPS_PORT=off. Loopback by default: metrics are for the operator's scraper, not the internet.
+   */
+  readonly ops: { readonly port: number | undefined; readonly host: string };
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly transporter: string | undefined;
@@ -109,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
   return Object.freeze({
     port,
     host,
+    ops: Object.freeze({ port: r.optional('OPS_PORT') === 'off' ? undefined : r.port('OPS_PORT', 9464), host: r.string('OPS_HOST', '127.0.0.1') }),
     dataDir: path.resolve(r.string('DATA_DIR', './data')),
     databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     transporter: r.url('TRANSPORTER', ['nats:', 'tls:']),

@@ -1,6 +1,6 @@
 import type { LoggerInstance } from 'moleculer';
 import { hosts, type Config } from '../config';
-import type { ReadinessCheck } from '../gateway/http/ops';
+import type { ReadinessCheck } from '../infra/readiness';
 import { resolveFonts } from '../actors/render/fonts';
 import { resolveFfmpeg, resolveFfprobe } from '../media/ffmpeg';
 

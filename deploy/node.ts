@@ -3,13 +3,14 @@ import { hosts, type Config } from '../config';
 import { ACTORS, NEEDS } from '../actors';
 import { RevocationLog } from '../actors/tenant/RevocationLog';
 import { createGatewayService } from '../gateway/gateway.service';
-import type { ReadinessCheck } from '../gateway/http/ops';
-import { registry } from '../infra/metrics';
+import { metricsText } from '../infra/metrics';
+import type { ReadinessCheck } from '../infra/readiness';
 import { createBrokerOptions } from '../moleculer.config';
 import { ROUTES } from '../protocol/rest';
 import type { RouteDef } from '../protocol/rest/route';
 import { featureChecks } from './features';
 import { startInfrastructure, type Infrastructure } from './infrastructure';
+import { startOpsListener, type OpsListener } from './ops';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = require('../package.json').version;
@@ -25,6 +26,8 @@ export interface RunningNode {
   infra: Infrastructure;
   /** The gateway's bound port, when this node hosts the gateway. */
   port: number | undefined;
+  /** The operations listener's bound port (/metrics, /health, /ready), unless OPS_PORT=off. */
+  opsPort: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -41,6 +44,8 @@ export async function startNode(config: Config, extras: NodeExtras = {}): Promis
   if (hosts(config, 'media') && !hosts(config, 'dojo-room')) logger.warn('SERVICES names media without dojo-room: no media runs on this node');
   const features = featureChecks(config, logger);
   let port: number | undefined;
+  let ops: OpsListener | undefined;
+  const checks = [...readinessChecks(broker, infra), ...features];
   try {
     for (const name of config.services) {
       const factory = ACTORS[name];
@@ -53,8 +58,7 @@ export async function startNode(config: Config, extras: NodeExtras = {}): Promis
           config,
           jwtSecret: infra.jwtSecret,
           routes: [...ROUTES, ...(extras.routes ?? [])],
-          checks: [...readinessChecks(broker, infra), ...features],
-          metricsText: () => registry.metrics(),
+          checks,
           rateLimiter: infra.rateLimiter,
           revokedSessions: () => new RevocationLog(infra.securityState).live(),
           version: VERSION,
@@ -65,6 +69,17 @@ export async function startNode(config: Config, extras: NodeExtras = {}): Promis
       );
     }
     await broker.start();
+    if (config.ops.port !== undefined) {
+      ops = await startOpsListener({
+        ...config.ops,
+        port: config.ops.port,
+        checks,
+        metricsText,
+        nodeId: config.nodeId,
+        version: VERSION,
+        onError: (err, url) => logger.error({ err, url }, 'operations request failed'),
+      });
+    }
   } catch (error) {
     await broker.stop().catch(() => undefined);
     await infra.stop();
@@ -77,8 +92,11 @@ export async function startNode(config: Config, extras: NodeExtras = {}): Promis
     get port() {
       return port;
     },
+    opsPort: ops?.port,
     stop() {
       stopping ??= (async () => {
+        // Probes see the node gone first, then its services stop.
+        await ops?.close();
         await broker.stop();
         await infra.stop();
       })();

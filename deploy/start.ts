@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const node = await startNode(config);
   const logger = node.broker.getLogger('node');
   installProcessGuards(logger, () => node.stop());
-  logger.info({ services: config.services, port: node.port, node: config.nodeId }, 'pocdojo node ready');
+  logger.info({ services: config.services, port: node.port, opsPort: node.opsPort, node: config.nodeId }, 'pocdojo node ready');
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 15_000);

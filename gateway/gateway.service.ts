@@ -12,7 +12,6 @@ export interface GatewayServiceDeps {
   jwtSecret: string;
   routes: readonly RouteDef[];
   checks: readonly ReadinessCheck[];
-  metricsText(): Promise<string> | string;
   rateLimiter?: RateLimiterLike;
   /** Sessions revoked before this gateway started (the durable log), loaded before it listens. */
   revokedSessions?(): Promise<ReadonlyArray<{ sessionId: string; untilMs: number }>>;
@@ -99,7 +98,6 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
         authenticator: new Authenticator(deps.jwtSecret, revocations),
         routes: deps.routes,
         checks: deps.checks,
-        metricsText: deps.metricsText,
         rateLimiter: deps.rateLimiter,
         version: deps.version,
         sessionEvents: {

@@ -164,8 +164,14 @@ test('operations endpoints answer', async (t) => {
   const ready = await fetch(`${app.url}/ready`);
   t.is(ready.status, 200);
   t.like(await ready.json(), { status: 'ready', checks: { broker: 'ok', kv: 'ok' } });
-  const metrics = await (await fetch(`${app.url}/metrics`)).text();
-  t.regex(metrics, /pocdojo_http_requests_total|pocdojo_http_requests/);
+  // Metrics are for the operator's scraper, on the operations port only; the public port has none.
+  const hidden = await fetch(`${app.url}/metrics`);
+  t.is(hidden.status, 404);
+  t.like(await hidden.json(), { error: { code: 'NOT_FOUND' } });
+  await post('/v1/probe/echo', JSON.stringify({ name: 'ada', count: 2 }));
+  const metrics = await (await fetch(`${app.opsUrl}/metrics`)).text();
+  t.regex(metrics, /^pocdojo_http_requests_total\{route="\/v1\/probe\/echo",method="POST",status="\d+"\} [1-9]/m);
+  t.regex(metrics, /^pocdojo_process_cpu_seconds_total /m);
   const openapi = (await (await fetch(`${app.url}/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
   t.truthy(openapi.paths['/v1/probe/echo']?.post);
   t.truthy(openapi.paths['/v1/probe/items/{id}']?.get);

@@ -9,6 +9,7 @@ import { guardApp } from './http/guard';
 import { mountOps, type ReadinessCheck } from './http/ops';
 import { mountRoutes, type RateLimiterLike } from './http/router';
 import { Deadlines } from '../infra/broker/deadlines';
+import { addMetricsText } from '../infra/metrics';
 import { HttpMetrics } from './http-metrics';
 import { GatewayMetrics } from './metrics';
 import { loadNativeUws } from './native';
@@ -24,7 +25,6 @@ export interface GatewayDeps {
   authenticator: Authenticator;
   routes: readonly RouteDef[];
   checks: readonly ReadinessCheck[];
-  metricsText(): Promise<string> | string;
   rateLimiter?: RateLimiterLike;
   sessionEvents: SessionEvents;
   version: string;
@@ -42,6 +42,7 @@ export class GatewayServer {
   #uws = loadNativeUws();
   #listenSocket: us_listen_socket | undefined;
   #port = 0;
+  readonly #removeMetrics: () => void;
 
   constructor(readonly deps: GatewayDeps) {
     const { config, broker, logger } = deps;
@@ -62,9 +63,10 @@ export class GatewayServer {
       ended: (s) => deps.sessionEvents.ended(s),
     });
     this.fanout = new Fanout(this.app, 512, 60_000);
+    // The request counters join the node's exposition, served on its operations port.
+    this.#removeMetrics = addMetricsText(() => this.httpMetrics.text());
     mountOps(this.app, {
       checks: deps.checks,
-      metricsText: async () => (await deps.metricsText()) + this.httpMetrics.text(),
       openApi: () => buildOpenApi(deps.routes, deps.version),
       nodeId: config.nodeId,
       version: deps.version,
@@ -135,6 +137,7 @@ export class GatewayServer {
     this.sessions.close();
     this.fanout.close();
     this.deadlines.close();
+    this.#removeMetrics();
     // Present at run time in this uWS build, missing from its typings.
     (this.app as unknown as { close?(): void }).close?.();
   }

@@ -2,7 +2,7 @@ import type { ServiceBroker } from 'moleculer';
 import type { Deadline, Deadlines } from '../infra/broker/deadlines';
 
 interface EndpointsView {
-  getActionEndpoints(name: string): { hasLocal(): boolean } | undefined;
+  getActionEndpoints(name: string): { hasLocal(): boolean; getEndpointByNodeID(nodeID: string): unknown } | undefined;
 }
 
 export interface TimedCall {
@@ -17,17 +17,23 @@ export interface TimedCall {
  * Promise.race were a fifth of a trivial call's cost; past the deadline `onTimeout` answers the
  * client and the late outcome must be dropped. A remote call keeps Moleculer's timeout, which
  * also frees the request the transit keeps pending.
+ *
+ * `preferNode` (a room's owner) gets the call while it serves the action; a node that is gone,
+ * or whose circuit is open, gets none and the call is balanced as usual. A stale owner still
+ * answers: it forwards to the room's new owner, one hop more.
  */
 export function timedCall(
   broker: ServiceBroker,
   deadlines: Deadlines,
   action: string,
   params: unknown,
-  options: { timeoutMs: number; requestID?: string; meta: object },
+  options: { timeoutMs: number; requestID?: string; meta: object; preferNode?: string },
   onTimeout: () => void,
 ): TimedCall {
-  const local = (broker.registry as unknown as EndpointsView).getActionEndpoints(action)?.hasLocal() ?? false;
+  const endpoints = (broker.registry as unknown as EndpointsView).getActionEndpoints(action);
+  const nodeID = options.preferNode && endpoints?.getEndpointByNodeID(options.preferNode) ? options.preferNode : undefined;
+  const local = nodeID ? nodeID === broker.nodeID : (endpoints?.hasLocal() ?? false);
   const deadline = local ? deadlines.track(options.timeoutMs, onTimeout) : undefined;
-  const result = broker.call(action, params, { timeout: local ? 0 : options.timeoutMs, requestID: options.requestID, meta: options.meta });
+  const result = broker.call(action, params, { timeout: local ? 0 : options.timeoutMs, requestID: options.requestID, meta: options.meta, nodeID });
   return { result, deadline };
 }

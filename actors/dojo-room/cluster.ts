@@ -8,6 +8,7 @@ const ROOT = path.resolve(__dirname, '../..');
 
 interface Proc {
   nodeId: string;
+  opsPort?: number;
   child: ChildProcess;
   logs: string[];
   exited: Promise<void>;
@@ -55,6 +56,13 @@ export class Cluster {
     return [...this.#procs.keys()];
   }
 
+  /** http://127.0.0.1:<ops port> of a node: its /metrics, /health, /ready. */
+  opsUrl(nodeId: string): string {
+    const port = this.#procs.get(nodeId)?.opsPort;
+    if (!port) throw new Error(`no operations port for ${nodeId}`);
+    return `http://127.0.0.1:${port}`;
+  }
+
   logs(nodeId: string): string[] {
     return this.#procs.get(nodeId)?.logs ?? [];
   }
@@ -98,9 +106,9 @@ export class Cluster {
       REDIS_URL: process.env.REDIS_URL,
       TRANSPORTER: process.env.TRANSPORTER,
       JWT_SECRET: options.jwtSecret,
+      // Several nodes on one machine: each takes a free operations port (logged as opsPort).
+      OPS_PORT: '0',
       LOG_LEVEL: 'info',
-      // A call the gateway routed to a node that just died gives up (and is retried elsewhere) sooner.
-      REQUEST_TIMEOUT_MS: '4000',
       ...options.env,
     };
     const child = spawn(process.execPath, ['--import', 'tsx', 'deploy/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -119,7 +127,10 @@ export class Cluster {
           if (logs.length > 500) logs.shift();
           if (line.includes('pocdojo node ready')) {
             clearTimeout(timer);
-            resolve((JSON.parse(line) as { port?: number }).port);
+            const ready = JSON.parse(line) as { port?: number; opsPort?: number };
+            const proc = this.#procs.get(nodeId);
+            if (proc) proc.opsPort = ready.opsPort;
+            resolve(ready.port);
           }
         }
       };

@@ -1,7 +1,7 @@
 import type { Context, ServiceSchema } from 'moleculer';
 import type { Infrastructure } from '../../deploy/infrastructure';
 import type { SessionEvent } from '../../gateway/gateway.service';
-import type { SignalParams } from '../../gateway/ws/routes';
+import type { SignalParams, SignalResult } from '../../gateway/ws/routes';
 import { caller, type CallMeta } from '../auth';
 import { DatabaseChatSink, QueueChatSink, type ChatSink } from './ChatSink';
 import { DojoRepository } from './DojoRepository';
@@ -28,11 +28,12 @@ export interface DojoRoomSettings {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Delivers a call to a room active on this node, inside its mailbox. */
-function runLocal(room: Room, call: RoomCall): Promise<unknown> {
+/** Delivers a call to a room active on this node (`nodeId`), inside its mailbox. */
+function runLocal(room: Room, call: RoomCall, nodeId: string): Promise<unknown> {
   switch (call.kind) {
     case 'signal':
-      return room.run(() => handleSignal(room, call.auth, call.params));
+      // The reply names this node as the room's owner: the gateway calls it directly next time.
+      return room.run(() => handleSignal(room, call.auth, call.params)).then((result): SignalResult => ({ ...result, owner: nodeId }));
     case 'session':
       return room.run(() => {
         const { sessionId } = call.session;
@@ -186,7 +187,8 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
         metrics,
         logger,
       });
-      placement = new Placement(this.broker, registry, infra.leases, options, metrics, runLocal);
+      const nodeId = this.broker.nodeID;
+      placement = new Placement(this.broker, registry, infra.leases, options, metrics, (room, call) => runLocal(room, call, nodeId));
       dojos = new Dojos({
         db,
         repo: new DojoRepository(db),

@@ -53,10 +53,21 @@ async function seed(url: string): Promise<{ tenantId: string; host: User; guest:
 
 const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
 
+/** The sum of a metric's samples in a Prometheus exposition (0 when it has none yet). */
+function sampled(text: string, name: string): number {
+  const lines = text.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return lines.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+async function scrape(url: string): Promise<string> {
+  return (await fetch(`${url}/metrics`)).text();
+}
+
 run('a room survives the SIGKILL of its node: same room, chat history and code intact, no acked message lost', async (t) => {
   t.timeout(120_000);
   db = await createTestDatabase();
-  cluster = await Cluster.start({ databaseUrl: db.url, jwtSecret: secret, roomNodes: 2 });
+  // A call the gateway routed to a node that just died gives up sooner (the test below keeps the defaults).
+  cluster = await Cluster.start({ databaseUrl: db.url, jwtSecret: secret, roomNodes: 2, env: { REQUEST_TIMEOUT_MS: '4000' } });
   const { tenantId, host, guest } = await seed(db.url);
   const api = async (method: string, path: string, token: string, body?: unknown) => {
     const res = await fetch(`${cluster!.url}${path}`, { method, headers: authed(token), body: body === undefined ? undefined : JSON.stringify(body) });
@@ -133,4 +144,67 @@ run('a room survives the SIGKILL of its node: same room, chat history and code i
   t.deepEqual(acked.filter((id) => !history.some((m) => m.id === id)), [], 'acked messages missing from the history');
   t.is(new Set(history.map((m) => m.id)).size, history.length);
   await Promise.all([a.close(), b.close(), c.close()]);
+});
+
+run('default settings: room calls go to the owner, and after its SIGKILL the client chats again on the survivor within seconds', async (t) => {
+  t.timeout(120_000);
+  const database = await createTestDatabase();
+  t.teardown(() => database.drop());
+  // Nothing tuned: the request timeout, heartbeats and leases are the product's defaults.
+  const nodes = await Cluster.start({ databaseUrl: database.url, jwtSecret: secret, roomNodes: 2 });
+  t.teardown(() => nodes.stop());
+  const { tenantId, host, guest } = await seed(database.url);
+  const post = async (path: string, body: unknown) => fetch(`${nodes.url}${path}`, { method: 'POST', headers: authed(host.token), body: JSON.stringify(body) });
+  const created = (await (await post('/v1/dojo/create', { tenant_id: tenantId, dojo_date: new Date().toISOString(), subject: 'Defaults', members: [guest.userId] })).json()) as { dojo_id: string };
+  const dojoId = created.dojo_id;
+  t.is((await post('/v1/dojo/start', { tenant_id: tenantId, dojo_id: dojoId })).status, 200);
+  const a = await WsClient.connect(nodes.wsUrl, host.token);
+  const b = await WsClient.connect(nodes.wsUrl, guest.token);
+  t.teardown(() => Promise.all([a.close(), b.close()]));
+  t.true((await a.request('room.join', { dojoId })).ok);
+  t.true((await b.request('room.join', { dojoId })).ok);
+
+  const kv = createKeyValueStore({ redisUrl: process.env.REDIS_URL, keyPrefix: `${nodes.namespace}:` });
+  t.teardown(() => kv.close());
+  const leases = createLeaseManager(kv);
+  const owner = (await leases.holder(`room:${tenantId}:${dojoId}`))?.owner as string;
+  const other = nodes.nodeIds.find((id) => id.startsWith('room') && id !== owner) as string;
+  t.truthy(owner);
+  t.truthy(other);
+
+  // Room calls go straight to the owner: the other room node forwards none of them (round-robin
+  // would have sent it about half, each forwarded to the owner).
+  const forwardedBefore = sampled(await scrape(nodes.opsUrl(other)), 'pocdojo_dojo_forwards_total');
+  for (let i = 0; i < 10; i++) t.true((await (i % 2 ? a : b).request('chat.send', { text: `before ${i}`, clientMsgId: randomUUID() })).ok);
+  t.is(sampled(await scrape(nodes.opsUrl(other)), 'pocdojo_dojo_forwards_total'), forwardedBefore);
+  t.is(sampled(await scrape(nodes.opsUrl(owner)), 'pocdojo_dojo_rooms_active'), 1);
+
+  const killedAt = Date.now();
+  nodes.kill(owner);
+  // As a client would: send, and on an error reply send again with the same clientMsgId.
+  const clientMsgId = randomUUID();
+  const failures: string[] = [];
+  let reply: Frame | undefined;
+  while (Date.now() - killedAt < 60_000) {
+    reply = await a.request('chat.send', { text: 'first after the kill', clientMsgId }, 30_000);
+    if (reply.ok) break;
+    failures.push(`${Date.now() - killedAt} ms: ${reply.error?.code}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const chattedAfterMs = Date.now() - killedAt;
+  t.true(reply?.ok, JSON.stringify(reply));
+  t.log(`first successful chat ${chattedAfterMs} ms after the SIGKILL of the room's node (errors before it: ${failures.join(', ') || 'none'})`);
+  // The gateway dropped the dead node on its own heartbeat check (infra/broker/discoverer.ts).
+  const gateway = nodes.nodeIds.find((id) => id.startsWith('gw-')) as string;
+  const dropped = nodes.logs(gateway).find((line) => line.includes('no heartbeat from node') && line.includes(owner));
+  t.truthy(dropped, 'the gateway noticed the dead node');
+  t.log(`the gateway dropped the dead node ${(JSON.parse(dropped as string) as { time: number }).time - killedAt} ms after the SIGKILL`);
+  const survivor = (await leases.holder(`room:${tenantId}:${dojoId}`))?.owner;
+  t.is(survivor, other);
+  const pushed = await b.nextPush((f: Frame) => f.method === 'chat.message' && f.data.text === 'first after the kill', 15_000);
+  t.is(pushed.data.messageId, reply?.data.messageId);
+
+  // The survivor, a node without the gateway, is scraped and probed on its operations port.
+  t.is(sampled(await scrape(nodes.opsUrl(other)), 'pocdojo_dojo_rooms_active'), 1);
+  t.like(await (await fetch(`${nodes.opsUrl(other)}/ready`)).json(), { status: 'ready', checks: { broker: 'ok', kv: 'ok', database: 'ok' } });
 });

@@ -302,11 +302,11 @@ test('stop sends room.closed to everyone, and the room cannot be joined again', 
   await Promise.all([host.client.close(), guest.client.close()]);
 });
 
-test('GET /metrics counts the live rooms, their participants and their messages', async (t) => {
+test('the operations port\'s /metrics counts the live rooms, their participants and their messages', async (t) => {
   const dojoId = await liveDojo(app, tenant, fac(), [member(3)]);
   const a = await joined(app, fac(), dojoId);
   t.like(await a.client.request('chat.send', { text: 'counted', clientMsgId: clientMsgId() }), { ok: true });
-  const metrics = await (await fetch(`${app.url}/metrics`)).text();
+  const metrics = await (await fetch(`${app.opsUrl}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(metrics)?.[1] ?? Number.NaN);
   t.true(value('pocdojo_dojo_rooms_active') >= 1);
   t.true(value('pocdojo_dojo_participants') >= 1);

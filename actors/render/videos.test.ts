@@ -121,7 +121,7 @@ test("another user's or another tenant's video is 404; deleting removes the file
 });
 
 test('metrics show the queue depth, jobs by state, render seconds and bytes stored; the contract lists the routes', async (t) => {
-  const text = await (await fetch(`${app.url}/metrics`)).text();
+  const text = await (await fetch(`${app.opsUrl}/metrics`)).text();
   for (const name of ['pocdojo_render_queue_depth', 'pocdojo_render_jobs', 'pocdojo_render_jobs_total', 'pocdojo_render_seconds_bucket', 'pocdojo_render_bytes_stored_total']) {
     t.true(text.includes(name), name);
   }

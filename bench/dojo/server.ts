@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const node = await startNode(config);
   const users = Number(process.env.BENCH_USERS ?? 0);
   const seeded = users > 0 && node.infra.database ? await seed(node.infra.database, users, node.infra.jwtSecret) : undefined;
-  process.stdout.write(`${JSON.stringify({ benchReady: { port: node.port, pid: process.pid, ...seeded } })}\n`);
+  process.stdout.write(`${JSON.stringify({ benchReady: { port: node.port, opsPort: node.opsPort, pid: process.pid, ...seeded } })}\n`);
   const stop = () => void node.stop().finally(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -19,7 +19,8 @@ export interface BenchProcess<T> {
 export function startBenchProcess<T>(script: string, env: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<BenchProcess<T>> {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
+    // OPS_PORT=0: several nodes of one run must not race for the default operations port.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', OPS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -23,7 +23,7 @@ export async function startRenderNode(env: Record<string, string> = {}): Promise
   const dataDir = await tempDataDir();
   const node = await startNode(
     loadConfig({
-      DATA_DIR: dataDir.path, SERVICES: 'render', LOG_LEVEL: 'warn', NAMESPACE: `bench-render-${process.pid}-${Date.now()}`,
+      DATA_DIR: dataDir.path, SERVICES: 'render', LOG_LEVEL: 'warn', OPS_PORT: '0', NAMESPACE: `bench-render-${process.pid}-${Date.now()}`,
       DATABASE_URL: process.env.DATABASE_URL, S3_ENDPOINT: process.env.S3_ENDPOINT, ...env,
     }),
   );

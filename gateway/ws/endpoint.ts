@@ -179,7 +179,8 @@ async function forward(ws: WebSocket<SocketData>, id: ReplyFrame['id'], method: 
   if (!action) throw Object.assign(new Error('not served'), { type: ErrorCode.UNKNOWN_METHOD });
   const params: SignalParams = { method, data, dojoId: session.room?.dojoId, sessionId: session.id, gatewayNodeId: options.broker.nodeID };
   let expired = false;
-  const call = timedCall(options.broker, options.deadlines, action, params, { timeoutMs: options.requestTimeoutMs, meta: { auth: session.auth, sessionId: session.id } }, () => {
+  const callOptions = { timeoutMs: options.requestTimeoutMs, meta: { auth: session.auth, sessionId: session.id }, preferNode: session.room?.owner };
+  const call = timedCall(options.broker, options.deadlines, action, params, callOptions, () => {
     expired = true;
     fail(ws, id, ErrorCode.TIMEOUT, 'The service did not answer in time');
   });
@@ -208,6 +209,7 @@ async function forward(ws: WebSocket<SocketData>, id: ReplyFrame['id'], method: 
       if (seq !== undefined) caughtUp = options.fanout.replay(topic, seq) ?? [];
     }
   }
+  if (session.room && result.owner) session.room.owner = result.owner;
   reply(ws, { id, ok: true, data: result.data ?? {} });
   if (caughtUp.length > 0 && !ws.getUserData().closed) ws.cork(() => caughtUp.forEach((frame) => ws.send(frame)));
   return true;

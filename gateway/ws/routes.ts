@@ -37,6 +37,11 @@ export interface SignalResult {
   join?: { dojoId: string; topic: string; seq?: number };
   /** Unsubscribe the session from its room (after room.leave / kick). */
   leave?: boolean;
+  /**
+   * The node where the room is active (it holds the room's lease). The gateway sends the
+   * session's next room calls straight there instead of to any dojo-room node.
+   */
+  owner?: string;
 }
 
 /** Params every forwarded method's action receives. */

@@ -27,8 +27,11 @@ export function closeSocket(ws: WebSocket<SocketData>, code: CloseCode): void {
  */
 export class Session {
   socket: WebSocket<SocketData> | undefined;
-  /** The room this session has joined and the topic its pushes come on. */
-  room: { dojoId: string; topic: string } | undefined;
+  /**
+   * The room this session has joined, the topic its pushes come on, and the node its last reply
+   * came from (the room's owner: a hint, see timed-call.ts preferNode).
+   */
+  room: { dojoId: string; topic: string; owner?: string } | undefined;
   detachedAt: number | undefined;
 
   constructor(

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { tempDataDir } from '../support/dirs';
-import { startProcess } from '../support/process';
+import { freePort, startProcess } from '../support/process';
 import { WsClient } from '../support/ws-client';
 
 async function gone(file: string, timeoutMs = 15_000): Promise<boolean> {
@@ -27,14 +27,20 @@ const embeddedEnv = (dataDir: string) => ({
 test('npm start serves the operations endpoints and the contract on embedded defaults, and stops cleanly', async (t) => {
   const dataDir = await tempDataDir();
   try {
-    const first = await startProcess(embeddedEnv(dataDir.path));
+    const opsPort = await freePort();
+    const first = await startProcess({ ...embeddedEnv(dataDir.path), OPS_PORT: String(opsPort) });
     t.log(`first start ready after ${first.readyAfterMs} ms`);
     const ready = (await (await fetch(`${first.url}/ready`)).json()) as { checks: Record<string, string>; features: Record<string, string> };
     t.deepEqual(ready.checks, { broker: 'ok', kv: 'ok', database: 'ok', storage: 'ok' });
     // npm ci installed ffmpeg and the fonts (deploy/install/system-packages.sh): every feature is on.
     t.deepEqual(ready.features, { recording: 'available', video: 'available', 'pdf-reports': 'available' });
     t.is((await fetch(`${first.url}/health`)).status, 200);
-    t.regex(await (await fetch(`${first.url}/metrics`)).text(), /# TYPE \S+ /);
+    // Metrics are on the operations port only (loopback by default), not on the public one.
+    t.is((await fetch(`${first.url}/metrics`)).status, 404);
+    const ops = `http://127.0.0.1:${opsPort}`;
+    t.regex(await (await fetch(`${ops}/metrics`)).text(), /^pocdojo_dojo_rooms_active /m);
+    t.is((await fetch(`${ops}/health`)).status, 200);
+    t.like(await (await fetch(`${ops}/ready`)).json(), { status: 'ready', checks: { database: 'ok', storage: 'ok' } });
     const openapi = (await (await fetch(`${first.url}/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { security?: unknown[] }>> };
     t.is(openapi.openapi, '3.1.0');
 

@@ -14,6 +14,8 @@ export interface TestNode {
   url: string;
   /** ws://127.0.0.1:<port>/v1/ws */
   wsUrl: string;
+  /** http://127.0.0.1:<ops port>: the node's /metrics, /health, /ready. */
+  opsUrl: string;
   /** This node's DATA_DIR (the mail outbox is under it on embedded defaults). */
   dataDir: string;
   stop(): Promise<void>;
@@ -33,6 +35,7 @@ export async function startTestNode(
   const env: Record<string, string | undefined> = {
     PORT: '0',
     HOST: '127.0.0.1',
+    OPS_PORT: '0',
     DATA_DIR: dataDir.path,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: db?.url,
@@ -47,11 +50,12 @@ export async function startTestNode(
   };
   const node = await startNode(loadConfig(env), { routes: options.routes, services: options.extraServices });
   const port = node.port;
-  if (!port) throw new Error('test node has no gateway port');
+  if (!port && !node.opsPort) throw new Error('test node has neither a gateway nor an operations port');
   return {
     node,
-    url: `http://127.0.0.1:${port}`,
-    wsUrl: `ws://127.0.0.1:${port}/v1/ws`,
+    url: port ? `http://127.0.0.1:${port}` : '',
+    wsUrl: port ? `ws://127.0.0.1:${port}/v1/ws` : '',
+    opsUrl: node.opsPort ? `http://127.0.0.1:${node.opsPort}` : '',
     dataDir: dataDir.path,
     async stop() {
       await node.stop();

@@ -53,7 +53,8 @@ async function startOnce(env: Record<string, string | undefined>, options: Start
     cwd: options.cwd ?? ROOT,
     // Its own process group, so a stop reaches the node behind `npm start` as well as npm.
     detached: true,
-    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    // OPS_PORT=0 unless the test names one: parallel nodes must not race for the default port.
+    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', OPS_PORT: '0', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
