@@ -16,7 +16,8 @@ test.before(async () => {
   // departures and idle rooms happen within a test.
   app = await startTestNode({
     services: ['gateway', 'tenant', 'dojo-room'],
-    env: { DOJO_DEPARTURE_TIMEOUT_MS: '400', DOJO_EMPTY_TIMEOUT_MS: '800', DOJO_CHAT_PER_SECOND: '50', DOJO_CHAT_BURST: '50' },
+    // The departure timeout must outlast a reconnect on a loaded machine (400 ms did not, at load 10+).
+    env: { DOJO_DEPARTURE_TIMEOUT_MS: '2000', DOJO_EMPTY_TIMEOUT_MS: '2500', DOJO_CHAT_PER_SECOND: '50', DOJO_CHAT_BURST: '50' },
   });
   [tenant, stranger] = await Promise.all([createTenant(app, { members: 4, facilitators: 1 }), createTenant(app, { members: 1 })]);
 });
