@@ -1,5 +1,6 @@
 import type { BrokerOptions, Errors } from 'moleculer';
 import type { Config } from './config';
+import { ErrorCode } from './protocol/errors';
 import { LogSpanExporter } from './infra/tracing';
 
 /**
@@ -42,8 +43,11 @@ export function createBrokerOptions(config: Config): BrokerOptions {
       minRequestCount: 20,
       windowTime: 60,
       halfOpenTime: 10_000,
-      // A client mistake is not a fault of the service.
-      check: (err: Error | Errors.MoleculerError) => Number((err as Errors.MoleculerError).code) >= 500,
+      // A client mistake is not a fault of the service, and neither is a request it shed on
+      // purpose (503 with Retry-After): counting those would turn a 2 s login storm into a 10 s
+      // outage of the whole action.
+      check: (err: Error | Errors.MoleculerError) =>
+        Number((err as Errors.MoleculerError).code) >= 500 && (err as Errors.MoleculerError).type !== ErrorCode.SERVICE_UNAVAILABLE,
     },
     bulkhead: { enabled: true, concurrency: 200, maxQueueSize: 2000 },
     registry: { strategy: 'RoundRobin', preferLocal: true },

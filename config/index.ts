@@ -67,6 +67,8 @@ export interface Config {
     readonly chatPerSecond: number;
     readonly chatBurst: number;
   };
+  /** Password hashing (login, sign-up): threads, and jobs that may wait before a login is refused with 503. */
+  readonly hashing: { readonly concurrency: number; readonly queueLimit: number };
   /** Distributed tracing: off, or spans written to the logs with this share of requests sampled. */
   readonly tracing: { readonly enabled: boolean; readonly sampleRate: number };
   readonly render: {
@@ -150,6 +152,12 @@ export function loadConfig(env: Env = process.env): Config {
       departureTimeoutMs: r.int('DOJO_DEPARTURE_TIMEOUT_MS', 20_000, 100, 3_600_000),
       chatPerSecond: r.int('DOJO_CHAT_PER_SECOND', 5, 1, 1_000_000),
       chatBurst: r.int('DOJO_CHAT_BURST', 20, 1, 1_000_000),
+    }),
+    hashing: Object.freeze({
+      concurrency: r.int('HASH_CONCURRENCY', os.availableParallelism(), 1, 256),
+      // At ~55 ms a hash on 2 cores, 64 waiting drain in under 2 s, and under 10 s (the request
+      // timeout) even on a machine five times slower: past that a login is refused, not timed out.
+      queueLimit: r.int('HASH_QUEUE_LIMIT', 64, 0, 100_000),
     }),
     tracing: Object.freeze({
       enabled: r.oneOf('TRACING', ['off', 'log'] as const, 'off') === 'log',
