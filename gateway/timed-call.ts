@@ -17,6 +17,10 @@ export interface TimedCall {
  * Promise.race were a fifth of a trivial call's cost; past the deadline `onTimeout` answers the
  * client and the late outcome must be dropped. A remote call keeps Moleculer's timeout, which
  * also frees the request the transit keeps pending.
+ *
+ * The broker never retries a client's call: the client answers a failure by retrying with its
+ * own id, and a broker retry sent seconds later (a signal to a room whose node died) replayed
+ * chat to everyone and held the client past its timeout, once per retry.
  */
 export function timedCall(
   broker: ServiceBroker,
@@ -28,6 +32,6 @@ export function timedCall(
 ): TimedCall {
   const local = (broker.registry as unknown as EndpointsView).getActionEndpoints(action)?.hasLocal() ?? false;
   const deadline = local ? deadlines.track(options.timeoutMs, onTimeout) : undefined;
-  const result = broker.call(action, params, { timeout: local ? 0 : options.timeoutMs, requestID: options.requestID, meta: options.meta });
+  const result = broker.call(action, params, { timeout: local ? 0 : options.timeoutMs, retries: 0, requestID: options.requestID, meta: options.meta });
   return { result, deadline };
 }
