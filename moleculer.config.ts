@@ -22,8 +22,10 @@ export function createBrokerOptions(config: Config): BrokerOptions {
       },
     },
     logLevel: config.logLevel === 'silent' ? 'fatal' : config.logLevel,
+    // Clusters of other namespaces may share the Redis: the namespace leads every key, as it
+    // does the key-value store's (a fixed prefix let one cluster read another's cached answers).
     cacher: config.redisUrl
-      ? { type: 'Redis', options: { prefix: 'pocdojo-cache', ttl: 300, redis: config.redisUrl } }
+      ? { type: 'Redis', options: { prefix: `${config.namespace}:cache`, ttl: 300, redis: config.redisUrl } }
       : { type: 'MemoryLRU', options: { ttl: 300, max: 10_000 } },
     heartbeatInterval: 2,
     heartbeatTimeout: 6,
