@@ -23,6 +23,14 @@ test('past the queue limit a job is refused at once with a retry hint; the other
   t.is((await pool.scrypt(job('d'))).length, 32, 'room again once the queue drained');
 });
 
+test('a job whose expected wait exceeds maxWaitMs is refused though the queue has room', async (t) => {
+  const pool = new HashPool({ concurrency: 1, maxWaitMs: 1 });
+  t.teardown(() => pool.close());
+  const running = pool.scrypt(job('a'));
+  await t.throwsAsync(pool.scrypt(job('b')), { instanceOf: HashPoolSaturatedError });
+  t.is((await running).length, 32);
+});
+
 test('a bad job fails alone; close rejects what waits and is safe twice', async (t) => {
   const pool = new HashPool({ concurrency: 1 });
   await t.throwsAsync(pool.scrypt({ ...job('x'), options: { N: 3, r: 8, p: 1 } }));

@@ -10,7 +10,7 @@ export interface ScryptJob {
   options: ScryptOptions;
 }
 
-/** Every thread is busy and the queue is at its limit: the caller should shed the request. */
+/** Every thread is busy and the queue is at its limit (count or expected wait): shed the request. */
 export class HashPoolSaturatedError extends Error {
   constructor(readonly retryAfterMs: number) {
     super('the password hashing pool is saturated');
@@ -54,9 +54,17 @@ export class HashPool {
   // Moving average of one hash's duration, for the Retry-After of a refusal.
   #averageMs = 50;
 
-  constructor(options: { concurrency?: number; queueLimit?: number } = {}) {
+  readonly maxWaitMs: number;
+
+  /**
+   * `maxWaitMs` bounds the expected wait as `queueLimit` bounds the count: on a machine slowed
+   * down by other work, a hash costs several times more, and a queue the size of a quiet
+   * machine's would outlast the client's timeout (measured: 504s at load 12 on 2 cores).
+   */
+  constructor(options: { concurrency?: number; queueLimit?: number; maxWaitMs?: number } = {}) {
     this.concurrency = Math.max(1, options.concurrency ?? os.availableParallelism());
     this.queueLimit = Math.max(0, options.queueLimit ?? Number.POSITIVE_INFINITY);
+    this.maxWaitMs = options.maxWaitMs ?? Number.POSITIVE_INFINITY;
   }
 
   /** Jobs waiting for a thread (not counting those running). */
@@ -70,7 +78,8 @@ export class HashPool {
       const task: Task = { job, resolve, reject };
       const worker = this.#idle.pop() ?? (this.#threads < this.concurrency ? this.#spawn() : undefined);
       if (worker) return this.#start(worker, task);
-      if (this.#queue.length >= this.queueLimit) return reject(new HashPoolSaturatedError(this.#drainEstimateMs()));
+      const wait = this.#drainEstimateMs();
+      if (this.#queue.length >= this.queueLimit || wait > this.maxWaitMs) return reject(new HashPoolSaturatedError(wait));
       this.#queue.push(task);
     });
   }
