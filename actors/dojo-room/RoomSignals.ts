@@ -99,7 +99,11 @@ const HANDLERS: { [M in RoomMethod]?: Handler<M> } = {
   'chat.send': (room, caller, { text, clientMsgId }) => {
     const accepted = room.chat.accept(caller.auth.userId, clientMsgId, text, {
       persist: (r) => room.deps.chatSink.write(r),
-      find: (messageId) => room.deps.store.findChat(room.key, messageId),
+      find: (messageId) =>
+        room.deps.store.findChat(room.key, messageId).catch((err: unknown) => {
+          room.deps.logger.warn({ err, dojoId: room.key.dojoId, messageId }, 'stored chat unreadable: a retry may be taken as new');
+          throw err;
+        }),
     });
     return accepted instanceof Promise ? accepted.then((a) => chatSent(room, a)) : chatSent(room, accepted);
   },
