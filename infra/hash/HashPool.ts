@@ -38,14 +38,16 @@ interface Task {
 }
 
 /**
- * Password hashing on its own threads, `concurrency` of them, with at most `queueLimit` jobs
- * waiting. scrypt on libuv's shared pool (4 threads) queued without bound behind file and DNS
- * work and starved it in turn, so a login storm timed out instead of being refused; here the
- * hashes never touch that pool, and past the queue limit a job is refused at once.
+ * Password hashing on its own threads, `concurrency` of them, with a bounded queue. scrypt on
+ * libuv's shared pool (4 threads) queued without bound and held file and DNS work behind it (a
+ * file stat's p99 was 3.2 s with 16 hashes queued there, 34 ms with them here: `npm run bench
+ * login`), so a login storm timed out instead of being refused; here the hashes never touch that
+ * pool, and a job past the queue's limits is refused at once.
  */
 export class HashPool {
   readonly concurrency: number;
   readonly queueLimit: number;
+  readonly maxWaitMs: number;
   readonly #idle: Worker[] = [];
   readonly #busy = new Map<Worker, { task: Task; started: number }>();
   readonly #queue: Task[] = [];
@@ -53,8 +55,6 @@ export class HashPool {
   #closed = false;
   // Moving average of one hash's duration, for the Retry-After of a refusal.
   #averageMs = 50;
-
-  readonly maxWaitMs: number;
 
   /**
    * `maxWaitMs` bounds the expected wait as `queueLimit` bounds the count: on a machine slowed
@@ -65,11 +65,6 @@ export class HashPool {
     this.concurrency = Math.max(1, options.concurrency ?? os.availableParallelism());
     this.queueLimit = Math.max(0, options.queueLimit ?? Number.POSITIVE_INFINITY);
     this.maxWaitMs = options.maxWaitMs ?? Number.POSITIVE_INFINITY;
-  }
-
-  /** Jobs waiting for a thread (not counting those running). */
-  get waiting(): number {
-    return this.#queue.length;
   }
 
   scrypt(job: ScryptJob): Promise<Buffer> {
