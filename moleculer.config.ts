@@ -1,6 +1,7 @@
 import type { BrokerOptions, Errors } from 'moleculer';
 import type { Config } from './config';
 import { PromptDiscoverer } from './infra/broker/discoverer';
+import { ErrorCode } from './protocol/errors';
 import { LogSpanExporter } from './infra/tracing';
 
 /**
@@ -23,8 +24,10 @@ export function createBrokerOptions(config: Config): BrokerOptions {
       },
     },
     logLevel: config.logLevel === 'silent' ? 'fatal' : config.logLevel,
+    // Clusters of other namespaces may share the Redis: the namespace leads every key, as it
+    // does the key-value store's (a fixed prefix let one cluster read another's cached answers).
     cacher: config.redisUrl
-      ? { type: 'Redis', options: { prefix: 'pocdojo-cache', ttl: 300, redis: config.redisUrl } }
+      ? { type: 'Redis', options: { prefix: `${config.namespace}:cache`, ttl: 300, redis: config.redisUrl } }
       : { type: 'MemoryLRU', options: { ttl: 300, max: 10_000 } },
     heartbeatInterval: 1,
     heartbeatTimeout: 3,
@@ -44,8 +47,11 @@ export function createBrokerOptions(config: Config): BrokerOptions {
       minRequestCount: 20,
       windowTime: 60,
       halfOpenTime: 10_000,
-      // A client mistake is not a fault of the service.
-      check: (err: Error | Errors.MoleculerError) => Number((err as Errors.MoleculerError).code) >= 500,
+      // A client mistake is not a fault of the service, and neither is a request it shed on
+      // purpose (503 with Retry-After): counting those would turn a 2 s login storm into a 10 s
+      // outage of the whole action.
+      check: (err: Error | Errors.MoleculerError) =>
+        Number((err as Errors.MoleculerError).code) >= 500 && (err as Errors.MoleculerError).type !== ErrorCode.SERVICE_UNAVAILABLE,
     },
     bulkhead: { enabled: true, concurrency: 200, maxQueueSize: 2000 },
     registry: { strategy: 'RoundRobin', preferLocal: true, discoverer: new PromptDiscoverer() },

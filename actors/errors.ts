@@ -46,3 +46,10 @@ export class RateLimitedError extends ClientError {
     super(ErrorCode.RATE_LIMITED, 'Too many attempts; try again later', { retryAfterSeconds });
   }
 }
+
+/** The service sheds load it cannot serve in time (503 with Retry-After): nothing was done. */
+export class ServiceBusyError extends ClientError {
+  constructor(retryAfterSeconds: number) {
+    super(ErrorCode.SERVICE_UNAVAILABLE, 'The service is busy; try again shortly', { retryAfterSeconds });
+  }
+}

@@ -1,6 +1,7 @@
 import * as dojoFanout from './dojo/fanout.bench';
 import * as dojoSockets from './dojo/sockets.bench';
 import * as gateway from './gateway.bench';
+import * as login from './login.bench';
 import * as mediaConsumers from './media/consumers.bench';
 import * as pocSearch from './poc/search.bench';
 import * as renderReport from './render/report.bench';
@@ -21,6 +22,7 @@ const BENCHES: Record<string, { title: string; run: (options?: object) => Promis
   'render-video': { title: 'Yearly video render: x realtime, vs ffmpeg alone on the same frames', run: renderVideo.run },
   'render-report': { title: 'Annual PDF report for a tenant with 10,000 POCs: time and peak memory', run: renderReport.run },
   tenant: { title: 'GET /v1/user cached vs uncached; scrypt login cost', run: tenant.run },
+  login: { title: 'Login under a storm and the hashing pool vs raw scrypt on libuv (same run); file I/O p99 beside hashing', run: login.run },
 };
 
 async function main(): Promise<void> {

@@ -28,7 +28,7 @@ const route: RouteDef = {
 };
 
 
-/** Sequential verifications on one core (the libuv pool runs one hash per thread). */
+/** Sequential verifications on one core (one hashing thread at a time). */
 async function hashesPerSecond(params: ScryptParams, seconds: number): Promise<number> {
   const passwords = new Passwords(params);
   const hash = await passwords.hash('correct horse battery staple');

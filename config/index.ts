@@ -72,6 +72,8 @@ export interface Config {
     readonly chatPerSecond: number;
     readonly chatBurst: number;
   };
+  /** Password hashing (login, sign-up): threads, and jobs that may wait before a login is refused with 503. */
+  readonly hashing: { readonly concurrency: number; readonly queueLimit: number; readonly maxWaitMs: number };
   /** Distributed tracing: off, or spans written to the logs with this share of requests sampled. */
   readonly tracing: { readonly enabled: boolean; readonly sampleRate: number };
   readonly render: {
@@ -110,6 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const jwtSecret = r.optional('JWT_SECRET');
   if (jwtSecret !== undefined && jwtSecret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
+  const requestTimeoutMs = r.int('REQUEST_TIMEOUT_MS', 10000, 100, 600000);
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return Object.freeze({
     port,
@@ -149,13 +152,21 @@ export function loadConfig(env: Env = process.env): Config {
       maxWsPayloadBytes: r.int('MAX_WS_PAYLOAD_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
       wsMessagesPerSecond: r.int('WS_MESSAGES_PER_SECOND', 200, 1, 100000),
     }),
-    requestTimeoutMs: r.int('REQUEST_TIMEOUT_MS', 10000, 100, 600000),
+    requestTimeoutMs,
     trustProxy: r.oneOf('TRUST_PROXY', ['true', 'false'] as const, 'false') === 'true',
     dojo: Object.freeze({
       emptyTimeoutMs: r.int('DOJO_EMPTY_TIMEOUT_MS', 300_000, 100, 86_400_000),
       departureTimeoutMs: r.int('DOJO_DEPARTURE_TIMEOUT_MS', 20_000, 100, 3_600_000),
       chatPerSecond: r.int('DOJO_CHAT_PER_SECOND', 5, 1, 1_000_000),
       chatBurst: r.int('DOJO_CHAT_BURST', 20, 1, 1_000_000),
+    }),
+    hashing: Object.freeze({
+      concurrency: r.int('HASH_CONCURRENCY', os.availableParallelism(), 1, 256),
+      // At ~55 ms a hash on 2 cores, 64 waiting drain in under 2 s, and under 10 s (the request
+      // timeout) even on a machine five times slower: past that a login is refused, not timed out.
+      queueLimit: r.int('HASH_QUEUE_LIMIT', 64, 0, 100_000),
+      // Half the request timeout leaves the other half for the rest of a login (database, gateway).
+      maxWaitMs: r.int('HASH_MAX_WAIT_MS', Math.floor(requestTimeoutMs / 2), 1, 600_000),
     }),
     tracing: Object.freeze({
       enabled: r.oneOf('TRACING', ['off', 'log'] as const, 'off') === 'log',

@@ -21,6 +21,10 @@ export interface TimedCall {
  * `preferNode` (a room's owner) gets the call while it serves the action; a node that is gone,
  * or whose circuit is open, gets none and the call is balanced as usual. A stale owner still
  * answers: it forwards to the room's new owner, one hop more.
+ *
+ * The broker never retries a client's call: the client answers a failure by retrying with its
+ * own id, and a broker retry sent seconds later (a signal to a room whose node died) replayed
+ * chat to everyone and held the client past its timeout, once per retry.
  */
 export function timedCall(
   broker: ServiceBroker,
@@ -34,6 +38,6 @@ export function timedCall(
   const nodeID = options.preferNode && endpoints?.getEndpointByNodeID(options.preferNode) ? options.preferNode : undefined;
   const local = nodeID ? nodeID === broker.nodeID : (endpoints?.hasLocal() ?? false);
   const deadline = local ? deadlines.track(options.timeoutMs, onTimeout) : undefined;
-  const result = broker.call(action, params, { timeout: local ? 0 : options.timeoutMs, requestID: options.requestID, meta: options.meta, nodeID });
+  const result = broker.call(action, params, { timeout: local ? 0 : options.timeoutMs, retries: 0, requestID: options.requestID, meta: options.meta, nodeID });
   return { result, deadline };
 }

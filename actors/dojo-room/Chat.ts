@@ -13,30 +13,76 @@ export interface Accepted {
   durable: Promise<void>;
 }
 
+export interface ChatLimits {
+  perSecond: number;
+  burst: number;
+  /** Recent messages kept for room.join. */
+  keep: number;
+  /** A retried clientMsgId is recognized for at least this long after its first acceptance. */
+  windowMs: number;
+}
+
+/** How the room reaches what was stored (the database's copy is keyed by the same message id). */
+export interface ChatStorage {
+  persist(record: ChatRecord): Promise<void>;
+  find(messageId: string): Promise<ChatRecord | undefined>;
+}
+
+// Messages one room remembers for idempotency at most; past it the oldest are left to the database.
+const MAX_REMEMBERED = 20_000;
+
 /**
  * The chat of one room: the recent messages, idempotency on clientMsgId, and each user's rate.
  * Durability is the caller's (the room hands records to its ChatSink).
+ *
+ * Idempotency covers a time window, not a count: a client (or, before, a broker) retrying after a
+ * failover may come back many seconds and hundreds of messages later. Memory answers for every
+ * message accepted since `#coveredSince`; for a retry that may be older, the stored copy does.
  */
 export class RoomChat {
   readonly #recent: ChatRecord[] = [];
+  // Messages within the window (acceptance order), and the time each was accepted.
+  readonly #window: Array<{ record: ChatRecord; at: number }> = [];
   readonly #byId = new Map<string, ChatRecord>();
   readonly #durable = new Map<string, Promise<void>>();
   readonly #buckets = new Map<string, TokenBucket>();
+  #coveredSince = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly key: RoomKey,
     history: readonly ChatRecord[],
-    readonly limits: { perSecond: number; burst: number; keep: number },
+    readonly limits: ChatLimits,
   ) {
     for (const record of history) {
-      this.#remember(record);
+      this.#remember(record, Date.parse(record.createdAt));
       this.#durable.set(record.messageId, DURABLE);
     }
+    // History is the newest `keep` stored messages, so every message stored since its oldest is
+    // known here; fewer than `keep` is all of them.
+    if (history.length >= limits.keep) this.#coveredSince = Math.max(this.#coveredSince, Date.parse(history[0]!.createdAt));
   }
 
   /**
-   * Accepts a message, or returns the earlier acceptance of the same clientMsgId. `persist`
-   * makes the record durable; a failed persist is forgotten so a retry tries again.
+   * `send`, after asking storage about a clientMsgId that memory cannot vouch for (a room
+   * re-activated less than a window ago). Synchronous when memory answers, as it does almost
+   * always. If storage cannot answer, the message is taken as new: the unique index still
+   * stores it once, and chat does not stop with the database.
+   */
+  accept(userId: string, clientMsgId: string, text: string, storage: ChatStorage, now = Date.now()): Accepted | Promise<Accepted> {
+    const messageId = chatMessageId(this.key.dojoId, userId, clientMsgId);
+    if (this.#byId.has(messageId) || this.#coveredSince <= now - this.limits.windowMs) {
+      return this.send(userId, clientMsgId, text, (r) => storage.persist(r), now);
+    }
+    return storage.find(messageId).then(
+      (stored) => (stored ? this.#replayOf(stored) : this.send(userId, clientMsgId, text, (r) => storage.persist(r), now)),
+      () => this.send(userId, clientMsgId, text, (r) => storage.persist(r), now),
+    );
+  }
+
+  /**
+   * Accepts a message, or returns the earlier acceptance of the same clientMsgId (without
+   * spending a rate-limit token). `persist` makes the record durable; a failed persist is
+   * forgotten so a retry tries again.
    */
   send(userId: string, clientMsgId: string, text: string, persist: (r: ChatRecord) => Promise<void>, now = Date.now()): Accepted {
     const messageId = chatMessageId(this.key.dojoId, userId, clientMsgId);
@@ -48,7 +94,7 @@ export class RoomChat {
     }
     if (!this.#bucket(userId, now).take(now)) throw new RateLimitedError(1);
     const record: ChatRecord = { ...this.key, messageId, userId, clientMsgId, text, createdAt: new Date(now).toISOString(), status: 'A' };
-    this.#remember(record);
+    this.#remember(record, now);
     return { record, fresh: true, durable: this.#persist(record, persist) };
   }
 
@@ -103,15 +149,33 @@ export class RoomChat {
     return durable;
   }
 
-  #remember(record: ChatRecord): void {
+  /** A stored message retried: answered as first accepted, and remembered for the next retry. */
+  #replayOf(stored: ChatRecord): Accepted {
+    this.adopt(stored);
+    return { record: this.#byId.get(stored.messageId) as ChatRecord, fresh: false, durable: DURABLE };
+  }
+
+  // A record stays known while it is among the recent ones or within the window.
+  #remember(record: ChatRecord, at: number): void {
     this.#recent.push(record);
+    this.#window.push({ record, at });
     this.#byId.set(record.messageId, record);
-    // Idempotency reaches as far back as the window; older retries hit the database's unique index.
+    const cutoff = at - this.limits.windowMs;
     while (this.#recent.length > this.limits.keep) {
       const old = this.#recent.shift() as ChatRecord;
-      this.#byId.delete(old.messageId);
-      this.#durable.delete(old.messageId);
+      if (Date.parse(old.createdAt) < cutoff) this.#forget(old);
     }
+    while (this.#window.length > 0 && (this.#window[0]!.at < cutoff || this.#window.length > MAX_REMEMBERED)) {
+      const old = this.#window.shift()!;
+      // Dropped for room, not for age: memory no longer vouches for that stretch of time.
+      if (old.at >= cutoff) this.#coveredSince = Math.max(this.#coveredSince, old.at + 1);
+      if (!this.#recent.includes(old.record)) this.#forget(old.record);
+    }
+  }
+
+  #forget(record: ChatRecord): void {
+    this.#byId.delete(record.messageId);
+    this.#durable.delete(record.messageId);
   }
 
   #bucket(userId: string, now: number): TokenBucket {

@@ -67,7 +67,12 @@ export class Room {
     this.#dojo = persisted.dojo;
     for (const entry of persisted.roster) this.roster.set(entry.userId, entry);
     this.fanout = new RoomFanout(deps.broker, this.topic, persisted.dojo.epoch, deps.metrics, deps.logger);
-    this.chat = new RoomChat(key, persisted.chat, { perSecond: deps.options.chatPerSecond, burst: deps.options.chatBurst, keep: deps.options.chatHistory });
+    this.chat = new RoomChat(key, persisted.chat, {
+      perSecond: deps.options.chatPerSecond,
+      burst: deps.options.chatBurst,
+      keep: deps.options.chatHistory,
+      windowMs: deps.options.chatDedupWindowMs,
+    });
     this.code = new RoomCode(key, persisted.dojo.epoch, persisted.code, deps.store, deps.options, deps.logger, (error) => this.#fencedOut(error));
     this.media = deps.media(key, this.#mediaHooks());
   }

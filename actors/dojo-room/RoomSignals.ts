@@ -2,6 +2,7 @@ import type { SignalParams, SignalResult } from '../../gateway/ws/routes';
 import { validate } from '../../protocol/validation';
 import { WS_METHODS, type WsData, type WsMethod } from '../../protocol/ws';
 import type { AuthContext } from '../auth';
+import type { Accepted } from './Chat';
 import { fromBase64, toBase64 } from './CodeDocument';
 import { BadRequestError, FieldValidationError, ForbiddenError, NotFoundError } from './errors';
 import { isMediaMethod } from './MediaSession';
@@ -30,6 +31,16 @@ function requireFacilitator(caller: Caller, what: string): void {
 
 function chatView(r: ChatRecord) {
   return { messageId: r.messageId, clientMsgId: r.clientMsgId, userId: r.userId, text: r.text, createdAt: r.createdAt };
+}
+
+/** A fresh message goes to everyone; a retried one only back to its sender, as first answered. */
+function chatSent(room: Room, accepted: Accepted): Turn {
+  if (accepted.fresh) {
+    room.deps.metrics.message('chat');
+    room.fanout.push('chat.message', chatView(accepted.record), room.members.gatewayNodes());
+  }
+  const { messageId, createdAt } = accepted.record;
+  return { value: { data: { messageId, createdAt, duplicate: !accepted.fresh } }, durable: accepted.durable };
 }
 
 /** The room's answer to room.join: everything a client needs to render the room. */
@@ -86,13 +97,15 @@ const HANDLERS: { [M in RoomMethod]?: Handler<M> } = {
   },
 
   'chat.send': (room, caller, { text, clientMsgId }) => {
-    const accepted = room.chat.send(caller.auth.userId, clientMsgId, text, (r) => room.deps.chatSink.write(r));
-    if (accepted.fresh) {
-      room.deps.metrics.message('chat');
-      room.fanout.push('chat.message', chatView(accepted.record), room.members.gatewayNodes());
-    }
-    const { messageId, createdAt } = accepted.record;
-    return { value: { data: { messageId, createdAt, duplicate: !accepted.fresh } }, durable: accepted.durable };
+    const accepted = room.chat.accept(caller.auth.userId, clientMsgId, text, {
+      persist: (r) => room.deps.chatSink.write(r),
+      find: (messageId) =>
+        room.deps.store.findChat(room.key, messageId).catch((err: unknown) => {
+          room.deps.logger.warn({ err, dojoId: room.key.dojoId, messageId }, 'stored chat unreadable: a retry may be taken as new');
+          throw err;
+        }),
+    });
+    return accepted instanceof Promise ? accepted.then((a) => chatSent(room, a)) : chatSent(room, accepted);
   },
 
   'chat.delete': async (room, caller, { messageId }) => {

@@ -19,8 +19,10 @@ export interface RoomOptions {
   /** Chat messages a user may send per second, sustained and in a burst. */
   chatPerSecond: number;
   chatBurst: number;
-  /** Recent chat messages returned by room.join (and kept in memory for idempotency). */
+  /** Recent chat messages returned by room.join. */
   chatHistory: number;
+  /** A retried chat.send (same clientMsgId) is answered as the first for at least this long. */
+  chatDedupWindowMs: number;
 }
 
 export const DEFAULT_ROOM_OPTIONS: RoomOptions = Object.freeze({
@@ -38,6 +40,8 @@ export const DEFAULT_ROOM_OPTIONS: RoomOptions = Object.freeze({
   chatPerSecond: 5,
   chatBurst: 20,
   chatHistory: 100,
+  // Far beyond any client's retry or a failover (seconds); memory for it is bounded per room.
+  chatDedupWindowMs: 600_000,
 });
 
 export function roomOptions(overrides: Partial<RoomOptions> = {}): RoomOptions {

@@ -87,7 +87,7 @@ test('a document is rebuilt from a snapshot plus later updates', (t) => {
 
 test('chat: a retried clientMsgId returns the first acceptance; ids are stable across rooms', async (t) => {
   const writes: ChatRecord[] = [];
-  const chat = new RoomChat(key, [], { perSecond: 100, burst: 100, keep: 10 });
+  const chat = new RoomChat(key, [], { perSecond: 100, burst: 100, keep: 10, windowMs: 60_000 });
   const persist = async (r: ChatRecord) => void writes.push(r);
   const first = chat.send('u1', 'c1', 'hello', persist);
   const again = chat.send('u1', 'c1', 'hello', persist);
@@ -101,7 +101,7 @@ test('chat: a retried clientMsgId returns the first acceptance; ids are stable a
 });
 
 test('chat: a failed write is retried by the next send of the same message', async (t) => {
-  const chat = new RoomChat(key, [], { perSecond: 100, burst: 100, keep: 10 });
+  const chat = new RoomChat(key, [], { perSecond: 100, burst: 100, keep: 10, windowMs: 60_000 });
   let fail = true;
   const persist = async () => {
     if (fail) throw new Error('down');
@@ -112,7 +112,7 @@ test('chat: a failed write is retried by the next send of the same message', asy
 });
 
 test('chat: each user is rate limited; authors and facilitators delete', (t) => {
-  const chat = new RoomChat(key, [], { perSecond: 1, burst: 2, keep: 10 });
+  const chat = new RoomChat(key, [], { perSecond: 1, burst: 2, keep: 10, windowMs: 60_000 });
   const ok = async () => undefined;
   chat.send('u1', 'a', 'x', ok, 1000);
   chat.send('u1', 'b', 'x', ok, 1000);

@@ -1,5 +1,6 @@
 import type { Infrastructure } from '../../deploy/infrastructure';
 import { AccountExistsMail } from './AccountExistsMail';
+import { HashPool } from '../../infra/hash/HashPool';
 import { Accounts } from './Accounts';
 import { Billing } from './Billing';
 import { ConfirmationMail } from './ConfirmationMail';
@@ -8,7 +9,7 @@ import { LoginThrottle } from './LoginThrottle';
 import { Messages } from './Messages';
 import { QueueSink, type NotificationSink } from './NotificationSink';
 import { Notifications } from './Notifications';
-import { Passwords } from './Passwords';
+import { OWASP_SCRYPT, Passwords } from './Passwords';
 import { SandboxGateway, type PaymentGateway } from './PaymentGateway';
 import { Pictures } from './Pictures';
 import { Presence } from './Presence';
@@ -30,6 +31,8 @@ export interface TenantDomain {
   messages: Messages;
   billing: Billing;
   revocations: RevocationLog;
+  /** The threads passwords are hashed on; closed when the service stops. */
+  hashing: HashPool;
 }
 
 export interface DomainHooks {
@@ -43,7 +46,8 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
   if (!infra.database) throw new Error('the tenant actor needs a database');
   if (!infra.objectStore) throw new Error('the tenant actor needs an object store');
   const sql = new Sql(infra.database);
-  const passwords = new Passwords();
+  const hashing = new HashPool(infra.config.hashing);
+  const passwords = new Passwords(OWASP_SCRYPT, hashing);
   const revocations = new RevocationLog(infra.securityState);
   const notifications = new Notifications(sql);
   const gateways: PaymentGateway[] = [new SandboxGateway()];
@@ -69,6 +73,7 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
     messages: new Messages(sql),
     billing: new Billing(sql, new Map(gateways.map((g) => [g.name, g]))),
     revocations,
+    hashing,
   };
 }
 

@@ -255,6 +255,7 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
     },
     async stopped() {
       await d.sink?.close();
+      await d.hashing.close();
     },
   };
 }

@@ -1,0 +1,71 @@
+import test from 'ava';
+import { RoomChat, type ChatStorage } from './Chat';
+import { chatMessageId } from './messageId';
+import type { ChatRecord } from './types';
+
+const key = { tenantId: '00000000-0000-4000-8000-000000000001', dojoId: '00000000-0000-4000-8000-000000000002' };
+const MINUTE = 60_000;
+
+function stored(userId: string, clientMsgId: string, at: number): ChatRecord {
+  return { ...key, messageId: chatMessageId(key.dojoId, userId, clientMsgId), userId, clientMsgId, text: clientMsgId, createdAt: new Date(at).toISOString(), status: 'A' };
+}
+
+/** Storage holding `records`, counting what the room asks of it. */
+function storage(records: ChatRecord[] = []): ChatStorage & { writes: ChatRecord[]; finds: number } {
+  const s = {
+    writes: [] as ChatRecord[],
+    finds: 0,
+    persist: async (r: ChatRecord) => void s.writes.push(r),
+    find: async (messageId: string) => {
+      s.finds++;
+      return records.find((r) => r.messageId === messageId);
+    },
+  };
+  return s;
+}
+
+test('a retry is answered as the first within the time window, however many messages came between', async (t) => {
+  const chat = new RoomChat(key, [], { perSecond: 1_000, burst: 1_000, keep: 2, windowMs: 10 * MINUTE });
+  const io = storage();
+  const first = (await chat.accept('u1', 'c0', 'hello', io, 1_000)) as { record: ChatRecord; fresh: boolean };
+  for (let i = 1; i <= 300; i++) await chat.accept('u2', `c${i}`, 'chatter', io, 1_000 + i);
+  const retry = await chat.accept('u1', 'c0', 'hello', io, 5 * MINUTE);
+  t.false(retry.fresh);
+  t.deepEqual(retry.record, first.record, 'same id and createdAt');
+  t.is(io.finds, 0, 'memory covered the whole window: storage was not asked');
+  t.is(io.writes.length, 301);
+});
+
+test('a re-activated room asks storage about a retry older than its memory; the replay spends no token', async (t) => {
+  const original = stored('u1', 'old', 1_000);
+  // The newest `keep` messages came back with the activation; the original is older than them.
+  const history = [stored('u2', 'h1', 2_000), stored('u2', 'h2', 3_000)];
+  const io = storage([original, ...history]);
+  const chat = new RoomChat(key, history, { perSecond: 0.001, burst: 1, keep: 2, windowMs: 10 * MINUTE });
+  const replay = await chat.accept('u1', 'old', 'old', io, 4_000);
+  t.false(replay.fresh);
+  t.deepEqual(replay.record, original);
+  await replay.durable;
+  t.is(io.writes.length, 0, 'nothing written again');
+  const fresh = await chat.accept('u1', 'new', 'new', io, 4_001);
+  t.true(fresh.fresh, 'the one token was still there');
+  await t.throwsAsync(async () => chat.accept('u1', 'newer', 'newer', io, 4_002), { message: /Too many/ });
+  const again = await chat.accept('u1', 'old', 'old', io, 4_003);
+  t.false(again.fresh);
+  t.is(io.finds, 3, 'the replay is remembered: asked once for it, once per new message');
+});
+
+test('storage that cannot answer does not stop chat: the message is taken as new', async (t) => {
+  const history = [stored('u2', 'h1', 2_000)];
+  const chat = new RoomChat(key, history, { perSecond: 10, burst: 10, keep: 1, windowMs: MINUTE });
+  const down: ChatStorage = { persist: async () => undefined, find: () => Promise.reject(new Error('database down')) };
+  const accepted = await chat.accept('u1', 'c1', 'hi', down, 3_000);
+  t.true(accepted.fresh);
+});
+
+test('a room whose history is all there is never asks storage', async (t) => {
+  const chat = new RoomChat(key, [stored('u2', 'h1', 2_000)], { perSecond: 10, burst: 10, keep: 5, windowMs: MINUTE });
+  const io = storage();
+  t.false(chat.accept('u1', 'c1', 'hi', io, 3_000) instanceof Promise);
+  t.is(io.finds, 0);
+});
