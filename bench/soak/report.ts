@@ -91,7 +91,7 @@ function frames(f: FrameCounts): string {
 function rest(c: LoadCounts): string {
   const ok = REST_KINDS.reduce((n, k) => n + c.rest[k].ok, 0);
   const errors = REST_KINDS.reduce((n, k) => n + c.rest[k].errors, 0);
-  return `${ok} ok (${(ok / Math.max(1, c.trafficSeconds)).toFixed(1)}/s), ${errors} errors`;
+  return `${ok} ok (${(ok / Math.max(1, c.trafficSeconds)).toFixed(1)}/s), ${errors} errors, ${c.restShed} shed (16 in flight)`;
 }
 
 /** What the clients did and saw, a row a stream, with the first distinct errors. */

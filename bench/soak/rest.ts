@@ -5,6 +5,8 @@ const WORDS = ['realtime', 'chat', 'search', 'video', 'queue', 'cache', 'gateway
 // Searches as people type them: whole words, a typo, a filter.
 const QUERIES = ['realtime chat', 'realtme', 'search', 'video render', 'queu', 'cache gateway', 'payments', 'sync'];
 
+const MAX_IN_FLIGHT = 16;
+
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
 
 interface Caller {
@@ -19,6 +21,7 @@ interface Caller {
 export class RestTraffic {
   /** POC ids each tenant has, so reads ask for rows that exist. */
   readonly #pocs: string[][];
+  #inFlight = 0;
 
   constructor(
     readonly httpUrl: string,
@@ -29,10 +32,20 @@ export class RestTraffic {
     this.#pocs = Array.from({ length: tenantCount }, () => []);
   }
 
-  /** One request of a kind drawn as a client mix would: mostly reads and searches. */
+  /**
+   * One request of a kind drawn as a client mix would: mostly reads and searches. At most
+   * MAX_IN_FLIGHT at once (beyond, the request is shed and counted): fetch opens a connection
+   * per concurrent request, and a client pool that grows while the node is slow would show as
+   * the node's fds growing.
+   */
   fire(): Promise<void> {
+    if (this.#inFlight >= MAX_IN_FLIGHT) {
+      this.counts.restShed++;
+      return Promise.resolve();
+    }
+    this.#inFlight++;
     const r = Math.random();
-    return this.request(r < 0.4 ? 'search' : r < 0.7 ? 'read' : r < 0.8 ? 'create' : 'notifications', pick(this.callers));
+    return this.request(r < 0.4 ? 'search' : r < 0.7 ? 'read' : r < 0.8 ? 'create' : 'notifications', pick(this.callers)).finally(() => this.#inFlight--);
   }
 
   async request(kind: RestKind, caller: Caller): Promise<void> {
