@@ -83,6 +83,8 @@ export async function run(given: SoakOptions = {}): Promise<Row[]> {
   }
   const roomSize = Math.max(1, Math.round(o.sockets / o.rooms));
   const roomsPerTenant = Math.max(1, Math.round(o.rooms / TENANTS));
+  // The rooms are spread evenly over the tenants, so the counts are rounded to fit.
+  const rooms = roomsPerTenant * TENANTS;
   const jwtSecret = randomBytes(32).toString('hex');
   const cleanups: Array<() => Promise<unknown>> = [];
   let load: LoadHost | undefined;
@@ -90,8 +92,8 @@ export async function run(given: SoakOptions = {}): Promise<Row[]> {
     const start = (role: string) => startNode(role, { jwtSecret, services: o.services, tenants: TENANTS, roomsPerTenant, roomSize }, cleanups);
     const soak = await start('soak');
     const idle = o.idleBaseline ? await start('idle') : undefined;
-    log(`[soak] node pid ${soak.process.info.pid}, metrics at ${soak.metricsUrl}${idle ? `; idle twin pid ${idle.process.info.pid}` : ''}`);
     const soakMetrics = o.metricsUrl ? await resolveMetricsUrl([o.metricsUrl]) : soak.metricsUrl;
+    log(`[soak] node pid ${soak.process.info.pid}, metrics at ${soakMetrics}${idle ? `; idle twin pid ${idle.process.info.pid}` : ''}`);
     const plan = {
       httpUrl: `http://127.0.0.1:${soak.process.info.port}`,
       wsUrl: `ws://127.0.0.1:${soak.process.info.port}/v1/ws`,
@@ -104,7 +106,7 @@ export async function run(given: SoakOptions = {}): Promise<Row[]> {
       pocsPerTenant: 20,
     };
     load = await LoadHost.start(plan);
-    log(`[soak] ${(await load.counts()).socketsOpen} sockets joined ${o.rooms} rooms; warming up for ${o.warmupSeconds} s`);
+    log(`[soak] ${(await load.counts()).socketsOpen} sockets joined ${rooms} rooms; warming up for ${o.warmupSeconds} s`);
     await sleep(Math.max(0, o.warmupSeconds - o.sampleSeconds) * 1000);
     const sampleAll = (minute: number) => Promise.all([sampleNode(soakMetrics, () => soak.process.rss(), minute), idle?.sample(minute)]);
     // This scrape only resets the lag histogram, so the start's p99 covers one interval under load.
@@ -132,7 +134,7 @@ export async function run(given: SoakOptions = {}): Promise<Row[]> {
     }
     const windowMinutes = Math.min(5, o.minutes / 3);
     return [
-      ...nodeRows(`pocdojo node under soak (${roomSize * o.rooms} sockets)`, soakSamples, o.minutes, windowMinutes),
+      ...nodeRows(`pocdojo node under soak (${roomSize * rooms} sockets)`, soakSamples, o.minutes, windowMinutes),
       ...(idle ? nodeRows('idle node, same build (baseline)', idleSamples, o.minutes, windowMinutes) : []),
       ...trafficRows(counts),
     ];
