@@ -6,6 +6,7 @@ import * as mediaConsumers from './media/consumers.bench';
 import * as pocSearch from './poc/search.bench';
 import * as renderReport from './render/report.bench';
 import * as renderVideo from './render/video.bench';
+import * as soak from './soak/soak.bench';
 import * as tenant from './tenant.bench';
 import { formatTable, type Row } from './lib/table';
 
@@ -13,7 +14,7 @@ import { formatTable, type Row } from './lib/table';
  * `npm run bench [name ...]`: runs the benchmarks and prints a table each. Every figure is
  * compared with a baseline measured in the same run; nothing here fails the build.
  */
-const BENCHES: Record<string, { title: string; run: (options?: object) => Promise<Row[]> }> = {
+const BENCHES: Record<string, { title: string; run: (options?: object) => Promise<Row[]>; onlyByName?: boolean }> = {
   gateway: { title: 'Authenticated JSON action: gateway vs moleculer-web (same broker, same action)', run: gateway.run },
   'dojo-fanout': { title: 'Chat fan-out, one sender to a 100-member room at 1,000 msg/s: one node, two nodes over NATS, vs bare ws', run: dojoFanout.run },
   'dojo-sockets': { title: 'Idle authenticated sockets per gateway process: memory per socket vs ws', run: dojoSockets.run },
@@ -23,11 +24,15 @@ const BENCHES: Record<string, { title: string; run: (options?: object) => Promis
   'render-report': { title: 'Annual PDF report for a tenant with 10,000 POCs: time and peak memory', run: renderReport.run },
   tenant: { title: 'GET /v1/user cached vs uncached; scrypt login cost', run: tenant.run },
   login: { title: 'Login under a storm and the hashing pool vs raw scrypt on libuv (same run); file I/O p99 beside hashing', run: login.run },
+  // Half an hour: run when named, never as part of the full list.
+  soak: { title: 'Soak: sockets in dojos chatting and editing, REST beside them: node RSS, lag and handles over the run, vs an idle node', run: soak.run, onlyByName: true },
 };
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-  const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);
+  const args = process.argv.slice(2);
+  // `--minutes 3`: a value after an option is the option's, unless it names a benchmark.
+  const wanted = args.filter((a, i) => !a.startsWith('-') && (a in BENCHES || !/^--[^=]+$/.test(args[i - 1] ?? '')));
+  const names = wanted.length > 0 ? wanted : Object.keys(BENCHES).filter((name) => !BENCHES[name]?.onlyByName);
   for (const name of names) {
     const bench = BENCHES[name];
     if (!bench) {
