@@ -1,8 +1,8 @@
 import type { Context } from 'moleculer';
-import type { AuthContext } from '../gateway/auth';
-import { UnauthorizedError } from './errors';
+import type { AuthContext } from '../protocol/auth';
+import { UnauthorizedError } from '../infra/errors';
 
-export type { AuthContext } from '../gateway/auth';
+export type { AuthContext } from '../protocol/auth';
 
 /** Metadata the gateway attaches to every call it makes on a client's behalf. */
 export interface CallMeta {

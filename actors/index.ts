@@ -1,6 +1,6 @@
 import type { ServiceSchema } from 'moleculer';
 import type { ServiceName } from '../config';
-import type { Infrastructure } from '../deploy/infrastructure';
+import type { Infrastructure } from '../infra/infrastructure';
 import { createJobsService } from '../jobs/jobs.service';
 import { createDojoRoomActor } from './dojo-room/actor';
 import { createPocService } from './poc/poc.service';

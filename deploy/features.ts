@@ -2,7 +2,7 @@ import type { LoggerInstance } from 'moleculer';
 import { hosts, type Config } from '../config';
 import type { ReadinessCheck } from '../infra/readiness';
 import { resolveFonts } from '../actors/render/fonts';
-import { resolveFfmpeg, resolveFfprobe } from '../media/ffmpeg';
+import { resolveFfmpeg, resolveFfprobe } from '../infra/bin/ffmpeg';
 
 /**
  * Features a node can run without, each with what it needs from the machine. A node missing

@@ -9,7 +9,7 @@ import { createBrokerOptions } from '../moleculer.config';
 import { ROUTES } from '../protocol/rest';
 import type { RouteDef } from '../protocol/rest/route';
 import { featureChecks } from './features';
-import { startInfrastructure, type Infrastructure } from './infrastructure';
+import { startInfrastructure, type Infrastructure } from '../infra/infrastructure';
 import { startOpsListener, type OpsListener } from './ops';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,12 +1,5 @@
-import { verifyAccessToken, type AccessClaims } from '../infra/auth/jwt';
-
-/** Who is calling, as actions see it in `ctx.meta.auth`. */
-export interface AuthContext {
-  userId: string;
-  tenantId: string;
-  role: AccessClaims['role'];
-  sessionId: string;
-}
+import { verifyAccessToken } from '../infra/auth/jwt';
+import type { AuthContext } from '../protocol/auth';
 
 /**
  * Sessions revoked before their access tokens expire (logout, refresh-token reuse). Fed by the

@@ -1,6 +1,7 @@
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
 import type { Config } from '../config';
 import type { RouteDef } from '../protocol/rest/route';
+import type { SessionEvent } from '../protocol/signal';
 import { Authenticator, RevocationList } from './auth';
 import type { ReadinessCheck } from './http/ops';
 import type { RateLimiterLike } from './http/router';
@@ -18,15 +19,6 @@ export interface GatewayServiceDeps {
   version: string;
   /** Called once listening, with the bound port (useful with PORT=0). */
   onListening?(port: number): void;
-}
-
-/** What actors learn about a signaling session (presence, room departure). */
-export interface SessionEvent {
-  sessionId: string;
-  userId: string;
-  tenantId: string;
-  dojoId?: string;
-  nodeId: string;
 }
 
 function sessionEvent(broker: ServiceBroker, session: Session): SessionEvent {

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { ConfigError, loadConfig, type LogLevel } from '../config';
 import { quietDependencyWarnings } from '../config/runtime';
 import { createRenderJobs } from '../actors/render/domain';
-import { startInfrastructure } from '../deploy/infrastructure';
+import { startInfrastructure } from '../infra/infrastructure';
 import { parseArgs, UsageError, USAGE, type YearlyArgs } from './args';
 import { ProgressBar, type Writer } from './ProgressBar';
 import { TenantNotFoundError, YearlyBatch, type YearlyBatchResult } from './YearlyBatch';

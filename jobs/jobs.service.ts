@@ -1,5 +1,5 @@
 import type { ServiceSchema } from 'moleculer';
-import type { Infrastructure } from '../deploy/infrastructure';
+import type { Infrastructure } from '../infra/infrastructure';
 import { createRenderJobs, type RenderJobs } from '../actors/render/domain';
 import { Recovery } from '../actors/render/Recovery';
 import { YearlyBatch } from './YearlyBatch';

@@ -1,4 +1,4 @@
-import { FieldValidationError } from '../actors/errors';
+import { FieldValidationError } from '../infra/errors';
 import { WS_METHODS, type WsData, type WsMethod } from '../protocol/ws';
 import type { RoomMedia } from './RoomMedia';
 

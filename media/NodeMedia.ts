@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { UnavailableMedia, type MediaSessionFactory } from '../actors/dojo-room/MediaSession';
+import { UnavailableMedia, type MediaSessionFactory } from './MediaSession';
 import type { Config } from '../config';
 import type { Logger } from '../infra/logger';
 import type { ObjectStore } from '../infra/storage/types';

@@ -5,7 +5,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from '../infra/logger';
 import type { ObjectStore } from '../infra/storage/types';
 import { run } from './childProcess';
-import { resolveFfmpeg, resolveFfprobe, type FfmpegConfig } from './ffmpeg';
+import { resolveFfmpeg, resolveFfprobe, type FfmpegConfig } from '../infra/bin/ffmpeg';
 import { mixPlan } from './recordingMix';
 import { RecordingTrack, type TrackFile } from './RecordingTrack';
 

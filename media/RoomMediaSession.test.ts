@@ -1,6 +1,6 @@
 import test from 'ava';
 import path from 'node:path';
-import type { MediaSessionFactory } from '../actors/dojo-room/MediaSession';
+import type { MediaSessionFactory } from './MediaSession';
 import { silentLogger } from '../infra/logger';
 import { createObjectStore, type ObjectStore } from '../infra/storage';
 import { tempDataDir } from '../test/support/dirs';

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from '../infra/logger';
 import { MediaUnavailableError } from './errors';
-import { FfmpegNotFoundError } from './ffmpeg';
+import { FfmpegNotFoundError } from '../infra/bin/ffmpeg';
 import { Recorder, type RecorderSettings, type RecordingResult, type RecordingTarget } from './Recorder';
 import type { RtcSettings } from './rtc';
 import type { RoomMediaEvents } from './types';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ClientError } from '../actors/errors';
+import { ClientError } from '../infra/errors';
 import { registry } from '../infra/metrics';
 import { handleMediaSignal } from './MediaSignals';
 import { newRoomWithParticipants, startPool } from './testing/media';

@@ -1,8 +1,8 @@
-import { ClientError } from '../actors/errors';
+import { ClientError } from '../infra/errors';
 import { ErrorCode } from '../protocol/errors';
 
 /**
- * A signaling client's mistake in a media call. It extends the actors' ClientError, so it
+ * A signaling client's mistake in a media call. It extends the shared ClientError (infra/errors), so it
  * crosses the transporter with its protocol code and the gateway answers it on the socket
  * (the socket stays open).
  */

@@ -8,7 +8,7 @@ import { createObjectStore, type ObjectStore } from '../infra/storage';
 import { tempDataDir } from '../test/support/dirs';
 import { run } from './childProcess';
 import { MediaUnavailableError } from './errors';
-import { resolveFfmpeg, resolveFfprobe } from './ffmpeg';
+import { resolveFfmpeg, resolveFfprobe } from '../infra/bin/ffmpeg';
 import { handleMediaSignal } from './MediaSignals';
 import { recordingObjectKey, type RecorderSettings } from './Recorder';
 import { eventually, ffmpegConfig, newRoomWithParticipants, startPool } from './testing/media';

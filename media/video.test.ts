@@ -1,5 +1,5 @@
 import test from 'ava';
-import { resolveFfmpeg } from './ffmpeg';
+import { resolveFfmpeg } from '../infra/bin/ffmpeg';
 import { eventually, ffmpegConfig, newRoomWithParticipants, startPool } from './testing/media';
 import { startIngest } from './testing/ffmpegSender';
 import { plainReceiver } from './testing/plainReceiver';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Config } from '../config';
-import { isExecutable } from './executable';
+import { isExecutable } from '../infra/bin/executable';
 
 type Mediasoup = typeof import('mediasoup');
 

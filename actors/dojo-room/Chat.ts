@@ -1,4 +1,4 @@
-import { TokenBucket } from '../../gateway/ws/token-bucket';
+import { TokenBucket } from '../../infra/tokenBucket';
 import { ForbiddenError, NotFoundError, RateLimitedError } from './errors';
 import { chatMessageId } from './messageId';
 import type { ChatRecord, RoomKey } from './types';

@@ -1,5 +1,5 @@
 import type { Database } from '../../infra/db/database';
-import type { RecordingOutcome } from './MediaSession';
+import type { RecordingOutcome } from '../../media/MediaSession';
 import { one, rows } from './sql';
 import type { RoomKey } from './types';
 

@@ -7,7 +7,7 @@ import { ConflictError, FencedOutError, ForbiddenError, RoomMovedError } from '.
 import { RoomFanout } from './Fanout';
 import type { LeaseKeeper } from './LeaseKeeper';
 import { Mailbox } from './Mailbox';
-import type { MediaHooks, MediaSession, MediaSessionFactory } from './MediaSession';
+import type { MediaHooks, MediaSession, MediaSessionFactory } from '../../media/MediaSession';
 import { byNode, Members, type MemberSession } from './Members';
 import type { RoomMetrics } from './metrics';
 import type { RoomOptions } from './options';

@@ -1,11 +1,11 @@
-import type { SignalParams, SignalResult } from '../../gateway/ws/routes';
+import type { SignalParams, SignalResult } from '../../protocol/signal';
 import { validate } from '../../protocol/validation';
 import { WS_METHODS, type WsData, type WsMethod } from '../../protocol/ws';
 import type { AuthContext } from '../auth';
 import type { Accepted } from './Chat';
 import { fromBase64, toBase64 } from './CodeDocument';
 import { BadRequestError, FieldValidationError, ForbiddenError, NotFoundError } from './errors';
-import { isMediaMethod } from './MediaSession';
+import { isMediaMethod } from '../../media/MediaSession';
 import { byNode, type MemberSession } from './Members';
 import type { Room, TurnResult } from './Room';
 import type { ChatRecord, RoomRole } from './types';

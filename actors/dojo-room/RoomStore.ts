@@ -1,6 +1,6 @@
 import type { Database } from '../../infra/db/database';
 import { ConflictError, FencedOutError, NotFoundError } from './errors';
-import type { RecordingOutcome } from './MediaSession';
+import type { RecordingOutcome } from '../../media/MediaSession';
 import { recordingRows } from './RecordingRows';
 import { one, rows } from './sql';
 import type { ChatRecord, DojoRecord, DojoStatus, PersistedRoom, RoomKey, RoomRole } from './types';

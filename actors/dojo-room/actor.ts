@@ -1,6 +1,6 @@
 import type { Service, ServiceSchema } from 'moleculer';
 import { hosts } from '../../config';
-import type { Infrastructure } from '../../deploy/infrastructure';
+import type { Infrastructure } from '../../infra/infrastructure';
 import { NodeMedia } from '../../media/NodeMedia';
 import { createDojoRoomService } from './dojo-room.service';
 

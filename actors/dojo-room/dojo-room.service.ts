@@ -1,13 +1,12 @@
 import type { Context, ServiceSchema } from 'moleculer';
-import type { Infrastructure } from '../../deploy/infrastructure';
-import type { SessionEvent } from '../../gateway/gateway.service';
-import type { SignalParams, SignalResult } from '../../gateway/ws/routes';
+import type { Infrastructure } from '../../infra/infrastructure';
+import type { SessionEvent, SignalParams, SignalResult } from '../../protocol/signal';
 import { caller, type CallMeta } from '../auth';
 import { DatabaseChatSink, QueueChatSink, type ChatSink } from './ChatSink';
 import { DojoRepository } from './DojoRepository';
 import { Dojos, type CreateParams } from './Dojos';
 import { BadRequestError, FieldValidationError } from './errors';
-import { noMedia, type MediaSessionFactory } from './MediaSession';
+import { noMedia, type MediaSessionFactory } from '../../media/MediaSession';
 import { RoomMetrics } from './metrics';
 import { roomOptions, type RoomOptions } from './options';
 import { PARAMS } from './params';

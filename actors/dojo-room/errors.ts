@@ -1,8 +1,8 @@
 import { Errors } from 'moleculer';
-import { ClientError } from '../errors';
+import { ClientError } from '../../infra/errors';
 import { ErrorCode } from '../../protocol/errors';
 
-export { ClientError, ConflictError, FieldValidationError, ForbiddenError, NotFoundError, RateLimitedError } from '../errors';
+export { ClientError, ConflictError, FieldValidationError, ForbiddenError, NotFoundError, RateLimitedError } from '../../infra/errors';
 
 /**
  * The room is not (or no longer) active on the node that was asked: the caller looks the owner

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { createTenant, type TestTenant } from '../../test/support/accounts';
 import type { TestNode } from '../../test/support/node';
-import type { MediaHooks, MediaMethod, MediaSession } from './MediaSession';
+import type { MediaHooks, MediaMethod, MediaSession } from '../../media/MediaSession';
 import type { RoomKey, RoomRole } from './types';
 import { api, joined, liveDojo, startDojoNode } from './testing';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import test from 'ava';
 import { QueryTypes } from 'sequelize';
 import { run } from '../../media/childProcess';
-import { resolveFfprobe } from '../../media/ffmpeg';
+import { resolveFfprobe } from '../../infra/bin/ffmpeg';
 import { eventually } from '../../media/testing/media';
 import { WeriftClient, type Signal } from '../../media/testing/werift';
 import { authed, createTenant, type TestTenant } from '../../test/support/accounts';

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import test from 'ava';
 import { ServiceBroker, type Context } from 'moleculer';
 import * as Y from 'yjs';
-import type { Infrastructure } from '../../deploy/infrastructure';
+import type { Infrastructure } from '../../infra/infrastructure';
 import { Database } from '../../infra/db/database';
 import { createKeyValueStore, createLeaseManager, type KeyValueStore, type LeaseManager } from '../../infra/kv';
 import { silentLogger } from '../../infra/logger';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Infrastructure } from '../../deploy/infrastructure';
+import type { Infrastructure } from '../../infra/infrastructure';
 import { authed, createTenant, type TestTenant, type TestUser } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
 import { WsClient, type Frame } from '../../test/support/ws-client';

@@ -1,8 +1,8 @@
-import type { AuthContext } from '../auth';
-import type { SessionEvent } from '../../gateway/gateway.service';
-import type { SignalParams } from '../../gateway/ws/routes';
+import type { AuthContext, RoomRole } from '../../protocol/auth';
 
-export type RoomRole = 'facilitator' | 'participant' | 'observer';
+export type { RoomRole };
+import type { SessionEvent, SignalParams } from '../../protocol/signal';
+
 export type DojoStatus = 'SCHEDULED' | 'ACTIVE' | 'COMPLETED' | 'CANCELLED';
 
 /** Which room: rooms are always addressed inside their tenant, so another tenant's id finds nothing. */

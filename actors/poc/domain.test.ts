@@ -1,7 +1,7 @@
 import test from 'ava';
 import { pocCacheKey } from './cache';
 import { label, labels, filtersFrom, draftFrom } from './normalize';
-import { FieldValidationError } from '../errors';
+import { FieldValidationError } from '../../infra/errors';
 import { indexTerms, MAX_TERM_LENGTH, NAME_WEIGHT, termQuery, tokenize, typoVariants } from './text';
 
 test('words are lower-cased, accent-free, split on anything but letters and digits, without stop words', (t) => {

@@ -1,6 +1,6 @@
-import { ForbiddenError, NotFoundError } from '../errors';
+import { ForbiddenError, NotFoundError } from '../../infra/errors';
 
-export { FieldValidationError } from '../errors';
+export { FieldValidationError } from '../../infra/errors';
 
 /**
  * Missing, deleted, in another tenant, or private to someone else: one answer for all four,

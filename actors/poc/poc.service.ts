@@ -1,6 +1,6 @@
 import { Cachers, type Context, type ServiceBroker, type ServiceSchema } from 'moleculer';
 import DbService from 'moleculer-db';
-import type { Infrastructure } from '../../deploy/infrastructure';
+import type { Infrastructure } from '../../infra/infrastructure';
 import { caller, type CallMeta } from '../auth';
 import { cacheOf, cleanTenant } from './cache';
 import { FacetCounts } from './FacetCounts';

@@ -1,4 +1,4 @@
-import type { Infrastructure } from '../../deploy/infrastructure';
+import type { Infrastructure } from '../../infra/infrastructure';
 import type { Logger } from '../../infra/logger';
 import type { ObjectStore } from '../../infra/storage';
 import { JobTable } from './JobTable';

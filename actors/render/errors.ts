@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../protocol/errors';
-import { ClientError } from '../errors';
+import { ClientError } from '../../infra/errors';
 
-export { ConflictError, FieldValidationError, ForbiddenError, NotFoundError } from '../errors';
+export { ConflictError, FieldValidationError, ForbiddenError, NotFoundError } from '../../infra/errors';
 
 /** The file is asked for before the job completed. */
 export class NotReadyError extends ClientError {

@@ -1,5 +1,5 @@
 import type { Context, ServiceSchema } from 'moleculer';
-import type { Infrastructure } from '../../deploy/infrastructure';
+import type { Infrastructure } from '../../infra/infrastructure';
 import type { Subscription } from '../../infra/queue';
 import { caller, type AuthContext, type CallMeta } from '../auth';
 import { ACK_WAIT_MS, createRenderDomain, LINK_TTL_SECONDS, type RenderDomain } from './domain';

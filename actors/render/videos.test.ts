@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import test from 'ava';
 import { authed, createTenant, type TestTenant } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
-import { resolveFfprobe } from '../../media/ffmpeg';
+import { resolveFfprobe } from '../../infra/bin/ffmpeg';
 import { RENDER_SUBJECT } from './RenderQueue';
 import { download, getJson, seedPocs, waitForJob } from './testing';
 

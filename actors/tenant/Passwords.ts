@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { HashPool, HashPoolSaturatedError } from '../../infra/hash/HashPool';
-import { ServiceBusyError } from '../errors';
+import { ServiceBusyError } from '../../infra/errors';
 
 export interface ScryptParams {
   N: number;

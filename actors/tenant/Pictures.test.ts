@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ClientError } from '../errors';
+import { ClientError } from '../../infra/errors';
 import { decodePicture, MAX_PICTURE_BYTES } from './Pictures';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);

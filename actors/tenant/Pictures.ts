@@ -1,5 +1,5 @@
 import type { ObjectStore } from '../../infra/storage';
-import { ClientError } from '../errors';
+import { ClientError } from '../../infra/errors';
 import { ErrorCode } from '../../protocol/errors';
 import { MAX_PICTURE_BYTES } from '../../protocol/rest/tenant';
 import { FieldValidationError } from './errors';

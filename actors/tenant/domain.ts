@@ -1,4 +1,4 @@
-import type { Infrastructure } from '../../deploy/infrastructure';
+import type { Infrastructure } from '../../infra/infrastructure';
 import { AccountExistsMail } from './AccountExistsMail';
 import { HashPool } from '../../infra/hash/HashPool';
 import { Accounts } from './Accounts';

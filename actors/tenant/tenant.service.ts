@@ -1,5 +1,5 @@
 import type { Context, ServiceSchema } from 'moleculer';
-import type { Infrastructure } from '../../deploy/infrastructure';
+import type { Infrastructure } from '../../infra/infrastructure';
 import { caller, type AuthContext, type CallMeta } from '../auth';
 import { createDomain, startSink, type TenantDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError } from './errors';

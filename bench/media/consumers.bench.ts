@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadConfig } from '../../config';
 import type { Child } from '../../media/childProcess';
-import { resolveFfmpeg } from '../../media/ffmpeg';
+import { resolveFfmpeg } from '../../infra/bin/ffmpeg';
 import type { RtcSettings } from '../../media/rtc';
 import { tempDataDir } from '../../test/support/dirs';
 import type { Row } from '../lib/table';

@@ -4,7 +4,7 @@ import { filtersFrom } from '../../actors/poc/normalize';
 import { createPocService } from '../../actors/poc/poc.service';
 import { Search } from '../../actors/poc/Search';
 import { TagIndex } from '../../actors/poc/TagIndex';
-import type { Infrastructure } from '../../deploy/infrastructure';
+import type { Infrastructure } from '../../infra/infrastructure';
 import { Database } from '../../infra/db/database';
 import { createKeyValueStore } from '../../infra/kv';
 import { silentLogger } from '../../infra/logger';

@@ -11,7 +11,7 @@ import { composeSlides } from '../../actors/render/video/Slides';
 import { TextLayout } from '../../actors/render/video/TextLayout';
 import { VideoData } from '../../actors/render/video/VideoData';
 import { YearlyBatch } from '../../jobs/YearlyBatch';
-import { resolveFfmpeg } from '../../media/ffmpeg';
+import { resolveFfmpeg } from '../../infra/bin/ffmpeg';
 import type { Row } from '../lib/table';
 import { median, seedPocs, seedTenant, startRenderNode, waitForRows, YEAR } from './fixture';
 

@@ -11,9 +11,10 @@ import { timedCall } from '../timed-call';
 import { parseQuery } from '../http/query';
 import { Exchange } from '../http/respond';
 import type { Fanout } from './fanout';
-import { WS_ACTIONS, type SignalParams, type SignalResult } from './routes';
+import type { SignalParams, SignalResult } from '../../protocol/signal';
+import { WS_ACTIONS } from './routes';
 import { closeSocket, type Session, type SessionRegistry, type SocketData } from './sessions';
-import { TokenBucket } from './token-bucket';
+import { TokenBucket } from '../../infra/tokenBucket';
 
 export interface WsOptions {
   broker: ServiceBroker;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'uWebSockets.js';
 import { CLOSE_REASON, CloseCode } from '../../protocol/closeCodes';
-import type { AuthContext } from '../auth';
+import type { AuthContext } from '../../protocol/auth';
 import { DeadlineWheel } from './deadline-wheel';
-import type { TokenBucket } from './token-bucket';
+import type { TokenBucket } from '../../infra/tokenBucket';
 
 /** Per-socket data uWS keeps for us. */
 export interface SocketData {

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import test, { type ExecutionContext } from 'ava';
 import { api, joined, liveDojo } from '../../actors/dojo-room/testing';
 import { download, waitForJob } from '../../actors/render/testing';
-import { resolveFfprobe } from '../../media/ffmpeg';
+import { resolveFfprobe } from '../../infra/bin/ffmpeg';
 import { eventually } from '../../media/testing/media';
 import { WeriftClient, type Signal } from '../../media/testing/werift';
 import { authed, createTenant } from '../support/accounts';

@@ -1,5 +1,5 @@
 import { connect } from 'nats';
-import { queueNames } from '../../deploy/infrastructure';
+import { queueNames } from '../../infra/infrastructure';
 
 /** Deletes a test namespace's JetStream streams so test runs leave nothing on a shared NATS. */
 export async function deleteQueueStreams(natsUrl: string, namespace: string): Promise<void> {

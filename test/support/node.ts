@@ -1,7 +1,7 @@
 import type { ServiceSchema } from 'moleculer';
 import { loadConfig, type ServiceName } from '../../config';
 import { quietDependencyWarnings } from '../../config/runtime';
-import type { Infrastructure } from '../../deploy/infrastructure';
+import type { Infrastructure } from '../../infra/infrastructure';
 import { startNode, type RunningNode } from '../../deploy/node';
 import type { RouteDef } from '../../protocol/rest/route';
 import { createTestDatabase } from './database';

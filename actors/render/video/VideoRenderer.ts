@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ObjectStore } from '../../../infra/storage';
-import { FfmpegNotFoundError, resolveFfmpeg, type FfmpegConfig } from '../../../media/ffmpeg';
+import { FfmpegNotFoundError, resolveFfmpeg, type FfmpegConfig } from '../../../infra/bin/ffmpeg';
 import { RenderError } from '../errors';
 import { resolveFonts } from '../fonts';
 import type { JobTable } from '../JobTable';

@@ -1,6 +1,12 @@
-import type { PushMethod, WsMethod } from '../../protocol/ws';
-import { ServiceUnavailableError } from './errors';
-import type { RoomKey, RoomRole } from './types';
+import type { RoomRole } from '../protocol/auth';
+import type { PushMethod, WsMethod } from '../protocol/ws';
+import { MediaUnavailableError } from './errors';
+
+/** The room a media session serves; rooms are addressed inside their tenant. */
+export interface MediaRoomKey {
+  tenantId: string;
+  dojoId: string;
+}
 
 /** The media and recording methods a room forwards to its media session. */
 export type MediaMethod = Extract<WsMethod, `media.${string}` | `recording.${string}`>;
@@ -33,7 +39,8 @@ export interface MediaHooks {
 }
 
 /**
- * The seam the media issue fills: one media session (a mediasoup Router on the room's node)
+ * The seam between a room and its media, offered by media/ and used by room actors (which
+ * import it from here; media never imports an actor): one media session (a mediasoup Router on the room's node)
  * per active room. The room has already checked the caller's role (observers cannot produce,
  * only facilitators record) before calling `handle`.
  */
@@ -57,12 +64,12 @@ export interface MediaSession {
   close(): Promise<void>;
 }
 
-export type MediaSessionFactory = (key: RoomKey, hooks: MediaHooks) => MediaSession;
+export type MediaSessionFactory = (key: MediaRoomKey, hooks: MediaHooks) => MediaSession;
 
-/** Until the media issue lands: every media method is refused with a clear answer. */
+/** A node without media (SERVICES lacks `media`): every media method is refused with a clear answer. */
 export class UnavailableMedia implements MediaSession {
   async handle(): Promise<unknown> {
-    throw new ServiceUnavailableError('Media is not available on this node');
+    throw new MediaUnavailableError('Media is not available on this node');
   }
 
   routerRtpCapabilities(): unknown {

@@ -1,13 +1,13 @@
 import type { Config } from '../config';
-import { resolveJwtSecret } from '../infra/auth/secret';
-import { Database } from '../infra/db/database';
-import { startEmbeddedPostgres } from '../infra/db/embedded';
-import { migrate } from '../infra/db/migrate';
-import { createKeyValueStore, createLeaseManager, createRateLimiter, PostgresExpiringStore, type ExpiringStore, type KeyValueStore, type LeaseManager, type RateLimiter } from '../infra/kv';
-import type { Logger } from '../infra/logger';
-import { createMailer, type Mailer } from '../infra/mail';
-import { createDurableQueue, type DurableQueue } from '../infra/queue';
-import { createObjectStore, type ObjectStore } from '../infra/storage';
+import { resolveJwtSecret } from './auth/secret';
+import { Database } from './db/database';
+import { startEmbeddedPostgres } from './db/embedded';
+import { migrate } from './db/migrate';
+import { createKeyValueStore, createLeaseManager, createRateLimiter, PostgresExpiringStore, type ExpiringStore, type KeyValueStore, type LeaseManager, type RateLimiter } from './kv';
+import type { Logger } from './logger';
+import { createMailer, type Mailer } from './mail';
+import { createDurableQueue, type DurableQueue } from './queue';
+import { createObjectStore, type ObjectStore } from './storage';
 
 /** Everything an actor may depend on, one instance per process, shared by its services. */
 export interface Infrastructure {
