@@ -5,7 +5,7 @@ import { quietDependencyWarnings } from '../config/runtime';
 import type { RouteDef } from '../protocol/rest/route';
 import { createTenant } from '../test/support/accounts';
 import { startTestNode } from '../test/support/node';
-import { httpLoad, loadRow, type LoadResult } from './lib/load';
+import { httpLoad, loadRow } from './lib/load';
 import type { Row } from './lib/table';
 
 // The same tenant.getUser call with Moleculer's cache switched off per call ($cache: false), so

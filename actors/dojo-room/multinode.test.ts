@@ -7,7 +7,7 @@ import { createKeyValueStore, createLeaseManager } from '../../infra/kv';
 import { authed } from '../../test/support/accounts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { WsClient, type Frame } from '../../test/support/ws-client';
-import { Cluster } from './cluster';
+import { Cluster } from '../../test/support/cluster';
 
 // Three real processes over real NATS and Redis: one gateway, two dojo-room nodes. The room is
 // put on one room node, that node is SIGKILLed, and the clients carry on with the survivor.

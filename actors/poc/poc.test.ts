@@ -200,7 +200,7 @@ test('each filter alone and combined, with facets counted over the filtered set'
 
 test('pages do not overlap and cover the whole result, in every sort order', async (t) => {
   const tag = word();
-  const names = Array.from({ length: 23 }, (_, i) => `${word()} item`);
+  const names = Array.from({ length: 23 }, () => `${word()} item`);
   for (const name of names) await create(alice, { name, tags: [tag], is_public: true });
   for (const query of [`tag=${tag}`, `tag=${tag}&sort=name`, `q=item&tag=${tag}`, `q=item&tag=${tag}&sort=newest`]) {
     const seen: string[] = [];

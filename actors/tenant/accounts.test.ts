@@ -1,6 +1,6 @@
 import test from 'ava';
 import { authed, createTenant, mailsTo, readConfirmationToken } from '../../test/support/accounts';
-import { tenantNode } from './testNode';
+import { tenantNode } from './testing';
 
 const fixture = tenantNode({ members: 2, facilitators: 1 });
 

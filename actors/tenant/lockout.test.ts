@@ -1,7 +1,7 @@
 import test from 'ava';
 import { mailsTo, type TestUser } from '../../test/support/accounts';
 import { LOGIN_LIMITS } from './LoginThrottle';
-import { tenantNode } from './testNode';
+import { tenantNode } from './testing';
 
 // Behind a trusted proxy the client address comes from X-Forwarded-For, so one test plays many
 // places; a request without it comes from 127.0.0.1, where every fixture user has logged in.

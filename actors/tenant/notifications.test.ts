@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { authed, createTenant, type TestUser } from '../../test/support/accounts';
-import { tenantNode } from './testNode';
+import { tenantNode } from './testing';
 
 const fixture = tenantNode({ members: 5 });
 

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { signAccessToken } from '../../infra/auth/jwt';
 import { authed, createTenant, type TestUser } from '../../test/support/accounts';
-import { tenantNode } from './testNode';
+import { tenantNode } from './testing';
 import { startTestNode } from '../../test/support/node';
 import { WsClient } from '../../test/support/ws-client';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { authed, createTenant } from '../../test/support/accounts';
-import { tenantNode } from './testNode';
+import { tenantNode } from './testing';
 import { WsClient } from '../../test/support/ws-client';
 
 const fixture = tenantNode({ members: 4 });

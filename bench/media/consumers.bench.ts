@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { loadConfig } from '../../config';
 import type { Child } from '../../media/childProcess';
 import { resolveFfmpeg } from '../../infra/bin/ffmpeg';
@@ -7,7 +6,7 @@ import { tempDataDir } from '../../test/support/dirs';
 import type { Row } from '../lib/table';
 import { prepareClip, startPublisher } from './sources';
 import { atCpu, sweep, type Step, type SweepOptions } from './sweep';
-import { appTarget, bareTarget, type Target, type TransportKind } from './targets';
+import { appTarget, bareTarget, type TransportKind } from './targets';
 
 export interface ConsumersBenchOptions extends Partial<SweepOptions> {
   /** Publishers, each one VP8 + one Opus producer; every subscriber transport consumes them all. */

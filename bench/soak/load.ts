@@ -25,7 +25,7 @@ async function start(plan: LoadPlan): Promise<void> {
   const token = (tenantId: string, userId: string) => signAccessToken({ sub: userId, tid: tenantId, role: 'member', sid: randomUUID() }, plan.jwtSecret, plan.tokenSeconds);
   const callers = plan.world.tenants.flatMap((t, tenantIndex) => t.rooms.flatMap((r) => r.userIds.map((userId) => ({ tenantIndex, token: token(t.tenantId, userId) }))));
   const rest = new RestTraffic(plan.httpUrl, callers, plan.world.tenants.length, counts);
-  for (const [tenantIndex, tenant] of plan.world.tenants.entries()) {
+  for (const tenantIndex of plan.world.tenants.keys()) {
     const author = callers.find((c) => c.tenantIndex === tenantIndex);
     for (let i = 0; author && i < plan.pocsPerTenant; i++) await rest.request('create', author);
   }

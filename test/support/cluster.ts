@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { tempDataDir } from '../../test/support/dirs';
-import { deleteQueueStreams } from '../../test/support/nats';
+import { tempDataDir } from './dirs';
+import { deleteQueueStreams } from './nats';
 
 const ROOT = path.resolve(__dirname, '../..');
 

@@ -1,0 +1,75 @@
+// The layering of the house as a lint rule: a reach-back fails CI with a message naming the
+// rule and both folders, instead of waiting for a review. Paths are resolved, not matched as
+// text, so a folder that shares a name with a layer (infra/jobs, bench/media) is no false alarm.
+'use strict';
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Which top-level folders each layer may import. Unlisted places (test/, bench/, tools/) may import anything. */
+const MAY_IMPORT = {
+  protocol: ['protocol'],
+  config: ['config', 'protocol'],
+  infra: ['infra', 'config', 'protocol'],
+  media: ['media', 'infra', 'config', 'protocol'],
+  gateway: ['gateway', 'infra', 'config', 'protocol'],
+  actors: ['actors', 'media', 'infra', 'config', 'protocol'],
+  jobs: ['jobs', 'infra', 'config', 'protocol'],
+  'moleculer.config.ts': ['infra', 'config', 'protocol'],
+  // deploy/ wires everything: it may import every layer.
+};
+
+/** Packages the contract may use: it is shared with clients, so nothing but zod. */
+const PROTOCOL_PACKAGES = new Set(['zod']);
+
+function place(file) {
+  const relative = path.relative(ROOT, file);
+  if (relative.startsWith('..')) return undefined;
+  return relative.split(path.sep);
+}
+
+function isTest(parts) {
+  const name = parts[parts.length - 1];
+  return /\.test\.ts$/.test(name) || parts.includes('testing') || /^testing\.ts$/.test(name);
+}
+
+module.exports = {
+  rules: {
+    layers: {
+      meta: {
+        type: 'problem',
+        docs: { description: 'Imports follow the layering: protocol <- config <- infra <- media, gateway <- actors <- jobs, deploy; no actor imports a sibling actor' },
+        schema: [],
+      },
+      create(context) {
+        const from = place(context.filename);
+        // Tests drive the system from outside (nodes, sockets, support helpers): they may import anything.
+        if (!from || isTest(from)) return {};
+        const layer = from[0];
+        const allowed = MAY_IMPORT[layer];
+        const check = (node) => {
+          const source = node.source && node.source.value;
+          if (typeof source !== 'string') return;
+          if (!source.startsWith('.')) {
+            if (layer === 'protocol' && !PROTOCOL_PACKAGES.has(source.split('/')[0])) {
+              context.report({ node: node.source, message: `layers: protocol/ is shared with clients and imports only zod, not "${source}"` });
+            }
+            return;
+          }
+          const to = place(path.resolve(path.dirname(context.filename), source));
+          if (!to) return;
+          const target = to[0];
+          if (allowed && !allowed.includes(target)) {
+            context.report({ node: node.source, message: `layers: ${layer}/ may not import ${target}/ ("${source}"); move what both need down to protocol/ or infra/` });
+            return;
+          }
+          // An actor builds on the shared actors/ files (auth, errors, index), never on a sibling's insides.
+          if (layer === 'actors' && target === 'actors' && from.length > 2 && to.length > 2 && from[1] !== to[1]) {
+            context.report({ node: node.source, message: `layers: actors/${from[1]}/ may not import actors/${to[1]}/ ("${source}"); call its actions, or move the shared part to infra/` });
+          }
+        };
+        return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
+      },
+    },
+  },
+};
