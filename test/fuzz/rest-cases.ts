@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { z } from 'zod';
 import { pathParams, type RouteDef } from '../../protocol/rest/route';
-import { badJsonBody, hostileQueryValue, mutated, oddPathSegment, oddText } from './hostile';
+import { badJsonBody, hostileQueryValue, mutated, oddPathSegment, oddText, toJsonText } from './hostile';
 import { validShaped, type KnownValues } from './schema-arbitrary';
 import type { FuzzWorld } from './world';
 
@@ -63,7 +63,7 @@ function hostileCase(route: RouteDef, known: KnownValues): fc.Arbitrary<RestCase
     );
   }
   if (route.body) {
-    variants.push(fc.tuple(valid, mutated(validShaped(route.body, known))).map(([c, body]) => ({ ...c, body: JSON.stringify(body) })));
+    variants.push(fc.tuple(valid, mutated(validShaped(route.body, known))).map(([c, body]) => ({ ...c, body: toJsonText(body) })));
   }
   if (route.query) {
     variants.push(

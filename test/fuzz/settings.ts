@@ -7,7 +7,8 @@ import fc from 'fast-check';
  * How long a fuzz file runs: the corpus first (inputs that once broke something), then
  * FUZZ_RUNS generated ones (default sized to keep a file near a minute on the 2-core CI
  * machine) from FUZZ_SEED (default: a new one each run, printed on failure so the failing run
- * can be replayed with FUZZ_SEED=<seed> FUZZ_PATH=<path>).
+ * can be replayed with FUZZ_SEED=<seed> FUZZ_PATH=<path>). Longer runs need ava's inactivity
+ * timeout raised too: `FUZZ_RUNS=3000 npx ava --timeout=15m test/fuzz/rest.test.ts`.
  */
 export function fuzzParameters<T>(defaultRuns: number, corpus: ReadonlyArray<{ case: T }>): fc.Parameters<[T]> {
   const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() ^ (Math.random() * 0x100000000);

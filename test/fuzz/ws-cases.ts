@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { WS_METHODS } from '../../protocol/ws';
-import { badJsonBody, hostileValue, mutated, oddText } from './hostile';
+import { badJsonBody, hostileValue, mutated, oddText, toJsonText } from './hostile';
 import { validShaped, type KnownValues } from './schema-arbitrary';
 
 /** One WebSocket text frame as the fuzz sends it and the corpus keeps it. */
@@ -35,8 +35,8 @@ function validFrame(known: KnownValues): fc.Arbitrary<unknown> {
 /** Well-formed frames with hostile data, ids or methods; and text that is not a frame at all. */
 function hostileFrame(known: KnownValues): fc.Arbitrary<string> {
   return fc.oneof(
-    fc.constantFrom(...METHODS).chain((method) => fc.record({ id: frameId, method: fc.constant(method), data: mutated(methodData(method, known)) })).map((f) => JSON.stringify(f)),
-    fc.record({ id: oddId, method: fc.oneof(fc.constantFrom<string>(...METHODS), oddMethod), data: hostileValue }, { requiredKeys: [] }).map((f) => JSON.stringify(f)),
+    fc.constantFrom(...METHODS).chain((method) => fc.record({ id: frameId, method: fc.constant(method), data: mutated(methodData(method, known)) })).map(toJsonText),
+    fc.record({ id: oddId, method: fc.oneof(fc.constantFrom<string>(...METHODS), oddMethod), data: hostileValue }, { requiredKeys: [] }).map(toJsonText),
     badJsonBody,
   );
 }
