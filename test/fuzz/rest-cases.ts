@@ -13,6 +13,8 @@ export interface RestCase {
   query?: string;
   body?: string;
   contentType?: string;
+  /** The headers the route passes to its action (e.g. Idempotency-Key). */
+  headers?: Record<string, string>;
   /** `user`: the fuzzer's current token; `forged`: a token that is not ours; `none`. */
   auth: 'user' | 'forged' | 'none';
 }
@@ -35,17 +37,36 @@ function queryString(value: unknown): string {
   return search.toString();
 }
 
+// Header values fetch can send: visible ASCII for a well-behaved client; Latin-1 bytes, blanks
+// and lengths past any limit for the others.
+const visibleAscii = fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c));
+const latin1 = fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c));
+const headerValue = fc.string({ unit: visibleAscii, minLength: 1, maxLength: 40 });
+const oddHeaderValue = fc.oneof(fc.string({ unit: latin1, maxLength: 120 }), fc.constantFrom(' ', 'x'.repeat(101), 'x'.repeat(3_000)));
+
+function routeHeaders(route: RouteDef, value: fc.Arbitrary<string>): fc.Arbitrary<Record<string, string> | undefined> {
+  const names = route.headers ?? [];
+  if (names.length === 0) return fc.constant(undefined);
+  return fc.array(value, { minLength: names.length, maxLength: names.length }).map((values) => Object.fromEntries(names.map((name, i) => [name, values[i] as string])));
+}
+
 const optionalShaped = (schema: z.ZodType | undefined, known: KnownValues) => (schema ? validShaped(schema, known) : fc.constant(undefined));
 
 /** A request to the route whose every part has the shape its schemas ask for. */
 function validCase(route: RouteDef, known: KnownValues): fc.Arbitrary<RestCase> {
   return fc
-    .record({ params: optionalShaped(route.params, known), query: optionalShaped(route.query, known), body: optionalShaped(route.body, known) })
-    .map(({ params, query, body }) => ({
+    .record({
+      params: optionalShaped(route.params, known),
+      query: optionalShaped(route.query, known),
+      body: optionalShaped(route.body, known),
+      headers: routeHeaders(route, headerValue),
+    })
+    .map(({ params, query, body, headers }) => ({
       method: route.method,
       path: encodedPath(route, Object.fromEntries(Object.entries((params as Record<string, unknown>) ?? {}).map(([k, v]) => [k, encodeURIComponent(String(v))]))),
       ...(route.query ? { query: queryString(query) } : {}),
       ...(route.body ? { body: JSON.stringify(body), contentType: 'application/json' } : {}),
+      ...(headers ? { headers } : {}),
       auth: 'user' as const,
     }));
 }
@@ -71,6 +92,9 @@ function hostileCase(route: RouteDef, known: KnownValues): fc.Arbitrary<RestCase
         .map(([c, query, extra]) => ({ ...c, query: `${queryString(query)}&${queryString(extra)}` })),
     );
   }
+  if (route.headers) {
+    variants.push(fc.tuple(valid, routeHeaders(route, oddHeaderValue)).map(([c, headers]) => ({ ...c, headers })));
+  }
   if (names.length > 0) {
     variants.push(fc.tuple(valid, oddPathSegment).map(([c, segment]) => ({ ...c, path: encodedPath(route, Object.fromEntries(names.map((n) => [n, segment]))) })));
   }
@@ -83,7 +107,7 @@ export function restCase(routes: readonly RouteDef[], known: KnownValues): fc.Ar
 }
 
 export async function sendRest(world: FuzzWorld, c: RestCase): Promise<{ status: number; body: string }> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...c.headers };
   if (c.contentType) headers['content-type'] = c.contentType;
   if (c.auth === 'user') headers.authorization = `Bearer ${world.fuzzer.token}`;
   if (c.auth === 'forged') headers.authorization = `Bearer ${FORGED}`;
