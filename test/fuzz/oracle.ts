@@ -1,4 +1,5 @@
 import { ErrorCode, HTTP_STATUS, isErrorCode } from '../../protocol/errors';
+import type { RouteDef } from '../../protocol/rest/route';
 
 // What every answer must hold to, whatever was asked: the judgement shared by the REST and WebSocket fuzz.
 
@@ -26,10 +27,20 @@ export function isServerCode(code: unknown): boolean {
   return typeof code === 'string' && SERVER_CODES.has(code);
 }
 
+/** The route a request reached, by its method and path pattern. */
+export function routeOf(routes: readonly RouteDef[], method: string, path: string): RouteDef | undefined {
+  return routes.find((route) => route.method === method && new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(path));
+}
+
 /** The faults of one REST answer; empty when it holds. */
-export function restFaults(status: number, body: string, sent: string): string[] {
+export function restFaults(route: RouteDef | undefined, status: number, body: string, sent: string): string[] {
   const faults: string[] = [];
   if (status >= 500) faults.push(`status ${status}`);
+  // A success says what the contract promises (the OpenAPI document and the client SDK rely on it).
+  if (route?.response && status >= 200 && status < 300) {
+    const result = route.response.safeParse(parseJson(body));
+    if (!result.success) faults.push(`${status} body off its schema: ${JSON.stringify(result.error.issues.slice(0, 3))}`);
+  }
   // Only error bodies are judged for internals: a 2xx may rightly hold what earlier runs stored.
   if (status >= 400) {
     const leak = leakedInternals(body, sent);
