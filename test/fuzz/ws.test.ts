@@ -83,5 +83,6 @@ test.serial('every WebSocket frame gets exactly one reply, never a server error 
   if (details.failed) t.fail(failureReport(details, 'ws'));
   t.log('reply codes', JSON.stringify(Object.fromEntries(codes)));
   const ping = await client.request('ping');
-  t.true(ping.ok, 'the socket still answers');
+  t.true(ping.ok, `the socket still answers: ${JSON.stringify(ping)}`);
+  t.is(client.closed, undefined, 'the socket is still open');
 });
