@@ -105,7 +105,8 @@ test('keys that could escape a directory are refused', async (t) => {
 
 test('ping answers for a reachable bucket and fails for a missing one', async (t) => {
   await t.notThrowsAsync(store.ping());
-  if (endpoint) return t.pass();
+  // A missing bucket is only made on the embedded server; a configured endpoint is not ours to probe.
+  if (endpoint) return;
   const s3 = await startEmbeddedS3({ dataDir: path.join(dataDir, 'other') });
   const missing = new S3ObjectStore({ ...s3, bucket: 'no-such-bucket' });
   try {
