@@ -1,6 +1,7 @@
 import { integerArg, requiredTtlArg, ttlArg } from './args';
 import { MemoryData } from './MemoryData';
-import type { KeyValueStore, Logger } from './types';
+import type { Logger } from '../logger';
+import type { KeyValueStore } from './types';
 
 export interface MemoryKeyValueStoreOptions {
   /** How often expired keys are dropped; reads already ignore them, this only frees memory. */

@@ -1,7 +1,8 @@
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../db/database';
 import { integerArg, ttlArg } from './args';
-import type { ExpiringStore, Logger } from './types';
+import type { Logger } from '../logger';
+import type { ExpiringStore } from './types';
 
 const LIVE = '(expires_at IS NULL OR expires_at > now())';
 // A TTL in milliseconds as a PostgreSQL expiry; NULL (no TTL) stays NULL.

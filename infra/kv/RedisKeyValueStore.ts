@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { integerArg, requiredTtlArg, ttlArg } from './args';
 import { LuaScript } from './LuaScript';
-import type { KeyValueStore, Logger } from './types';
+import type { Logger } from '../logger';
+import type { KeyValueStore } from './types';
 
 // INCR then PEXPIRE in one script so a crash between the two can never leave a counter that
 // lives forever (a rate-limit key without TTL would lock a client out for good).

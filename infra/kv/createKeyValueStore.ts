@@ -1,6 +1,7 @@
 import { MemoryKeyValueStore } from './MemoryKeyValueStore';
 import { RedisKeyValueStore } from './RedisKeyValueStore';
-import type { KeyValueStore, Logger } from './types';
+import type { Logger } from '../logger';
+import type { KeyValueStore } from './types';
 
 export interface KeyValueStoreConfig {
   /** REDIS_URL; absent means the embedded in-process store (single process only). */

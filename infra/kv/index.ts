@@ -1,4 +1,4 @@
-export type { ExpiringStore, KeyValueStore, Lease, LeaseHolder, LeaseManager, Logger, RateLimiter, RateLimitResult } from './types';
+export type { ExpiringStore, KeyValueStore, Lease, LeaseHolder, LeaseManager, RateLimiter, RateLimitResult } from './types';
 export { createKeyValueStore, type KeyValueStoreConfig } from './createKeyValueStore';
 export { MemoryKeyValueStore, type MemoryKeyValueStoreOptions } from './MemoryKeyValueStore';
 export { RedisKeyValueStore, type RedisKeyValueStoreOptions } from './RedisKeyValueStore';

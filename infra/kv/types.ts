@@ -69,10 +69,3 @@ export interface LeaseManager {
   isCurrent(name: string, token: number): Promise<boolean>;
 }
 
-/** The subset of pino's logger these modules use. */
-export interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}

@@ -4,7 +4,8 @@ import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type StreamTransport from 'nodemailer/lib/stream-transport';
 import { composeOptions } from './composeOptions';
-import type { Logger, MailMessage, Mailer } from './types';
+import type { Logger } from '../logger';
+import type { MailMessage, Mailer } from './types';
 
 export interface OutboxMailerOptions {
   dataDir: string;

@@ -1,7 +1,8 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { composeOptions } from './composeOptions';
-import type { Logger, MailMessage, Mailer } from './types';
+import type { Logger } from '../logger';
+import type { MailMessage, Mailer } from './types';
 
 export interface SmtpMailerOptions {
   /** SMTP_URL, e.g. smtps://user:pass@smtp.example.com:465 (nodemailer's URL syntax, ?pool=true etc.). */

@@ -1,6 +1,7 @@
 import { OutboxMailer } from './OutboxMailer';
 import { SmtpMailer } from './SmtpMailer';
-import type { Logger, Mailer } from './types';
+import type { Logger } from '../logger';
+import type { Mailer } from './types';
 
 export interface MailerConfig {
   /** SMTP_URL; absent means .eml files under <dataDir>/outbox. */

@@ -15,7 +15,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
 import { assertObjectKey, attachmentDisposition } from './objectKey';
 import { uploadStream } from './streamUpload';
-import type { Logger, ObjectInfo, ObjectStore } from './types';
+import type { Logger } from '../logger';
+import type { ObjectInfo, ObjectStore } from './types';
 
 export interface S3ObjectStoreOptions {
   bucket: string;

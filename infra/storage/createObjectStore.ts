@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { startEmbeddedS3 } from './embeddedS3';
 import { S3ObjectStore } from './S3ObjectStore';
-import type { Logger, ObjectStore } from './types';
+import type { Logger } from '../logger';
+import type { ObjectStore } from './types';
 
 export interface ObjectStoreConfig {
   /** S3_ENDPOINT; absent means the embedded server, started and owned by the store. */

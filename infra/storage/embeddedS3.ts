@@ -1,6 +1,6 @@
 import S3rver from 's3rver';
 import { mkdir } from 'node:fs/promises';
-import type { Logger } from './types';
+import type { Logger } from '../logger';
 
 export interface EmbeddedS3Options {
   /** Where objects live on disk; kept across restarts. */

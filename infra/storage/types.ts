@@ -25,10 +25,3 @@ export interface ObjectInfo {
   contentType?: string;
 }
 
-/** The subset of pino's logger these modules use. */
-export interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
