@@ -42,8 +42,10 @@ export function createBrokerOptions(config: Config): BrokerOptions {
       minRequestCount: 20,
       windowTime: 60,
       halfOpenTime: 10_000,
-      // A client mistake is not a fault of the service.
-      check: (err: Error | Errors.MoleculerError) => Number((err as Errors.MoleculerError).code) >= 500,
+      // A client mistake is not a fault of the service; nor is a backing service being down
+      // (SERVICE_UNAVAILABLE): every node fails alike then, and an open breaker would only keep
+      // answering 503 for halfOpenTime after the database or Redis is back.
+      check: (err: Error | Errors.MoleculerError) => Number((err as Errors.MoleculerError).code) >= 500 && (err as Errors.MoleculerError).type !== 'SERVICE_UNAVAILABLE',
     },
     bulkhead: { enabled: true, concurrency: 200, maxQueueSize: 2000 },
     registry: { strategy: 'RoundRobin', preferLocal: true },

@@ -3,6 +3,7 @@ import { hosts, type Config } from '../config';
 import { ACTORS, NEEDS } from '../actors';
 import { createGatewayService } from '../gateway/gateway.service';
 import type { ReadinessCheck } from '../gateway/http/ops';
+import { BackendUnavailableMiddleware } from '../infra/broker/unavailable';
 import { registry } from '../infra/metrics';
 import { createBrokerOptions } from '../moleculer.config';
 import { ROUTES } from '../protocol/rest';
@@ -29,7 +30,7 @@ export interface RunningNode {
 
 /** Brings up one node: its backing services, its broker and the services `SERVICES` names. */
 export async function startNode(config: Config, extras: NodeExtras = {}): Promise<RunningNode> {
-  const broker = new ServiceBroker(createBrokerOptions(config));
+  const broker = new ServiceBroker({ ...createBrokerOptions(config), middlewares: [BackendUnavailableMiddleware] });
   const logger = broker.getLogger('node');
   const needs = config.services.reduce(
     (acc, name) => ({ database: acc.database || NEEDS[name].database, objectStore: acc.objectStore || NEEDS[name].objectStore }),
