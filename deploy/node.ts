@@ -95,6 +95,7 @@ function readinessChecks(broker: ServiceBroker, infra: Infrastructure): Readines
       },
     },
     { name: 'kv', check: () => infra.kv.ping() },
+    { name: 'queue', check: () => infra.queue.ping() },
   ];
   const { database, objectStore } = infra;
   if (database) checks.push({ name: 'database', check: () => database.ping() });
