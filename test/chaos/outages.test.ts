@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import anyTest, { type TestFn } from 'ava';
 import { api, createTenant, joined, liveDojo } from '../../actors/dojo-room/testing';
 import { waitForJob } from '../../actors/render/testing';
@@ -113,6 +114,12 @@ async function outage(t: import('ava').ExecutionContext<Context>, which: keyof C
   }
   t.deepEqual(traffic.chat.filter((a) => a.outcome !== 'ok' && a.outcome !== 'SERVICE_UNAVAILABLE'), [], 'chat is acked or refused with SERVICE_UNAVAILABLE, never hangs');
   t.true(Traffic.within(traffic.ready, downAt + 1_000, backAt).some((a) => a.outcome === 503), '/ready says 503 while the service is down');
+
+  // The room is live for its members again: a message sent now reaches the other member.
+  const clientMsgId = randomUUID();
+  t.true((await chatter.request('chat.send', { text: 'after the outage', clientMsgId })).ok, 'chat is acked after the outage');
+  t.context.acked.add(clientMsgId);
+  await t.notThrowsAsync(t.context.listener.nextPush((f) => f.method === 'chat.message' && f.data?.clientMsgId === clientMsgId), 'the other member sees it');
 
   // Nothing acknowledged is lost: every acked message is stored once, every accepted job completes.
   await assertChatStored(t);

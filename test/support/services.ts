@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -9,7 +9,12 @@ import { freePort } from './process';
 
 const run = promisify(execFile);
 
-const PG_BIN = '/usr/lib/postgresql/15/bin';
+/** Debian's newest installed PostgreSQL (`postgresql` depends on the release's major version). */
+const PG_BIN = (() => {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  return path.join(root, versions[0] ?? '15', 'bin');
+})();
 const REDIS_BIN = 'redis-server';
 const NATS_BIN = '/usr/sbin/nats-server';
 
