@@ -47,9 +47,10 @@ export function createBrokerOptions(config: Config): BrokerOptions {
       minRequestCount: 20,
       windowTime: 60,
       halfOpenTime: 10_000,
-      // A client mistake is not a fault of the service, and neither is a request it shed on
-      // purpose (503 with Retry-After): counting those would turn a 2 s login storm into a 10 s
-      // outage of the whole action.
+      // A client mistake is not a fault of the service; nor is a request shed on purpose or a
+      // backing service being down (both SERVICE_UNAVAILABLE, 503 with Retry-After): every node
+      // fails alike then, and an open breaker would keep answering 503 for halfOpenTime after the
+      // storm passed or the database came back.
       check: (err: Error | Errors.MoleculerError) =>
         Number((err as Errors.MoleculerError).code) >= 500 && (err as Errors.MoleculerError).type !== ErrorCode.SERVICE_UNAVAILABLE,
     },

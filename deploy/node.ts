@@ -5,6 +5,7 @@ import { RevocationLog } from '../actors/tenant/RevocationLog';
 import { createGatewayService } from '../gateway/gateway.service';
 import { metricsText } from '../infra/metrics';
 import type { ReadinessCheck } from '../infra/readiness';
+import { BackendUnavailableMiddleware } from '../infra/broker/unavailable';
 import { createBrokerOptions } from '../moleculer.config';
 import { ROUTES } from '../protocol/rest';
 import type { RouteDef } from '../protocol/rest/route';
@@ -33,7 +34,7 @@ export interface RunningNode {
 
 /** Brings up one node: its backing services, its broker and the services `SERVICES` names. */
 export async function startNode(config: Config, extras: NodeExtras = {}): Promise<RunningNode> {
-  const broker = new ServiceBroker(createBrokerOptions(config));
+  const broker = new ServiceBroker({ ...createBrokerOptions(config), middlewares: [BackendUnavailableMiddleware] });
   const logger = broker.getLogger('node');
   const needs = config.services.reduce(
     (acc, name) => ({ database: acc.database || NEEDS[name].database, objectStore: acc.objectStore || NEEDS[name].objectStore }),
@@ -114,6 +115,7 @@ function readinessChecks(broker: ServiceBroker, infra: Infrastructure): Readines
       },
     },
     { name: 'kv', check: () => infra.kv.ping() },
+    { name: 'queue', check: () => infra.queue.ping() },
   ];
   const { database, objectStore } = infra;
   if (database) checks.push({ name: 'database', check: () => database.ping() });

@@ -13,8 +13,13 @@ import type { JobKind, ReportRow, VideoRow } from './types';
 import { VideoRenderer } from './video/VideoRenderer';
 import { Videos } from './Videos';
 
-/** A claim's lease; progress writes renew it every quarter of it. */
-export const LEASE_SECONDS = 120;
+/**
+ * A claim's lease; progress writes renew it every quarter of it (a timer renews it through
+ * silent steps too). It is how long a dead worker's job waits before the recovery sweep hands it
+ * out again, so it is short: 20 s outlives three missed renewals, and a worker that loses its
+ * claim to a longer database outage aborts at its next renewal (writes are fenced).
+ */
+export const LEASE_SECONDS = 20;
 /** Longer than any render, so the queue redelivers only what a dead worker left. */
 export const ACK_WAIT_MS = 10 * 60_000;
 /** How long a download link works. */

@@ -3,6 +3,7 @@ import { integerArg, requiredTtlArg, ttlArg } from './args';
 import { LuaScript } from './LuaScript';
 import type { Logger } from '../logger';
 import type { KeyValueStore } from './types';
+import { KvUnavailableError } from './unavailable';
 
 // INCR then PEXPIRE in one script so a crash between the two can never leave a counter that
 // lives forever (a rate-limit key without TTL would lock a client out for good).
@@ -11,6 +12,9 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 and ARGV[1] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n
 `);
+
+/** ioredis states between a lost connection and the next 'ready'. */
+const DOWN = new Set(['close', 'reconnecting']);
 
 export interface RedisKeyValueStoreOptions {
   /** Prepended to every key, so several deployments or test runs can share one Redis. */
@@ -121,6 +125,10 @@ export class RedisKeyValueStore implements KeyValueStore {
 
   #client(): Redis {
     if (this.#closed) throw new Error('RedisKeyValueStore is closed');
+    // Once the connection is lost, ioredis would hold each command through its retries
+    // (~1.7 s) only to fail it: callers (a request, /ready) should hear "down" at once. Read
+    // from ioredis's own state, so a first connect still queues commands as before.
+    if (DOWN.has(this.#redis.status)) throw new KvUnavailableError();
     return this.#redis;
   }
 

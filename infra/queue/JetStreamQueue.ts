@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connect, ConsumerEvents, headers, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
+import { connect, ConsumerEvents, ErrorCode, headers, NatsError, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
 import { silentLogger, type Logger } from '../logger';
 import { Dispatcher } from './Dispatcher';
 import { runDelivery, type Delivery, type DeliveryContext } from './delivery';
@@ -36,6 +36,8 @@ export class JetStreamQueue implements DurableQueue {
   readonly #claimed = new Set<string>();
   readonly #subscriptions = new Set<Subscription>();
   #closing: Promise<void> | undefined;
+  /** False between a disconnect and the reconnect: publishes fail at once instead of timing out. */
+  #connected = true;
 
   static async connect(natsUrl: string, options: JetStreamQueueOptions = {}): Promise<JetStreamQueue> {
     const stream = options.stream ?? 'POCDOJO';
@@ -43,8 +45,9 @@ export class JetStreamQueue implements DurableQueue {
     nameArg('stream', stream);
     subjectArg(subjectPrefix);
     const limits = resolveQueueOptions(options);
-    // Reconnect forever: a durable queue waits out a NATS restart instead of giving up on it.
-    const nc = await connect({ servers: natsUrl, name: 'pocdojo-queue', maxReconnectAttempts: -1 });
+    // Reconnect forever: a durable queue waits out a NATS restart instead of giving up on it;
+    // and try often (the default waits 2 s between tries), since publishes fail until it is back.
+    const nc = await connect({ servers: natsUrl, name: 'pocdojo-queue', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     try {
       const jsm = await nc.jetstreamManager();
       const names = streamNames(stream, subjectPrefix);
@@ -67,6 +70,9 @@ export class JetStreamQueue implements DurableQueue {
 
   async publish<T>(subject: string, payload: T, options: { msgId?: string } = {}): Promise<void> {
     this.#open();
+    // Buffered across the outage, a publish would wait out JetStream's 5 s timeout and fail
+    // anyway: a chat ack or a job request should hear "unavailable" now.
+    this.#reachable();
     subjectArg(subject);
     const msgId = msgIdArg(options.msgId);
     const h = headers();
@@ -157,6 +163,11 @@ export class JetStreamQueue implements DurableQueue {
     return found;
   }
 
+  async ping(): Promise<void> {
+    this.#open();
+    this.#reachable();
+  }
+
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await Promise.all([...this.#subscriptions].map((subscription) => subscription.stop()));
@@ -208,6 +219,8 @@ export class JetStreamQueue implements DurableQueue {
     try {
       for await (const status of this.#nc.status()) {
         const fields = { type: status.type, data: status.data };
+        if (status.type === 'disconnect') this.#connected = false;
+        else if (status.type === 'reconnect') this.#connected = true;
         if (status.type === 'disconnect' || status.type === 'error') this.#context.logger.warn(fields, 'queue: nats connection');
         else this.#context.logger.debug(fields, 'queue: nats connection');
       }
@@ -218,5 +231,9 @@ export class JetStreamQueue implements DurableQueue {
 
   #open(): void {
     if (this.#closing) throw new Error('queue is closed');
+  }
+
+  #reachable(): void {
+    if (!this.#connected) throw new NatsError('the NATS server is unreachable; reconnecting', ErrorCode.Disconnect);
   }
 }

@@ -107,6 +107,10 @@ export class MemoryQueue implements DurableQueue {
     return (this.#subjects.get(subjectArg(subject))?.deadLetters ?? []).slice(0, max).map((deadLetter) => ({ ...deadLetter }));
   }
 
+  async ping(): Promise<void> {
+    this.#open();
+  }
+
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await Promise.all([...this.#subscriptions].map((subscription) => subscription.stop()));

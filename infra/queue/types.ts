@@ -22,6 +22,8 @@ export interface DurableQueue {
   pending(subject: string): Promise<number>;
   /** Oldest first, at most `limit` (default 100); the oldest are dropped past the store's limit. */
   deadLetters(subject: string, limit?: number): Promise<DeadLetter[]>;
+  /** Throws while the queue cannot store messages (its server is unreachable): readiness checks. */
+  ping(): Promise<void>;
   /** Stops every subscription (waiting for running handlers) and disconnects. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -31,7 +31,7 @@ test('npm start serves the operations endpoints and the contract on embedded def
     const first = await startProcess({ ...embeddedEnv(dataDir.path), OPS_PORT: String(opsPort) });
     t.log(`first start ready after ${first.readyAfterMs} ms`);
     const ready = (await (await fetch(`${first.url}/ready`)).json()) as { checks: Record<string, string>; features: Record<string, string> };
-    t.deepEqual(ready.checks, { broker: 'ok', kv: 'ok', database: 'ok', storage: 'ok' });
+    t.deepEqual(ready.checks, { broker: 'ok', kv: 'ok', queue: 'ok', database: 'ok', storage: 'ok' });
     // npm ci installed ffmpeg and the fonts (deploy/install/system-packages.sh): every feature is on.
     t.deepEqual(ready.features, { recording: 'available', video: 'available', 'pdf-reports': 'available' });
     t.is((await fetch(`${first.url}/health`)).status, 200);

@@ -31,7 +31,8 @@ export async function startTestNode(
 ): Promise<TestNode> {
   quietDependencyWarnings();
   const dataDir = await tempDataDir();
-  const db = process.env.DATABASE_URL ? await createTestDatabase() : undefined;
+  // A test that brings its own database (a private server) needs none made on the shared one.
+  const db = process.env.DATABASE_URL && !options.env?.DATABASE_URL ? await createTestDatabase() : undefined;
   const env: Record<string, string | undefined> = {
     PORT: '0',
     HOST: '127.0.0.1',
