@@ -172,6 +172,8 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
        * of `year`; fewer than `limit` queued means none is left.
        */
       queueYearlyJobs: {
+        // Callable from other nodes (the CLI joins the cluster on NATS), never routed by a gateway.
+        visibility: 'public',
         params: PARAMS.queueYearlyJobs,
         async handler(ctx: Context<{ tenantId: string; year: number; limit: number }>) {
           const jobs = await unqueuedYearlyJobs(d.sql, ctx.params.tenantId, ctx.params.year, ctx.params.limit);
