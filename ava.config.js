@@ -1,6 +1,6 @@
 // TypeScript tests run through tsx's loader; no build step.
 module.exports = {
-  files: ['{actors,gateway,media,jobs,config,infra,protocol,test}/**/*.test.ts'],
+  files: ['{actors,gateway,media,jobs,config,deploy,infra,protocol,test,tools}/**/*.test.ts'],
   extensions: { ts: 'commonjs' },
   nodeArguments: ['--import=tsx'],
   timeout: '120s',

@@ -1,7 +1,6 @@
 import type { ServiceSchema } from 'moleculer';
 import type { ServiceName } from '../config';
 import type { Infrastructure } from '../infra/infrastructure';
-import { createJobsService } from '../jobs/jobs.service';
 import { createDojoRoomActor } from './dojo-room/actor';
 import { createPocService } from './poc/poc.service';
 import { createRenderService } from './render/render.service';
@@ -12,14 +11,13 @@ export type ActorFactory = (infra: Infrastructure) => ServiceSchema;
 
 /**
  * The actors this build knows, by the name `SERVICES` uses. Each actor issue adds its entry.
- * (`gateway` is not an actor; the node wires it itself.)
+ * (`gateway` is not an actor, and `jobs` stands above the actors: deploy/node.ts wires both.)
  */
 export const ACTORS: Partial<Record<ServiceName, ActorFactory>> = {
   tenant: createTenantService,
   poc: createPocService,
   'dojo-room': createDojoRoomActor,
   render: createRenderService,
-  jobs: createJobsService,
 };
 
 /** Which backing services an actor needs, so a gateway-only node starts no database. */

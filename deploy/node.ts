@@ -1,8 +1,9 @@
 import { ServiceBroker, type ServiceSchema } from 'moleculer';
-import { hosts, type Config } from '../config';
-import { ACTORS, NEEDS } from '../actors';
+import { hosts, type Config, type ServiceName } from '../config';
+import { ACTORS, NEEDS, type ActorFactory } from '../actors';
 import { RevocationLog } from '../actors/tenant/RevocationLog';
 import { createGatewayService } from '../gateway/gateway.service';
+import { createJobsService } from '../jobs/jobs.service';
 import { metricsText } from '../infra/metrics';
 import type { ReadinessCheck } from '../infra/readiness';
 import { BackendUnavailableMiddleware } from '../infra/broker/unavailable';
@@ -15,6 +16,9 @@ import { startOpsListener, type OpsListener } from './ops';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = require('../package.json').version;
+
+/** Every service `SERVICES` may name but the gateway: the actors, and the jobs that drive them from above. */
+const SERVICES: Partial<Record<ServiceName, ActorFactory>> = { ...ACTORS, jobs: createJobsService };
 
 export interface NodeExtras {
   /** More routes and services (benchmarks and tests mount their own actions this way). */
@@ -49,7 +53,7 @@ export async function startNode(config: Config, extras: NodeExtras = {}): Promis
   const checks = [...readinessChecks(broker, infra), ...features];
   try {
     for (const name of config.services) {
-      const factory = ACTORS[name];
+      const factory = SERVICES[name];
       if (factory) broker.createService(factory(infra));
     }
     for (const factory of extras.services ?? []) broker.createService(factory(infra));

@@ -1,6 +1,5 @@
-import type { RenderQueue } from '../actors/render/RenderQueue';
-import type { Sql } from '../actors/render/sql';
-import type { RenderJobMessage } from '../actors/render/types';
+import type { Sql } from '../infra/jobs';
+import type { QueueJobs } from './renderQueue';
 
 export interface YearlyBatchOptions {
   year: number;
@@ -8,11 +7,6 @@ export interface YearlyBatchOptions {
   tenant?: string;
   /** Count what would be created; write nothing. */
   dryRun?: boolean;
-  /**
-   * Publish to the queue. Off when the queue is in-process and this process will not render:
-   * the rows stay unpublished and a render node's recovery sweep publishes them.
-   */
-  publish?: boolean;
   /** Stops between steps; what is done stays done and a re-run does the rest. */
   signal?: AbortSignal;
   onProgress?(progress: YearlyBatchProgress): void;
@@ -51,17 +45,21 @@ const PUBLISH_CHUNK = 100;
 /**
  * The yearly batch: one video per active user and one annual report per active tenant, for a
  * year. Idempotent per (tenant, user, year): a user who has (or had, and deleted) a video of that
- * year gets none, the tenant's batch report is unique per year, and publishing picks up every row
- * still unpublished, so a stopped run re-run does exactly what is left.
+ * year gets none, the tenant's batch report is unique per year, and queueing (render's queueYearlyJobs) takes every row
+ * still unqueued, so a stopped run re-run does exactly what is left.
  */
 export class YearlyBatch {
   constructor(
     readonly sql: Sql,
-    readonly queue: RenderQueue,
+    /**
+     * Absent when no render node can be reached (an in-process queue in a process that will not
+     * render): the rows stay unqueued and a render node's recovery sweep queues them.
+     */
+    readonly queue?: QueueJobs,
   ) {}
 
   async run(options: YearlyBatchOptions): Promise<YearlyBatchResult> {
-    const { year, dryRun = false, publish = true, signal } = options;
+    const { year, dryRun = false, signal } = options;
     const tenants = await this.#tenants(options.tenant);
     const result: YearlyBatchResult = { year, tenants: tenants.length, activeUsers: 0, videosCreated: 0, reportsCreated: 0, published: 0, tenantsWithoutAdmin: [], dryRun, stopped: false };
     for (const [index, tenant] of tenants.entries()) {
@@ -73,14 +71,13 @@ export class YearlyBatch {
       if (!made.admin) result.tenantsWithoutAdmin.push(tenant.slug);
       const progress = () => options.onProgress?.({ tenant: tenant.slug, tenantsDone: index, tenants: tenants.length, created: result.videosCreated + result.reportsCreated, published: result.published });
       progress();
-      if (dryRun || !publish) continue;
-      const jobs = await this.#unpublished(tenant.id, year);
-      for (let i = 0; i < jobs.length; i += PUBLISH_CHUNK) {
+      if (dryRun || !this.queue) continue;
+      for (;;) {
         if (signal?.aborted) return { ...result, stopped: true };
-        const chunk = jobs.slice(i, i + PUBLISH_CHUNK);
-        await this.queue.publish(chunk);
-        result.published += chunk.length;
+        const queued = await this.queue(tenant.id, year, PUBLISH_CHUNK);
+        result.published += queued;
         progress();
+        if (queued < PUBLISH_CHUNK) break;
       }
     }
     options.onProgress?.({ tenant: '', tenantsDone: tenants.length, tenants: tenants.length, created: result.videosCreated + result.reportsCreated, published: result.published });
@@ -156,15 +153,5 @@ export class YearlyBatch {
   /** The tenant's longest-standing active admin: the batch report is theirs (every admin sees it). */
   async #admin(tenantId: string): Promise<string | undefined> {
     return (await this.sql.one<{ id: string }>(`SELECT id FROM users WHERE tenant_id = $1 AND status = 'A' AND role = 'admin' ORDER BY created, id LIMIT 1`, [tenantId]))?.id;
-  }
-
-  /** Rows of this batch (and of an earlier, interrupted run) not yet handed to the queue. */
-  #unpublished(tenantId: string, year: number): Promise<RenderJobMessage[]> {
-    return this.sql.tenant(tenantId, async () => [
-      ...(await this.sql.rows<{ id: string }>(`SELECT id FROM content_requests WHERE tenant_id = $1 AND year = $2 AND status = 'PENDING' AND enqueued_at IS NULL AND deleted_at IS NULL ORDER BY created, id`, [tenantId, year]))
-        .map((r): RenderJobMessage => ({ kind: 'video', id: r.id, tenantId })),
-      ...(await this.sql.rows<{ id: string }>(`SELECT id FROM reports WHERE tenant_id = $1 AND year = $2 AND source = 'BATCH' AND status = 'PENDING' AND enqueued_at IS NULL`, [tenantId, year]))
-        .map((r): RenderJobMessage => ({ kind: 'report', id: r.id, tenantId })),
-    ]);
   }
 }

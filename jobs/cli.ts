@@ -1,19 +1,26 @@
+import { ServiceBroker } from 'moleculer';
 import pino from 'pino';
-import { ConfigError, loadConfig, type LogLevel } from '../config';
+import { ConfigError, loadConfig, type Config, type LogLevel } from '../config';
 import { quietDependencyWarnings } from '../config/runtime';
-import { createRenderJobs } from '../actors/render/domain';
 import { startInfrastructure } from '../infra/infrastructure';
+import type { Logger } from '../infra/logger';
+import { Sql } from '../infra/jobs';
+import { createBrokerOptions } from '../moleculer.config';
 import { parseArgs, UsageError, USAGE, type YearlyArgs } from './args';
 import { ProgressBar, type Writer } from './ProgressBar';
+import { queueThroughRender, type QueueJobs } from './renderQueue';
 import { TenantNotFoundError, YearlyBatch, type YearlyBatchResult } from './YearlyBatch';
 
 const WAIT_POLL_MS = 1000;
+/** How long the CLI waits to discover a render node on NATS before leaving the rows to the sweep. */
+const RENDER_DISCOVERY_MS = 10_000;
 
 /**
  * `npm run jobs -- yearly --year 2025 [--tenant slug] [--dry-run] [--wait]`: the yearly batch by
- * hand. It writes the jobs' rows and, on NATS, publishes them to JetStream, where every render
- * node takes its share. On embedded defaults the queue is in-process, so this process only
- * records the jobs: the running node's recovery sweep publishes them within a minute.
+ * hand. It writes the jobs' rows and, on NATS, joins the cluster and asks render to queue them
+ * on JetStream, where every render node takes its share. On embedded defaults the transporter
+ * and queue are in-process, so this process only records the jobs: the running node's recovery
+ * sweep publishes them within a minute.
  * Ctrl-C stops between steps; running it again does what is left.
  */
 export async function runCli(argv: readonly string[], ui: { out: Writer; err: Writer }): Promise<number> {
@@ -29,6 +36,7 @@ export async function runCli(argv: readonly string[], ui: { out: Writer; err: Wr
   }
   const logger = pino({ level: cliLogLevel(config.logLevel) }, pino.destination(2));
   const infra = await startInfrastructure(config, { database: true, objectStore: false }, logger);
+  const broker = config.transporter ? await joinCluster(config, logger) : undefined;
   const abort = new AbortController();
   const interrupt = () => {
     if (abort.signal.aborted) process.exit(130);
@@ -37,13 +45,12 @@ export async function runCli(argv: readonly string[], ui: { out: Writer; err: Wr
   };
   process.on('SIGINT', interrupt);
   try {
-    const jobs = createRenderJobs(infra);
-    const batch = new YearlyBatch(jobs.sql, jobs.queue);
+    // Without a cluster to reach, leave the rows to the node's sweep.
+    const queue: QueueJobs | undefined = broker && queueThroughRender(broker, logger);
+    const batch = new YearlyBatch(new Sql(infra.database!), queue);
     const bar = new ProgressBar(ui.err);
     const result = await batch.run({
       year: args.year, tenant: args.tenant, dryRun: args.dryRun, signal: abort.signal,
-      // An in-process queue dies with this process: leave the rows to the node's sweep.
-      publish: Boolean(config.transporter),
       onProgress: (p) => bar.update(p.tenantsDone, p.tenants, `tenants ${p.tenantsDone}/${p.tenants} · ${p.created} jobs ${args.dryRun ? 'to create' : `created · ${p.published} queued`}`),
     });
     bar.done();
@@ -56,8 +63,23 @@ export async function runCli(argv: readonly string[], ui: { out: Writer; err: Wr
     return 1;
   } finally {
     process.off('SIGINT', interrupt);
+    await broker?.stop();
     await infra.stop();
   }
+}
+
+/** A broker on the cluster's transporter that hosts nothing: it only calls render's actions. */
+async function joinCluster(config: Config, logger: Logger): Promise<ServiceBroker> {
+  const level = cliLogLevel(config.logLevel);
+  const options = createBrokerOptions({ ...config, logLevel: level });
+  // stdout carries the summary (or --json): the broker's log goes to stderr, as the CLI's does.
+  const broker = new ServiceBroker({
+    ...options,
+    logger: { type: 'Pino', options: { level: options.logLevel, pino: { options: { level }, destination: pino.destination(2) } } },
+  });
+  await broker.start();
+  await broker.waitForServices('render', RENDER_DISCOVERY_MS).catch(() => logger.warn('jobs: no render node answered; its recovery sweep will queue the recorded jobs'));
+  return broker;
 }
 
 function summary(r: YearlyBatchResult, published: boolean): string {

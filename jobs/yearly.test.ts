@@ -7,7 +7,10 @@ import { QueryTypes } from 'sequelize';
 import test from 'ava';
 import { authed, createTenant, type TestTenant } from '../test/support/accounts';
 import { startTestNode, type TestNode } from '../test/support/node';
-import type { YearlyBatchResult } from './YearlyBatch';
+import { Sql } from '../infra/jobs';
+import { silentLogger } from '../infra/logger';
+import { queueThroughRender } from './renderQueue';
+import { YearlyBatch, type YearlyBatchResult } from './YearlyBatch';
 
 const run = promisify(execFile);
 let app: TestNode;
@@ -74,6 +77,13 @@ test.serial('the yearly batch CLI creates exactly the expected jobs once; a seco
   const second = await cli('--year', String(YEAR), '--tenant', acme.slug);
   t.like(second, { videosCreated: 0, reportsCreated: 0, published: 0 });
   t.deepEqual(await jobRows(acme.tenantId), { videos: 3, reports: 1 });
+});
+
+test.serial('in a node (the scheduled run) the batch asks render to queue what it recorded, once', async (t) => {
+  const batch = new YearlyBatch(new Sql(app.node.infra.database!), queueThroughRender(app.node.broker, silentLogger));
+  t.like(await batch.run({ year: YEAR, tenant: other.slug }), { activeUsers: 2, videosCreated: 2, reportsCreated: 1, published: 3 });
+  t.like(await batch.run({ year: YEAR, tenant: other.slug }), { videosCreated: 0, reportsCreated: 0, published: 0 });
+  t.deepEqual(await jobRows(other.tenantId), { videos: 2, reports: 1 });
 });
 
 test.serial('bad arguments and unknown tenants stop the CLI with a message', async (t) => {

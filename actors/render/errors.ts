@@ -1,5 +1,8 @@
+import { JobError } from '../../infra/jobs';
 import { ErrorCode } from '../../protocol/errors';
 import { ClientError } from '../../infra/errors';
+
+export { JobAbandonedError } from '../../infra/jobs';
 
 export { ConflictError, FieldValidationError, ForbiddenError, NotFoundError } from '../../infra/errors';
 
@@ -19,23 +22,12 @@ export class NotCancellableError extends ClientError {
 
 /**
  * A render failure whose message is safe to show the job's owner (stored in `error`); the details
- * (stderr, stack) go to the log only.
+ * (stderr, stack) go to the log only. `permanent`: no retry can succeed (ffmpeg or fonts missing on
+ * the node), so the job fails on its first attempt (the job kit's JobError).
  */
-export class RenderError extends Error {
-  /**
-   * `permanent`: no retry can succeed (ffmpeg or fonts missing on the node): the job fails on
-   * its first attempt and the queue dead-letters it at once (infra/queue isPermanent).
-   */
-  constructor(message: string, readonly details?: string, readonly permanent = false) {
-    super(message);
+export class RenderError extends JobError {
+  constructor(message: string, details?: string, permanent = false) {
+    super(message, details, permanent);
     this.name = 'RenderError';
-  }
-}
-
-/** The job was cancelled or deleted while it rendered: stop quietly, nothing failed. */
-export class JobAbandonedError extends Error {
-  constructor(id: string) {
-    super(`job ${id} was cancelled or deleted while rendering`);
-    this.name = 'JobAbandonedError';
   }
 }

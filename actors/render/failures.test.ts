@@ -3,8 +3,6 @@ import test from 'ava';
 import { authed, createTenant, type TestTenant } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
 import { createRenderJobs } from './domain';
-import { Recovery } from './Recovery';
-import { RENDER_SUBJECT } from './RenderQueue';
 import { getJson, waitForJob } from './testing';
 
 let app: TestNode;
@@ -35,7 +33,7 @@ test('a job that keeps failing ends FAILED with its message after the retries, d
     db.sequelize.query<{ attempts: number }>('SELECT attempts FROM content_requests WHERE id = $1', { bind: [id], type: QueryTypes.SELECT }),
   );
   t.is(row?.attempts, 3);
-  const dead = await app.node.infra.queue.deadLetters(RENDER_SUBJECT);
+  const dead = await app.node.infra.queue.deadLetters(createRenderJobs(app.node.infra).kit.queue.subject);
   t.like(dead.find((d) => (d.payload as { id: string }).id === id), { attempts: 3, error: 'Video encoding failed: ffmpeg exited with code 1' });
   t.is((await getJson(`${app.url}/v1/videos/${id}/download`, owner.token)).status, 409);
   // The notification reaches the tenant actor's store.
@@ -61,7 +59,7 @@ test('the recovery sweep publishes jobs that never reached the queue and hands o
   await db.withTenant(acme.tenantId, () =>
     db.sequelize.query(`UPDATE reports SET status = 'PROCESSING', attempts = 1, lease_until = now() - interval '1 second', enqueued_at = now() WHERE id = $1 RETURNING id`, { bind: [stalled.id], type: QueryTypes.SELECT }),
   );
-  const recovery = new Recovery(jobs.sql, jobs.queue, { maxAttempts: 3, unpublishedAfterSeconds: 0, lostAfterSeconds: 120 });
+  const recovery = jobs.kit.recovery({ maxAttempts: 3, unpublishedAfterSeconds: 0, lostAfterSeconds: 120 });
   const result = await recovery.sweep();
   t.true(result.published >= 1 && result.republished >= 1, JSON.stringify(result));
   for (const id of [lost.id, stalled.id]) t.is((await waitForJob(`${app.url}/v1/reports/${id}`, acme.admin.token)).status, 'COMPLETED');
@@ -72,8 +70,8 @@ test('cancelling a pending report keeps it from rendering', async (t) => {
   const row = await jobs.reports.create({ tenantId: acme.tenantId, userId: acme.admin.userId, type: 'BILLING', year: null, format: 'csv' });
   const cancel = await fetch(`${app.url}/v1/reports/${row.id}/cancel`, { method: 'POST', headers: authed(acme.admin.token), body: '{}' });
   t.like(await cancel.json(), { id: row.id, status: 'CANCELLED' });
-  await jobs.queue.publish([{ kind: 'report', id: row.id, tenantId: acme.tenantId }]);
-  for (let i = 0; i < 100 && (await jobs.queue.depth()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  await jobs.kit.publish([{ kind: 'report', id: row.id, tenantId: acme.tenantId }]);
+  for (let i = 0; i < 100 && (await jobs.kit.queue.depth()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
   t.like((await getJson(`${app.url}/v1/reports/${row.id}`, acme.admin.token)).body, { status: 'CANCELLED', progress: 0 });
   t.is((await getJson(`${app.url}/v1/reports/${row.id}/download`, acme.admin.token)).status, 409);
 });

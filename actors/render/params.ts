@@ -21,4 +21,9 @@ export const PARAMS = {
   byId,
   generateVideo: { year },
   listVideos: list,
+  queueYearlyJobs: {
+    tenantId: uuid,
+    year: { ...year, optional: false },
+    limit: { type: 'number', integer: true, min: 1, max: 1000, convert: true },
+  },
 } as const;

@@ -2,7 +2,7 @@ import { QueryTypes } from 'sequelize';
 import test from 'ava';
 import { authed, createTenant } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
-import { RENDER_SUBJECT } from './RenderQueue';
+import { createRenderJobs } from './domain';
 import { waitForJob } from './testing';
 
 let app: TestNode;
@@ -33,7 +33,7 @@ test('a job that can never succeed fails on its first attempt with its message a
     db.sequelize.query<{ attempts: number }>('SELECT attempts FROM content_requests WHERE id = $1', { bind: [id], type: QueryTypes.SELECT }),
   );
   t.is(row?.attempts, 1);
-  const dead = (await app.node.infra.queue.deadLetters(RENDER_SUBJECT)).filter((d) => (d.payload as { id: string }).id === id);
+  const dead = (await app.node.infra.queue.deadLetters(createRenderJobs(app.node.infra).kit.queue.subject)).filter((d) => (d.payload as { id: string }).id === id);
   t.is(dead.length, 1);
   t.like(dead[0], { attempts: 1, error: 'Video rendering is not available on this server' });
 });

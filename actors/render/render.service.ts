@@ -1,6 +1,5 @@
 import type { Context, ServiceSchema } from 'moleculer';
 import type { Infrastructure } from '../../infra/infrastructure';
-import type { Subscription } from '../../infra/queue';
 import { caller, type AuthContext, type CallMeta } from '../auth';
 import { ACK_WAIT_MS, createRenderDomain, LINK_TTL_SECONDS, type RenderDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError, NotReadyError } from './errors';
@@ -9,6 +8,7 @@ import { reportFileName } from './report/ReportRenderer';
 import type { Viewer } from './Reports';
 import type { JobStatus, ReportFormat, ReportRow, ReportType, VideoRow } from './types';
 import { reportView, videoView } from './views';
+import { unqueuedYearlyJobs } from './YearlyJobs';
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 type Page = { status?: JobStatus; limit?: number; offset?: number };
@@ -27,15 +27,15 @@ function checkYear(year: number | undefined): number {
 
 /**
  * The render actor: report and video requests, their status and their files. Rendering itself
- * never runs on a request: requests become rows plus durable queue messages, consumed by this
- * actor's RenderWorker on every render node, RENDER_CONCURRENCY at a time per node.
+ * never runs on a request: requests become rows plus durable queue messages of the job kit
+ * (infra/jobs), consumed on every render node, RENDER_CONCURRENCY at a time per node; the kit's
+ * recovery sweep runs on one render node at a time.
  */
 export function createRenderService(infra: Infrastructure): ServiceSchema {
   let d: RenderDomain;
-  let subscription: Subscription | undefined;
 
   async function enqueueReport(this: { logger: { warn(o: object, m: string): void } }, row: ReportRow) {
-    await d.queue.publish([{ kind: 'report', id: row.id, tenantId: row.tenant_id }]).catch((err: unknown) => {
+    await d.kit.publish([{ kind: 'report', id: row.id, tenantId: row.tenant_id }]).catch((err: unknown) => {
       // The row is the job: the recovery sweep publishes what never reached the queue.
       this.logger.warn({ err, reportId: row.id }, 'render: report not queued yet');
     });
@@ -113,7 +113,7 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
           const auth = caller(ctx);
           const { row, queue } = await d.videos.request(auth, checkYear(ctx.params.year));
           if (queue) {
-            await d.queue.publish([{ kind: 'video', id: row.id, tenantId: row.tenant_id }], queue === 'again' ? `again-${Date.now()}` : undefined).catch((err: unknown) => {
+            await d.kit.publish([{ kind: 'video', id: row.id, tenantId: row.tenant_id }], queue === 'again' ? `again-${Date.now()}` : undefined).catch((err: unknown) => {
               this.logger.warn({ err, videoId: row.id }, 'render: video not queued yet');
             });
           }
@@ -167,19 +167,37 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
           return { success: true };
         },
       },
+      /**
+       * For the jobs actor's yearly batch: queues up to `limit` of a tenant's recorded batch jobs
+       * of `year`; fewer than `limit` queued means none is left.
+       */
+      queueYearlyJobs: {
+        // Callable from other nodes (the CLI joins the cluster on NATS), never routed by a gateway.
+        visibility: 'public',
+        params: PARAMS.queueYearlyJobs,
+        async handler(ctx: Context<{ tenantId: string; year: number; limit: number }>) {
+          const jobs = await unqueuedYearlyJobs(d.sql, ctx.params.tenantId, ctx.params.year, ctx.params.limit);
+          await d.kit.publish(jobs);
+          return { queued: jobs.length };
+        },
+      },
     },
     created() {
-      d = createRenderDomain(infra, this.logger, async (request) => {
-        await this.broker.emit('notification.requested', request);
-      });
+      d = createRenderDomain(infra);
     },
     async started() {
-      const { render } = infra.config;
-      subscription = await d.queue.consume(d.worker.handle, { concurrency: render.concurrency, maxAttempts: render.maxAttempts, retryBaseMs: render.retryBaseMs, ackWaitMs: ACK_WAIT_MS });
+      const { render, nodeId } = infra.config;
+      await d.kit.start({
+        concurrency: render.concurrency, maxAttempts: render.maxAttempts, retryBaseMs: render.retryBaseMs, ackWaitMs: ACK_WAIT_MS,
+        logger: this.logger,
+        notify: async (request) => {
+          await this.broker.emit('notification.requested', request);
+        },
+        sweep: { leases: infra.leases, owner: nodeId },
+      });
     },
     async stopped() {
-      await subscription?.stop();
-      d.metrics.close();
+      await d.kit.stop();
     },
   };
 }

@@ -1,15 +1,15 @@
+import type { JobMessage, JobStatus } from '../../infra/jobs';
 import type { REPORT_FORMATS } from '../../protocol/rest/render';
+
+export type { JobStatus };
 
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export type ReportType = 'ANNUAL' | 'BILLING';
-export type JobStatus = 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 export type JobKind = 'report' | 'video';
 
 /** A render queue message: only a pointer to the row, which is the job's source of truth. */
-export interface RenderJobMessage {
+export interface RenderJobMessage extends JobMessage {
   kind: JobKind;
-  id: string;
-  tenantId: string;
 }
 
 export interface ReportRow {

@@ -7,7 +7,7 @@ import test from 'ava';
 import { authed, createTenant, type TestTenant } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
 import { resolveFfprobe } from '../../infra/bin/ffmpeg';
-import { RENDER_SUBJECT } from './RenderQueue';
+import { createRenderJobs } from './domain';
 import { download, getJson, seedPocs, waitForJob } from './testing';
 
 const run = promisify(execFile);
@@ -85,6 +85,7 @@ test.serial('a redelivered job neither renders again nor leaves a second object'
   const id = await generate(owner.token);
   const before = await waitForJob(`${app.url}/v1/videos/${id}`, owner.token, 120_000);
   const queue = app.node.infra.queue;
+  const RENDER_SUBJECT = createRenderJobs(app.node.infra).kit.queue.subject;
   // Two more deliveries of the same job, as at-least-once delivery may bring.
   await queue.publish(RENDER_SUBJECT, { kind: 'video', id, tenantId: acme.tenantId }, { msgId: `${id}:again-1` });
   await queue.publish(RENDER_SUBJECT, { kind: 'video', id, tenantId: acme.tenantId }, { msgId: `${id}:again-2` });

@@ -42,7 +42,7 @@ export async function run(options: { pocs?: number } = {}): Promise<Row[]> {
       peak = Math.max(peak, memory.stop());
       job.push(await timed(async () => {
         const row = await jobs.reports.create({ tenantId, userId: userIds[0]!, type: 'ANNUAL', year: YEAR, format: 'pdf' });
-        await jobs.queue.publish([{ kind: 'report', id: row.id, tenantId }]);
+        await jobs.kit.publish([{ kind: 'report', id: row.id, tenantId }]);
         await waitForRows(db, 'reports', [row.id]);
       }));
     }

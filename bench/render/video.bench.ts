@@ -10,6 +10,8 @@ import { buildFilterGraph } from '../../actors/render/video/FilterGraph';
 import { composeSlides } from '../../actors/render/video/Slides';
 import { TextLayout } from '../../actors/render/video/TextLayout';
 import { VideoData } from '../../actors/render/video/VideoData';
+import { silentLogger } from '../../infra/logger';
+import { queueThroughRender } from '../../jobs/renderQueue';
 import { YearlyBatch } from '../../jobs/YearlyBatch';
 import { resolveFfmpeg } from '../../infra/bin/ffmpeg';
 import type { Row } from '../lib/table';
@@ -50,7 +52,7 @@ export async function run(options: { batchUsers?: number } = {}): Promise<Row[]>
         raw.push(await timed(() => runFfmpeg(ffmpeg, dir)));
         app.push(await timed(async () => {
           const { row } = await jobs.videos.request({ tenantId, userId: userIds[i]! }, YEAR);
-          await jobs.queue.publish([{ kind: 'video', id: row.id, tenantId }]);
+          await jobs.kit.publish([{ kind: 'video', id: row.id, tenantId }]);
           await waitForRows(db, 'content_requests', [row.id]);
         }));
       }
@@ -76,7 +78,7 @@ async function batchThroughput(concurrency: number, users: number): Promise<Row>
     const { tenantId, userIds } = await seedTenant(db, users);
     for (const userId of userIds) await seedPocs(db, tenantId, [userId], POCS_PER_USER);
     const jobs = createRenderJobs(node.infra);
-    const batch = new YearlyBatch(jobs.sql, jobs.queue);
+    const batch = new YearlyBatch(jobs.sql, queueThroughRender(node.broker, silentLogger));
     const seconds = await timed(async () => {
       await batch.run({ year: YEAR });
       for (;;) {

@@ -14,8 +14,9 @@ const MAY_IMPORT = {
   media: ['media', 'infra', 'config', 'protocol'],
   gateway: ['gateway', 'infra', 'config', 'protocol'],
   actors: ['actors', 'media', 'infra', 'config', 'protocol'],
-  jobs: ['jobs', 'infra', 'config', 'protocol'],
-  'moleculer.config.ts': ['infra', 'config', 'protocol'],
+  // The broker settings (moleculer.config.ts) are wiring, for processes that start a broker.
+  jobs: ['jobs', 'moleculer.config', 'infra', 'config', 'protocol'],
+  'moleculer.config': ['infra', 'config', 'protocol'],
   // deploy/ wires everything: it may import every layer.
 };
 
@@ -25,7 +26,9 @@ const PROTOCOL_PACKAGES = new Set(['zod']);
 function place(file) {
   const relative = path.relative(ROOT, file);
   if (relative.startsWith('..')) return undefined;
-  return relative.split(path.sep);
+  const parts = relative.split(path.sep);
+  // A root file is its own place, with or without its extension: moleculer.config(.ts).
+  return parts.length === 1 ? [parts[0].replace(/\.ts$/, '')] : parts;
 }
 
 function isTest(parts) {

@@ -1,9 +1,7 @@
 import type { ObjectStore } from '../../../infra/storage';
+import type { JobNotice, JobOutcomeOf, JobResult, Progress } from '../../../infra/jobs';
 import { resolveFonts } from '../fonts';
-import type { JobTable } from '../JobTable';
 import { CONTENT_TYPES, objectKeys } from '../keys';
-import type { Progress } from '../Progress';
-import type { JobKindHandler, JobNotice, RenderResult } from '../RenderWorker';
 import type { Sql } from '../sql';
 import type { ReportRow } from '../types';
 import { AnnualData } from './AnnualData';
@@ -14,12 +12,11 @@ import { toPdf } from './pdf';
 import { annualDoc, billingDoc, type ReportDoc } from './ReportDoc';
 
 /** The render worker's report jobs: read the figures, write the file, store it under the job's key. */
-export class ReportRenderer implements JobKindHandler<ReportRow> {
+export class ReportRenderer {
   readonly #annual: AnnualData;
   readonly #billing: BillingData;
 
   constructor(
-    readonly table: JobTable<ReportRow>,
     sql: Sql,
     readonly objectStore: ObjectStore,
   ) {
@@ -27,7 +24,7 @@ export class ReportRenderer implements JobKindHandler<ReportRow> {
     this.#billing = new BillingData(sql);
   }
 
-  async render(row: ReportRow, progress: Progress): Promise<RenderResult> {
+  async render(row: ReportRow, progress: Progress): Promise<JobResult> {
     const doc = row.type === 'ANNUAL' ? annualDoc(await this.#annual.load(row.tenant_id, row.year ?? new Date().getUTCFullYear())) : billingDoc(await this.#billing.load(row.tenant_id));
     await progress.set(40);
     progress.check();
@@ -36,10 +33,10 @@ export class ReportRenderer implements JobKindHandler<ReportRow> {
     progress.check();
     const key = objectKeys.report(row.tenant_id, row.id, row.format);
     await this.objectStore.put(key, body, CONTENT_TYPES[row.format], body.length);
-    return { columns: { object_key: key, size_bytes: body.length }, keys: [key], bytes: body.length, format: row.format };
+    return { columns: { object_key: key, size_bytes: body.length }, bytes: body.length, format: row.format, discard: () => this.objectStore.delete(key) };
   }
 
-  notice(row: ReportRow, outcome: { ok: true } | { ok: false; error: string }): JobNotice {
+  notice(row: ReportRow, outcome: JobOutcomeOf): JobNotice {
     const what = reportTitle(row);
     const data = { reportId: row.id, type: row.type, year: row.year, format: row.format };
     return outcome.ok

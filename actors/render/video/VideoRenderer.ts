@@ -2,14 +2,12 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { JobNotice, JobOutcomeOf, JobResult, Progress } from '../../../infra/jobs';
 import type { ObjectStore } from '../../../infra/storage';
 import { FfmpegNotFoundError, resolveFfmpeg, type FfmpegConfig } from '../../../infra/bin/ffmpeg';
 import { RenderError } from '../errors';
 import { resolveFonts } from '../fonts';
-import type { JobTable } from '../JobTable';
 import { objectKeys } from '../keys';
-import type { Progress } from '../Progress';
-import type { JobKindHandler, JobNotice, RenderResult } from '../RenderWorker';
 import type { Sql } from '../sql';
 import type { VideoRow } from '../types';
 import { encode } from './Encoder';
@@ -31,12 +29,11 @@ export interface VideoRendererOptions {
  * them in one ffmpeg run in a private temporary directory, and store the MP4 and its thumbnail
  * under the job's keys.
  */
-export class VideoRenderer implements JobKindHandler<VideoRow> {
+export class VideoRenderer {
   readonly #data: VideoData;
   #layout: TextLayout | undefined;
 
   constructor(
-    readonly table: JobTable<VideoRow>,
     sql: Sql,
     readonly objectStore: ObjectStore,
     readonly options: VideoRendererOptions,
@@ -44,7 +41,7 @@ export class VideoRenderer implements JobKindHandler<VideoRow> {
     this.#data = new VideoData(sql);
   }
 
-  async render(row: VideoRow, progress: Progress): Promise<RenderResult> {
+  async render(row: VideoRow, progress: Progress): Promise<JobResult> {
     const ffmpeg = ffmpegBinary(this.options.ffmpeg);
     const fonts = resolveFonts();
     const figures = await this.#data.load(row.tenant_id, row.user_id, row.year, MAX_POC_SLIDES);
@@ -70,7 +67,7 @@ export class VideoRenderer implements JobKindHandler<VideoRow> {
       await this.objectStore.put(thumbnailKey, createReadStream(thumbnailFile), 'image/jpeg', thumbnail.size);
       return {
         columns: { object_key: key, thumbnail_key: thumbnailKey, size_bytes: video.size, duration_ms: Math.round(graph.durationSeconds * 1000) },
-        keys: [key, thumbnailKey],
+        discard: async () => void (await Promise.all([this.objectStore.delete(key), this.objectStore.delete(thumbnailKey)])),
         bytes: video.size + thumbnail.size,
         format: 'mp4',
       };
@@ -79,7 +76,7 @@ export class VideoRenderer implements JobKindHandler<VideoRow> {
     }
   }
 
-  notice(row: VideoRow, outcome: { ok: true } | { ok: false; error: string }): JobNotice {
+  notice(row: VideoRow, outcome: JobOutcomeOf): JobNotice {
     const data = { videoId: row.id, year: row.year };
     return outcome.ok
       ? { type: 'video.ready', title: `Your ${row.year} POC video is ready`, body: 'Watch it or download it from your videos.', data }

@@ -1,11 +1,7 @@
-import type { RenderQueue } from './RenderQueue';
+import type { JobQueue } from './JobQueue';
 import type { Sql } from './sql';
-import type { JobKind, RenderJobMessage } from './types';
+import type { JobMessage } from './types';
 
-const TABLES: Array<{ kind: JobKind; table: string; live: string }> = [
-  { kind: 'report', table: 'reports', live: 'true' },
-  { kind: 'video', table: 'content_requests', live: 'deleted_at IS NULL' },
-];
 const BATCH = 500;
 
 export interface RecoveryOptions {
@@ -22,22 +18,26 @@ export interface RecoveryResult {
   failed: number;
 }
 
+/** The tables the sweep walks: each kind's name, table and live condition. */
+export type RecoveryTables = ReadonlyArray<{ kind: string; table: string; live: string }>;
+
 /**
  * The sweep that makes the rows, not the queue, the source of truth: it publishes jobs that never
  * reached the queue, hands out again jobs whose worker died (lease expired), and fails those that
- * killed their worker too often. Run by one process at a time (the jobs actor holds a lease).
+ * killed their worker too often. Run by one process at a time (the kit's sweeper holds a lease).
  */
 export class Recovery {
   constructor(
     readonly sql: Sql,
-    readonly queue: RenderQueue,
+    readonly queue: JobQueue,
+    readonly tables: RecoveryTables,
     readonly options: RecoveryOptions,
   ) {}
 
   async sweep(): Promise<RecoveryResult> {
     const result: RecoveryResult = { published: 0, republished: 0, failed: 0 };
     const depth = await this.queue.depth();
-    for (const { kind, table, live } of TABLES) {
+    for (const { kind, table, live } of this.tables) {
       const unpublished = await this.#select(kind, table,
         `status = 'PENDING' AND enqueued_at IS NULL AND ${live} AND created < now() - make_interval(secs => $1)`, [this.options.unpublishedAfterSeconds]);
       await this.queue.publish(unpublished, `sweep-${Date.now()}`);
@@ -45,9 +45,9 @@ export class Recovery {
 
       result.failed += await this.sql.system(async () =>
         (await this.sql.rows(
-          `UPDATE ${table} SET status = 'FAILED', error = 'The render worker stopped before finishing, too many times', lease_until = NULL, updated = now()
+          `UPDATE ${table} SET status = 'FAILED', error = $2, lease_until = NULL, updated = now()
             WHERE status = 'PROCESSING' AND lease_until < now() AND attempts >= $1 RETURNING id`,
-          [this.options.maxAttempts],
+          [this.options.maxAttempts, `The ${this.queue.name} worker stopped before finishing, too many times`],
         )).length,
       );
       // Back to PENDING before publishing, so the next sweep does not hand the same job out again;
@@ -56,7 +56,7 @@ export class Recovery {
         (await this.sql.rows<{ id: string; tenant_id: string }>(
           `UPDATE ${table} SET status = 'PENDING', lease_until = NULL, updated = now()
             WHERE id IN (SELECT id FROM ${table} WHERE status = 'PROCESSING' AND lease_until < now() AND ${live} LIMIT ${BATCH}) RETURNING id, tenant_id`,
-        )).map((r): RenderJobMessage => ({ kind, id: r.id, tenantId: r.tenant_id })),
+        )).map((r): JobMessage => ({ kind, id: r.id, tenantId: r.tenant_id })),
       );
       const lost = depth > 0 ? [] : await this.#select(kind, table,
         `status = 'PENDING' AND enqueued_at < now() - make_interval(secs => $1) AND ${live}`, [this.options.lostAfterSeconds]);
@@ -66,7 +66,7 @@ export class Recovery {
     return result;
   }
 
-  #select(kind: JobKind, table: string, where: string, bind: unknown[]): Promise<RenderJobMessage[]> {
+  #select(kind: string, table: string, where: string, bind: unknown[]): Promise<JobMessage[]> {
     return this.sql.system(async () =>
       (await this.sql.rows<{ id: string; tenant_id: string }>(`SELECT id, tenant_id FROM ${table} WHERE ${where} ORDER BY created LIMIT ${BATCH}`, bind)).map((r) => ({
         kind,

@@ -1,53 +1,43 @@
 import type { Sql } from './sql';
-import type { JobKind, JobStatus } from './types';
+import type { JobStatus } from './types';
 
 /** What a delivery found when it tried to take its job. */
 export type Claim<Row> =
   | { outcome: 'claimed'; row: Row; fence: number }
-  /** The row is gone (its tenant or the video was deleted). */
+  /** The row is gone (its tenant was deleted, or the row is no longer live). */
   | { outcome: 'gone' }
   /** COMPLETED, FAILED or CANCELLED: a redelivery after the fact. */
   | { outcome: 'settled'; status: JobStatus }
   /** Another delivery holds a live lease on it. */
   | { outcome: 'busy' };
 
-const TABLE: Record<JobKind, { name: string; live: string }> = {
-  report: { name: 'reports', live: 'true' },
-  // A deleted video is never rendered again, whatever its status says.
-  video: { name: 'content_requests', live: 'deleted_at IS NULL' },
-};
-
 /**
- * The worker's side of a job row, the same for reports and videos. `attempts` doubles as a fencing
- * token: a claim bumps it, and every later write names the value it claimed, so a worker whose
- * lease ran out (and whose job was handed to another) can no longer write anything.
+ * The worker's side of a job row, the same for every kind. `attempts` doubles as a fencing token:
+ * a claim bumps it, and every later write names the value it claimed, so a worker whose lease ran
+ * out (and whose job was handed to another) can no longer write anything.
  */
 export class JobTable<Row extends object> {
-  readonly #table: string;
-  readonly #live: string;
-
   constructor(
     readonly sql: Sql,
-    readonly kind: JobKind,
+    readonly table: string,
+    /** SQL condition of rows still wanted. */
+    readonly live: string,
     readonly leaseSeconds: number,
-  ) {
-    this.#table = TABLE[kind].name;
-    this.#live = TABLE[kind].live;
-  }
+  ) {}
 
   async claim(tenantId: string, id: string): Promise<Claim<Row>> {
     return this.sql.tenant(tenantId, async () => {
       const row = await this.sql.one<Row & { attempts: number }>(
-        `UPDATE ${this.#table} SET status = 'PROCESSING', progress = 0, attempts = attempts + 1,
+        `UPDATE ${this.table} SET status = 'PROCESSING', progress = 0, attempts = attempts + 1,
                 lease_until = now() + make_interval(secs => $3), updated = now()
-          WHERE tenant_id = $1 AND id = $2 AND ${this.#live}
+          WHERE tenant_id = $1 AND id = $2 AND ${this.live}
             AND (status = 'PENDING' OR (status = 'PROCESSING' AND (lease_until IS NULL OR lease_until < now())))
           RETURNING *`,
         [tenantId, id, this.leaseSeconds],
       );
       if (row) return { outcome: 'claimed', row, fence: row.attempts };
       const now = await this.sql.one<{ status: JobStatus; live: boolean }>(
-        `SELECT status, ${this.#live} AS live FROM ${this.#table} WHERE tenant_id = $1 AND id = $2`,
+        `SELECT status, ${this.live} AS live FROM ${this.table} WHERE tenant_id = $1 AND id = $2`,
         [tenantId, id],
       );
       if (!now || !now.live) return { outcome: 'gone' };
@@ -60,8 +50,8 @@ export class JobTable<Row extends object> {
   async heartbeat(tenantId: string, id: string, fence: number, progress: number): Promise<boolean> {
     const row = await this.sql.tenant(tenantId, () =>
       this.sql.one(
-        `UPDATE ${this.#table} SET progress = $4, lease_until = now() + make_interval(secs => $5), updated = now()
-          WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'PROCESSING' AND ${this.#live}
+        `UPDATE ${this.table} SET progress = $4, lease_until = now() + make_interval(secs => $5), updated = now()
+          WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'PROCESSING' AND ${this.live}
           RETURNING id`,
         [tenantId, id, fence, Math.max(0, Math.min(99, Math.round(progress))), this.leaseSeconds],
       ),
@@ -72,12 +62,12 @@ export class JobTable<Row extends object> {
   /** Marks the job COMPLETED with its result columns; false when it is no longer this worker's. */
   async complete(tenantId: string, id: string, fence: number, result: Record<string, string | number>): Promise<boolean> {
     const names = Object.keys(result);
-    const sets = names.map((name, i) => `${name} = $${i + 4}`).join(', ');
+    const sets = names.map((name, i) => `, ${name} = $${i + 4}`).join('');
     const row = await this.sql.tenant(tenantId, () =>
       this.sql.one(
-        `UPDATE ${this.#table} SET status = 'COMPLETED', progress = 100, error = NULL, lease_until = NULL,
-                completed_at = now(), updated = now(), ${sets}
-          WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'PROCESSING' AND ${this.#live}
+        `UPDATE ${this.table} SET status = 'COMPLETED', progress = 100, error = NULL, lease_until = NULL,
+                completed_at = now(), updated = now()${sets}
+          WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'PROCESSING' AND ${this.live}
           RETURNING id`,
         [tenantId, id, fence, ...names.map((name) => result[name])],
       ),
@@ -98,7 +88,7 @@ export class JobTable<Row extends object> {
   async #settle(tenantId: string, id: string, fence: number, status: 'PENDING' | 'FAILED', error: string): Promise<boolean> {
     const row = await this.sql.tenant(tenantId, () =>
       this.sql.one(
-        `UPDATE ${this.#table} SET status = $4, error = $5, progress = 0, lease_until = NULL, updated = now()
+        `UPDATE ${this.table} SET status = $4, error = $5, progress = 0, lease_until = NULL, updated = now()
           WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'PROCESSING'
           RETURNING id`,
         [tenantId, id, fence, status, error.slice(0, 2000)],

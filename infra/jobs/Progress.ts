@@ -1,4 +1,4 @@
-import type { Logger } from '../../infra/logger';
+import type { Logger } from '../logger';
 import { JobAbandonedError } from './errors';
 import type { JobTable } from './JobTable';
 
@@ -8,7 +8,7 @@ const MIN_WRITE_INTERVAL_MS = 1000;
  * A running job's progress and lease. Writes are throttled (progress of an encode moves many
  * times a second), and a timer keeps the lease alive through steps that report nothing. When a
  * write finds the job is no longer this worker's (cancelled, deleted, or handed to another after
- * a stall) `signal` aborts so the render stops.
+ * a stall) `signal` aborts so the job stops.
  */
 export class Progress {
   readonly #abort = new AbortController();
@@ -60,7 +60,7 @@ export class Progress {
         if (!ours) this.#abort.abort(new JobAbandonedError(this.id));
       } catch (error) {
         // A missed heartbeat is not fatal: the lease outlives several of them.
-        this.logger.warn({ err: error, jobId: this.id }, 'render: progress write failed');
+        this.logger.warn({ err: error, jobId: this.id }, 'jobs: progress write failed');
       }
     });
     return this.#writing;
