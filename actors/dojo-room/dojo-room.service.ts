@@ -1,5 +1,6 @@
 import type { Context, ServiceSchema } from 'moleculer';
 import type { Infrastructure } from '../../deploy/infrastructure';
+import { RoomKit, type LocalParams } from '../../infra/rooms';
 import type { SessionEvent } from '../../gateway/gateway.service';
 import type { SignalParams, SignalResult } from '../../gateway/ws/routes';
 import { caller, type CallMeta } from '../auth';
@@ -11,13 +12,11 @@ import { noMedia, type MediaSessionFactory } from './MediaSession';
 import { RoomMetrics } from './metrics';
 import { roomOptions, type RoomOptions } from './options';
 import { PARAMS } from './params';
-import { Placement, type LocalParams } from './Placement';
 import { Presence } from './Presence';
-import type { Room } from './Room';
-import { RoomRegistry } from './RoomRegistry';
+import { Room } from './Room';
 import { handleSignal } from './RoomSignals';
 import { RoomStore } from './RoomStore';
-import type { DojoStatus, RoomCall, RoomKey } from './types';
+import { DOJO_ROOMS, type DojoStatus, type RoomCall, type RoomKey } from './types';
 
 export interface DojoRoomSettings {
   options?: Partial<RoomOptions>;
@@ -59,16 +58,15 @@ function runLocal(room: Room, call: RoomCall, nodeId: string): Promise<unknown> 
  */
 export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomSettings = {}): ServiceSchema {
   const options = roomOptions(settings.options);
-  let placement: Placement | undefined;
-  let registry: RoomRegistry | undefined;
+  let rooms: RoomKit<RoomKey, Room, RoomCall> | undefined;
   let dojos: Dojos | undefined;
   let chatSink: ChatSink | undefined;
   let metrics: RoomMetrics | undefined;
   const ready = () => {
-    if (!placement || !dojos) throw new Error('dojo-room is not started');
-    return { placement, dojos };
+    if (!rooms || !dojos) throw new Error('dojo-room is not started');
+    return { rooms, dojos };
   };
-  const toRoom = (key: RoomKey, call: RoomCall, ifActive: boolean) => ready().placement.dispatch(key, call, { ifActive, forward: true });
+  const toRoom = (key: RoomKey, call: RoomCall, ifActive: boolean) => ready().rooms.send(key, call, ifActive);
 
   return {
     name: 'dojo-room',
@@ -96,9 +94,8 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
       local: {
         visibility: 'public',
         params: PARAMS.local,
-        handler(ctx: Context<LocalParams>) {
-          const { tenantId, dojoId, call, ifActive } = ctx.params;
-          return ready().placement.dispatch({ tenantId, dojoId }, call, { ifActive, forward: false });
+        handler(ctx: Context<LocalParams<RoomKey, RoomCall>>) {
+          return ready().rooms.local(ctx.params);
         },
       },
       create: {
@@ -145,7 +142,7 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
       '$node.disconnected': {
         handler(ctx: Context<{ node: { id: string } }>) {
           const nodeId = ctx.params.node.id;
-          return registry?.forEachRoom((room) => room.run(() => ({ value: room.onGatewayGone(nodeId) })));
+          return rooms?.registry.forEachRoom((room) => room.run(() => ({ value: room.onGatewayGone(nodeId) })));
         },
       },
       // The tenant actor soft-deleted a user's messages: the live room (wherever it is) drops them.
@@ -175,20 +172,18 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
       const presence = new Presence(infra.kv, logger);
       const useQueue = (settings.chat ?? 'queue') === 'queue';
       chatSink = useQueue ? await QueueChatSink.start(infra.queue, db, logger) : new DatabaseChatSink(db);
-      registry = new RoomRegistry({
-        broker: this.broker,
-        nodeId: this.broker.nodeID,
-        leases: infra.leases,
-        store: new RoomStore(db),
-        chatSink,
-        presence,
-        media: settings.media ?? noMedia,
-        options,
-        metrics,
-        logger,
-      });
+      const store = new RoomStore(db);
+      const roomDeps = { broker: this.broker, store, chatSink, presence, media: settings.media ?? noMedia, options, metrics, logger };
       const nodeId = this.broker.nodeID;
-      placement = new Placement(this.broker, registry, infra.leases, options, metrics, (room, call) => runLocal(room, call, nodeId));
+      rooms = new RoomKit<RoomKey, Room, RoomCall>(
+        {
+          service: 'dojo-room',
+          naming: DOJO_ROOMS,
+          create: async (key) => new Room(key, await store.claim(key, options.chatHistory), await presence.load(key), roomDeps),
+          deliver: (room, call) => runLocal(room, call, nodeId),
+        },
+        { broker: this.broker, leases: infra.leases, options, metrics, logger },
+      );
       dojos = new Dojos({
         db,
         repo: new DojoRepository(db),
@@ -202,9 +197,9 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
     },
     async stopped() {
       // Rooms keep their state (and members' presence) for whichever node takes them next.
-      await registry?.closeAll('shutdown');
+      await rooms?.closeAll();
       await chatSink?.close();
-      placement = undefined;
+      rooms = undefined;
       dojos = undefined;
     },
   };
@@ -212,7 +207,7 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
   function sessionHandler(event: 'detached' | 'resumed' | 'ended') {
     return async function (this: { logger: { warn(o: object, m: string): void } }, ctx: Context<SessionEvent>) {
       const session = ctx.params;
-      if (!session.dojoId || !placement) return;
+      if (!session.dojoId || !rooms) return;
       // A resume that succeeded was served from the gateway's replay buffer.
       if (event === 'resumed') metrics?.replayHit();
       await toRoom({ tenantId: session.tenantId, dojoId: session.dojoId }, { kind: 'session', event, session }, true).catch((err: unknown) =>
