@@ -83,12 +83,19 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
           }
           const dojoId = typeof joining === 'string' ? joining : p.dojoId;
           if (!dojoId) throw new BadRequestError('Join a room first');
-          if (joining && p.dojoId && p.dojoId !== joining) {
-            // Moving to another room: leave the old one, which the gateway is about to unsubscribe.
-            const leave: RoomCall = { kind: 'signal', auth, params: { ...p, method: 'room.leave', data: {} } };
-            await toRoom({ tenantId: auth.tenantId, dojoId: p.dojoId }, leave, true).catch((err: unknown) => this.logger.warn({ err }, 'leaving the previous room failed'));
+          // A session is in one dojo at a time: joining another leaves the ones it is in (the
+          // gateway names them in `rooms`; a gateway of the previous build sends its room as dojoId).
+          const previous = new Set(joining ? (p.rooms ?? []) : []);
+          if (joining && p.dojoId) previous.add(p.dojoId);
+          previous.delete(dojoId);
+          for (const other of previous) {
+            const leave: RoomCall = { kind: 'signal', auth, params: { ...p, method: 'room.leave', data: {}, dojoId: other } };
+            await toRoom({ tenantId: auth.tenantId, dojoId: other }, leave, true).catch((err: unknown) => this.logger.warn({ err }, 'leaving the previous room failed'));
           }
-          return toRoom({ tenantId: auth.tenantId, dojoId }, { kind: 'signal', auth, params: p }, false);
+          const result = (await toRoom({ tenantId: auth.tenantId, dojoId }, { kind: 'signal', auth, params: p }, false)) as SignalResult;
+          // The gateway unsubscribes the rooms left.
+          if (result.join && previous.size > 0) result.join.left = [...previous];
+          return result;
         },
       },
       local: {
@@ -207,11 +214,17 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
   function sessionHandler(event: 'detached' | 'resumed' | 'ended') {
     return async function (this: { logger: { warn(o: object, m: string): void } }, ctx: Context<SessionEvent>) {
       const session = ctx.params;
-      if (!session.dojoId || !rooms) return;
+      const ids = session.rooms ?? (session.dojoId ? [session.dojoId] : []);
+      if (ids.length === 0 || !rooms) return;
       // A resume that succeeded was served from the gateway's replay buffer.
       if (event === 'resumed') metrics?.replayHit();
-      await toRoom({ tenantId: session.tenantId, dojoId: session.dojoId }, { kind: 'session', event, session }, true).catch((err: unknown) =>
-        this.logger.warn({ err, dojoId: session.dojoId, event }, 'session event not delivered to its room'),
+      // Rooms of other actors (a kata's) are active nowhere here: the call costs one lease read.
+      await Promise.all(
+        ids.map((dojoId) =>
+          toRoom({ tenantId: session.tenantId, dojoId }, { kind: 'session', event, session }, true).catch((err: unknown) =>
+            this.logger.warn({ err, dojoId, event }, 'session event not delivered to its room'),
+          ),
+        ),
       );
     };
   }
