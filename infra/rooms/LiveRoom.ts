@@ -17,14 +17,14 @@ export abstract class LiveRoom<Reason extends string = KitCloseReason> {
   readonly #mailbox = new Mailbox();
   #closing: Promise<void> | undefined;
   #lease: LeaseKeeper | undefined;
-  #onClosing: ((closing: Promise<void>) => void) | undefined;
+  #closingListener: ((closing: Promise<void>) => void) | undefined;
 
   constructor(protected readonly kitLogger: Logger) {}
 
   /** Called by the registry once the lease is kept; runs onCreate. */
   async activate(lease: LeaseKeeper, onClosing: (closing: Promise<void>) => void): Promise<void> {
     this.#lease = lease;
-    this.#onClosing = onClosing;
+    this.#closingListener = onClosing;
     await this.onCreate();
   }
 
@@ -58,7 +58,7 @@ export abstract class LiveRoom<Reason extends string = KitCloseReason> {
   close(reason: Reason | KitCloseReason): Promise<void> {
     if (!this.#closing) {
       this.#closing = this.#dispose(reason);
-      this.#onClosing?.(this.#closing);
+      this.#closingListener?.(this.#closing);
     }
     return this.#closing;
   }
