@@ -22,7 +22,8 @@ export interface GatewayServiceDeps {
 }
 
 function sessionEvent(broker: ServiceBroker, session: Session): SessionEvent {
-  return { sessionId: session.id, userId: session.auth.userId, tenantId: session.auth.tenantId, dojoId: session.room?.dojoId, nodeId: broker.nodeID };
+  const rooms = [...session.rooms.keys()];
+  return { sessionId: session.id, userId: session.auth.userId, tenantId: session.auth.tenantId, dojoId: rooms[0], rooms, nodeId: broker.nodeID };
 }
 
 /**
@@ -44,18 +45,21 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
       },
       sendToSessions: {
         visibility: 'public',
-        params: { sessionIds: { type: 'array', items: 'string', max: 10_000 }, frame: { type: 'string' }, unsubscribe: { type: 'boolean', optional: true } },
-        handler(ctx: Context<{ sessionIds: string[]; frame: string; unsubscribe?: boolean }>) {
+        params: {
+          sessionIds: { type: 'array', items: 'string', max: 10_000 },
+          frame: { type: 'string' },
+          unsubscribe: { type: 'boolean', optional: true },
+          // The room to leave with `unsubscribe`; without it (older rooms) every room is left.
+          topic: { type: 'string', max: 200, optional: true },
+        },
+        handler(ctx: Context<{ sessionIds: string[]; frame: string; unsubscribe?: boolean; topic?: string }>) {
           let delivered = 0;
           for (const id of ctx.params.sessionIds) {
             const session = server?.sessions.get(id);
             const socket = session?.socket;
             if (!session || !socket || socket.getUserData().closed) continue;
             socket.cork(() => socket.send(ctx.params.frame));
-            if (ctx.params.unsubscribe && session.room) {
-              socket.unsubscribe(session.room.topic);
-              session.room = undefined;
-            }
+            if (ctx.params.unsubscribe) session.leave(socket, ctx.params.topic);
             delivered++;
           }
           return { delivered };

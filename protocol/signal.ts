@@ -10,8 +10,13 @@ import type { WsMethod } from './ws';
 export interface SignalParams {
   method: WsMethod;
   data: unknown;
-  /** The room the session has joined, if any. */
+  /** The room the call is for: the one its data names, else the session's only room. */
   dojoId?: string;
+  /**
+   * With a call for a room the session is not in yet (a join): the rooms it is in that the same
+   * action serves, so the actor can apply its policy (dojo-room leaves them).
+   */
+  rooms?: string[];
   sessionId: string;
   /** Node that holds the socket, so the room can fan out to it. */
   gatewayNodeId: string;
@@ -28,8 +33,14 @@ export interface SignalResult {
    * push when the reply was made: pushes after it that reached this node before the subscription
    * are sent right after the reply, so a joiner misses nothing.
    */
-  join?: { dojoId: string; topic: string; seq?: number };
-  /** Unsubscribe the session from its room (after room.leave / kick). */
+  join?: {
+    dojoId: string;
+    topic: string;
+    seq?: number;
+    /** Rooms the session left by joining this one (a dojo: one at a time per session). */
+    left?: string[];
+  };
+  /** Unsubscribe the session from the room the call was for (after room.leave / kick). */
   leave?: boolean;
   /**
    * The node where the room is active (it holds the room's lease). The gateway sends the
@@ -43,6 +54,9 @@ export interface SessionEvent {
   sessionId: string;
   userId: string;
   tenantId: string;
+  /** The session's first room (what nodes before multi-room sessions read). */
   dojoId?: string;
+  /** Every room the session is in. */
+  rooms?: string[];
   nodeId: string;
 }

@@ -28,7 +28,12 @@ const rtpObject = z.record(z.string(), z.unknown());
 /** Every request method with the schema of its `data`. Handled by the gateway or the dojo room. */
 export const WS_METHODS = {
   ping: z.object({}).passthrough().optional(),
-  'session.resume': z.object({ sessionId: z.string().min(1).max(64), lastSeq: z.number().int().min(0) }),
+  // lastSeq covers a session in one room; a session in several sends each room's in lastSeqs.
+  'session.resume': z.object({
+    sessionId: z.string().min(1).max(64),
+    lastSeq: z.number().int().min(0),
+    lastSeqs: z.record(uuid, z.number().int().min(0)).optional(),
+  }),
   // A fresh access token of the same login session, sent before the socket's one expires
   // (otherwise the socket closes with CloseCode.TOKEN_EXPIRED). Its claims replace the socket's.
   'session.refresh': z.object({ token: z.string().min(1).max(4096) }),

@@ -1,12 +1,10 @@
 import type { ServiceBroker } from 'moleculer';
 import type { Logger } from '../../infra/logger';
+import { LiveRoom, RoomFanout, type TurnResult } from '../../infra/rooms';
 import type { AuthContext } from '../auth';
 import type { ChatSink } from './ChatSink';
 import { RoomChat } from './Chat';
-import { ConflictError, FencedOutError, ForbiddenError, RoomMovedError } from './errors';
-import { RoomFanout } from './Fanout';
-import type { LeaseKeeper } from './LeaseKeeper';
-import { Mailbox } from './Mailbox';
+import { ConflictError, FencedOutError, ForbiddenError } from './errors';
 import type { MediaHooks, MediaSession, MediaSessionFactory } from '../../media/MediaSession';
 import { byNode, Members, type MemberSession } from './Members';
 import type { RoomMetrics } from './metrics';
@@ -14,7 +12,7 @@ import type { RoomOptions } from './options';
 import type { Presence } from './Presence';
 import { RoomCode } from './RoomCode';
 import type { RoomStore } from './RoomStore';
-import { roomTopic, type DojoRecord, type PersistedRoom, type RoomKey, type RoomRole, type RosterEntry } from './types';
+import { DOJO_ROOMS, type DojoRecord, type PersistedRoom, type RoomKey, type RoomRole, type RosterEntry } from './types';
 
 export interface RoomDeps {
   broker: ServiceBroker;
@@ -25,26 +23,17 @@ export interface RoomDeps {
   options: RoomOptions;
   metrics: RoomMetrics;
   logger: Logger;
-  /** Told when the room starts closing, with the promise of it being done. */
-  onClosing?(closing: Promise<void>): void;
 }
 
 /** Why a room closes: the dojo stopped, nobody is left, the node stops, or it lost its lease. */
 export type CloseReason = 'stopped' | 'empty' | 'shutdown' | 'lease-lost';
 
-/** What a turn hands back: the reply, and what must be durable before it is sent. */
-export interface TurnResult<T> {
-  value: T;
-  durable?: Promise<unknown>;
-}
-
 /**
- * One live dojo: its members, chat and code, on exactly one node at a time. Every message goes
- * through the mailbox, so the state below is only ever touched by one turn at a time.
- * The signaling methods are in RoomSignals; this class is the room's state and lifecycle
- * (onCreate / onJoin / onLeave / onDispose).
+ * One live dojo: its members, chat and code, on exactly one node at a time (the room kit's
+ * LiveRoom: lease, mailbox, close). The signaling methods are in RoomSignals; this class is the
+ * room's state and lifecycle (onCreate / onJoin / onLeave / onDispose).
  */
-export class Room {
+export class Room extends LiveRoom<CloseReason> {
   readonly topic: string;
   readonly members = new Members();
   readonly roster = new Map<string, RosterEntry>();
@@ -52,18 +41,20 @@ export class Room {
   readonly chat: RoomChat;
   readonly code: RoomCode;
   readonly media: MediaSession;
-  readonly #mailbox = new Mailbox();
   #dojo: DojoRecord;
   #emptyTimer: NodeJS.Timeout | undefined;
-  #closing: Promise<void> | undefined;
-  #lease: LeaseKeeper | undefined;
+  /** The sessions the previous activation had (presence), taken over by onCreate. */
+  readonly #previous: readonly MemberSession[];
 
   constructor(
     readonly key: RoomKey,
     persisted: PersistedRoom,
+    previous: readonly MemberSession[],
     readonly deps: RoomDeps,
   ) {
-    this.topic = roomTopic(key);
+    super(deps.logger);
+    this.#previous = previous;
+    this.topic = DOJO_ROOMS.topic(key);
     this.#dojo = persisted.dojo;
     for (const entry of persisted.roster) this.roster.set(entry.userId, entry);
     this.fanout = new RoomFanout(deps.broker, this.topic, persisted.dojo.epoch, deps.metrics, deps.logger);
@@ -85,16 +76,12 @@ export class Room {
     return this.#dojo;
   }
 
-  get closing(): boolean {
-    return this.#closing !== undefined;
-  }
-
   /**
    * Starts the room: takes over the sessions a previous activation had (after a failover or a
    * restart), keeping only those whose socket is still there, and tells them the room moved.
    */
-  async onCreate(lease: LeaseKeeper, previous: readonly MemberSession[]): Promise<void> {
-    this.#lease = lease;
+  protected async onCreate(): Promise<void> {
+    const previous = this.#previous;
     this.deps.metrics.roomOpened();
     // A room without media still works (chat, code): media methods then answer unavailable.
     await this.media.ready?.().catch((err: unknown) => this.deps.logger.warn({ err, dojoId: this.key.dojoId }, 'room media did not start'));
@@ -113,20 +100,6 @@ export class Room {
         this.deps.logger.warn({ err, dojoId: this.key.dojoId }, 'the dojo records, but this activation of its room cannot'),
       );
     }
-  }
-
-  /** Runs `turn` in the room's mailbox; its `durable` part is awaited outside, so the room moves on. */
-  async run<T>(turn: () => TurnResult<T> | Promise<TurnResult<T>>): Promise<T> {
-    if (this.#closing) throw new RoomMovedError('closing');
-    const result = await this.#mailbox.run(() => {
-      if (!this.#lease?.valid()) {
-        void this.close('lease-lost');
-        throw new RoomMovedError('lease expired');
-      }
-      return turn();
-    });
-    if (result.durable) await result.durable;
-    return result.value;
   }
 
   /** The role a caller has in this dojo; throws when they may not be in it. */
@@ -183,7 +156,7 @@ export class Room {
     const session = this.members.session(sessionId);
     if (!session || session.departure) return;
     session.departure = setTimeout(() => {
-      this.#mailbox.run(() => this.onLeave(sessionId, 'timeout')).catch(() => undefined);
+      this.enqueue(() => this.onLeave(sessionId, 'timeout'));
     }, this.deps.options.departureTimeoutMs);
     session.departure.unref();
   }
@@ -233,33 +206,25 @@ export class Room {
     this.fanout.push('room.updated', { reason: 'classroom', classroom: enabled, editors: [...allowed] }, this.members.gatewayNodes());
   }
 
-  /**
-   * Closes the room (safe to call twice). Unless the lease was lost, it finishes its writes,
-   * snapshots the code and frees the lease so the next activation starts at once.
-   */
-  close(reason: CloseReason): Promise<void> {
-    if (!this.#closing) {
-      this.#closing = this.#dispose(reason);
-      this.deps.onClosing?.(this.#closing);
-    }
-    return this.#closing;
-  }
-
-  async #dispose(reason: CloseReason): Promise<void> {
-    this.#mailbox.close(new RoomMovedError(`room closed (${reason})`));
+  protected onClosing(): void {
     clearTimeout(this.#emptyTimer);
     this.members.clearTimers();
-    const owner = reason !== 'lease-lost';
-    if (owner) await this.#mailbox.drained();
-    await this.onDispose(reason, owner).catch((err: unknown) => this.deps.logger.error({ err, dojoId: this.key.dojoId, reason }, 'room close failed'));
-    await this.#lease?.stop(owner);
-    this.code.close();
-    this.deps.metrics.roomClosed();
-    this.deps.metrics.participants(-this.members.userCount);
   }
 
   /** Last words of an activation: tell members when the dojo ended, persist what is left. */
   protected async onDispose(reason: CloseReason, owner: boolean): Promise<void> {
+    try {
+      await this.#lastWords(reason, owner);
+    } catch (err) {
+      this.deps.logger.error({ err, dojoId: this.key.dojoId, reason }, 'room close failed');
+    } finally {
+      this.code.close();
+      this.deps.metrics.roomClosed();
+      this.deps.metrics.participants(-this.members.userCount);
+    }
+  }
+
+  async #lastWords(reason: CloseReason, owner: boolean): Promise<void> {
     if (!owner) {
       this.deps.logger.warn({ dojoId: this.key.dojoId }, 'room lost its lease; deactivated without writing');
       await this.media.close();
@@ -277,7 +242,7 @@ export class Room {
   #mediaHooks(): MediaHooks {
     return {
       push: (method, data, toUserId) => {
-        if (this.#closing) return;
+        if (this.closing) return;
         if (toUserId) void this.fanout.toSessions(method, data, byNode(this.members.sessionsOf(toUserId)));
         else this.fanout.push(method, data, this.members.gatewayNodes());
       },
@@ -305,11 +270,9 @@ export class Room {
   #armEmptyTimer(): void {
     clearTimeout(this.#emptyTimer);
     this.#emptyTimer = setTimeout(() => {
-      this.#mailbox
-        .run(() => {
-          if (this.members.sessionCount === 0) void this.close('empty');
-        })
-        .catch(() => undefined);
+      this.enqueue(() => {
+        if (this.members.sessionCount === 0) void this.close('empty');
+      });
     }, this.deps.options.emptyTimeoutMs);
     this.#emptyTimer.unref();
   }

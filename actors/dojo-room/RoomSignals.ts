@@ -1,4 +1,5 @@
 import type { SignalParams, SignalResult } from '../../protocol/signal';
+import type { TurnResult } from '../../infra/rooms';
 import { validate } from '../../protocol/validation';
 import { WS_METHODS, type WsData, type WsMethod } from '../../protocol/ws';
 import type { AuthContext } from '../auth';
@@ -7,7 +8,7 @@ import { fromBase64, toBase64 } from './CodeDocument';
 import { BadRequestError, FieldValidationError, ForbiddenError, NotFoundError } from './errors';
 import { isMediaMethod } from '../../media/MediaSession';
 import { byNode, type MemberSession } from './Members';
-import type { Room, TurnResult } from './Room';
+import type { Room } from './Room';
 import type { ChatRecord, RoomRole } from './types';
 
 type Turn = TurnResult<SignalResult>;

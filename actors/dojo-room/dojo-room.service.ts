@@ -1,5 +1,6 @@
 import type { Context, ServiceSchema } from 'moleculer';
 import type { Infrastructure } from '../../infra/infrastructure';
+import { RoomKit, type LocalParams } from '../../infra/rooms';
 import type { SessionEvent, SignalParams, SignalResult } from '../../protocol/signal';
 import { caller, type CallMeta } from '../auth';
 import { DatabaseChatSink, QueueChatSink, type ChatSink } from './ChatSink';
@@ -10,13 +11,11 @@ import { noMedia, type MediaSessionFactory } from '../../media/MediaSession';
 import { RoomMetrics } from './metrics';
 import { roomOptions, type RoomOptions } from './options';
 import { PARAMS } from './params';
-import { Placement, type LocalParams } from './Placement';
 import { Presence } from './Presence';
-import type { Room } from './Room';
-import { RoomRegistry } from './RoomRegistry';
+import { Room } from './Room';
 import { handleSignal } from './RoomSignals';
 import { RoomStore } from './RoomStore';
-import type { DojoStatus, RoomCall, RoomKey } from './types';
+import { DOJO_ROOMS, type DojoStatus, type RoomCall, type RoomKey } from './types';
 
 export interface DojoRoomSettings {
   options?: Partial<RoomOptions>;
@@ -58,16 +57,15 @@ function runLocal(room: Room, call: RoomCall, nodeId: string): Promise<unknown> 
  */
 export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomSettings = {}): ServiceSchema {
   const options = roomOptions(settings.options);
-  let placement: Placement | undefined;
-  let registry: RoomRegistry | undefined;
+  let rooms: RoomKit<RoomKey, Room, RoomCall> | undefined;
   let dojos: Dojos | undefined;
   let chatSink: ChatSink | undefined;
   let metrics: RoomMetrics | undefined;
   const ready = () => {
-    if (!placement || !dojos) throw new Error('dojo-room is not started');
-    return { placement, dojos };
+    if (!rooms || !dojos) throw new Error('dojo-room is not started');
+    return { rooms, dojos };
   };
-  const toRoom = (key: RoomKey, call: RoomCall, ifActive: boolean) => ready().placement.dispatch(key, call, { ifActive, forward: true });
+  const toRoom = (key: RoomKey, call: RoomCall, ifActive: boolean) => ready().rooms.send(key, call, ifActive);
 
   return {
     name: 'dojo-room',
@@ -84,20 +82,26 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
           }
           const dojoId = typeof joining === 'string' ? joining : p.dojoId;
           if (!dojoId) throw new BadRequestError('Join a room first');
-          if (joining && p.dojoId && p.dojoId !== joining) {
-            // Moving to another room: leave the old one, which the gateway is about to unsubscribe.
-            const leave: RoomCall = { kind: 'signal', auth, params: { ...p, method: 'room.leave', data: {} } };
-            await toRoom({ tenantId: auth.tenantId, dojoId: p.dojoId }, leave, true).catch((err: unknown) => this.logger.warn({ err }, 'leaving the previous room failed'));
+          // A session is in one dojo at a time: joining another leaves the ones it is in (the
+          // gateway names them in `rooms`; a gateway of the previous build sends its room as dojoId).
+          const previous = new Set(joining ? (p.rooms ?? []) : []);
+          if (joining && p.dojoId) previous.add(p.dojoId);
+          previous.delete(dojoId);
+          for (const other of previous) {
+            const leave: RoomCall = { kind: 'signal', auth, params: { ...p, method: 'room.leave', data: {}, dojoId: other } };
+            await toRoom({ tenantId: auth.tenantId, dojoId: other }, leave, true).catch((err: unknown) => this.logger.warn({ err }, 'leaving the previous room failed'));
           }
-          return toRoom({ tenantId: auth.tenantId, dojoId }, { kind: 'signal', auth, params: p }, false);
+          const result = (await toRoom({ tenantId: auth.tenantId, dojoId }, { kind: 'signal', auth, params: p }, false)) as SignalResult;
+          // The gateway unsubscribes the rooms left.
+          if (result.join && previous.size > 0) result.join.left = [...previous];
+          return result;
         },
       },
       local: {
         visibility: 'public',
         params: PARAMS.local,
-        handler(ctx: Context<LocalParams>) {
-          const { tenantId, dojoId, call, ifActive } = ctx.params;
-          return ready().placement.dispatch({ tenantId, dojoId }, call, { ifActive, forward: false });
+        handler(ctx: Context<LocalParams<RoomKey, RoomCall>>) {
+          return ready().rooms.local(ctx.params);
         },
       },
       create: {
@@ -144,7 +148,7 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
       '$node.disconnected': {
         handler(ctx: Context<{ node: { id: string } }>) {
           const nodeId = ctx.params.node.id;
-          return registry?.forEachRoom((room) => room.run(() => ({ value: room.onGatewayGone(nodeId) })));
+          return rooms?.registry.forEachRoom((room) => room.run(() => ({ value: room.onGatewayGone(nodeId) })));
         },
       },
       // The tenant actor soft-deleted a user's messages: the live room (wherever it is) drops them.
@@ -174,20 +178,18 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
       const presence = new Presence(infra.kv, logger);
       const useQueue = (settings.chat ?? 'queue') === 'queue';
       chatSink = useQueue ? await QueueChatSink.start(infra.queue, db, logger) : new DatabaseChatSink(db);
-      registry = new RoomRegistry({
-        broker: this.broker,
-        nodeId: this.broker.nodeID,
-        leases: infra.leases,
-        store: new RoomStore(db),
-        chatSink,
-        presence,
-        media: settings.media ?? noMedia,
-        options,
-        metrics,
-        logger,
-      });
+      const store = new RoomStore(db);
+      const roomDeps = { broker: this.broker, store, chatSink, presence, media: settings.media ?? noMedia, options, metrics, logger };
       const nodeId = this.broker.nodeID;
-      placement = new Placement(this.broker, registry, infra.leases, options, metrics, (room, call) => runLocal(room, call, nodeId));
+      rooms = new RoomKit<RoomKey, Room, RoomCall>(
+        {
+          service: 'dojo-room',
+          naming: DOJO_ROOMS,
+          create: async (key) => new Room(key, await store.claim(key, options.chatHistory), await presence.load(key), roomDeps),
+          deliver: (room, call) => runLocal(room, call, nodeId),
+        },
+        { broker: this.broker, leases: infra.leases, options, metrics, logger },
+      );
       dojos = new Dojos({
         db,
         repo: new DojoRepository(db),
@@ -201,9 +203,9 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
     },
     async stopped() {
       // Rooms keep their state (and members' presence) for whichever node takes them next.
-      await registry?.closeAll('shutdown');
+      await rooms?.closeAll();
       await chatSink?.close();
-      placement = undefined;
+      rooms = undefined;
       dojos = undefined;
     },
   };
@@ -211,11 +213,17 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
   function sessionHandler(event: 'detached' | 'resumed' | 'ended') {
     return async function (this: { logger: { warn(o: object, m: string): void } }, ctx: Context<SessionEvent>) {
       const session = ctx.params;
-      if (!session.dojoId || !placement) return;
+      const ids = session.rooms ?? (session.dojoId ? [session.dojoId] : []);
+      if (ids.length === 0 || !rooms) return;
       // A resume that succeeded was served from the gateway's replay buffer.
       if (event === 'resumed') metrics?.replayHit();
-      await toRoom({ tenantId: session.tenantId, dojoId: session.dojoId }, { kind: 'session', event, session }, true).catch((err: unknown) =>
-        this.logger.warn({ err, dojoId: session.dojoId, event }, 'session event not delivered to its room'),
+      // Rooms of other actors (a kata's) are active nowhere here: the call costs one lease read.
+      await Promise.all(
+        ids.map((dojoId) =>
+          toRoom({ tenantId: session.tenantId, dojoId }, { kind: 'session', event, session }, true).catch((err: unknown) =>
+            this.logger.warn({ err, dojoId, event }, 'session event not delivered to its room'),
+          ),
+        ),
       );
     };
   }

@@ -13,6 +13,7 @@ export const PARAMS = {
     method: { type: 'string', min: 1, max: 64 },
     data: { type: 'any', optional: true },
     dojoId: { type: 'uuid', optional: true },
+    rooms: { type: 'array', items: 'uuid', max: 100, optional: true },
     sessionId: { type: 'string', min: 1, max: 64 },
     gatewayNodeId: { type: 'string', min: 1, max: 200 },
   },
@@ -37,7 +38,7 @@ export const PARAMS = {
   chat: { id: uuid, ...page(100, 500) },
   snapshots: { id: uuid, ...page(20, 100), with_state: { type: 'boolean', optional: true, convert: true } },
   classroom: { id: uuid, enabled: 'boolean', editors: { ...users, optional: true } },
-  sessionEvent: { sessionId: 'string', userId: 'string', tenantId: 'string', nodeId: 'string', dojoId: { type: 'string', optional: true } },
+  sessionEvent: { sessionId: 'string', userId: 'string', tenantId: 'string', nodeId: 'string', dojoId: { type: 'string', optional: true }, rooms: { type: 'array', items: 'string', max: 100, optional: true } },
   chatRemoved: {
     tenantId: 'string',
     userId: 'string',

@@ -57,6 +57,24 @@ test('join returns the room; others hear of joins and leaves', async (t) => {
   await Promise.all([a.client.close(), b.client.close()]);
 });
 
+test('a session is in one dojo at a time: joining another leaves the first, whose pushes stop', async (t) => {
+  const first = await liveDojo(app, tenant, fac(), [member(2)]);
+  const second = await liveDojo(app, tenant, fac(), [member(2)]);
+  const host = await joined(app, fac(), first);
+  const guest = await joined(app, member(2), first);
+  t.like(await guest.client.request('room.join', { dojoId: second }), { ok: true, data: { role: 'participant' } });
+  t.like(await host.client.nextPush(isPush('participant.left', (d) => d.userId === member(2).userId)), { data: { reason: 'left' } });
+  t.like(await host.client.request('chat.send', { text: 'only in the first', clientMsgId: clientMsgId() }), { ok: true });
+  await host.client.nextPush(isPush('chat.message', (d) => d.text === 'only in the first'));
+  // Pushes on one socket arrive in order: anything of the first room's was sent before this reply.
+  t.like(await guest.client.request('ping'), { ok: true });
+  t.false(guest.client.pushes.some(isPush('chat.message', (d) => d.text === 'only in the first')));
+  // Calls that name no room go to the one the session is in now.
+  t.like(await guest.client.request('chat.send', { text: 'in the second', clientMsgId: clientMsgId() }), { ok: true });
+  t.like(await guest.client.nextPush(isPush('chat.message')), { data: { text: 'in the second' } });
+  await Promise.all([host.client.close(), guest.client.close()]);
+});
+
 test('roles and refusals: admin facilitates, observers read, strangers and bad tokens are kept out', async (t) => {
   const dojoId = await liveDojo(app, tenant, fac(), [member(0)], { observers: [member(1)] });
   const admin = await joined(app, tenant.admin, dojoId);

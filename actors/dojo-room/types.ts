@@ -1,7 +1,8 @@
+import type { RoomNaming } from '../../infra/rooms';
 import type { AuthContext, RoomRole } from '../../protocol/auth';
+import type { SessionEvent, SignalParams } from '../../protocol/signal';
 
 export type { RoomRole };
-import type { SessionEvent, SignalParams } from '../../protocol/signal';
 
 export type DojoStatus = 'SCHEDULED' | 'ACTIVE' | 'COMPLETED' | 'CANCELLED';
 
@@ -11,13 +12,12 @@ export interface RoomKey {
   dojoId: string;
 }
 
-export function leaseName(key: RoomKey): string {
-  return `room:${key.tenantId}:${key.dojoId}`;
-}
-
-export function roomTopic(key: RoomKey): string {
-  return `room/${key.tenantId}/${key.dojoId}`;
-}
+/** Lease and topic names as they were before the room kit, so nodes of both builds agree. */
+export const DOJO_ROOMS: RoomNaming<RoomKey> = {
+  id: (key) => `${key.tenantId}:${key.dojoId}`,
+  lease: (key) => `room:${key.tenantId}:${key.dojoId}`,
+  topic: (key) => `room/${key.tenantId}/${key.dojoId}`,
+};
 
 /** The dojo row as the room needs it. */
 export interface DojoRecord {

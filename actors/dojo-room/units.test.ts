@@ -4,44 +4,12 @@ import { RoomChat } from './Chat';
 import { CodeDocument, fromBase64, toBase64 } from './CodeDocument';
 import { Batcher } from './Batcher';
 import { loadConfig } from '../../config';
-import { Mailbox } from './Mailbox';
 import { chatMessageId } from './messageId';
 import { DEFAULT_ROOM_OPTIONS, roomOptions } from './options';
 import type { ChatRecord } from './types';
 
 const key = { tenantId: '00000000-0000-4000-8000-000000000001', dojoId: '00000000-0000-4000-8000-000000000002' };
 const tick = () => new Promise((r) => setImmediate(r));
-
-test('the mailbox runs turns one at a time, in order, and survives a failed turn', async (t) => {
-  const mailbox = new Mailbox();
-  const log: string[] = [];
-  const turn = (name: string, ms: number) => async () => {
-    log.push(`${name}:start`);
-    await new Promise((r) => setTimeout(r, ms));
-    log.push(`${name}:end`);
-    return name;
-  };
-  const a = mailbox.run(turn('a', 20));
-  const b = mailbox.run(() => {
-    throw new Error('boom');
-  });
-  const c = mailbox.run(turn('c', 1));
-  t.is(await a, 'a');
-  await t.throwsAsync(b, { message: 'boom' });
-  t.is(await c, 'c');
-  t.deepEqual(log, ['a:start', 'a:end', 'c:start', 'c:end']);
-});
-
-test('a closed mailbox refuses new and not-yet-started turns', async (t) => {
-  const mailbox = new Mailbox();
-  const first = mailbox.run(() => new Promise((r) => setTimeout(() => r('done'), 10)));
-  const queued = mailbox.run(() => 'never');
-  await tick();
-  mailbox.close(new Error('closed'));
-  t.is(await first, 'done');
-  await t.throwsAsync(queued, { message: 'closed' });
-  await t.throwsAsync(mailbox.run(() => 1), { message: 'closed' });
-});
 
 test('two clients editing concurrently converge through the room document', (t) => {
   const room = new CodeDocument();

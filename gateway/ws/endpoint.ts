@@ -178,9 +178,15 @@ async function handleFrame(ws: WebSocket<SocketData>, raw: string, options: WsOp
 async function forward(ws: WebSocket<SocketData>, id: ReplyFrame['id'], method: keyof typeof WS_METHODS, data: unknown, session: Session, options: WsOptions): Promise<boolean> {
   const action = WS_ACTIONS[method];
   if (!action) throw Object.assign(new Error('not served'), { type: ErrorCode.UNKNOWN_METHOD });
-  const params: SignalParams = { method, data, dojoId: session.room?.dojoId, sessionId: session.id, gatewayNodeId: options.broker.nodeID };
+  const roomId = session.roomFor(data);
+  const room = roomId === undefined ? undefined : session.rooms.get(roomId);
+  const params: SignalParams = { method, data, dojoId: roomId, sessionId: session.id, gatewayNodeId: options.broker.nodeID };
+  if (roomId !== undefined && !room) {
+    const others = [...session.rooms].filter(([, r]) => r.action === action).map(([id]) => id);
+    if (others.length > 0) params.rooms = others;
+  }
   let expired = false;
-  const callOptions = { timeoutMs: options.requestTimeoutMs, meta: { auth: session.auth, sessionId: session.id }, preferNode: session.room?.owner };
+  const callOptions = { timeoutMs: options.requestTimeoutMs, meta: { auth: session.auth, sessionId: session.id }, preferNode: room?.owner };
   const call = timedCall(options.broker, options.deadlines, action, params, callOptions, () => {
     expired = true;
     fail(ws, id, ErrorCode.TIMEOUT, 'The service did not answer in time');
@@ -198,32 +204,49 @@ async function forward(ws: WebSocket<SocketData>, id: ReplyFrame['id'], method: 
   const socket = session.socket;
   let caughtUp: string[] = [];
   if (socket && !socket.getUserData().closed) {
-    if (result.leave && session.room) {
-      socket.unsubscribe(session.room.topic);
-      session.room = undefined;
-    }
+    if (result.leave && room) session.leave(socket, room.topic);
     if (result.join) {
-      const { dojoId, topic, seq } = result.join;
-      if (session.room && session.room.topic !== topic) socket.unsubscribe(session.room.topic);
+      const { dojoId, topic, seq, left } = result.join;
+      for (const id of left ?? []) {
+        const gone = session.rooms.get(id);
+        if (gone && gone.topic !== topic) session.leave(socket, gone.topic);
+      }
       socket.subscribe(topic);
-      session.room = { dojoId, topic };
+      session.rooms.set(dojoId, { topic, action });
       if (seq !== undefined) caughtUp = options.fanout.replay(topic, seq) ?? [];
     }
   }
-  if (session.room && result.owner) session.room.owner = result.owner;
+  const answered = session.rooms.get(result.join?.dojoId ?? roomId ?? '');
+  if (answered && result.owner) answered.owner = result.owner;
   reply(ws, { id, ok: true, data: result.data ?? {} });
   if (caughtUp.length > 0 && !ws.getUserData().closed) ws.cork(() => caughtUp.forEach((frame) => ws.send(frame)));
   return true;
 }
 
-function resume(ws: WebSocket<SocketData>, id: ReplyFrame['id'], request: { sessionId: string; lastSeq: number }, options: WsOptions) {
+/**
+ * What a resumed session missed, room by room (each room has its own seq); null when a room's
+ * buffer no longer reaches back far enough, or a session in several rooms did not say where it
+ * was in each (lastSeqs).
+ */
+function missedFrames(session: Session, request: WsData<'session.resume'>, fanout: Fanout): string[] | null {
+  const missed: string[] = [];
+  for (const [roomId, room] of session.rooms) {
+    const lastSeq = request.lastSeqs?.[roomId] ?? (session.rooms.size === 1 ? request.lastSeq : undefined);
+    const frames = lastSeq === undefined ? null : fanout.replay(room.topic, lastSeq);
+    if (frames === null) return null;
+    missed.push(...frames);
+  }
+  return missed;
+}
+
+function resume(ws: WebSocket<SocketData>, id: ReplyFrame['id'], request: WsData<'session.resume'>, options: WsOptions) {
   const socket = ws.getUserData();
   const old = options.sessions.get(request.sessionId);
   if (!old) {
     fail(ws, id, ErrorCode.RESUME_EXPIRED, 'Session is gone; join again');
     return;
   }
-  const missed = old.room ? options.fanout.replay(old.room.topic, request.lastSeq) : [];
+  const missed = missedFrames(old, request, options.fanout);
   if (missed === null) {
     fail(ws, id, ErrorCode.RESUME_EXPIRED, 'Too much was missed; join again');
     return;
@@ -234,7 +257,7 @@ function resume(ws: WebSocket<SocketData>, id: ReplyFrame['id'], request: { sess
     return;
   }
   socket.session = session;
-  if (session.room) ws.subscribe(session.room.topic);
+  for (const room of session.rooms.values()) ws.subscribe(room.topic);
   ws.cork(() => {
     for (const frame of missed) ws.send(frame);
     ws.send(JSON.stringify({ id, ok: true, data: { sessionId: session.id, replayed: missed.length } }));

@@ -21,6 +21,12 @@ export function closeSocket(ws: WebSocket<SocketData>, code: CloseCode): void {
   ws.end(code, CLOSE_REASON[code]);
 }
 
+export interface SessionRoom {
+  topic: string;
+  action: string;
+  owner?: string;
+}
+
 /**
  * A client's signaling session. It outlives its socket for `resumeWindowMs` so a mobile client
  * that loses its connection can resume where it was instead of rejoining.
@@ -28,10 +34,11 @@ export function closeSocket(ws: WebSocket<SocketData>, code: CloseCode): void {
 export class Session {
   socket: WebSocket<SocketData> | undefined;
   /**
-   * The room this session has joined, the topic its pushes come on, and the node its last reply
-   * came from (the room's owner: a hint, see timed-call.ts preferNode).
+   * The rooms this session has joined, by room id: several at once (a facilitator watching
+   * breakout rooms). Each keeps the topic its pushes come on, the action that serves it, and
+   * the node its last reply came from (the room's owner: a hint, see timed-call.ts preferNode).
    */
-  room: { dojoId: string; topic: string; owner?: string } | undefined;
+  readonly rooms = new Map<string, SessionRoom>();
   detachedAt: number | undefined;
 
   constructor(
@@ -41,6 +48,25 @@ export class Session {
     /** When that token expires (ms): the socket closes then unless refreshed. */
     public expiresAt: number,
   ) {}
+
+  /**
+   * The room a call is for: the one its data names (`dojoId`), else the session's only room.
+   * Undefined when the session is in several and the call names none: the actor says so.
+   */
+  roomFor(data: unknown): string | undefined {
+    const named = (data as { dojoId?: unknown } | undefined)?.dojoId;
+    if (typeof named === 'string') return named;
+    return this.rooms.size === 1 ? this.rooms.keys().next().value : undefined;
+  }
+
+  /** Leaves the room with `topic` (every room without one), unsubscribing its open socket `ws`. */
+  leave(ws: WebSocket<SocketData>, topic?: string): void {
+    for (const [id, room] of this.rooms) {
+      if (topic !== undefined && room.topic !== topic) continue;
+      ws.unsubscribe(room.topic);
+      this.rooms.delete(id);
+    }
+  }
 }
 
 export interface SessionEvents {

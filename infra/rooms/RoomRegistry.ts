@@ -1,47 +1,45 @@
-import type { LeaseManager } from '../../infra/kv';
-import type { Logger } from '../../infra/logger';
+import type { LeaseManager } from '../kv';
+import type { Logger } from '../logger';
 import { LeaseKeeper } from './LeaseKeeper';
-import type { Presence } from './Presence';
-import { Room, type CloseReason, type RoomDeps } from './Room';
-import type { RoomStore } from './RoomStore';
-import { leaseName, type RoomKey } from './types';
+import type { LiveRoom } from './LiveRoom';
+import type { RoomKitOptions } from './options';
+import type { RoomKitMetrics, RoomNaming } from './types';
 
-export interface RegistryDeps extends RoomDeps {
+export interface RegistryDeps<K extends { tenantId: string }, R extends LiveRoom<string>> {
   nodeId: string;
   leases: LeaseManager;
-  store: RoomStore;
-  presence: Presence;
+  naming: RoomNaming<K>;
+  /** Builds the room from its persisted state; called with the lease held, before onCreate. */
+  create(key: K): Promise<R>;
+  options: RoomKitOptions;
+  metrics: RoomKitMetrics;
   logger: Logger;
 }
 
 /** Where a room is: here, or held by another node. */
-export type Location = { room: Room } | { owner: string; token: number };
-
-function keyOf(key: RoomKey): string {
-  return `${key.tenantId}:${key.dojoId}`;
-}
+export type Location<R> = { room: R } | { owner: string; token: number };
 
 /**
  * The rooms active on this node. Get-or-create is serialized per room, so two calls for one
  * room never activate it twice; an entry stays until its room has finished closing, so no new
  * activation can start (and claim a newer epoch) while the old one still writes its last state.
  */
-export class RoomRegistry {
-  readonly #entries = new Map<string, Promise<Location>>();
+export class RoomRegistry<K extends { tenantId: string }, R extends LiveRoom<string>> {
+  readonly #entries = new Map<string, Promise<Location<R>>>();
   readonly #closed = new Map<string, Promise<void>>();
 
-  constructor(readonly deps: RegistryDeps) {}
+  constructor(readonly deps: RegistryDeps<K, R>) {}
 
   /** The active local room, if any (no activation). */
-  async local(key: RoomKey): Promise<Room | undefined> {
-    const entry = this.#entries.get(keyOf(key));
+  async local(key: K): Promise<R | undefined> {
+    const entry = this.#entries.get(this.deps.naming.id(key));
     const location = entry ? await entry.catch(() => undefined) : undefined;
     return location && 'room' in location ? location.room : undefined;
   }
 
   /** The room here, activating it if its lease is free; or the node that holds its lease. */
-  locate(key: RoomKey): Promise<Location> {
-    const k = keyOf(key);
+  locate(key: K): Promise<Location<R>> {
+    const k = this.deps.naming.id(key);
     const existing = this.#entries.get(k);
     if (existing) return existing;
     const activation = this.#activate(key).then(
@@ -60,12 +58,12 @@ export class RoomRegistry {
   }
 
   /** Resolves when a closing room of this key has finished (at once when there is none). */
-  async settled(key: RoomKey): Promise<void> {
-    await this.#closed.get(keyOf(key));
+  async settled(key: K): Promise<void> {
+    await this.#closed.get(this.deps.naming.id(key));
   }
 
   /** Runs `fn` on every room active here; failures (a room closing meanwhile) are ignored. */
-  async forEachRoom(fn: (room: Room) => Promise<unknown>): Promise<void> {
+  async forEachRoom(fn: (room: R) => Promise<unknown>): Promise<void> {
     const locations = await Promise.all([...this.#entries.values()].map((e) => e.catch(() => undefined)));
     await Promise.all(locations.map((l) => (l && 'room' in l ? fn(l.room).catch(() => undefined) : undefined)));
   }
@@ -75,14 +73,12 @@ export class RoomRegistry {
   }
 
   /** Closes every room (node shutdown: their state stays for the next owner). */
-  async closeAll(reason: CloseReason): Promise<void> {
-    const rooms = await Promise.all([...this.#entries.values()].map((e) => e.catch(() => undefined)));
-    await Promise.all(rooms.map((l) => (l && 'room' in l ? l.room.close(reason) : undefined)));
+  closeAll(): Promise<void> {
+    return this.forEachRoom((room) => room.close('shutdown'));
   }
 
   /** A room of this node started closing: keep its entry until it is done. */
-  #closing(key: RoomKey, closing: Promise<void>): void {
-    const k = keyOf(key);
+  #closing(k: string, closing: Promise<void>): void {
     this.#closed.set(
       k,
       closing.finally(() => {
@@ -92,9 +88,9 @@ export class RoomRegistry {
     );
   }
 
-  async #activate(key: RoomKey): Promise<Location> {
-    const { leases, nodeId, options, logger, metrics } = this.deps;
-    const name = leaseName(key);
+  async #activate(key: K): Promise<Location<R>> {
+    const { leases, nodeId, options, logger, metrics, naming } = this.deps;
+    const name = naming.lease(key);
     const acquiredAt = Date.now();
     const lease = await leases.acquire(name, nodeId, options.leaseTtlMs);
     if (!lease) {
@@ -103,21 +99,20 @@ export class RoomRegistry {
       if (!holder) return this.#activate(key);
       return { owner: holder.owner, token: holder.token };
     }
-    let room: Room | undefined;
+    const id = naming.id(key);
+    let room: R | undefined;
     try {
-      const persisted = await this.deps.store.claim(key, options.chatHistory);
-      const previous = await this.deps.presence.load(key);
-      const created = new Room(key, persisted, { ...this.deps, onClosing: (closing) => this.#closing(key, closing) });
+      const created = await this.deps.create(key);
       room = created;
       const timing = { ttlMs: options.leaseTtlMs, renewMs: options.leaseRenewMs, safetyMs: options.leaseSafetyMs };
       const keeper = new LeaseKeeper(leases, name, nodeId, lease.token, acquiredAt, timing, (reason) => {
-        logger.warn({ dojoId: key.dojoId, reason }, 'room lost its lease');
+        logger.warn({ room: id, reason }, 'room lost its lease');
         void created.close('lease-lost');
       }, logger);
       keeper.start();
-      await created.onCreate(keeper, previous);
+      await created.activate(keeper, (closing) => this.#closing(id, closing));
       metrics.activation('activated');
-      logger.info({ dojoId: key.dojoId, tenantId: key.tenantId, epoch: created.epoch }, 'room activated');
+      logger.info({ room: id, tenantId: key.tenantId }, 'room activated');
       return { room: created };
     } catch (error) {
       const code = (error as { code?: unknown }).code;

@@ -1,7 +1,7 @@
 import type { ServiceBroker } from 'moleculer';
-import type { Logger } from '../../infra/logger';
+import type { Logger } from '../logger';
 import type { PushMethod } from '../../protocol/ws';
-import type { RoomMetrics } from './metrics';
+import type { RoomKitMetrics } from './types';
 
 // seq = epoch * 2^32 + n: it keeps rising when the room is re-activated (the epoch grows), so
 // a gateway's replay buffer never mistakes a new activation's pushes for old ones.
@@ -12,14 +12,14 @@ const EPOCH_SPAN = 2 ** 32;
  * reaches all its sockets through uWS's native topic. Pushes that clients must not miss carry
  * the room's `seq` (the gateway keeps them for session.resume); ephemeral ones (cursors) do not.
  */
-export class RoomFanout {
+export class RoomFanout<M extends string = PushMethod> {
   #n = 0;
 
   constructor(
     readonly broker: ServiceBroker,
     readonly topic: string,
     readonly epoch: number,
-    readonly metrics: RoomMetrics,
+    readonly metrics: Pick<RoomKitMetrics, 'fanout'>,
     readonly logger: Logger,
   ) {}
 
@@ -29,7 +29,7 @@ export class RoomFanout {
   }
 
   /** A push every member must get, in order, replayable; returns its seq. */
-  push(method: PushMethod, data: unknown, nodes: Iterable<string>): number {
+  push(method: M, data: unknown, nodes: Iterable<string>): number {
     this.#n++;
     const seq = this.seq;
     this.#publish(JSON.stringify({ method, data, seq }), seq, nodes);
@@ -37,16 +37,19 @@ export class RoomFanout {
   }
 
   /** A push whose loss does not matter (awareness): not kept for replay. */
-  ephemeral(method: PushMethod, data: unknown, nodes: Iterable<string>): void {
+  ephemeral(method: M, data: unknown, nodes: Iterable<string>): void {
     this.#publish(JSON.stringify({ method, data }), undefined, nodes);
   }
 
-  /** A push to some sessions only (kick, room closed), optionally leaving the room's topic. */
-  toSessions(method: PushMethod, data: unknown, sessionsByNode: Map<string, string[]>, unsubscribe = false): Promise<number> {
+  /**
+   * A push to some sessions only (kick, room closed); with `unsubscribe` they leave this room's
+   * topic (the gateway drops only this room from sessions that are in several).
+   */
+  toSessions(method: M, data: unknown, sessionsByNode: Map<string, string[]>, unsubscribe = false): Promise<number> {
     const frame = JSON.stringify({ method, data });
     const calls = [...sessionsByNode].map(([nodeID, sessionIds]) =>
       this.broker
-        .call<{ delivered: number }, object>('gateway.sendToSessions', { sessionIds, frame, unsubscribe }, { nodeID, retries: 0 })
+        .call<{ delivered: number }, object>('gateway.sendToSessions', { sessionIds, frame, unsubscribe, topic: this.topic }, { nodeID, retries: 0 })
         .then((r) => r.delivered)
         .catch((err: unknown) => {
           this.logger.warn({ err, nodeID, topic: this.topic }, 'push to sessions failed');

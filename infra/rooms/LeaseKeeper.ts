@@ -1,5 +1,5 @@
-import type { LeaseManager } from '../../infra/kv';
-import type { Logger } from '../../infra/logger';
+import type { LeaseManager } from '../kv';
+import type { Logger } from '../logger';
 
 export interface LeaseTiming {
   ttlMs: number;

@@ -1,0 +1,10 @@
+export { RoomMovedError, RoomUnavailableError, isRoomMoved } from './errors';
+export { RoomFanout } from './Fanout';
+export { LeaseKeeper, type LeaseTiming } from './LeaseKeeper';
+export { LiveRoom, type KitCloseReason } from './LiveRoom';
+export { Mailbox } from './Mailbox';
+export { nameBasedId } from './nameBasedId';
+export { checkRoomKitOptions, DEFAULT_ROOM_KIT_OPTIONS, type RoomKitOptions } from './options';
+export type { LocalParams } from './Placement';
+export { RoomKit, type RoomKitDeps, type RoomKitSpec } from './RoomKit';
+export type { RoomKitMetrics, RoomNaming, TurnResult } from './types';
