@@ -83,6 +83,11 @@ export async function waitForJob(url: string, token: string, timeoutMs = 60_000)
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { status, body } = await getJson(url, token);
+    // 503 (a render node just died, the database restarts) says retry, as a client would.
+    if (status === 503 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
     if (status !== 200) throw new Error(`GET ${url} -> ${status}: ${JSON.stringify(body)}`);
     if (body.status !== 'PENDING' && body.status !== 'PROCESSING') return body;
     if (Date.now() > deadline) throw new Error(`job still ${String(body.status)} after ${timeoutMs} ms: ${JSON.stringify(body)}`);

@@ -141,7 +141,7 @@ async function assertChatStored(t: import('ava').ExecutionContext<Context>): Pro
 }
 
 async function roomsActive(app: TestNode): Promise<number> {
-  const text = await (await fetch(`${app.url}/metrics`)).text();
+  const text = await (await fetch(`${app.opsUrl}/metrics`)).text();
   return Number(/^pocdojo_dojo_rooms_active (\d+)/m.exec(text)?.[1] ?? NaN);
 }
 
