@@ -1,5 +1,6 @@
 import type { Context, ServiceSchema } from 'moleculer';
 import type { Infrastructure } from '../../infra/infrastructure';
+import type { Logger } from '../../infra/logger';
 import { caller, type AuthContext, type CallMeta } from '../auth';
 import { ACK_WAIT_MS, createRenderDomain, LINK_TTL_SECONDS, type RenderDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError, NotReadyError } from './errors';
@@ -34,11 +35,8 @@ function checkYear(year: number | undefined): number {
 export function createRenderService(infra: Infrastructure): ServiceSchema {
   let d: RenderDomain;
 
-  async function enqueueReport(this: { logger: { warn(o: object, m: string): void } }, row: ReportRow) {
-    await d.kit.publish([{ kind: 'report', id: row.id, tenantId: row.tenant_id }]).catch((err: unknown) => {
-      // The row is the job: the recovery sweep publishes what never reached the queue.
-      this.logger.warn({ err, reportId: row.id }, 'render: report not queued yet');
-    });
+  async function enqueueReport(this: { logger: Logger }, row: ReportRow) {
+    await d.kit.enqueue([{ kind: 'report', id: row.id, tenantId: row.tenant_id }], this.logger);
   }
 
   async function requestReport(ctx: Ctx<{ tenant_id?: string; format?: ReportFormat }>, type: ReportType, year: number | null) {
@@ -113,9 +111,7 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
           const auth = caller(ctx);
           const { row, queue } = await d.videos.request(auth, checkYear(ctx.params.year));
           if (queue) {
-            await d.kit.publish([{ kind: 'video', id: row.id, tenantId: row.tenant_id }], queue === 'again' ? `again-${Date.now()}` : undefined).catch((err: unknown) => {
-              this.logger.warn({ err, videoId: row.id }, 'render: video not queued yet');
-            });
+            await d.kit.enqueue([{ kind: 'video', id: row.id, tenantId: row.tenant_id }], this.logger, queue === 'again' ? `again-${Date.now()}` : undefined);
           }
           return { id: row.id, status: row.status };
         },

@@ -132,3 +132,25 @@ test.serial('the recovery sweep queues a row that never reached the queue and ha
 test.serial('a message of a kind the kit does not know is refused at publish', async (t) => {
   await t.throwsAsync(kit.publish([{ kind: 'nope', id: randomUUID(), tenantId: randomUUID() }]), { message: /unknown job kind "nope"/ });
 });
+
+test.serial('a request whose publish fails (NATS restarting) is queued by a later try, without waiting for the sweep', async (t) => {
+  const job = await insert('ok');
+  const publish = queue.publish.bind(queue);
+  let refused = 0;
+  // The queue refuses the first two publishes, as JetStream does while its connection is down.
+  queue.publish = (async (...args: Parameters<typeof publish>) => {
+    if (refused < 2) {
+      refused += 1;
+      throw new Error('queue unavailable: connection closed');
+    }
+    return publish(...args);
+  }) as typeof queue.publish;
+  try {
+    await t.notThrowsAsync(kit.enqueue([{ kind: 'export', ...job }], silentLogger));
+    t.is((await row(job.id)).status, 'PENDING', 'the request was answered with the row waiting');
+    t.like(await settled(job.id), { status: 'COMPLETED', attempts: 1 });
+    t.is(refused, 2);
+  } finally {
+    queue.publish = publish;
+  }
+});

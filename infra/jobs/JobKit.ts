@@ -21,6 +21,12 @@ const SWEEP_EVERY_MS = 30_000;
 /** A row left unpublished this long was left by a crash between its insert and its publish. */
 const UNPUBLISHED_AFTER_SECONDS = 10;
 const LOST_AFTER_SECONDS = 120;
+/**
+ * After a publish fails (NATS restarting), it is tried again this many ms later, each in turn;
+ * past the last the recovery sweep publishes the row. Without them a job asked for during a
+ * 5 s NATS restart waited for the sweep: 31-33 s (test/chaos/outages.test.ts).
+ */
+const REPUBLISH_AFTER_MS = [500, 1_000, 2_000, 4_000, 8_000];
 
 export interface JobKitOptions {
   /** `render`: the queue `render-jobs`, its durable `render`, metrics `pocdojo_render_…`, the sweep's lease. */
@@ -61,6 +67,7 @@ export class JobKit {
   #metrics: JobMetrics | undefined;
   #sweeper: NodeJS.Timeout | undefined;
   #sweeping: Promise<unknown> = Promise.resolve();
+  readonly #republishing = new Set<NodeJS.Timeout>();
 
   constructor(readonly options: JobKitOptions) {
     const lease = options.leaseSeconds ?? LEASE_SECONDS;
@@ -76,6 +83,30 @@ export class JobKit {
   /** Publishes jobs whose rows are written; see JobQueue.publish for `generation`. */
   publish(jobs: readonly JobMessage[], generation?: string): Promise<void> {
     return this.queue.publish(jobs, generation);
+  }
+
+  /**
+   * Publishes for a request: never throws, since the row is the job. A failed publish is logged
+   * and tried again in the background (REPUBLISH_AFTER_MS), then left to the recovery sweep.
+   */
+  async enqueue(jobs: readonly JobMessage[], logger: Logger, generation?: string): Promise<void> {
+    const attempt = async (retry: number): Promise<void> => {
+      try {
+        await this.publish(jobs, generation);
+        if (retry > 0) logger.info({ jobs: jobs.map((j) => j.id), retry }, `${this.options.name}: jobs queued on a later try`);
+      } catch (error) {
+        const delay = REPUBLISH_AFTER_MS[retry];
+        logger.warn({ err: error, jobs: jobs.map((j) => j.id), retry }, `${this.options.name}: jobs not queued yet`);
+        if (delay === undefined) return;
+        const timer = setTimeout(() => {
+          this.#republishing.delete(timer);
+          void attempt(retry + 1);
+        }, delay);
+        timer.unref();
+        this.#republishing.add(timer);
+      }
+    };
+    await attempt(0);
   }
 
   /** The sweep, for the kit's own timer and for tests that drive it. */
@@ -99,6 +130,8 @@ export class JobKit {
   /** Stops taking jobs and waits for the running ones and a running sweep. Safe to call twice. */
   async stop(): Promise<void> {
     clearInterval(this.#sweeper);
+    for (const timer of this.#republishing) clearTimeout(timer);
+    this.#republishing.clear();
     await this.#subscription?.stop();
     await this.#sweeping;
     this.#metrics?.close();
