@@ -65,7 +65,12 @@ test('a render worker killed mid-video: another worker completes the job once', 
   await seedPocs(app.node.infra.database!, tenant.tenantId, member.userId, ['Edge cache', 'Log shipper', 'Queue bench', 'Search'].map((name, i) => ({
     name, language: 'TypeScript', tags: ['web'], created: new Date(Date.UTC(YEAR, i * 3, 2)),
   })));
-  const res = await fetch(`${app.url}/v1/videos/generate`, { method: 'POST', headers: authed(member.token), body: JSON.stringify({ year: YEAR }) });
+  // Until the gateway's node has heard of the new worker, render answers 503: a client retries.
+  let res = await fetch(`${app.url}/v1/videos/generate`, { method: 'POST', headers: authed(member.token), body: JSON.stringify({ year: YEAR }) });
+  for (const deadline = Date.now() + 15_000; res.status === 503 && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    res = await fetch(`${app.url}/v1/videos/generate`, { method: 'POST', headers: authed(member.token), body: JSON.stringify({ year: YEAR }) });
+  }
   t.is(res.status, 202);
   const { id } = (await res.json()) as { id: string };
   const url = `${app.url}/v1/videos/${id}`;
