@@ -25,6 +25,12 @@ export interface PushFrame<M extends PushMethod = PushMethod> {
 const base64 = z.string().max(1_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const rtpObject = z.record(z.string(), z.unknown());
 
+/**
+ * Which room a room method is for. Optional: without it the call goes to the session's only
+ * room; a session in several rooms (a facilitator watching breakout rooms) names one.
+ */
+const inRoom = { dojoId: uuid.optional() };
+
 /** Every request method with the schema of its `data`. Handled by the gateway or the dojo room. */
 export const WS_METHODS = {
   ping: z.object({}).passthrough().optional(),
@@ -38,24 +44,24 @@ export const WS_METHODS = {
   // (otherwise the socket closes with CloseCode.TOKEN_EXPIRED). Its claims replace the socket's.
   'session.refresh': z.object({ token: z.string().min(1).max(4096) }),
   'room.join': z.object({ dojoId: uuid }),
-  'room.leave': z.object({}).passthrough().optional(),
-  'room.kick': z.object({ userId: uuid }),
-  'room.mute': z.object({ userId: uuid }),
-  'chat.send': z.object({ text: freeText(z.string().min(1).max(2000)), clientMsgId: z.string().min(1).max(64) }),
-  'chat.delete': z.object({ messageId: uuid }),
-  'code.update': z.object({ update: base64 }),
-  'awareness.update': z.object({ state: base64 }),
-  'media.createTransport': z.object({ direction: z.enum(['send', 'recv']) }),
-  'media.connectTransport': z.object({ transportId: z.string().min(1), dtlsParameters: rtpObject }),
-  'media.produce': z.object({ transportId: z.string().min(1), kind: z.enum(['audio', 'video']), rtpParameters: rtpObject, appData: rtpObject.optional() }),
-  'media.consume': z.object({ transportId: z.string().min(1), producerId: z.string().min(1), rtpCapabilities: rtpObject }),
-  'media.resumeConsumer': z.object({ consumerId: z.string().min(1) }),
-  'media.pauseProducer': z.object({ producerId: z.string().min(1) }),
-  'media.resumeProducer': z.object({ producerId: z.string().min(1) }),
-  'media.closeProducer': z.object({ producerId: z.string().min(1) }),
-  'media.setPreferredLayers': z.object({ consumerId: z.string().min(1), spatialLayer: z.number().int().min(0).max(3), temporalLayer: z.number().int().min(0).max(3).optional() }),
-  'recording.start': z.object({}).passthrough().optional(),
-  'recording.stop': z.object({}).passthrough().optional(),
+  'room.leave': z.object(inRoom).passthrough().optional(),
+  'room.kick': z.object({ ...inRoom, userId: uuid }),
+  'room.mute': z.object({ ...inRoom, userId: uuid }),
+  'chat.send': z.object({ ...inRoom, text: freeText(z.string().min(1).max(2000)), clientMsgId: z.string().min(1).max(64) }),
+  'chat.delete': z.object({ ...inRoom, messageId: uuid }),
+  'code.update': z.object({ ...inRoom, update: base64 }),
+  'awareness.update': z.object({ ...inRoom, state: base64 }),
+  'media.createTransport': z.object({ ...inRoom, direction: z.enum(['send', 'recv']) }),
+  'media.connectTransport': z.object({ ...inRoom, transportId: z.string().min(1), dtlsParameters: rtpObject }),
+  'media.produce': z.object({ ...inRoom, transportId: z.string().min(1), kind: z.enum(['audio', 'video']), rtpParameters: rtpObject, appData: rtpObject.optional() }),
+  'media.consume': z.object({ ...inRoom, transportId: z.string().min(1), producerId: z.string().min(1), rtpCapabilities: rtpObject }),
+  'media.resumeConsumer': z.object({ ...inRoom, consumerId: z.string().min(1) }),
+  'media.pauseProducer': z.object({ ...inRoom, producerId: z.string().min(1) }),
+  'media.resumeProducer': z.object({ ...inRoom, producerId: z.string().min(1) }),
+  'media.closeProducer': z.object({ ...inRoom, producerId: z.string().min(1) }),
+  'media.setPreferredLayers': z.object({ ...inRoom, consumerId: z.string().min(1), spatialLayer: z.number().int().min(0).max(3), temporalLayer: z.number().int().min(0).max(3).optional() }),
+  'recording.start': z.object(inRoom).passthrough().optional(),
+  'recording.stop': z.object(inRoom).passthrough().optional(),
 } as const;
 export type WsMethod = keyof typeof WS_METHODS;
 export type WsData<M extends WsMethod> = z.infer<(typeof WS_METHODS)[M]>;

@@ -351,3 +351,17 @@ test('messages their author deletes through REST leave the live room at once', a
   t.false(late.reply.data.chat.some((m: { messageId: string }) => m.messageId === messageId));
   await Promise.all([author.client.close(), watcher.client.close(), late.client.close()]);
 });
+
+test('a room method may name its room: the joined one is served, one the session is not in is refused, and the session stays', async (t) => {
+  const dojoId = await liveDojo(app, tenant, fac(), [member(0)]);
+  const other = await liveDojo(app, tenant, fac(), [member(0)]);
+  const host = await joined(app, fac(), dojoId);
+  const speaker = await joined(app, member(0), dojoId);
+  t.like(await speaker.client.request('chat.send', { dojoId, text: 'named', clientMsgId: clientMsgId() }), { ok: true });
+  t.like(await host.client.nextPush(isPush('chat.message', (d) => d.text === 'named')), { data: { userId: member(0).userId } });
+  const refused = await speaker.client.request('chat.send', { dojoId: other, text: 'elsewhere', clientMsgId: clientMsgId() });
+  t.false(refused.ok, JSON.stringify(refused));
+  t.like(await speaker.client.request('chat.send', { text: 'still here', clientMsgId: clientMsgId() }), { ok: true });
+  t.like(await host.client.nextPush(isPush('chat.message', (d) => d.text === 'still here')), { data: { userId: member(0).userId } });
+  await Promise.all([host.client.close(), speaker.client.close()]);
+});

@@ -180,6 +180,12 @@ async function forward(ws: WebSocket<SocketData>, id: ReplyFrame['id'], method: 
   if (!action) throw Object.assign(new Error('not served'), { type: ErrorCode.UNKNOWN_METHOD });
   const roomId = session.roomFor(data);
   const room = roomId === undefined ? undefined : session.rooms.get(roomId);
+  // A room method may name its room (a session in several), but only one the session joined:
+  // the room re-admits a session the gateway says is in it (after a failover), so the gateway
+  // must not say so for a room the client merely named.
+  if (roomId !== undefined && !room && method !== 'room.join') {
+    throw Object.assign(new Error('Join the room first'), { type: ErrorCode.BAD_REQUEST });
+  }
   const params: SignalParams = { method, data, dojoId: roomId, sessionId: session.id, gatewayNodeId: options.broker.nodeID };
   if (roomId !== undefined && !room) {
     const others = [...session.rooms].filter(([, r]) => r.action === action).map(([id]) => id);
