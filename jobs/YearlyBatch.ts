@@ -1,4 +1,4 @@
-import type { Sql } from '../infra/jobs';
+import type { Sql } from '../infra/db/sql';
 import type { QueueJobs } from './renderQueue';
 
 export interface YearlyBatchOptions {

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config, type LogLevel } from '../config';
 import { quietDependencyWarnings } from '../config/runtime';
 import { startInfrastructure } from '../infra/infrastructure';
 import type { Logger } from '../infra/logger';
-import { Sql } from '../infra/jobs';
+import { Sql } from '../infra/db/sql';
 import { createBrokerOptions } from '../moleculer.config';
 import { parseArgs, UsageError, USAGE, type YearlyArgs } from './args';
 import { ProgressBar, type Writer } from './ProgressBar';

@@ -1,6 +1,6 @@
 import type { ServiceSchema } from 'moleculer';
 import type { Infrastructure } from '../infra/infrastructure';
-import { Sql } from '../infra/jobs';
+import { Sql } from '../infra/db/sql';
 import { queueThroughRender } from './renderQueue';
 import { YearlyBatch } from './YearlyBatch';
 import { YearlySchedule } from './YearlySchedule';

@@ -7,7 +7,7 @@ import { QueryTypes } from 'sequelize';
 import test from 'ava';
 import { authed, createTenant, type TestTenant } from '../test/support/accounts';
 import { startTestNode, type TestNode } from '../test/support/node';
-import { Sql } from '../infra/jobs';
+import { Sql } from '../infra/db/sql';
 import { silentLogger } from '../infra/logger';
 import { queueThroughRender } from './renderQueue';
 import { YearlyBatch, type YearlyBatchResult } from './YearlyBatch';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NotCancellableError, NotFoundError } from './errors';
-import type { Sql } from './sql';
+import type { Sql } from '../../infra/db/sql';
 import type { JobStatus, ReportFormat, ReportRow, ReportType } from './types';
 
 export interface ReportRequest {

@@ -1,4 +1,4 @@
-import type { Sql } from './sql';
+import type { Sql } from '../../infra/db/sql';
 import type { RenderJobMessage } from './types';
 
 /**

@@ -4,7 +4,7 @@ import type { ObjectStore } from '../../infra/storage';
 import { objectKeys } from './keys';
 import { ReportRenderer } from './report/ReportRenderer';
 import { Reports } from './Reports';
-import { Sql } from './sql';
+import { Sql } from '../../infra/db/sql';
 import type { ReportRow, VideoRow } from './types';
 import { VideoRenderer } from './video/VideoRenderer';
 import { Videos } from './Videos';

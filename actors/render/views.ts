@@ -1,4 +1,4 @@
-import { iso, num } from './sql';
+import { iso, num } from '../../infra/db/sql';
 import type { ReportRow, VideoRow } from './types';
 
 /** A report as the REST contract shows it. */

@@ -3,7 +3,7 @@ import type { AccountExistsMail } from './AccountExistsMail';
 import { CONFIRMATION_TTL_MS, type ConfirmationMail } from './ConfirmationMail';
 import { ConflictError, FieldValidationError, NotFoundError } from './errors';
 import { digestToken, newSecretToken, type Passwords } from './Passwords';
-import { uniqueViolation, type Sql } from './sql';
+import { uniqueViolation, type Sql } from '../../infra/db/sql';
 
 export interface NewUser {
   firstName: string;

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ConflictError, FieldValidationError } from './errors';
 import type { PaymentGateway } from './PaymentGateway';
-import { iso, type Sql } from './sql';
+import { iso, type Sql } from '../../infra/db/sql';
 
 export interface PaymentInput {
   tenantId: string;

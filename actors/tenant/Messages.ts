@@ -1,5 +1,5 @@
 import { ForbiddenError, NotFoundError } from './errors';
-import { iso, type Sql } from './sql';
+import { iso, type Sql } from '../../infra/db/sql';
 
 export interface MessageView {
   id: string;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { iso, type Sql } from './sql';
+import { iso, type Sql } from '../../infra/db/sql';
 import type { NotificationPrefs } from './Users';
 
 /** What other actors ask for with the `notification.requested` event. */

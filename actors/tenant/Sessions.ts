@@ -4,7 +4,7 @@ import { AccountDisabledError, AccountNotConfirmedError, BadCredentialsError, In
 import type { LockoutMail } from './LockoutMail';
 import type { LoginAttempt, LoginThrottle } from './LoginThrottle';
 import { digestToken, newSecretToken, type Passwords } from './Passwords';
-import type { Sql } from './sql';
+import type { Sql } from '../../infra/db/sql';
 
 /** Access tokens are short-lived: revocation has to outlive them by this much only. */
 export const ACCESS_TTL_SECONDS = 15 * 60;

@@ -1,6 +1,6 @@
 import type { AccessClaims } from '../../infra/auth/jwt';
 import { ConflictError, NotFoundError } from './errors';
-import { iso, type Sql } from './sql';
+import { iso, type Sql } from '../../infra/db/sql';
 
 export type Role = AccessClaims['role'];
 

@@ -15,7 +15,7 @@ import { Pictures } from './Pictures';
 import { Presence } from './Presence';
 import { RevocationLog } from './RevocationLog';
 import { Sessions } from './Sessions';
-import { Sql } from './sql';
+import { Sql } from '../../infra/db/sql';
 import { Users } from './Users';
 
 /** The tenant actor's domain objects, built once per service instance from the process's infrastructure. */

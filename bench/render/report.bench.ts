@@ -4,7 +4,7 @@ import { AnnualData } from '../../actors/render/report/AnnualData';
 import { toCsv } from '../../actors/render/report/csv';
 import { toPdf } from '../../actors/render/report/pdf';
 import { annualDoc } from '../../actors/render/report/ReportDoc';
-import { Sql } from '../../actors/render/sql';
+import { Sql } from '../../infra/db/sql';
 import type { Row } from '../lib/table';
 import { median, seedPocs, seedTenant, startRenderNode, waitForRows, YEAR } from './fixture';
 

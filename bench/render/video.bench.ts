@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRenderJobs } from '../../actors/render/domain';
 import { resolveFonts } from '../../actors/render/fonts';
-import { Sql } from '../../actors/render/sql';
+import { Sql } from '../../infra/db/sql';
 import { encoderArgs } from '../../actors/render/video/Encoder';
 import { buildFilterGraph } from '../../actors/render/video/FilterGraph';
 import { composeSlides } from '../../actors/render/video/Slides';

@@ -5,7 +5,8 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { Database } from '../db/database';
 import { silentLogger } from '../logger';
 import { MemoryQueue, PermanentError } from '../queue';
-import { defineJobKind, JobKit, Sql, type JobNotification, type JobRow } from '.';
+import { Sql } from '../db/sql';
+import { defineJobKind, JobKit, type JobNotification, type JobRow } from '.';
 
 // A second user of the kit, apart from render: "exports" whose input says how they go. Serial:
 // the sweep takes every unpublished row, so a row another test is about to publish would count.

@@ -6,7 +6,7 @@ import { JobRunner } from './JobRunner';
 import { JobTable } from './JobTable';
 import { JobMetrics } from './metrics';
 import { Recovery, type RecoveryOptions } from './Recovery';
-import type { Sql } from './sql';
+import type { Sql } from '../db/sql';
 import type { JobKind, JobMessage, JobNotification, JobRow } from './types';
 
 /**

@@ -1,5 +1,5 @@
 import type { DurableQueue, QueueMessage, Subscription } from '../queue';
-import type { Sql } from './sql';
+import type { Sql } from '../db/sql';
 import type { JobMessage } from './types';
 
 /** Backoff entries past this are capped: a job retried hours later helps nobody. */

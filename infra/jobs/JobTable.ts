@@ -1,4 +1,4 @@
-import type { Sql } from './sql';
+import type { Sql } from '../db/sql';
 import type { JobStatus } from './types';
 
 /** What a delivery found when it tried to take its job. */

@@ -1,5 +1,5 @@
 import type { JobQueue } from './JobQueue';
-import type { Sql } from './sql';
+import type { Sql } from '../db/sql';
 import type { JobMessage } from './types';
 
 const BATCH = 500;

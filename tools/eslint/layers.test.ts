@@ -22,7 +22,7 @@ test('a reach-back fails with a message naming both folders', async (t) => {
 
 test('an actor may not reach into a sibling, but may use the shared actor files, media and the ground', async (t) => {
   t.regex((await problems('actors/render/x.ts', "import { Chat } from '../dojo-room/Chat';\n"))[0] ?? '', /actors\/render\/ may not import actors\/dojo-room\//);
-  const fine = "import { caller } from '../auth';\nimport type { MediaSession } from '../../media/MediaSession';\nimport { Sql } from '../../infra/jobs';\nimport { z } from 'zod';\n";
+  const fine = "import { caller } from '../auth';\nimport type { MediaSession } from '../../media/MediaSession';\nimport { Sql } from '../../infra/db/sql';\nimport { z } from 'zod';\n";
   t.deepEqual(await problems('actors/render/x.ts', fine), []);
 });
 

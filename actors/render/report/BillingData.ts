@@ -1,4 +1,4 @@
-import type { Sql } from '../sql';
+import type { Sql } from '../../../infra/db/sql';
 
 export interface Payment {
   date: string;

@@ -2,7 +2,7 @@ import type { ObjectStore } from '../../../infra/storage';
 import type { JobNotice, JobOutcomeOf, JobResult, Progress } from '../../../infra/jobs';
 import { resolveFonts } from '../fonts';
 import { CONTENT_TYPES, objectKeys } from '../keys';
-import type { Sql } from '../sql';
+import type { Sql } from '../../../infra/db/sql';
 import type { ReportRow } from '../types';
 import { AnnualData } from './AnnualData';
 import { BillingData } from './BillingData';

@@ -8,7 +8,7 @@ import { FfmpegNotFoundError, resolveFfmpeg, type FfmpegConfig } from '../../../
 import { RenderError } from '../errors';
 import { resolveFonts } from '../fonts';
 import { objectKeys } from '../keys';
-import type { Sql } from '../sql';
+import type { Sql } from '../../../infra/db/sql';
 import type { VideoRow } from '../types';
 import { encode } from './Encoder';
 import { buildFilterGraph } from './FilterGraph';

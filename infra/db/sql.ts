@@ -1,9 +1,10 @@
 import { QueryTypes, UniqueConstraintError } from 'sequelize';
-import type { Database } from '../../infra/db/database';
+import type { Database } from './database';
 
 /**
- * Parameterised SQL on the process's pool. Queries join the surrounding `withTenant`/`asSystem`
- * transaction on their own (CLS), so the domain classes never pass one around.
+ * Parameterised SQL on the process's pool, the one helper every actor and kit uses. Queries join
+ * the surrounding `withTenant`/`asSystem` transaction on their own (CLS), so the domain classes
+ * never pass one around.
  */
 export class Sql {
   constructor(readonly database: Database) {}
@@ -36,4 +37,9 @@ export function uniqueViolation(error: unknown): string | undefined {
 export function iso(date: Date | string | null): string | null {
   if (date === null) return null;
   return (date instanceof Date ? date : new Date(date)).toISOString();
+}
+
+/** bigint columns come back as strings from pg. */
+export function num(value: string | number | null): number | null {
+  return value === null ? null : Number(value);
 }
