@@ -41,8 +41,12 @@ const MAX_REMEMBERED = 20_000;
  */
 export class RoomChat {
   readonly #recent: ChatRecord[] = [];
-  // Messages within the window (acceptance order), and the time each was accepted.
-  readonly #window: Array<{ record: ChatRecord; at: number }> = [];
+  // Messages within the window (acceptance order), the time each was accepted and its number.
+  // A queue read from #windowHead: shift() on a 20,000-entry array moves every entry each time.
+  #window: Array<{ record: ChatRecord; at: number; n: number }> = [];
+  #windowHead = 0;
+  // How many messages were remembered so far: the last limits.keep of them are the recent ones.
+  #remembered = 0;
   readonly #byId = new Map<string, ChatRecord>();
   readonly #durable = new Map<string, Promise<void>>();
   readonly #buckets = new Map<string, TokenBucket>();
@@ -157,19 +161,32 @@ export class RoomChat {
 
   // A record stays known while it is among the recent ones or within the window.
   #remember(record: ChatRecord, at: number): void {
+    this.#remembered += 1;
     this.#recent.push(record);
-    this.#window.push({ record, at });
+    this.#window.push({ record, at, n: this.#remembered });
     this.#byId.set(record.messageId, record);
     const cutoff = at - this.limits.windowMs;
+    // The window outlives the recent list (it is minutes long), so a record leaving the recent
+    // list is forgotten only if the window let it go already.
+    const windowStart = this.#window[this.#windowHead]?.n ?? Number.POSITIVE_INFINITY;
     while (this.#recent.length > this.limits.keep) {
       const old = this.#recent.shift() as ChatRecord;
-      if (Date.parse(old.createdAt) < cutoff) this.#forget(old);
+      const n = this.#remembered - this.#recent.length;
+      if (n < windowStart) this.#forget(old);
     }
-    while (this.#window.length > 0 && (this.#window[0]!.at < cutoff || this.#window.length > MAX_REMEMBERED)) {
-      const old = this.#window.shift()!;
+    const firstRecent = this.#remembered - this.#recent.length + 1;
+    while (this.#windowHead < this.#window.length) {
+      const old = this.#window[this.#windowHead]!;
+      if (old.at >= cutoff && this.#window.length - this.#windowHead <= MAX_REMEMBERED) break;
+      this.#windowHead += 1;
       // Dropped for room, not for age: memory no longer vouches for that stretch of time.
       if (old.at >= cutoff) this.#coveredSince = Math.max(this.#coveredSince, old.at + 1);
-      if (!this.#recent.includes(old.record)) this.#forget(old.record);
+      if (old.n < firstRecent) this.#forget(old.record);
+    }
+    // Drop the read part now and then, so the array does not grow without bound.
+    if (this.#windowHead > 1024 && this.#windowHead * 2 > this.#window.length) {
+      this.#window = this.#window.slice(this.#windowHead);
+      this.#windowHead = 0;
     }
   }
 

@@ -69,3 +69,21 @@ test('a room whose history is all there is never asks storage', async (t) => {
   t.false(chat.accept('u1', 'c1', 'hi', io, 3_000) instanceof Promise);
   t.is(io.finds, 0);
 });
+
+test('memory is bounded within the window: past 20,000 messages the oldest are left to storage, the recent ones kept', async (t) => {
+  const chat = new RoomChat(key, [], { perSecond: 1e9, burst: 1e9, keep: 100, windowMs: 10 * MINUTE });
+  const io = storage();
+  const total = 25_000;
+  for (let i = 0; i < total; i++) chat.send('u1', `m${i}`, 'chatter', (r) => io.persist(r), 1_000 + i);
+  const known = (i: number) => chat.has(chatMessageId(key.dojoId, 'u1', `m${i}`));
+  t.false(known(0), 'the oldest, dropped for room, is forgotten');
+  t.false(known(total - 20_001));
+  t.true(known(total - 20_000), 'the last 20,000 are remembered');
+  t.true(known(total - 1));
+  t.is(chat.recent().length, 100);
+  // A retry of a forgotten message goes to storage, since memory no longer vouches for its time.
+  const old = io.writes[0]!;
+  const retry = await chat.accept('u1', 'm0', 'chatter', storage([old]), 1_000 + total);
+  t.false(retry.fresh);
+  t.is(retry.record.messageId, old.messageId);
+});
