@@ -17,7 +17,9 @@ export interface BenchProcess<T> {
 
 /** Starts `node --import tsx <script>` and waits for its `{"benchReady": ...}` line. */
 export function startBenchProcess<T>(script: string, env: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<BenchProcess<T>> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  // BENCH_CPU_PROF=<dir>: every spawned node writes a V8 CPU profile there when it exits.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, ...nodeArgs, '--import', 'tsx', script], {
     cwd: ROOT,
     // OPS_PORT=0: several nodes of one run must not race for the default operations port.
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', OPS_PORT: '0', ...env },
