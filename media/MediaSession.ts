@@ -1,18 +1,11 @@
 import type { RoomRole } from '../protocol/auth';
-import type { PushMethod, WsMethod } from '../protocol/ws';
+import type { MediaMethod, PushMethod, WsData } from '../protocol/ws';
 import { MediaUnavailableError } from './errors';
 
 /** The room a media session serves; rooms are addressed inside their tenant. */
 export interface MediaRoomKey {
   tenantId: string;
   dojoId: string;
-}
-
-/** The media and recording methods a room forwards to its media session. */
-export type MediaMethod = Extract<WsMethod, `media.${string}` | `recording.${string}`>;
-
-export function isMediaMethod(method: WsMethod): method is MediaMethod {
-  return method.startsWith('media.') || method.startsWith('recording.');
 }
 
 /** A finished recording, as the media session reports it. */
@@ -41,13 +34,17 @@ export interface MediaHooks {
 /**
  * The seam between a room and its media, offered by media/ and used by room actors (which
  * import it from here; media never imports an actor): one media session (a mediasoup Router on the room's node)
- * per active room. The room has already checked the caller's role (observers cannot produce,
- * only facilitators record) before calling `handle`.
+ * per active room. The data of `handle` was parsed by the gateway against protocol/ws.ts and the
+ * room applied the method's role rule (observers cannot produce): media trusts both.
  */
 export interface MediaSession {
   /** Resolves once the session can answer (the room waits for it when it activates). */
   ready?(): Promise<void>;
-  handle(method: MediaMethod, userId: string, data: unknown, role: RoomRole): Promise<unknown>;
+  handle<M extends MediaMethod>(method: M, userId: string, data: WsData<M>, role: RoomRole): Promise<unknown>;
+  /** Starts recording the room; idempotent (a running recording's id is returned). */
+  startRecording(): Promise<{ recordingId: string }>;
+  /** Stops the running recording (its file is finished in the background); idempotent. */
+  stopRecording(): Promise<{ recordingId: string | null }>;
   /** What room.join returns; null when this node has no media. */
   routerRtpCapabilities(): unknown;
   producers(): Array<{ producerId: string; userId: string; kind: string }>;
@@ -70,6 +67,14 @@ export type MediaSessionFactory = (key: MediaRoomKey, hooks: MediaHooks) => Medi
 export class UnavailableMedia implements MediaSession {
   async handle(): Promise<unknown> {
     throw new MediaUnavailableError('Media is not available on this node');
+  }
+
+  async startRecording(): Promise<{ recordingId: string }> {
+    throw new MediaUnavailableError('Media is not available on this node');
+  }
+
+  async stopRecording(): Promise<{ recordingId: string | null }> {
+    return { recordingId: null };
   }
 
   routerRtpCapabilities(): unknown {

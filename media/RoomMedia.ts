@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from '../infra/logger';
 import { adaptPeer, applyLayers, watchBandwidth } from './AdaptiveLayers';
-import { asClientMistake, MediaConflictError, MediaForbiddenError, MediaNotFoundError, MediaUnavailableError, MediaValidationError } from './errors';
+import { asClientMistake, MediaConflictError, MediaNotFoundError, MediaUnavailableError, MediaValidationError } from './errors';
 import { ladderOf } from './LayerSelector';
 import { Peer, type Direction, type PeerRole, type TransportEntry } from './Peer';
 import type { RecorderSettings, RecordingResult, RecordingTarget } from './Recorder';
@@ -128,7 +128,6 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
 
   async produce(userId: string, params: ProduceParams): Promise<{ producerId: string }> {
     const peer = this.#peer(userId);
-    if (peer.role === 'observer') throw new MediaForbiddenError('Observers cannot send media');
     const entry = peer.transport(params.transportId);
     if (entry.direction !== 'send') throw new MediaValidationError('transportId', 'is not a send transport');
     if (peer.producerCount >= (this.options.limits?.producersPerPeer ?? 4)) throw new MediaConflictError('Too many producers; close one first');

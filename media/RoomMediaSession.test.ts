@@ -47,7 +47,7 @@ test('the dojo room drives media through the session: requests in, pushes out, r
   await session.ready?.();
   t.truthy(session.routerRtpCapabilities());
 
-  const { client: alice, producerId } = await WeriftClient.publish((m, d) => session.handle(m as never, 'alice', d, 'participant'));
+  const { client: alice, producerId } = await WeriftClient.publish((m, d) => session.handle(m, 'alice', d, 'participant'));
   open.push(alice);
   // Not the last push: the active speaker observer may already have spoken after it.
   t.deepEqual(
@@ -55,18 +55,18 @@ test('the dojo room drives media through the session: requests in, pushes out, r
     { method: 'media.newProducer', data: { producerId, userId: 'alice', kind: 'audio' }, to: undefined },
   );
   t.deepEqual(session.producers(), [{ producerId, userId: 'alice', kind: 'audio' }]);
-  const { client: bob, consumerId } = await WeriftClient.subscribe((m, d) => session.handle(m as never, 'bob', d, 'observer'), producerId);
+  const { client: bob, consumerId } = await WeriftClient.subscribe((m, d) => session.handle(m, 'bob', d, 'observer'), producerId);
   open.push(bob);
 
-  const first = (await session.handle('recording.start', 'alice', {}, 'facilitator')) as { recordingId: string };
-  t.deepEqual(await session.handle('recording.start', 'alice', {}, 'facilitator'), first, 'idempotent');
+  const first = (await session.startRecording()) as { recordingId: string };
+  t.deepEqual(await session.startRecording(), first, 'idempotent');
   t.deepEqual(rows.started, [first.recordingId]);
   t.is(session.recordingId(), first.recordingId);
   await alice.sendOpus(100);
-  t.deepEqual(await session.handle('recording.stop', 'alice', {}, 'facilitator'), { recordingId: first.recordingId });
+  t.deepEqual(await session.stopRecording(), { recordingId: first.recordingId });
   t.deepEqual(rows.stopped, [first.recordingId], 'the row says UPLOADING before the reply');
   t.is(session.recordingId(), null);
-  t.deepEqual(await session.handle('recording.stop', 'alice', {}, 'facilitator'), { recordingId: null }, 'stopping twice is fine');
+  t.deepEqual(await session.stopRecording(), { recordingId: null }, 'stopping twice is fine');
   await eventually(() => rows.finished.length === 1, 20_000, 'the recording row update');
   t.like(rows.finished[0], { recordingId: first.recordingId, mimeType: 'audio/webm', audioStreams: 1, videoStreams: 0 });
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../infra/logger';
-import type { PushMethod } from '../protocol/ws';
-import { MediaUnavailableError, MediaValidationError } from './errors';
-import { handleMediaSignal, isMediaSignal } from './MediaSignals';
+import type { MediaMethod, PushMethod, WsData } from '../protocol/ws';
+import { MediaUnavailableError } from './errors';
+import type { MediaSession } from './MediaSession';
 import type { PeerRole } from './Peer';
 import type { RecorderSettings, RecordingResult } from './Recorder';
 import { RoomMedia } from './RoomMedia';
@@ -36,11 +36,34 @@ export interface MediaSessionDeps {
   finishing?(closing: Promise<void>): void;
 }
 
+type Handler<M extends MediaMethod> = (media: RoomMedia, userId: string, data: WsData<M>) => Promise<unknown>;
+
+/** Methods that answer nothing but success reply `{}`. */
+const empty = (done: Promise<void>): Promise<object> => done.then(() => ({}));
+
+/** Each `media.*` WebSocket method onto RoomMedia (the data is parsed already: see MediaSession). */
+const METHODS: { [M in MediaMethod]: Handler<M> } = {
+  'media.createTransport': (media, userId, { direction }) => media.createTransport(userId, direction),
+  'media.connectTransport': (media, userId, { transportId, dtlsParameters }) => empty(media.connectTransport(userId, transportId, dtlsParameters)),
+  'media.produce': (media, userId, data) => media.produce(userId, data),
+  'media.consume': (media, userId, data) => media.consume(userId, data),
+  'media.resumeConsumer': (media, userId, { consumerId }) => empty(media.resumeConsumer(userId, consumerId)),
+  'media.pauseProducer': (media, userId, { producerId }) => empty(media.pauseProducer(userId, producerId)),
+  'media.resumeProducer': (media, userId, { producerId }) => empty(media.resumeProducer(userId, producerId)),
+  'media.closeProducer': (media, userId, { producerId }) => empty(media.closeProducer(userId, producerId)),
+  'media.setPreferredLayers': (media, userId, data) => empty(media.setPreferredLayers(userId, data)),
+};
+
+/** Runs one `media.*` request of `userId` against a room's media and returns the reply data. */
+export function runMediaMethod<M extends MediaMethod>(media: RoomMedia, method: M, userId: string, data: WsData<M>): Promise<unknown> {
+  return (METHODS[method] as Handler<M>)(media, userId, data);
+}
+
 /**
- * The dojo room's media session (its MediaSession seam) over RoomMedia: `handle` takes the
- * room's `media.*` and `recording.*` requests, and RoomMedia's events become pushes.
+ * The dojo room's media session (the MediaSession seam) over RoomMedia: `handle` takes the
+ * room's `media.*` requests, and RoomMedia's events become pushes.
  */
-export class RoomMediaSession {
+export class RoomMediaSession implements MediaSession {
   #media: RoomMedia | undefined;
   readonly #ready: Promise<RoomMedia>;
 
@@ -58,16 +81,11 @@ export class RoomMediaSession {
     await this.#ready;
   }
 
-  /** One request of a member; the room has checked the role (RoomMedia checks produce again). */
-  async handle(method: string, userId: string, data: unknown, role: PeerRole = 'participant'): Promise<unknown> {
-    const media = await this.#ready.catch(() => {
-      throw new MediaUnavailableError('Media is not available in this room');
-    });
-    if (method === 'recording.start') return this.#startRecording(media);
-    if (method === 'recording.stop') return { recordingId: await this.#stopRecording(media) };
-    if (!isMediaSignal(method)) throw new MediaValidationError('method', `${method} is not a media method`);
+  /** One request of a member, its data parsed and its role rule applied by the room. */
+  async handle<M extends MediaMethod>(method: M, userId: string, data: WsData<M>, role: PeerRole = 'participant'): Promise<unknown> {
+    const media = await this.#available();
     media.join(userId, role);
-    return handleMediaSignal(media, method, userId, data);
+    return runMediaMethod(media, method, userId, data);
   }
 
   routerRtpCapabilities(): unknown {
@@ -90,14 +108,14 @@ export class RoomMediaSession {
     this.#media?.leave(userId);
   }
 
-  /** Starts recording as `POST /v1/dojo/start` does; idempotent. */
-  startRecording(): Promise<{ recordingId: string }> {
-    return this.#ready.then((media) => this.#startRecording(media));
+  /** Starts recording (recording.start, or `POST /v1/dojo/start` for a dojo that records); idempotent. */
+  async startRecording(): Promise<{ recordingId: string }> {
+    return this.#startRecording(await this.#available());
   }
 
   /** Ends the recording (its file is finished and uploaded in the background); idempotent. */
-  async stopRecording(): Promise<string | null> {
-    return this.#media ? this.#stopRecording(this.#media) : null;
+  async stopRecording(): Promise<{ recordingId: string | null }> {
+    return { recordingId: this.#media ? await this.#stopRecording(this.#media) : null };
   }
 
   /**
@@ -112,6 +130,12 @@ export class RoomMediaSession {
     if (recordingId) await this.#markStopped(recordingId);
     if (this.deps.finishing) this.deps.finishing(closing);
     else await closing;
+  }
+
+  #available(): Promise<RoomMedia> {
+    return this.#ready.catch(() => {
+      throw new MediaUnavailableError('Media is not available in this room');
+    });
   }
 
   async #startRecording(media: RoomMedia): Promise<{ recordingId: string }> {

@@ -15,12 +15,6 @@ export class MediaNotFoundError extends MediaClientError {
   }
 }
 
-export class MediaForbiddenError extends MediaClientError {
-  constructor(message: string) {
-    super(ErrorCode.FORBIDDEN, message);
-  }
-}
-
 /** Bad capabilities or parameters: mediasoup refused them. `field` names the data field. */
 export class MediaValidationError extends MediaClientError {
   constructor(field: string, message: string) {

@@ -9,7 +9,7 @@ import { tempDataDir } from '../test/support/dirs';
 import { run } from './childProcess';
 import { MediaUnavailableError } from './errors';
 import { resolveFfmpeg, resolveFfprobe } from '../infra/bin/ffmpeg';
-import { handleMediaSignal } from './MediaSignals';
+import { runMediaMethod } from './RoomMediaSession';
 import { recordingObjectKey, type RecorderSettings } from './Recorder';
 import { eventually, ffmpegConfig, newRoomWithParticipants, startPool } from './testing/media';
 import { startIngest } from './testing/ffmpegSender';
@@ -92,7 +92,7 @@ test('a recording takes the producers present and those that come later, survive
     await eventually(() => media.counts().transports === 2, 1000, 'ingest transports');
 
     // A producer that appears after the start is recorded too.
-    const { client: alice } = await WeriftClient.publish((m, d) => handleMediaSignal(media, m as never, 'alice', d));
+    const { client: alice } = await WeriftClient.publish((m, d) => runMediaMethod(media, m, 'alice', d));
     await alice.sendOpus(100);
     media.leave('alice');
     await alice.close();

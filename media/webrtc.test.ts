@@ -1,5 +1,5 @@
 import test from 'ava';
-import { handleMediaSignal, isMediaSignal } from './MediaSignals';
+import { runMediaMethod } from './RoomMediaSession';
 import type { RoomMedia } from './RoomMedia';
 import { eventually, newRoomWithParticipants, nextEvent, startPool } from './testing/media';
 import { WeriftClient, type Signal } from './testing/werift';
@@ -16,10 +16,7 @@ test.after.always(() => pool?.close());
 
 /** What the dojo room does with a `media.*` frame of a member. */
 function signalOf(media: RoomMedia, userId: string): Signal {
-  return (method, data) => {
-    if (!isMediaSignal(method)) throw new Error(`${method} is not a media method`);
-    return handleMediaSignal(media, method, userId, data);
-  };
+  return (method, data) => runMediaMethod(media, method, userId, data);
 }
 
 type Ev<K extends keyof RoomMediaEvents> = RoomMediaEvents[K][0];

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { handleMediaSignal } from './MediaSignals';
+import { runMediaMethod } from './RoomMediaSession';
 import { eventually, newRoomWithParticipants, nextEvent, startPool } from './testing/media';
-import { WeriftClient } from './testing/werift';
+import { WeriftClient, type Signal } from './testing/werift';
 import type { RoomMediaEvents } from './types';
 import type { WorkerDiedEvent } from './WorkerPool';
 
@@ -9,7 +9,7 @@ test('a killed worker is replaced, its rooms are told, and they work again on th
   const pool = await startPool(1);
   t.teardown(() => pool.close());
   const { media } = await newRoomWithParticipants(pool, { alice: 'participant', bob: 'participant' });
-  const signal = (userId: string) => (m: string, d: unknown) => handleMediaSignal(media, m as never, userId, d);
+  const signal = (userId: string): Signal => (m, d) => runMediaMethod(media, m, userId, d);
   const { client: alice, producerId } = await WeriftClient.publish(signal('alice'));
   const { client: bob } = await WeriftClient.subscribe(signal('bob'), producerId);
   t.like(media.counts(), { routers: 1, transports: 2, producers: 1, consumers: 1 });

@@ -1,4 +1,8 @@
-import type { WsMethod } from './ws';
+import { z } from 'zod';
+import { uuid } from './rest/common';
+import { validatedLater } from './text';
+import { validate } from './validation';
+import { WS_METHODS, type WsData, type WsMethodOf, type WsServer } from './ws';
 
 /**
  * The call between the gateway and the actor that serves a forwarded WebSocket method, and what
@@ -6,10 +10,11 @@ import type { WsMethod } from './ws';
  * imports the other.
  */
 
-/** Params every forwarded method's action receives. */
-export interface SignalParams {
-  method: WsMethod;
-  data: unknown;
+/** One method with its parsed data: switching on `method` types `data`. */
+export type SignalCall<S extends WsServer = 'dojo-room'> = { [M in WsMethodOf<S>]: { method: M; data: WsData<M> } }[WsMethodOf<S>];
+
+/** Where a call comes from and which room it is for. */
+export interface SignalEnvelope {
   /** The room the call is for: the one its data names, else the session's only room. */
   dojoId?: string;
   /**
@@ -20,6 +25,33 @@ export interface SignalParams {
   sessionId: string;
   /** Node that holds the socket, so the room can fan out to it. */
   gatewayNodeId: string;
+}
+
+/** Params every forwarded method's action (`<server>.signal`) receives. */
+export type SignalParams<S extends WsServer = 'dojo-room'> = SignalCall<S> & SignalEnvelope;
+
+/**
+ * The schema of `<server>.signal`'s params: the envelope, and `data` by its method's schema (the
+ * same one the gateway parsed the frame with, text rule included). A gateway parses a frame once;
+ * the action checks it with this only when it arrives from another node (see the validator).
+ */
+export function signalParamsSchema<S extends WsServer>(server: S): z.ZodType<SignalParams<S>> {
+  const methods = (Object.keys(WS_METHODS) as Array<keyof typeof WS_METHODS>).filter((m) => WS_METHODS[m].server === server);
+  return z
+    .object({
+      method: z.enum(methods as [string, ...string[]]),
+      data: validatedLater(z.unknown()),
+      dojoId: uuid.optional(),
+      rooms: z.array(uuid).max(100).optional(),
+      sessionId: z.string().min(1).max(64),
+      gatewayNodeId: z.string().min(1).max(200),
+    })
+    .transform((params, ctx) => {
+      const data = validate(WS_METHODS[params.method as keyof typeof WS_METHODS].data, params.data);
+      if (data.ok) return { ...params, data: data.value };
+      for (const field of data.fields) ctx.addIssue({ code: 'custom', path: ['data', ...(field.field ? field.field.split('.') : [])], message: field.message });
+      return z.NEVER;
+    }) as unknown as z.ZodType<SignalParams<S>>;
 }
 
 /**

@@ -42,25 +42,25 @@ test('two passwords that differ only in lone surrogates are both refused, not ha
 });
 
 test('untyped content is checked too: keys and values of records and unknown data', (t) => {
-  const produce = (rtpParameters: unknown) => validate(WS_METHODS['media.produce'], { transportId: 't', kind: 'audio', rtpParameters }, 'data');
+  const produce = (rtpParameters: unknown) => validate(WS_METHODS['media.produce'].data, { transportId: 't', kind: 'audio', rtpParameters }, 'data');
   t.deepEqual(fieldsOf(produce({ 'ke\u0000y': 1, mid: 'x\u0000' })), ['data.rtpParameters.ke\u0000y', 'data.rtpParameters.mid']);
   t.deepEqual(fieldsOf(produce({ codecs: [{ mimeType: 'audio/opus\u0001' }] })), ['data.rtpParameters.codecs.0.mimeType']);
   t.true(produce({ codecs: [{ mimeType: 'audio/opus' }] }).ok);
   // Keys that name what every object inherits are data, not fields of the schema.
-  t.true(validate(WS_METHODS.ping, JSON.parse('{"constructor": "x", "__proto__": {"toString": "y"}}')).ok);
-  t.deepEqual(fieldsOf(validate(WS_METHODS.ping, JSON.parse('{"constructor": "x\\u0000"}'))), ['constructor']);
+  t.true(validate(WS_METHODS.ping.data, JSON.parse('{"constructor": "x", "__proto__": {"toString": "y"}}')).ok);
+  t.deepEqual(fieldsOf(validate(WS_METHODS.ping.data, JSON.parse('{"constructor": "x\\u0000"}'))), ['constructor']);
 });
 
 test("a frame's data is left to its method's schema, which knows its free text", (t) => {
   t.true(validate(RequestFrame, { id: 1, method: 'chat.send', data: { text: 'a\u0000b', clientMsgId: 'c' } }).ok);
   t.deepEqual(fieldsOf(validate(RequestFrame, { id: 'i\u0000d', method: 'chat.send' })), ['id']);
-  t.deepEqual(fieldsOf(validate(WS_METHODS['chat.send'], { text: 'a\u0000b', clientMsgId: 'c' }, 'data')), ['data.text']);
+  t.deepEqual(fieldsOf(validate(WS_METHODS['chat.send'].data, { text: 'a\u0000b', clientMsgId: 'c' }, 'data')), ['data.text']);
 });
 
 test('the contract marks its free text: chat and descriptions keep line breaks, names and queries do not', (t) => {
-  t.true(validate(WS_METHODS['chat.send'], { text: 'hello\nworld', clientMsgId: 'm1' }).ok);
-  t.deepEqual(fieldsOf(validate(WS_METHODS['chat.send'], { text: 'nul \u0000 byte', clientMsgId: 'm1' }, 'data')), ['data.text']);
-  t.deepEqual(fieldsOf(validate(WS_METHODS['chat.send'], { text: 'hi', clientMsgId: 'm\n1' }, 'data')), ['data.clientMsgId']);
+  t.true(validate(WS_METHODS['chat.send'].data, { text: 'hello\nworld', clientMsgId: 'm1' }).ok);
+  t.deepEqual(fieldsOf(validate(WS_METHODS['chat.send'].data, { text: 'nul \u0000 byte', clientMsgId: 'm1' }, 'data')), ['data.text']);
+  t.deepEqual(fieldsOf(validate(WS_METHODS['chat.send'].data, { text: 'hi', clientMsgId: 'm\n1' }, 'data')), ['data.clientMsgId']);
   const poc = { name: 'Demo', repo_url: 'https://example.com/r', language: 'TypeScript' };
   t.true(validate(pocCreateBody, { ...poc, description: 'first\nsecond' }).ok);
   t.deepEqual(fieldsOf(validate(pocCreateBody, { ...poc, name: 'De\u0000mo' })), ['name']);
@@ -70,7 +70,7 @@ test('the contract marks its free text: chat and descriptions keep line breaks, 
 test('a value nested past any contract shape is refused, not walked off the stack', (t) => {
   let deep: unknown = 'x';
   for (let i = 0; i < 100_000; i++) deep = [deep];
-  const result = validate(WS_METHODS.ping, { deep }, 'data');
+  const result = validate(WS_METHODS.ping.data, { deep }, 'data');
   t.false(result.ok);
   t.is(result.ok ? undefined : result.fields[0]?.message, 'is nested too deeply');
 });

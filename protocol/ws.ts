@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RoomRole } from './auth';
 import type { ErrorCode } from './errors';
 import { uuid } from './rest/common';
 import { freeText, validatedLater } from './text';
@@ -15,13 +16,6 @@ export type ReplyFrame =
   | { id: string | number | null; ok: true; data: unknown }
   | { id: string | number | null; ok: false; error: { code: ErrorCode; message: string; fields?: { field: string; message: string }[] } };
 
-/** Server push. `seq` orders the pushes of a session's stream (see session.resume). */
-export interface PushFrame<M extends PushMethod = PushMethod> {
-  method: M;
-  data: unknown;
-  seq?: number;
-}
-
 const base64 = z.string().max(1_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const rtpObject = z.record(z.string(), z.unknown());
 
@@ -31,40 +25,94 @@ const rtpObject = z.record(z.string(), z.unknown());
  */
 const inRoom = { dojoId: uuid.optional() };
 
-/** Every request method with the schema of its `data`. Handled by the gateway or the dojo room. */
+/** Who serves a method: the gateway itself, or the actor whose `<actor>.signal` action does. */
+export type WsServer = 'gateway' | 'dojo-room';
+
+/** Who may call a room method, by role in that room, and what everyone else is told. */
+export interface RoleRule {
+  allowed: readonly RoomRole[];
+  refusal: string;
+}
+
+/**
+ * One WebSocket method: the schema of its `data`, who serves it, and who may call it. The gateway
+ * parses `data` with `data` once and routes by `server`; the serving room applies `roles` (the
+ * caller's role is known only there) before its handler runs.
+ */
+export interface WsMethodSpec<S extends z.ZodType = z.ZodType, V extends WsServer = WsServer> {
+  data: S;
+  server: V;
+  roles?: RoleRule;
+}
+
+const spec = <V extends WsServer, S extends z.ZodType>(server: V, data: S, roles?: RoleRule): WsMethodSpec<S, V> => ({ data, server, ...(roles ? { roles } : {}) });
+const room = <S extends z.ZodType>(data: S, roles?: RoleRule) => spec('dojo-room', data, roles);
+
+const FACILITATOR = (what: string): RoleRule => ({ allowed: ['facilitator'], refusal: `Only a facilitator may ${what}` });
+const NOT_OBSERVER = (what: string): RoleRule => ({ allowed: ['facilitator', 'participant'], refusal: `Observers cannot ${what}` });
+
+/**
+ * Every request method, declared once: this table is the WebSocket contract (DESIGN §6), the
+ * gateway's router and validator, and the room's role policy. Adding a method is adding a line
+ * here and its handler in the serving actor (CONTRIBUTING.md, "Adding a WebSocket method").
+ */
 export const WS_METHODS = {
-  ping: z.object({}).passthrough().optional(),
+  ping: spec('gateway', z.object({}).passthrough().optional()),
   // lastSeq covers a session in one room; a session in several sends each room's in lastSeqs.
-  'session.resume': z.object({
-    sessionId: z.string().min(1).max(64),
-    lastSeq: z.number().int().min(0),
-    lastSeqs: z.record(uuid, z.number().int().min(0)).optional(),
-  }),
+  'session.resume': spec(
+    'gateway',
+    z.object({
+      sessionId: z.string().min(1).max(64),
+      lastSeq: z.number().int().min(0),
+      lastSeqs: z.record(uuid, z.number().int().min(0)).optional(),
+    }),
+  ),
   // A fresh access token of the same login session, sent before the socket's one expires
   // (otherwise the socket closes with CloseCode.TOKEN_EXPIRED). Its claims replace the socket's.
-  'session.refresh': z.object({ token: z.string().min(1).max(4096) }),
-  'room.join': z.object({ dojoId: uuid }),
-  'room.leave': z.object(inRoom).passthrough().optional(),
-  'room.kick': z.object({ ...inRoom, userId: uuid }),
-  'room.mute': z.object({ ...inRoom, userId: uuid }),
-  'chat.send': z.object({ ...inRoom, text: freeText(z.string().min(1).max(2000)), clientMsgId: z.string().min(1).max(64) }),
-  'chat.delete': z.object({ ...inRoom, messageId: uuid }),
-  'code.update': z.object({ ...inRoom, update: base64 }),
-  'awareness.update': z.object({ ...inRoom, state: base64 }),
-  'media.createTransport': z.object({ ...inRoom, direction: z.enum(['send', 'recv']) }),
-  'media.connectTransport': z.object({ ...inRoom, transportId: z.string().min(1), dtlsParameters: rtpObject }),
-  'media.produce': z.object({ ...inRoom, transportId: z.string().min(1), kind: z.enum(['audio', 'video']), rtpParameters: rtpObject, appData: rtpObject.optional() }),
-  'media.consume': z.object({ ...inRoom, transportId: z.string().min(1), producerId: z.string().min(1), rtpCapabilities: rtpObject }),
-  'media.resumeConsumer': z.object({ ...inRoom, consumerId: z.string().min(1) }),
-  'media.pauseProducer': z.object({ ...inRoom, producerId: z.string().min(1) }),
-  'media.resumeProducer': z.object({ ...inRoom, producerId: z.string().min(1) }),
-  'media.closeProducer': z.object({ ...inRoom, producerId: z.string().min(1) }),
-  'media.setPreferredLayers': z.object({ ...inRoom, consumerId: z.string().min(1), spatialLayer: z.number().int().min(0).max(3), temporalLayer: z.number().int().min(0).max(3).optional() }),
-  'recording.start': z.object(inRoom).passthrough().optional(),
-  'recording.stop': z.object(inRoom).passthrough().optional(),
+  'session.refresh': spec('gateway', z.object({ token: z.string().min(1).max(4096) })),
+  'room.join': room(z.object({ dojoId: uuid })),
+  'room.leave': room(z.object(inRoom).passthrough().optional()),
+  'room.kick': room(z.object({ ...inRoom, userId: uuid }), FACILITATOR('remove participants')),
+  'room.mute': room(z.object({ ...inRoom, userId: uuid }), FACILITATOR('mute participants')),
+  'chat.send': room(z.object({ ...inRoom, text: freeText(z.string().min(1).max(2000)), clientMsgId: z.string().min(1).max(64) })),
+  'chat.delete': room(z.object({ ...inRoom, messageId: uuid })),
+  'code.update': room(z.object({ ...inRoom, update: base64 }), NOT_OBSERVER('edit the code')),
+  'awareness.update': room(z.object({ ...inRoom, state: base64 })),
+  'media.createTransport': room(z.object({ ...inRoom, direction: z.enum(['send', 'recv']) })),
+  'media.connectTransport': room(z.object({ ...inRoom, transportId: z.string().min(1), dtlsParameters: rtpObject })),
+  'media.produce': room(
+    z.object({ ...inRoom, transportId: z.string().min(1), kind: z.enum(['audio', 'video']), rtpParameters: rtpObject, appData: rtpObject.optional() }),
+    NOT_OBSERVER('send media'),
+  ),
+  'media.consume': room(z.object({ ...inRoom, transportId: z.string().min(1), producerId: z.string().min(1), rtpCapabilities: rtpObject })),
+  'media.resumeConsumer': room(z.object({ ...inRoom, consumerId: z.string().min(1) })),
+  'media.pauseProducer': room(z.object({ ...inRoom, producerId: z.string().min(1) })),
+  'media.resumeProducer': room(z.object({ ...inRoom, producerId: z.string().min(1) })),
+  'media.closeProducer': room(z.object({ ...inRoom, producerId: z.string().min(1) })),
+  'media.setPreferredLayers': room(
+    z.object({ ...inRoom, consumerId: z.string().min(1), spatialLayer: z.number().int().min(0).max(3), temporalLayer: z.number().int().min(0).max(3).optional() }),
+  ),
+  'recording.start': room(z.object(inRoom).passthrough().optional(), FACILITATOR('record')),
+  'recording.stop': room(z.object(inRoom).passthrough().optional(), FACILITATOR('record')),
 } as const;
 export type WsMethod = keyof typeof WS_METHODS;
-export type WsData<M extends WsMethod> = z.infer<(typeof WS_METHODS)[M]>;
+export type WsData<M extends WsMethod> = z.output<(typeof WS_METHODS)[M]['data']>;
+
+/** The methods a given server handles (e.g. `WsMethodOf<'dojo-room'>`). */
+export type WsMethodOf<S extends WsServer> = { [M in WsMethod]: (typeof WS_METHODS)[M]['server'] extends S ? M : never }[WsMethod];
+
+/** The media methods: a room passes them to its media session (media/). */
+export type MediaMethod = Extract<WsMethod, `media.${string}`>;
+
+export function isMediaMethod(method: WsMethod): method is MediaMethod {
+  return method.startsWith('media.');
+}
+
+/** Whether `role` may call `method` (true for methods without a role rule). */
+export function allowedRole(method: WsMethod, role: RoomRole): { ok: true } | { ok: false; refusal: string } {
+  const rule: RoleRule | undefined = (WS_METHODS[method] as WsMethodSpec).roles;
+  return !rule || rule.allowed.includes(role) ? { ok: true } : { ok: false, refusal: rule.refusal };
+}
 
 export const PUSH_METHODS = [
   'session.welcome',
@@ -92,6 +140,3 @@ export type PushMethod = (typeof PUSH_METHODS)[number];
 export function isWsMethod(method: string): method is WsMethod {
   return Object.prototype.hasOwnProperty.call(WS_METHODS, method);
 }
-
-/** Methods the gateway answers itself; everything else goes to the actor that owns the prefix. */
-export const GATEWAY_METHODS: readonly WsMethod[] = ['ping', 'session.resume', 'session.refresh'];

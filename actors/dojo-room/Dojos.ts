@@ -135,7 +135,7 @@ export class Dojos {
       await repo.setStatus(tenantId, dojoId, 'ACTIVE');
       return { dojo, people: await repo.roles(tenantId, dojoId) };
     });
-    await this.deps.toRoom(key, { kind: 'recording', on: true, by: auth.userId }).catch((err: unknown) => {
+    await this.deps.toRoom(key, { kind: 'recording', on: true }).catch((err: unknown) => {
       // No media (or no ffmpeg) where the room lives: the session runs without a recording, and
       // the switch above makes the room record once it activates where it can.
       if ((err as { type?: unknown }).type !== ErrorCode.SERVICE_UNAVAILABLE) throw err;

@@ -96,7 +96,7 @@ export class Room extends LiveRoom<CloseReason> {
     for (const s of previous) if (!this.members.session(s.sessionId)) this.deps.presence.remove(this.key, s);
     if (this.members.sessionCount === 0) this.#armEmptyTimer();
     if (this.#dojo.recording) {
-      await this.media.handle('recording.start', this.#dojo.facilitatorId, {}, 'facilitator').catch((err: unknown) =>
+      await this.media.startRecording().catch((err: unknown) =>
         this.deps.logger.warn({ err, dojoId: this.key.dojoId }, 'the dojo records, but this activation of its room cannot'),
       );
     }
@@ -192,8 +192,8 @@ export class Room extends LiveRoom<CloseReason> {
    * room's next activation (after it closed idle, or on another node) records or not alike.
    * The caller checked that a facilitator asks.
    */
-  async record(on: boolean, by: string): Promise<TurnResult<unknown>> {
-    const value = await this.media.handle(on ? 'recording.start' : 'recording.stop', by, {}, 'facilitator');
+  async record(on: boolean): Promise<TurnResult<unknown>> {
+    const value = await (on ? this.media.startRecording() : this.media.stopRecording());
     this.#dojo = { ...this.#dojo, recording: on };
     return { value, durable: this.deps.store.setRecording(this.key, this.epoch, on) };
   }

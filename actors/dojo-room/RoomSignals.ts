@@ -1,12 +1,10 @@
 import type { SignalParams, SignalResult } from '../../protocol/signal';
 import type { TurnResult } from '../../infra/rooms';
-import { validate } from '../../protocol/validation';
-import { WS_METHODS, type WsData, type WsMethod } from '../../protocol/ws';
+import { allowedRole, WS_METHODS, type MediaMethod, type WsData, type WsMethodOf } from '../../protocol/ws';
 import type { AuthContext } from '../auth';
 import type { Accepted } from './Chat';
 import { fromBase64, toBase64 } from './CodeDocument';
-import { BadRequestError, FieldValidationError, ForbiddenError, NotFoundError } from './errors';
-import { isMediaMethod } from '../../media/MediaSession';
+import { BadRequestError, ForbiddenError, NotFoundError } from './errors';
 import { byNode, type MemberSession } from './Members';
 import type { Room } from './Room';
 import type { ChatRecord, RoomRole } from './types';
@@ -21,14 +19,10 @@ interface Caller {
   role: RoomRole;
 }
 
-type Handler<M extends WsMethod> = (room: Room, caller: Caller, data: WsData<M>) => Turn | Promise<Turn>;
-type RoomMethod = Exclude<WsMethod, 'ping' | 'session.resume'>;
+type RoomMethod = WsMethodOf<'dojo-room'>;
+type Handler<M extends RoomMethod> = (room: Room, caller: Caller, data: WsData<M>) => Turn | Promise<Turn>;
 
 const reply = (data: unknown = {}): Turn => ({ value: { data } });
-
-function requireFacilitator(caller: Caller, what: string): void {
-  if (caller.role !== 'facilitator') throw new ForbiddenError(`Only a facilitator may ${what}`);
-}
 
 function chatView(r: ChatRecord) {
   return { messageId: r.messageId, clientMsgId: r.clientMsgId, userId: r.userId, text: r.text, createdAt: r.createdAt };
@@ -66,7 +60,28 @@ function joinReply(room: Room, caller: Caller): SignalResult {
   };
 }
 
-const HANDLERS: { [M in RoomMethod]?: Handler<M> } = {
+/** A media method goes to the room's media session as it is (media/ answers it). */
+const toMedia =
+  <M extends MediaMethod>(method: M): Handler<M> =>
+  async (room, caller, data) =>
+    reply(await room.media.handle(method, caller.auth.userId, data, caller.role));
+
+const MEDIA_METHODS = (Object.keys(WS_METHODS) as Array<keyof typeof WS_METHODS>).filter((m): m is MediaMethod => m.startsWith('media.'));
+
+/** The room's methods (their role rules are protocol/ws.ts's, applied before these run). */
+const HANDLERS: { [M in RoomMethod]: Handler<M> } = {
+  ...(Object.fromEntries(MEDIA_METHODS.map((m) => [m, toMedia(m)])) as { [M in MediaMethod]: Handler<M> }),
+
+  'recording.start': async (room) => {
+    const { value, durable } = await room.record(true);
+    return { value: { data: value }, durable };
+  },
+
+  'recording.stop': async (room) => {
+    const { value, durable } = await room.record(false);
+    return { value: { data: value }, durable };
+  },
+
   'room.join': (room, caller) => ({ value: joinReply(room, caller) }),
 
   'room.leave': (room, caller) => {
@@ -75,7 +90,6 @@ const HANDLERS: { [M in RoomMethod]?: Handler<M> } = {
   },
 
   'room.kick': async (room, caller, { userId }) => {
-    requireFacilitator(caller, 'remove participants');
     const entry = room.roster.get(userId);
     if (!entry && !room.members.user(userId)) throw new NotFoundError('Participant');
     if (userId === room.dojo.facilitatorId || room.members.user(userId)?.role === 'facilitator') throw new ForbiddenError('A facilitator cannot be removed');
@@ -88,7 +102,6 @@ const HANDLERS: { [M in RoomMethod]?: Handler<M> } = {
   },
 
   'room.mute': async (room, caller, { userId }) => {
-    requireFacilitator(caller, 'mute participants');
     const target = room.members.user(userId);
     if (!target) throw new NotFoundError('Participant');
     target.muted = true;
@@ -121,7 +134,6 @@ const HANDLERS: { [M in RoomMethod]?: Handler<M> } = {
   },
 
   'code.update': (room, caller, { update }) => {
-    if (caller.role === 'observer') throw new ForbiddenError('Observers cannot edit the code');
     if (!room.canEdit(caller.auth.userId, caller.role)) throw new ForbiddenError('Classroom mode: only chosen participants edit');
     const durable = room.code.apply(fromBase64(update));
     room.deps.metrics.message('code');
@@ -138,13 +150,12 @@ const HANDLERS: { [M in RoomMethod]?: Handler<M> } = {
 };
 
 /**
- * Handles one signaling call inside the room's turn. Data is validated again against the
- * protocol's schema (the actor is an edge too), and the caller's role decides what is allowed.
+ * Handles one signaling call inside the room's turn. Its data was parsed once, by the gateway
+ * (and again by the action only when it came from another node); the method's role rule from
+ * protocol/ws.ts decides, here and nowhere else, whether the caller's role may call it.
  */
 export async function handleSignal(room: Room, auth: AuthContext, params: SignalParams): Promise<Turn> {
-  const method = params.method;
-  const parsed = validate(WS_METHODS[method], params.data, 'data');
-  if (!parsed.ok) throw new FieldValidationError(parsed.fields);
+  const { method } = params;
   const role = room.roleOf(auth);
   const session: MemberSession = { sessionId: params.sessionId, userId: auth.userId, role, gatewayNodeId: params.gatewayNodeId };
   if (method !== 'room.join' && !room.members.session(params.sessionId)) {
@@ -153,18 +164,9 @@ export async function handleSignal(room: Room, auth: AuthContext, params: Signal
     if (params.dojoId !== room.key.dojoId) throw new BadRequestError('Join a room first');
     if (method === 'room.leave') return { value: { data: {}, leave: true } };
   }
+  const allowed = allowedRole(method, role);
+  if (!allowed.ok) throw new ForbiddenError(allowed.refusal);
   room.onJoin(session);
-  const caller: Caller = { auth, params, session, role };
-  if (method === 'recording.start' || method === 'recording.stop') {
-    requireFacilitator(caller, 'record');
-    const { value, durable } = await room.record(method === 'recording.start', auth.userId);
-    return { value: { data: value }, durable };
-  }
-  if (isMediaMethod(method)) {
-    if (method === 'media.produce' && role === 'observer') throw new ForbiddenError('Observers cannot send media');
-    return reply(await room.media.handle(method, auth.userId, parsed.value, role));
-  }
-  const handler = HANDLERS[method as RoomMethod] as Handler<RoomMethod> | undefined;
-  if (!handler) throw new BadRequestError(`${method} is not a room method`);
-  return handler(room, caller, parsed.value as never);
+  const handler = HANDLERS[method] as Handler<RoomMethod>;
+  return handler(room, { auth, params, session, role }, params.data as never);
 }

@@ -6,7 +6,7 @@ import { caller, type CallMeta } from '../auth';
 import { DatabaseChatSink, QueueChatSink, type ChatSink } from './ChatSink';
 import { DojoRepository } from './DojoRepository';
 import { Dojos, type CreateParams } from './Dojos';
-import { BadRequestError, FieldValidationError } from './errors';
+import { BadRequestError } from './errors';
 import { noMedia, type MediaSessionFactory } from '../../media/MediaSession';
 import { RoomMetrics } from './metrics';
 import { roomOptions, type RoomOptions } from './options';
@@ -23,8 +23,6 @@ export interface DojoRoomSettings {
   /** 'queue' (default when the node has a durable queue) or straight to the database. */
   chat?: 'queue' | 'database';
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Delivers a call to a room active on this node (`nodeId`), inside its mailbox. */
 function runLocal(room: Room, call: RoomCall, nodeId: string): Promise<unknown> {
@@ -47,7 +45,7 @@ function runLocal(room: Room, call: RoomCall, nodeId: string): Promise<unknown> 
     case 'chat-removed':
       return room.run(() => ({ value: room.onChatRemoved(call.messageIds, call.by) }));
     case 'recording':
-      return room.run(() => room.record(call.on, call.by));
+      return room.run(() => room.record(call.on));
   }
 }
 
@@ -76,11 +74,10 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
         async handler(ctx: Context<SignalParams, CallMeta>) {
           const auth = caller(ctx);
           const p = ctx.params;
-          const joining = p.method === 'room.join' ? (p.data as { dojoId?: unknown } | undefined)?.dojoId : undefined;
-          if (p.method === 'room.join' && (typeof joining !== 'string' || !UUID.test(joining))) {
-            throw new FieldValidationError([{ field: 'data.dojoId', message: 'must be a UUID' }]);
-          }
-          const dojoId = typeof joining === 'string' ? joining : p.dojoId;
+          // The data is parsed (protocol/ws.ts): by this node's gateway, or by PARAMS.signal when
+          // it came from another node's.
+          const joining = p.method === 'room.join' ? p.data.dojoId : undefined;
+          const dojoId = joining ?? p.dojoId;
           if (!dojoId) throw new BadRequestError('Join a room first');
           // A session is in one dojo at a time: joining another leaves the ones it is in (the
           // gateway names them in `rooms`; a gateway of the previous build sends its room as dojoId).

@@ -3,12 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { createTenant, type TestTenant } from '../../test/support/accounts';
 import type { TestNode } from '../../test/support/node';
-import type { MediaHooks, MediaMethod, MediaSession } from '../../media/MediaSession';
+import type { MediaHooks, MediaSession } from '../../media/MediaSession';
+import type { MediaMethod } from '../../protocol/ws';
 import type { RoomKey, RoomRole } from './types';
 import { api, joined, liveDojo, startDojoNode } from './testing';
 
 // A stand-in media session, as the media issue plugs its own into the same seam.
-const calls: Array<{ dojoId: string; method: MediaMethod; userId: string; role: RoomRole }> = [];
+const calls: Array<{ dojoId: string; method: MediaMethod | 'recording.start'; userId?: string; role?: RoomRole }> = [];
 const removed: Array<{ dojoId: string; userId: string }> = [];
 const closed: string[] = [];
 class FakeMedia implements MediaSession {
@@ -21,15 +22,18 @@ class FakeMedia implements MediaSession {
       this.hooks.push('media.newProducer', { producerId: 'p1', userId, kind: 'audio' });
       return { producerId: 'p1' };
     }
-    if (method === 'recording.start') {
-      if (!this.#recording) {
-        this.#recording = randomUUID();
-        await this.hooks.recordingStarted(this.#recording, new Date());
-      }
-      return { recordingId: this.#recording };
-    }
-    if (method === 'recording.stop') return { recordingId: await this.#stop() };
     return {};
+  }
+  async startRecording() {
+    calls.push({ dojoId: this.key.dojoId, method: 'recording.start' });
+    if (!this.#recording) {
+      this.#recording = randomUUID();
+      await this.hooks.recordingStarted(this.#recording, new Date());
+    }
+    return { recordingId: this.#recording };
+  }
+  async stopRecording() {
+    return { recordingId: await this.#stop() };
   }
   routerRtpCapabilities() {
     return { codecs: [] };
@@ -103,11 +107,11 @@ test('media and recording methods reach the media session with the caller role; 
   const produce = { transportId: 't1', kind: 'audio', rtpParameters: {} };
   t.like(await guest.client.request('media.produce', produce), { ok: true, data: { producerId: 'p1' } });
   t.like(await host.client.nextPush((f) => f.method === 'media.newProducer'), { data: { userId: member.userId } });
-  t.like(await observer.client.request('media.produce', produce), { ok: false, error: { code: 'FORBIDDEN' } });
+  t.like(await observer.client.request('media.produce', produce), { ok: false, error: { code: 'FORBIDDEN', message: 'Observers cannot send media' } });
   t.like(await observer.client.request('media.createTransport', { direction: 'recv' }), { ok: true });
-  t.like(await guest.client.request('recording.start', {}), { ok: false, error: { code: 'FORBIDDEN' } });
+  t.like(await guest.client.request('recording.start', {}), { ok: false, error: { code: 'FORBIDDEN', message: 'Only a facilitator may record' } });
   t.like(await host.client.request('recording.start', {}), { ok: true, data: { recordingId: running?.id } }, 'starting again is fine');
-  t.deepEqual(calls.slice(before).filter((c) => c.dojoId === dojoId).map((c) => [c.method, c.role]), [['media.produce', 'participant'], ['media.createTransport', 'observer'], ['recording.start', 'facilitator']]);
+  t.deepEqual(calls.slice(before).filter((c) => c.dojoId === dojoId).map((c) => [c.method, c.role]), [['media.produce', 'participant'], ['media.createTransport', 'observer'], ['recording.start', undefined]]);
   t.like(await host.client.request('recording.stop', {}), { ok: true, data: { recordingId: running?.id } });
   t.like(await recordings(dojoId), [{ id: running?.id, status: 'READY' }]);
   await guest.client.request('room.leave');

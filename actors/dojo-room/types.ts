@@ -69,6 +69,6 @@ export type RoomCall =
   | { kind: 'close'; reason: 'stopped' }
   | { kind: 'classroom'; enabled: boolean; editors: string[] }
   /** POST /v1/dojo/start: the session records (checked by the REST side: a facilitator asks). */
-  | { kind: 'recording'; on: boolean; by: string }
+  | { kind: 'recording'; on: boolean }
   /** Messages soft-deleted outside the room (POST /v1/user/messages): drop them live too. */
   | { kind: 'chat-removed'; messageIds: string[]; by: string };

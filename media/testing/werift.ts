@@ -1,8 +1,10 @@
+import type { MediaMethod, WsData } from '../../protocol/ws';
 import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket } from 'werift';
 import type { TransportInfo } from '../types';
 
 /** One signaling request of one user, as the room's socket would carry it. */
-export type Signal = (method: string, data: unknown) => Promise<unknown>;
+/** How a test client sends a media method: typed as the protocol declares it (protocol/ws.ts). */
+export type Signal = <M extends MediaMethod>(method: M, data: WsData<M>) => Promise<unknown>;
 
 const OPUS = /a=rtpmap:(\d+) opus\/48000\/2/i;
 

@@ -24,7 +24,7 @@ const oddMethod: fc.Arbitrary<string> = fc.oneof(
 );
 
 function methodData(method: keyof typeof WS_METHODS, known: KnownValues): fc.Arbitrary<unknown> {
-  return validShaped(WS_METHODS[method], known);
+  return validShaped(WS_METHODS[method].data, known);
 }
 
 /** A request frame of any method with data of the method's shape. */
