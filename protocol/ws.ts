@@ -104,10 +104,6 @@ export type WsMethodOf<S extends WsServer> = { [M in WsMethod]: (typeof WS_METHO
 /** The media methods: a room passes them to its media session (media/). */
 export type MediaMethod = Extract<WsMethod, `media.${string}`>;
 
-export function isMediaMethod(method: WsMethod): method is MediaMethod {
-  return method.startsWith('media.');
-}
-
 /** Whether `role` may call `method` (true for methods without a role rule). */
 export function allowedRole(method: WsMethod, role: RoomRole): { ok: true } | { ok: false; refusal: string } {
   const rule: RoleRule | undefined = (WS_METHODS[method] as WsMethodSpec).roles;

@@ -1,7 +1,7 @@
 import { ClientError } from '../../infra/errors';
 import { ErrorCode } from '../../protocol/errors';
 
-export { ConflictError, FieldValidationError, ForbiddenError, NotFoundError, RateLimitedError, UnauthorizedError } from '../../infra/errors';
+export { ConflictError, FieldValidationError, ForbiddenError, NotFoundError, RateLimitedError } from '../../infra/errors';
 
 /** Right password, but the account has not been confirmed from its mail yet. */
 export class AccountNotConfirmedError extends ClientError {

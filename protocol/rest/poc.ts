@@ -66,7 +66,6 @@ export const pocUpdateBody = z
     is_public: z.boolean().optional(),
   })
   .refine((body) => Object.values(body).some((v) => v !== undefined), 'give at least one field to change');
-export type PocUpdateBody = z.output<typeof pocUpdateBody>;
 
 /** A query parameter given once or repeated (`tag=a&tag=b`), as a list. */
 function repeatable(item: z.ZodType<string>, max: number, what: string) {
@@ -91,7 +90,6 @@ export const pocSearchQuery = z.object({
   sort: z.enum(POC_SORTS, { message: `must be one of ${POC_SORTS.join(', ')}` }).optional(),
   ...pagination(20, 100),
 });
-export type PocSearchQuery = z.output<typeof pocSearchQuery>;
 
 const pocView = z.object({
   id: uuid,
