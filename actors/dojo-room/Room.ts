@@ -289,9 +289,4 @@ export class Room extends LiveRoom<CloseReason> {
       else this.deps.logger.warn({ err, dojoId: this.key.dojoId }, 'room write failed');
     });
   }
-
-  /** For RoomSignals: run a write in the background with the room's error handling. */
-  background(p: Promise<unknown>): void {
-    this.#background(p);
-  }
 }
