@@ -7,7 +7,7 @@ const MIN_CHANGE = 0.1;
 
 /**
  * Keeps each subscriber's simulcast/SVC consumers on the layers its bandwidth affords: every
- * new estimate from its recv transport (trace "bwe") re-scores it (available / tracks received,
+ * new estimate from its recv transport (trace "bwe") re-scores it (available / videos received,
  * LayerSelector) and asks mediasoup for the chosen layers, never above the subscriber's own
  * `media.setPreferredLayers`. mediasoup still drops below them by itself when the link
  * degrades faster than the estimate arrives; this sets the ceiling.
@@ -25,22 +25,29 @@ export function watchBandwidth(peer: Peer, transport: types.WebRtcTransport, onE
   });
 }
 
-/** Re-chooses the layers of every layered consumer of a subscriber (tracks counted once). */
+/** Re-chooses the layers of every layered consumer of a subscriber (videos counted once). */
 export async function adaptPeer(peer: Peer): Promise<void> {
-  const trackCount = peer.consumerCount;
-  await Promise.all([...peer.consumers()].map((entry) => applyLayers(entry, peer.availableBitrate, trackCount)));
+  const videoCount = videoConsumers(peer);
+  await Promise.all([...peer.consumers()].map((entry) => applyLayers(entry, peer.availableBitrate, videoCount)));
+}
+
+/** The videos a subscriber receives: what shares its bandwidth (audio is small and never layered). */
+export function videoConsumers(peer: Peer): number {
+  let count = 0;
+  for (const entry of peer.consumers()) if (!entry.consumer.closed && entry.consumer.kind === 'video') count++;
+  return count;
 }
 
 /**
  * Asks mediasoup for the layers a consumer should get: with a bandwidth estimate, the score's
  * choice under the cap; without one yet, the cap alone (mediasoup starts at the top).
  */
-export async function applyLayers(entry: ConsumerEntry, availableBitrate: number | undefined, trackCount: number): Promise<void> {
+export async function applyLayers(entry: ConsumerEntry, availableBitrate: number | undefined, videoCount: number): Promise<void> {
   const { consumer } = entry;
   if (consumer.closed || (consumer.type !== 'simulcast' && consumer.type !== 'svc')) return;
   let target: Layers | undefined;
   if (availableBitrate !== undefined) {
-    target = chooseLayers({ availableBitrate, trackCount, ladder: entry.ladder, cap: entry.cap, current: entry.chosen });
+    target = chooseLayers({ availableBitrate, videoCount, ladder: entry.ladder, cap: entry.cap, current: entry.chosen });
   } else if (entry.cap) {
     target = entry.cap;
   }

@@ -13,10 +13,13 @@ export interface LayerLadder {
 export interface LayerChoiceInput {
   /** The subscriber's available outgoing bandwidth (bps), from its recv transport's estimate. */
   availableBitrate: number;
-  /** How many tracks the subscriber receives (audio and video consumers). */
-  trackCount: number;
+  /** How many video consumers the subscriber has (audio is small and never layered). */
+  videoCount: number;
   ladder: LayerLadder;
-  /** The highest layers the subscriber asked for (media.setPreferredLayers); none means no cap. */
+  /**
+   * The layers the subscriber asked for (media.setPreferredLayers): never exceeded, and chosen
+   * as they are unless the estimate clearly forbids them. None means no cap.
+   */
   cap?: Layers;
   /** The layers chosen last time: stepping up needs headroom, so an estimate at the edge does not flap. */
   current?: Layers;
@@ -39,25 +42,36 @@ const TEMPORAL_SHARE: Readonly<Record<number, readonly number[]>> = {
 const UPGRADE_HEADROOM = 1.15;
 
 /**
- * The original design's per-subscriber score: the subscriber's available bandwidth divided by
- * the number of tracks it receives. Each video consumer then gets the highest layers whose
- * bitrate fits that score, never above the subscriber's own cap. With too little for even the
+ * A requested layer is refused only when it needs more than this many times the subscriber's
+ * share. The estimate follows what is being sent (mediasoup's stays near 1.35x the current
+ * consumption), so a ceiling set from it alone never lets the next layer be tried: a step of the
+ * usual ladder (about 3x per spatial layer) above it is allowed, and mediasoup itself still
+ * drops below a requested layer when the link cannot carry it.
+ */
+const CLEARLY_FORBIDDEN = 3;
+
+/**
+ * The per-subscriber score: the subscriber's available bandwidth divided by the number of
+ * videos it receives. A layer the subscriber asked for is chosen unless it needs more than
+ * CLEARLY_FORBIDDEN times that score; otherwise each video consumer gets the highest layers whose
+ * bitrate fits the score, never above the subscriber's cap. With too little for even the
  * lowest spatial layer it keeps spatial 0 and drops temporal layers (lower frame rate) before
  * giving up the picture: mediasoup never pauses a consumer for bandwidth on its own here.
  */
 export function chooseLayers(input: LayerChoiceInput): Layers {
   const { ladder } = input;
-  const tracks = Math.max(1, input.trackCount);
-  const score = Math.max(0, input.availableBitrate) / tracks;
+  const score = Math.max(0, input.availableBitrate) / Math.max(1, input.videoCount);
   const maxSpatial = Math.min(ladder.spatialBitrates.length - 1, input.cap?.spatialLayer ?? Infinity);
   const temporalCount = Math.max(1, Math.min(3, ladder.temporalLayers));
   const maxTemporal = Math.min(temporalCount - 1, input.cap?.temporalLayer ?? Infinity);
   const shares = TEMPORAL_SHARE[temporalCount] as readonly number[];
   const fits = (layers: Layers): boolean => {
-    const bitrate = (ladder.spatialBitrates[layers.spatialLayer] ?? 0) * (shares[layers.temporalLayer] ?? 1);
+    const bitrate = bitrateOf(ladder, shares, layers);
     const above = input.current !== undefined && compare(layers, input.current) > 0;
     return bitrate * (above ? UPGRADE_HEADROOM : 1) <= score;
   };
+  const requested = input.cap ? { spatialLayer: Math.max(0, maxSpatial), temporalLayer: Math.max(0, maxTemporal) } : undefined;
+  if (requested && bitrateOf(ladder, shares, requested) <= score * CLEARLY_FORBIDDEN) return requested;
   for (let spatialLayer = Math.max(0, maxSpatial); spatialLayer > 0; spatialLayer--) {
     const top = { spatialLayer, temporalLayer: maxTemporal };
     if (fits(top)) return top;
@@ -66,6 +80,10 @@ export function chooseLayers(input: LayerChoiceInput): Layers {
     if (fits({ spatialLayer: 0, temporalLayer })) return { spatialLayer: 0, temporalLayer };
   }
   return { spatialLayer: 0, temporalLayer: 0 };
+}
+
+function bitrateOf(ladder: LayerLadder, shares: readonly number[], layers: Layers): number {
+  return (ladder.spatialBitrates[layers.spatialLayer] ?? 0) * (shares[layers.temporalLayer] ?? 1);
 }
 
 /** The ladder of a producer from its encodings (maxBitrate, scalabilityMode like "L1T3"). */

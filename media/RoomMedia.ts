@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from '../infra/logger';
-import { adaptPeer, applyLayers, watchBandwidth } from './AdaptiveLayers';
+import { adaptPeer, applyLayers, videoConsumers, watchBandwidth } from './AdaptiveLayers';
 import { asClientMistake, MediaConflictError, MediaNotFoundError, MediaUnavailableError, MediaValidationError } from './errors';
 import { ladderOf } from './LayerSelector';
 import { Peer, type Direction, type PeerRole, type TransportEntry } from './Peer';
@@ -201,7 +201,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     const peer = this.#peer(userId);
     const entry = peer.consumer(params.consumerId);
     entry.cap = { spatialLayer: params.spatialLayer, temporalLayer: params.temporalLayer ?? 2 };
-    await applyLayers(entry, peer.availableBitrate, peer.consumerCount);
+    await applyLayers(entry, peer.availableBitrate, videoConsumers(peer));
   }
 
   /** The facilitator muted someone: their audio producers are paused. */
