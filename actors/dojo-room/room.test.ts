@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import test from 'ava';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { createTenant, type TestTenant } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
@@ -194,6 +195,28 @@ test('two editors converge; observers cannot edit; a malformed update is refused
   });
   t.like(await late.client.request('awareness.update', { state: 'BQEC' }), { ok: false, error: { code: 'VALIDATION_ERROR', fields: [{ field: 'data.state' }] } });
   await Promise.all([a.client.close(), b.client.close(), late.client.close()]);
+});
+
+test('cursors (awareness) reach the others; a leaver\'s are cleared for them', async (t) => {
+  const dojoId = await liveDojo(app, tenant, fac(), [member(3)]);
+  const host = await joined(app, fac(), dojoId);
+  const guest = await joined(app, member(3), dojoId);
+  const doc = new Y.Doc();
+  const awareness = new awarenessProtocol.Awareness(doc);
+  t.teardown(() => awareness.destroy());
+  awareness.setLocalState({ cursor: 7 });
+  const state = Buffer.from(awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID])).toString('base64');
+  t.like(await guest.client.request('awareness.update', { state }), { ok: true });
+  t.deepEqual(await host.client.nextPushOf('awareness.update'), { state, userId: member(3).userId });
+  t.like(await guest.client.request('room.leave'), { ok: true });
+  const cleared = await host.client.nextPushOf('awareness.update', (d) => d.state !== state);
+  t.is(cleared.userId, member(3).userId);
+  const seen = new awarenessProtocol.Awareness(new Y.Doc());
+  t.teardown(() => seen.destroy());
+  awarenessProtocol.applyAwarenessUpdate(seen, Buffer.from(state, 'base64'), 'room');
+  awarenessProtocol.applyAwarenessUpdate(seen, Buffer.from(cleared.state, 'base64'), 'room');
+  t.false(seen.getStates().has(doc.clientID), 'the leaver\'s cursor is gone');
+  await Promise.all([host.client.close(), guest.client.close()]);
 });
 
 test('bad frames are answered and the socket stays open', async (t) => {
