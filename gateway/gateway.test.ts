@@ -33,6 +33,8 @@ const probe = () => ({
 });
 
 const BUSY_DOJO = randomUUID();
+// The room played here pushes made-up frames (the gateway relays frames without reading them).
+const OPAQUE = { checkPushes: false };
 
 // Plays the dojo room for signaling: joins put the session on a topic, pushes come through gateway.publish.
 const room = () => ({
@@ -215,7 +217,7 @@ test('a flooding socket is told to slow down', async (t) => {
 
 test('resume replays what a dropped client missed, in order', async (t) => {
   const dojoId = randomUUID();
-  const first = await WsClient.connect(app.wsUrl, token);
+  const first = await WsClient.connect(app.wsUrl, token, 'protocol', OPAQUE);
   const { data: welcome } = await first.nextPush((f) => f.method === 'session.welcome');
   t.like(await first.request('room.join', { dojoId }), { ok: true, data: { role: 'participant' } });
   const publish = (seq: number) =>
@@ -226,7 +228,7 @@ test('resume replays what a dropped client missed, in order', async (t) => {
   await new Promise((r) => setTimeout(r, 100));
   await publish(2);
   await publish(3);
-  const second = await WsClient.connect(app.wsUrl, token);
+  const second = await WsClient.connect(app.wsUrl, token, 'protocol', OPAQUE);
   const resumed = await second.request('session.resume', { sessionId: welcome.sessionId, lastSeq: 1 });
   t.like(resumed, { ok: true, data: { sessionId: welcome.sessionId, replayed: 2 } });
   const missed = second.pushes.filter((f) => f.method === 'chat.message').map((f) => f.seq);
@@ -263,7 +265,7 @@ test('a revoked session loses REST and socket access at once', async (t) => {
 });
 
 test('a push made between a join and the subscription still reaches the joiner, after the reply', async (t) => {
-  const client = await WsClient.connect(app.wsUrl, token);
+  const client = await WsClient.connect(app.wsUrl, token, 'protocol', OPAQUE);
   t.like(await client.request('room.join', { dojoId: BUSY_DOJO }), { ok: true, data: { seq: 10 } });
   t.like(await client.nextPush((f) => f.method === 'chat.message'), { seq: 11, data: { n: 11 } });
   await client.close();

@@ -1,5 +1,6 @@
 import type { RoomRole } from '../protocol/auth';
-import type { MediaMethod, PushMethod, WsData } from '../protocol/ws';
+import type { PushData, PushMethod } from '../protocol/push';
+import type { MediaMethod, WsData } from '../protocol/ws';
 import { MediaUnavailableError } from './errors';
 
 /** The room a media session serves; rooms are addressed inside their tenant. */
@@ -22,7 +23,7 @@ export interface RecordingOutcome {
 /** What the room lends its media session. */
 export interface MediaHooks {
   /** A push to everyone in the room, or only to the sessions of `toUserId`. */
-  push(method: PushMethod, data: unknown, toUserId?: string): void;
+  push<M extends PushMethod>(method: M, data: PushData<M>, toUserId?: string): void;
   /** A recording began: its `recordings` row is written (fenced by the room's epoch). */
   recordingStarted(recordingId: string, startedAt: Date): Promise<void>;
   /** A recording stopped and its file is being joined and uploaded: its row says UPLOADING. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../infra/logger';
-import type { MediaMethod, PushMethod, WsData } from '../protocol/ws';
+import type { PushData, PushMethod } from '../protocol/push';
+import type { MediaMethod, WsData } from '../protocol/ws';
 import { MediaUnavailableError } from './errors';
 import type { MediaSession } from './MediaSession';
 import type { PeerRole } from './Peer';
@@ -13,7 +14,7 @@ import type { WorkerPool } from './WorkerPool';
 /** What the room gives its media: where pushes go, and where recordings are written down. */
 export interface MediaSessionHooks {
   /** A push to everyone in the room, or only to `toUserId`. */
-  push(method: PushMethod, data: unknown, toUserId?: string): void;
+  push<M extends PushMethod>(method: M, data: PushData<M>, toUserId?: string): void;
   /** A recording began: insert its `recordings` row (status RECORDING). */
   recordingStarted?(recordingId: string, startedAt: Date): Promise<void>;
   /** A recording stopped; its file is being joined and uploaded: its row says UPLOADING. */

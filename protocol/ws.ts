@@ -110,28 +110,8 @@ export function allowedRole(method: WsMethod, role: RoomRole): { ok: true } | { 
   return !rule || rule.allowed.includes(role) ? { ok: true } : { ok: false, refusal: rule.refusal };
 }
 
-export const PUSH_METHODS = [
-  'session.welcome',
-  'participant.joined',
-  'participant.left',
-  'chat.message',
-  'chat.deleted',
-  'code.update',
-  'awareness.update',
-  'media.newProducer',
-  'media.producerClosed',
-  'media.consumerClosed',
-  'media.activeSpeaker',
-  'media.layersChanged',
-  'recording.started',
-  'recording.stopped',
-  'room.closed',
-  'room.kicked',
-  'room.muted',
-  // The room's mode changed (classroom), or it moved to another node (clients re-send their code state).
-  'room.updated',
-] as const;
-export type PushMethod = (typeof PUSH_METHODS)[number];
+// The pushes (server -> client, no reply) are declared in push.ts, each with its data schema.
+export { PUSH_METHODS, type PushMethod } from './push';
 
 export function isWsMethod(method: string): method is WsMethod {
   return Object.prototype.hasOwnProperty.call(WS_METHODS, method);

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { TestNode } from '../../test/support/node';
-import type { Frame } from '../../test/support/ws-client';
+import { isPush, type Frame } from '../../test/support/ws-client';
 import { api, clientMsgId, createTenant, joined, liveDojo, startDojoNode } from './testing';
 import type { TestTenant } from '../../test/support/accounts';
 
@@ -26,7 +26,7 @@ async function until<T>(fn: () => Promise<T | undefined>, what: string): Promise
   throw new Error(`timed out waiting for ${what}`);
 }
 
-const chatPushes = (frames: Frame[], messageId: string) => frames.filter((f) => f.method === 'chat.message' && f.data.messageId === messageId).length;
+const chatPushes = (frames: Frame[], messageId: string) => frames.filter(isPush('chat.message', (d) => d.messageId === messageId)).length;
 
 test('a retried chat.send is answered as the first, pushed once and free, in the same activation and after re-activation', async (t) => {
   const fac = tenant.facilitators[0]!;
@@ -62,7 +62,7 @@ test('a retried chat.send is answered as the first, pushed once and free, in the
   t.true(fresh.every((f) => f.ok), JSON.stringify(fresh.map((f) => f.error)));
   t.like(await back.client.request('chat.send', { text: 'one too many', clientMsgId: clientMsgId() }), { ok: false, error: { code: 'RATE_LIMITED' } });
   // Pushes arrive in order: once the last fresh message is seen, any replay push would have been too.
-  await watcher.client.nextPush((f) => f.method === 'chat.message' && f.data.messageId === fresh[2]!.data.messageId);
+  await watcher.client.nextPushOf('chat.message', (d) => d.messageId === fresh[2]!.data.messageId);
   t.is(chatPushes(watcher.client.pushes, first.messageId), 0, 'the replay was not pushed again');
   t.is(chatPushes(host.client.pushes, first.messageId), 1, 'only the first send was pushed');
   const history = await api(app, 'GET', `/v1/dojos/${dojoId}/chat`, fac.token);

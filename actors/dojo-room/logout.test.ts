@@ -21,13 +21,13 @@ test('logout closes the open socket with SESSION_REVOKED: no chat after it, and 
   const facilitator = await joined(app, host, dojoId);
   const speaker = await joined(app, member, dojoId);
   t.like(await speaker.client.request('chat.send', { text: 'before', clientMsgId: clientMsgId() }), { ok: true });
-  await facilitator.client.nextPush((f) => f.method === 'chat.message' && f.data.text === 'before');
+  await facilitator.client.nextPushOf('chat.message', (d) => d.text === 'before');
 
   const logout = await api(app, 'POST', '/v1/logout', member.token, { username: member.username });
   t.deepEqual(logout, { status: 200, body: { success: true } });
 
   t.like(await speaker.client.whenClosed(), { code: CloseCode.SESSION_REVOKED });
-  t.like(await facilitator.client.nextPush((f) => f.method === 'participant.left' && f.data.userId === member.userId), { data: { reason: 'ended' } });
+  t.like(await facilitator.client.nextPushOf('participant.left', (d) => d.userId === member.userId), { reason: 'ended' });
   // The logged-out token opens no new socket, so nothing more can be said with it.
   await t.throwsAsync(WsClient.connect(app.wsUrl, member.token), { message: /401/ });
   t.is(facilitator.client.closed, undefined, 'the facilitator, logged in separately, stays');

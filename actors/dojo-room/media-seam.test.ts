@@ -106,7 +106,7 @@ test('media and recording methods reach the media session with the caller role; 
   const before = calls.length;
   const produce = { transportId: 't1', kind: 'audio', rtpParameters: {} };
   t.like(await guest.client.request('media.produce', produce), { ok: true, data: { producerId: 'p1' } });
-  t.like(await host.client.nextPush((f) => f.method === 'media.newProducer'), { data: { userId: member.userId } });
+  t.like(await host.client.nextPushOf('media.newProducer'), { userId: member.userId });
   t.like(await observer.client.request('media.produce', produce), { ok: false, error: { code: 'FORBIDDEN', message: 'Observers cannot send media' } });
   t.like(await observer.client.request('media.createTransport', { direction: 'recv' }), { ok: true });
   t.like(await guest.client.request('recording.start', {}), { ok: false, error: { code: 'FORBIDDEN', message: 'Only a facilitator may record' } });
@@ -150,7 +150,7 @@ test('whether a dojo records is kept with it: the next activation of its room re
   const orphan = randomUUID();
   await sql(`INSERT INTO recordings (id, tenant_id, dojo_id, status, started_at) VALUES ($1, $2, $3, 'RECORDING', now() - interval '1 hour') RETURNING id`, [orphan, tenant.tenantId, dojoId]);
   t.like(await api(app, 'POST', '/v1/dojo/stop', fac.token, { tenant_id: tenant.tenantId, dojo_id: dojoId }), { status: 200 });
-  await host.client.nextPush((f) => f.method === 'room.closed');
+  await host.client.nextPushOf('room.closed');
   const rows = await recordings(dojoId);
   t.like(rows.find((r) => r.id === host.reply.data.recording), { status: 'READY' }, 'stop ended the running recording');
   t.like(rows.find((r) => r.id === orphan), { status: 'FAILED', error: 'interrupted: the node recording it went away' });

@@ -90,7 +90,7 @@ test('over the real app a member publishes Opus, an observer receives it and can
   open.push(sender.client);
   const { client: publisher, producerId } = await WeriftClient.publish(signal(sender.client));
   open.push(publisher);
-  t.like(await host.client.nextPush((f) => f.method === 'media.newProducer'), { data: { producerId, userId: speaker.userId, kind: 'audio' } });
+  t.like(await host.client.nextPushOf('media.newProducer'), { producerId, userId: speaker.userId, kind: 'audio' });
 
   const observer = await joined(app, watcher, dojoId);
   open.push(observer.client);
@@ -108,9 +108,9 @@ test('over the real app a member publishes Opus, an observer receives it and can
 
   // The speaker leaves before the end: what it sent stays in the recording.
   t.like(await sender.client.request('room.leave'), { ok: true });
-  await host.client.nextPush((f) => f.method === 'participant.left' && f.data.userId === speaker.userId);
+  await host.client.nextPushOf('participant.left', (d) => d.userId === speaker.userId);
   const rows = await stopAndFinish(dojoId, fac.token);
-  await host.client.nextPush((f) => f.method === 'room.closed');
+  await host.client.nextPushOf('room.closed');
   const [row] = rows;
   t.like(rows, [{ status: 'READY', mime_type: 'audio/webm', object_key: `dojos/${tenant.tenantId}/${dojoId}/recordings/${row?.id}.webm` }]);
 

@@ -130,8 +130,8 @@ run('a room survives the SIGKILL of its node: same room, chat history and code i
   t.not(survivor, owner);
   t.log(`room re-activated on ${survivor} ${reactivatedMs} ms after SIGKILL of ${owner}`);
   // The other client still gets the room's pushes without rejoining.
-  const pushed = await b.nextPush((f: Frame) => f.method === 'chat.message' && f.data.text === 'after the kill', 15_000);
-  t.is(pushed.data.messageId, after.data.messageId);
+  const pushed = await b.nextPushOf('chat.message', (d) => d.text === 'after the kill', 15_000);
+  t.is(pushed.messageId, after.data.messageId);
   t.true((await say(b, 'and the conversation goes on')).ok);
   t.true((await edit(' // edited after failover')).ok);
 
@@ -212,8 +212,8 @@ run('default settings: room calls go to the owner, and after its SIGKILL the cli
   t.log(`the gateway dropped the dead node ${(JSON.parse(dropped as string) as { time: number }).time - killedAt} ms after the SIGKILL`);
   const survivor = (await leases.holder(`room:${tenantId}:${dojoId}`))?.owner;
   t.is(survivor, other);
-  const pushed = await b.nextPush((f: Frame) => f.method === 'chat.message' && f.data.text === 'first after the kill', 15_000);
-  t.is(pushed.data.messageId, reply?.data.messageId);
+  const pushed = await b.nextPushOf('chat.message', (d) => d.text === 'first after the kill', 15_000);
+  t.is(pushed.messageId, reply?.data.messageId);
 
   // The survivor, a node without the gateway, is scraped and probed on its operations port.
   t.is(sampled(await scrape(nodes.opsUrl(other)), 'pocdojo_dojo_rooms_active'), 1);

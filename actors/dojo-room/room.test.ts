@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import test from 'ava';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { createTenant, type TestTenant } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
-import { WsClient, type Frame } from '../../test/support/ws-client';
+import { isPush, WsClient, type Frame } from '../../test/support/ws-client';
 import { api, clientMsgId, joined, liveDojo } from './testing';
 
 let app: TestNode;
@@ -28,7 +29,6 @@ test.after.always(async () => {
 
 const fac = () => tenant.facilitators[0]!;
 const member = (i: number) => tenant.members[i]!;
-const isPush = (method: string, pred: (d: any) => boolean = () => true) => (f: Frame) => f.method === method && pred(f.data); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 async function waitFor<T>(fn: () => Promise<T | undefined>, what: string, ms = 10_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -51,7 +51,7 @@ test('join returns the room; others hear of joins and leaves', async (t) => {
   const joinedPush = await a.client.nextPush(isPush('participant.joined', (d) => d.userId === member(0).userId));
   t.true(joinedPush.seq! > a.reply.data.seq);
   t.like(await b.client.request('room.leave'), { ok: true });
-  t.like(await a.client.nextPush(isPush('participant.left', (d) => d.userId === member(0).userId)), { data: { reason: 'left' } });
+  t.like(await a.client.nextPushOf('participant.left', (d) => d.userId === member(0).userId), { reason: 'left' });
   // After leaving, room methods are refused until the next join.
   t.like(await b.client.request('chat.send', { text: 'hi', clientMsgId: 'x' }), { ok: false, error: { code: 'BAD_REQUEST' } });
   await Promise.all([a.client.close(), b.client.close()]);
@@ -63,15 +63,15 @@ test('a session is in one dojo at a time: joining another leaves the first, whos
   const host = await joined(app, fac(), first);
   const guest = await joined(app, member(2), first);
   t.like(await guest.client.request('room.join', { dojoId: second }), { ok: true, data: { role: 'participant' } });
-  t.like(await host.client.nextPush(isPush('participant.left', (d) => d.userId === member(2).userId)), { data: { reason: 'left' } });
+  t.like(await host.client.nextPushOf('participant.left', (d) => d.userId === member(2).userId), { reason: 'left' });
   t.like(await host.client.request('chat.send', { text: 'only in the first', clientMsgId: clientMsgId() }), { ok: true });
-  await host.client.nextPush(isPush('chat.message', (d) => d.text === 'only in the first'));
+  await host.client.nextPushOf('chat.message', (d) => d.text === 'only in the first');
   // Pushes on one socket arrive in order: anything of the first room's was sent before this reply.
   t.like(await guest.client.request('ping'), { ok: true });
   t.false(guest.client.pushes.some(isPush('chat.message', (d) => d.text === 'only in the first')));
   // Calls that name no room go to the one the session is in now.
   t.like(await guest.client.request('chat.send', { text: 'in the second', clientMsgId: clientMsgId() }), { ok: true });
-  t.like(await guest.client.nextPush(isPush('chat.message')), { data: { text: 'in the second' } });
+  t.like(await guest.client.nextPushOf('chat.message'), { text: 'in the second' });
   await Promise.all([host.client.close(), guest.client.close()]);
 });
 
@@ -117,8 +117,8 @@ test('chat is acked with a messageId, idempotent on clientMsgId, bounded, and pe
   const id = clientMsgId();
   const ack = await b.client.request('chat.send', { text: 'hello dojo', clientMsgId: id });
   t.like(ack, { ok: true, data: { duplicate: false } });
-  const pushed = await a.client.nextPush(isPush('chat.message'));
-  t.like(pushed.data, { messageId: ack.data.messageId, clientMsgId: id, userId: member(0).userId, text: 'hello dojo' });
+  const pushed = await a.client.nextPushOf('chat.message');
+  t.like(pushed, { messageId: ack.data.messageId, clientMsgId: id, userId: member(0).userId, text: 'hello dojo' });
   const retry = await b.client.request('chat.send', { text: 'hello dojo', clientMsgId: id });
   t.like(retry, { ok: true, data: { messageId: ack.data.messageId, duplicate: true } });
   const oversize = await b.client.request('chat.send', { text: 'x'.repeat(2001), clientMsgId: clientMsgId() });
@@ -145,7 +145,7 @@ test('chat.delete: the author or a facilitator', async (t) => {
   const messageId = sent.data.messageId as string;
   t.like(await two.client.request('chat.delete', { messageId }), { ok: false, error: { code: 'FORBIDDEN' } });
   t.like(await host.client.request('chat.delete', { messageId }), { ok: true });
-  t.like(await two.client.nextPush(isPush('chat.deleted')), { data: { messageId } });
+  t.like(await two.client.nextPushOf('chat.deleted'), { messageId });
   t.like(await one.client.request('chat.delete', { messageId }), { ok: false, error: { code: 'NOT_FOUND' } });
   const persisted = await waitFor(async () => {
     const rows = (await api(app, 'GET', `/v1/dojos/${dojoId}/chat`, fac().token)).body.messages;
@@ -161,7 +161,7 @@ async function editor(client: WsClient, initial: string) {
   Y.applyUpdate(doc, Buffer.from(initial, 'base64'));
   client.socket.on('message', (raw) => {
     const frame = JSON.parse(raw.toString()) as Frame;
-    if (frame.method === 'code.update') Y.applyUpdate(doc, Buffer.from(frame.data.update, 'base64'), 'remote');
+    if (isPush('code.update')(frame)) Y.applyUpdate(doc, Buffer.from(frame.data.update, 'base64'), 'remote');
   });
   const sent: Promise<Frame>[] = [];
   doc.on('update', (update: Uint8Array, origin: unknown) => {
@@ -197,6 +197,28 @@ test('two editors converge; observers cannot edit; a malformed update is refused
   await Promise.all([a.client.close(), b.client.close(), late.client.close()]);
 });
 
+test('cursors (awareness) reach the others; a leaver\'s are cleared for them', async (t) => {
+  const dojoId = await liveDojo(app, tenant, fac(), [member(3)]);
+  const host = await joined(app, fac(), dojoId);
+  const guest = await joined(app, member(3), dojoId);
+  const doc = new Y.Doc();
+  const awareness = new awarenessProtocol.Awareness(doc);
+  t.teardown(() => awareness.destroy());
+  awareness.setLocalState({ cursor: 7 });
+  const state = Buffer.from(awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID])).toString('base64');
+  t.like(await guest.client.request('awareness.update', { state }), { ok: true });
+  t.deepEqual(await host.client.nextPushOf('awareness.update'), { state, userId: member(3).userId });
+  t.like(await guest.client.request('room.leave'), { ok: true });
+  const cleared = await host.client.nextPushOf('awareness.update', (d) => d.state !== state);
+  t.is(cleared.userId, member(3).userId);
+  const seen = new awarenessProtocol.Awareness(new Y.Doc());
+  t.teardown(() => seen.destroy());
+  awarenessProtocol.applyAwarenessUpdate(seen, Buffer.from(state, 'base64'), 'room');
+  awarenessProtocol.applyAwarenessUpdate(seen, Buffer.from(cleared.state, 'base64'), 'room');
+  t.false(seen.getStates().has(doc.clientID), 'the leaver\'s cursor is gone');
+  await Promise.all([host.client.close(), guest.client.close()]);
+});
+
 test('bad frames are answered and the socket stays open', async (t) => {
   const client = await WsClient.connect(app.wsUrl, member(0).token);
   t.like(await client.requestRaw('{nope', null as unknown as number), { ok: false, error: { code: 'BAD_FRAME' } });
@@ -225,14 +247,14 @@ test('resume after a drop replays what was missed; a member gone too long has le
   const dojoId = await liveDojo(app, tenant, fac(), [member(0)]);
   const host = await joined(app, fac(), dojoId);
   const dropped = await joined(app, member(0), dojoId);
-  await host.client.nextPush(isPush('participant.joined'));
+  await host.client.nextPushOf('participant.joined');
   dropped.client.socket.terminate();
   const texts = ['one', 'two', 'three'];
   for (const text of texts) await host.client.request('chat.send', { text, clientMsgId: clientMsgId() });
   const back = await WsClient.connect(app.wsUrl, member(0).token);
   const resumed = await back.request('session.resume', { sessionId: dropped.sessionId, lastSeq: dropped.reply.data.seq });
   t.like(resumed, { ok: true, data: { sessionId: dropped.sessionId } });
-  const missed = back.pushes.filter((f) => f.method === 'chat.message').map((f) => f.data.text);
+  const missed = back.pushes.filter(isPush('chat.message')).map((f) => f.data.text);
   t.deepEqual(missed, texts);
   // Back within the departure timeout: nobody was told it left, and it carries on in the room.
   t.like(await back.request('chat.send', { text: 'back', clientMsgId: clientMsgId() }), { ok: true });
@@ -245,7 +267,7 @@ test('resume after a drop replays what was missed; a member gone too long has le
   // Resumed later, still within the gateway's window: back in the room without a join.
   const late = await WsClient.connect(app.wsUrl, member(0).token);
   t.like(await late.request('session.resume', { sessionId: dropped.sessionId, lastSeq: left.seq }), { ok: true });
-  t.like(await host.client.nextPush(isPush('participant.joined')), { data: { userId: member(0).userId } });
+  t.like(await host.client.nextPushOf('participant.joined'), { userId: member(0).userId });
   await Promise.all([host.client.close(), late.close()]);
 });
 
@@ -256,10 +278,10 @@ test('kick and mute by the facilitator; a kicked user stays out', async (t) => {
   const other = await joined(app, member(1), dojoId);
   t.like(await other.client.request('room.kick', { userId: member(0).userId }), { ok: false, error: { code: 'FORBIDDEN' } });
   t.like(await host.client.request('room.mute', { userId: member(1).userId }), { ok: true });
-  t.like(await other.client.nextPush(isPush('room.muted')), { data: { userId: member(1).userId, muted: true } });
+  t.like(await other.client.nextPushOf('room.muted'), { userId: member(1).userId, muted: true });
   t.like(await host.client.request('room.kick', { userId: member(0).userId }), { ok: true });
-  t.like(await target.client.nextPush(isPush('room.kicked')), { data: { userId: member(0).userId } });
-  t.like(await other.client.nextPush(isPush('participant.left', (d) => d.userId === member(0).userId)), { data: { reason: 'kicked' } });
+  t.like(await target.client.nextPushOf('room.kicked'), { userId: member(0).userId });
+  t.like(await other.client.nextPushOf('participant.left', (d) => d.userId === member(0).userId), { reason: 'kicked' });
   t.like(await target.client.request('chat.send', { text: 'still here?', clientMsgId: clientMsgId() }), { ok: false });
   t.like(await target.client.request('room.join', { dojoId }), { ok: false, error: { code: 'FORBIDDEN' } });
   await Promise.all([host.client.close(), target.client.close(), other.client.close()]);
@@ -272,7 +294,7 @@ test('classroom mode: only chosen participants edit', async (t) => {
   const other = await joined(app, member(1), dojoId);
   const res = await api(app, 'POST', `/v1/dojos/${dojoId}/classroom`, fac().token, { enabled: true, editors: [member(0).userId] });
   t.is(res.status, 200);
-  t.like(await other.client.nextPush(isPush('room.updated')), { data: { classroom: true, editors: [member(0).userId] } });
+  t.like(await other.client.nextPushOf('room.updated'), { reason: 'classroom', classroom: true, editors: [member(0).userId] });
   const edit = () => {
     const doc = new Y.Doc();
     doc.getText('code').insert(0, 'x');
@@ -313,7 +335,7 @@ test('stop sends room.closed to everyone, and the room cannot be joined again', 
   const guest = await joined(app, member(0), dojoId);
   const stop = await api(app, 'POST', '/v1/dojo/stop', fac().token, { tenant_id: tenant.tenantId, dojo_id: dojoId });
   t.is(stop.status, 200);
-  for (const c of [host.client, guest.client]) t.like(await c.nextPush(isPush('room.closed')), { data: { dojoId, reason: 'stopped' } });
+  for (const c of [host.client, guest.client]) t.like(await c.nextPushOf('room.closed'), { dojoId, reason: 'stopped' });
   t.like(await guest.client.request('chat.send', { text: 'late', clientMsgId: randomUUID() }), { ok: false, error: { code: 'BAD_REQUEST' } });
   t.like(await guest.client.request('room.join', { dojoId }), { ok: false, error: { code: 'CONFLICT' } });
   const dojo = await api(app, 'GET', `/v1/dojos/${dojoId}`, fac().token);
@@ -346,7 +368,7 @@ test('messages their author deletes through REST leave the live room at once', a
   }, 'the message to be stored');
   const removed = await api(app, 'POST', '/v1/user/messages', member(2).token, { user_id: member(2).userId, messages_id: [messageId] });
   t.is(removed.status, 200);
-  t.like(await watcher.client.nextPush(isPush('chat.deleted', (d) => d.messageId === messageId)), { data: { by: member(2).userId } });
+  t.like(await watcher.client.nextPushOf('chat.deleted', (d) => d.messageId === messageId), { by: member(2).userId });
   const late = await joined(app, member(2), dojoId);
   t.false(late.reply.data.chat.some((m: { messageId: string }) => m.messageId === messageId));
   await Promise.all([author.client.close(), watcher.client.close(), late.client.close()]);
@@ -358,10 +380,10 @@ test('a room method may name its room: the joined one is served, one the session
   const host = await joined(app, fac(), dojoId);
   const speaker = await joined(app, member(0), dojoId);
   t.like(await speaker.client.request('chat.send', { dojoId, text: 'named', clientMsgId: clientMsgId() }), { ok: true });
-  t.like(await host.client.nextPush(isPush('chat.message', (d) => d.text === 'named')), { data: { userId: member(0).userId } });
+  t.like(await host.client.nextPushOf('chat.message', (d) => d.text === 'named'), { userId: member(0).userId });
   const refused = await speaker.client.request('chat.send', { dojoId: other, text: 'elsewhere', clientMsgId: clientMsgId() });
   t.false(refused.ok, JSON.stringify(refused));
   t.like(await speaker.client.request('chat.send', { text: 'still here', clientMsgId: clientMsgId() }), { ok: true });
-  t.like(await host.client.nextPush(isPush('chat.message', (d) => d.text === 'still here')), { data: { userId: member(0).userId } });
+  t.like(await host.client.nextPushOf('chat.message', (d) => d.text === 'still here'), { userId: member(0).userId });
   await Promise.all([host.client.close(), speaker.client.close()]);
 });

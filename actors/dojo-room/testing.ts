@@ -48,10 +48,10 @@ export async function liveDojo(
 /** A connected client that has joined `dojoId`, with its join reply and session id. */
 export async function joined(app: TestNode, user: TestUser, dojoId: string): Promise<{ client: WsClient; reply: Frame; sessionId: string }> {
   const client = await WsClient.connect(app.wsUrl, user.token);
-  const welcome = await client.nextPush((f) => f.method === 'session.welcome');
+  const { sessionId } = await client.nextPushOf('session.welcome');
   const reply = await client.request('room.join', { dojoId });
   if (!reply.ok) throw new Error(`join failed: ${JSON.stringify(reply.error)}`);
-  return { client, reply, sessionId: welcome.data.sessionId as string };
+  return { client, reply, sessionId };
 }
 
 export function clientMsgId(): string {

@@ -3,6 +3,7 @@ import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
 import { ErrorCode, type FieldError } from '../../protocol/errors';
 import { validate } from '../../protocol/validation';
 import { CloseCode } from '../../protocol/closeCodes';
+import type { PushFrame } from '../../protocol/push';
 import { isWsMethod, RequestFrame, WS_METHODS, type ReplyFrame, type WsData } from '../../protocol/ws';
 import type { Authenticator } from '../auth';
 import type { Deadlines } from '../../infra/broker/deadlines';
@@ -71,7 +72,7 @@ export function mountWebSocket(app: TemplatedApp, path: string, options: WsOptio
       const { session } = ws.getUserData();
       session.socket = ws;
       // expiresAt tells the client when to send session.refresh at the latest.
-      ws.send(JSON.stringify({ method: 'session.welcome', data: { sessionId: session.id, heartbeatMs: options.idleTimeoutSeconds * 500, expiresAt: session.expiresAt } }));
+      ws.send(JSON.stringify({ method: 'session.welcome', data: { sessionId: session.id, heartbeatMs: options.idleTimeoutSeconds * 500, expiresAt: session.expiresAt } } satisfies PushFrame<'session.welcome'>));
     },
     message: (ws, message, isBinary) => {
       const data = ws.getUserData();

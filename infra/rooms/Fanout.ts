@@ -1,6 +1,6 @@
 import type { ServiceBroker } from 'moleculer';
 import type { Logger } from '../logger';
-import type { PushMethod } from '../../protocol/ws';
+import type { PushPayloads } from '../../protocol/push';
 import type { RoomKitMetrics } from './types';
 
 // seq = epoch * 2^32 + n: it keeps rising when the room is re-activated (the epoch grows), so
@@ -11,8 +11,10 @@ const EPOCH_SPAN = 2 ** 32;
  * A room's outgoing pushes: one `gateway.publish` per gateway node that holds members, which
  * reaches all its sockets through uWS's native topic. Pushes that clients must not miss carry
  * the room's `seq` (the gateway keeps them for session.resume); ephemeral ones (cursors) do not.
+ * `P` maps each push method to its data (protocol/push.ts by default), so a wrong payload fails
+ * the build; nothing is checked at run time.
  */
-export class RoomFanout<M extends string = PushMethod> {
+export class RoomFanout<P extends object = PushPayloads> {
   #n = 0;
 
   constructor(
@@ -29,7 +31,7 @@ export class RoomFanout<M extends string = PushMethod> {
   }
 
   /** A push every member must get, in order, replayable; returns its seq. */
-  push(method: M, data: unknown, nodes: Iterable<string>): number {
+  push<M extends keyof P & string>(method: M, data: P[M], nodes: Iterable<string>): number {
     this.#n++;
     const seq = this.seq;
     this.#publish(JSON.stringify({ method, data, seq }), seq, nodes);
@@ -37,7 +39,7 @@ export class RoomFanout<M extends string = PushMethod> {
   }
 
   /** A push whose loss does not matter (awareness): not kept for replay. */
-  ephemeral(method: M, data: unknown, nodes: Iterable<string>): void {
+  ephemeral<M extends keyof P & string>(method: M, data: P[M], nodes: Iterable<string>): void {
     this.#publish(JSON.stringify({ method, data }), undefined, nodes);
   }
 
@@ -45,7 +47,7 @@ export class RoomFanout<M extends string = PushMethod> {
    * A push to some sessions only (kick, room closed); with `unsubscribe` they leave this room's
    * topic (the gateway drops only this room from sessions that are in several).
    */
-  toSessions(method: M, data: unknown, sessionsByNode: Map<string, string[]>, unsubscribe = false): Promise<number> {
+  toSessions<M extends keyof P & string>(method: M, data: P[M], sessionsByNode: Map<string, string[]>, unsubscribe = false): Promise<number> {
     const frame = JSON.stringify({ method, data });
     const calls = [...sessionsByNode].map(([nodeID, sessionIds]) =>
       this.broker

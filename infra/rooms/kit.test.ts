@@ -25,7 +25,7 @@ let leases: LeaseManager;
 const brokers: ServiceBroker[] = [];
 
 class TallyRoom extends LiveRoom {
-  readonly fanout: RoomFanout<'tally.changed'>;
+  readonly fanout: RoomFanout<{ 'tally.changed': { total: number } }>;
   constructor(
     readonly key: Key,
     public total: number,
