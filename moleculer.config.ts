@@ -1,6 +1,7 @@
 import type { BrokerOptions, Errors } from 'moleculer';
 import type { Config } from './config';
 import { PromptDiscoverer } from './infra/broker/discoverer';
+import { ZodValidator } from './infra/broker/zodValidator';
 import { ErrorCode } from './protocol/errors';
 import { LogSpanExporter } from './infra/tracing';
 
@@ -62,7 +63,8 @@ export function createBrokerOptions(config: Config): BrokerOptions {
     tracing: config.tracing.enabled
       ? { enabled: true, sampling: { rate: config.tracing.sampleRate }, exporter: [new LogSpanExporter() as never] }
       : { enabled: false },
-    validator: true,
+    // Action and event params are zod schemas, the protocol's (infra/broker/zodValidator.ts).
+    validator: new ZodValidator(),
     internalServices: true,
     // deploy/start.ts owns signals and shutdown order (broker, then infrastructure); Moleculer's
     // own handlers would process.exit() under it, and inside a test runner's worker.

@@ -2,11 +2,14 @@ import type { Context, ServiceSchema } from 'moleculer';
 import { z } from 'zod';
 import { OWASP_SCRYPT, Passwords, type ScryptParams } from '../actors/tenant/Passwords';
 import { quietDependencyWarnings } from '../config/runtime';
+import { zodParams } from '../infra/broker/zodValidator';
 import type { RouteDef } from '../protocol/rest/route';
 import { createTenant } from '../test/support/accounts';
 import { startTestNode } from '../test/support/node';
 import { httpLoad, loadRow } from './lib/load';
 import type { Row } from './lib/table';
+
+const query = z.object({ user_id: z.uuid(), cache: z.enum(['on', 'off']) });
 
 // The same tenant.getUser call with Moleculer's cache switched off per call ($cache: false), so
 // cached and uncached differ in nothing but the cache.
@@ -14,7 +17,7 @@ const proxy: ServiceSchema = {
   name: 'benchUser',
   actions: {
     get: {
-      params: { user_id: 'uuid', cache: { type: 'enum', values: ['on', 'off'] } },
+      params: zodParams(query),
       handler(ctx: Context<{ user_id: string; cache: 'on' | 'off' }, Record<string, unknown>>) {
         return ctx.call('tenant.getUser', { user_id: ctx.params.user_id }, { meta: { ...ctx.meta, $cache: ctx.params.cache === 'on' } });
       },
@@ -24,7 +27,7 @@ const proxy: ServiceSchema = {
 
 const route: RouteDef = {
   method: 'GET', path: '/v1/bench/user', auth: 'user', action: 'benchUser.get', summary: 'bench', tag: 'bench',
-  query: z.object({ user_id: z.uuid(), cache: z.enum(['on', 'off']) }),
+  query,
 };
 
 

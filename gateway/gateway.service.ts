@@ -1,5 +1,7 @@
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
+import { z } from 'zod';
 import type { Config } from '../config';
+import { zodParams } from '../infra/broker/zodValidator';
 import type { RouteDef } from '../protocol/rest/route';
 import type { SessionEvent } from '../protocol/signal';
 import { Authenticator, RevocationList } from './auth';
@@ -38,20 +40,22 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
     actions: {
       publish: {
         visibility: 'public',
-        params: { topic: { type: 'string', max: 200 }, frame: { type: 'string' }, seq: { type: 'number', integer: true, optional: true } },
+        params: zodParams(z.object({ topic: z.string().max(200), frame: z.string(), seq: z.number().int().optional() })),
         handler(ctx: Context<{ topic: string; frame: string; seq?: number }>) {
           return { delivered: server?.fanout.publish(ctx.params.topic, ctx.params.seq, ctx.params.frame) ?? 0 };
         },
       },
       sendToSessions: {
         visibility: 'public',
-        params: {
-          sessionIds: { type: 'array', items: 'string', max: 10_000 },
-          frame: { type: 'string' },
-          unsubscribe: { type: 'boolean', optional: true },
-          // The room to leave with `unsubscribe`; without it (older rooms) every room is left.
-          topic: { type: 'string', max: 200, optional: true },
-        },
+        params: zodParams(
+          z.object({
+            sessionIds: z.array(z.string()).max(10_000),
+            frame: z.string(),
+            unsubscribe: z.boolean().optional(),
+            // The room to leave with `unsubscribe`; without it (older rooms) every room is left.
+            topic: z.string().max(200).optional(),
+          }),
+        ),
         handler(ctx: Context<{ sessionIds: string[]; frame: string; unsubscribe?: boolean; topic?: string }>) {
           let delivered = 0;
           for (const id of ctx.params.sessionIds) {
@@ -68,7 +72,7 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
     },
     events: {
       'auth.session.revoked': {
-        params: { sessionId: 'string', untilMs: 'number' },
+        params: zodParams(z.object({ sessionId: z.string(), untilMs: z.number() })),
         handler(ctx: Context<{ sessionId: string; untilMs: number }>) {
           revocations.revoke(ctx.params.sessionId, ctx.params.untilMs);
           // Every gateway gets the event: each closes the sockets it holds for that login.
@@ -76,7 +80,7 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
         },
       },
       'dojo.room.closed': {
-        params: { topic: 'string' },
+        params: zodParams(z.object({ topic: z.string() })),
         handler(ctx: Context<{ topic: string }>) {
           server?.fanout.forget(ctx.params.topic);
         },

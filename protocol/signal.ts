@@ -92,3 +92,13 @@ export interface SessionEvent {
   rooms?: string[];
   nodeId: string;
 }
+
+/** The `gateway.session.*` events' payload, as the actors that hear them check it. */
+export const sessionEvent = z.object({
+  sessionId: z.string(),
+  userId: z.string(),
+  tenantId: z.string(),
+  dojoId: z.string().optional(),
+  rooms: z.array(z.string()).max(100).optional(),
+  nodeId: z.string(),
+}) satisfies z.ZodType<SessionEvent>;

@@ -1,47 +1,51 @@
-import { DOJO_LIMITS } from '../../protocol/rest/dojo';
+import { z } from 'zod';
+import { zodParams } from '../../infra/broker/zodValidator';
+import { idParams, uuid } from '../../protocol/rest/common';
+import { classroomBody, dojoChatQuery, dojoCreateBody, dojoListQuery, dojoRef, dojoSnapshotsQuery } from '../../protocol/rest/dojo';
+import { sessionEvent } from '../../protocol/signal';
+import { validatedLater } from '../../protocol/text';
 
-// fastest-validator schemas of the actions: the actor checks its input itself, whoever calls it.
-const uuid = { type: 'uuid' } as const;
-const page = (limit: number, max: number) => ({
-  limit: { type: 'number', integer: true, min: 1, max, convert: true, default: limit },
-  offset: { type: 'number', integer: true, min: 0, max: 1_000_000, convert: true, default: 0 },
-});
-const users = { type: 'array', items: 'uuid', max: DOJO_LIMITS.members } as const;
-
+/**
+ * The params of the actions and events: the actor checks its input itself, whoever calls it.
+ * The REST actions take the protocol's schemas (protocol/rest/dojo.ts), the ones the gateway
+ * checks: the path's id with the query or body.
+ */
 export const PARAMS = {
-  signal: {
-    method: { type: 'string', min: 1, max: 64 },
-    data: { type: 'any', optional: true },
-    dojoId: { type: 'uuid', optional: true },
-    rooms: { type: 'array', items: 'uuid', max: 100, optional: true },
-    sessionId: { type: 'string', min: 1, max: 64 },
-    gatewayNodeId: { type: 'string', min: 1, max: 200 },
-  },
-  local: {
-    tenantId: uuid,
-    dojoId: uuid,
-    call: { type: 'object', props: { kind: { type: 'enum', values: ['signal', 'session', 'close', 'classroom', 'chat-removed', 'recording'] } } },
-    ifActive: 'boolean',
-  },
-  create: {
-    tenant_id: uuid,
-    dojo_date: { type: 'string', min: 10, max: 40 },
-    members: users,
-    observers: { ...users, optional: true },
-    subject: { type: 'string', min: 1, max: DOJO_LIMITS.subject },
-    language: { type: 'string', min: 1, max: DOJO_LIMITS.language, optional: true },
-    max_participants: { type: 'number', integer: true, min: DOJO_LIMITS.minParticipants, max: DOJO_LIMITS.maxParticipants, optional: true },
-  },
-  dojoRef: { tenant_id: uuid, dojo_id: uuid },
-  list: { status: { type: 'enum', values: ['SCHEDULED', 'ACTIVE', 'COMPLETED', 'CANCELLED'], optional: true }, ...page(20, 100) },
-  byId: { id: uuid },
-  chat: { id: uuid, ...page(100, 500) },
-  snapshots: { id: uuid, ...page(20, 100), with_state: { type: 'boolean', optional: true, convert: true } },
-  classroom: { id: uuid, enabled: 'boolean', editors: { ...users, optional: true } },
-  sessionEvent: { sessionId: 'string', userId: 'string', tenantId: 'string', nodeId: 'string', dojoId: { type: 'string', optional: true }, rooms: { type: 'array', items: 'string', max: 100, optional: true } },
-  chatRemoved: {
-    tenantId: 'string',
-    userId: 'string',
-    messages: { type: 'array', max: 1000, items: { type: 'object', props: { messageId: 'string', dojoId: 'string' } } },
-  },
-} as const;
+  // The call from the gateway (protocol/signal.ts's SignalParams).
+  signal: zodParams(
+    z.object({
+      method: z.string().min(1).max(64),
+      // Checked by the method's own schema (RoomSignals.ts), with the fields it knows.
+      data: validatedLater(z.unknown()).optional(),
+      dojoId: uuid.optional(),
+      rooms: z.array(uuid).max(100).optional(),
+      sessionId: z.string().min(1).max(64),
+      gatewayNodeId: z.string().min(1).max(200),
+    }),
+  ),
+  // A room call forwarded by the node that took it (infra/rooms' LocalParams): its content was
+  // checked there, so only its kind is checked here and the rest passes as it came.
+  local: zodParams(
+    z.object({
+      tenantId: uuid,
+      dojoId: uuid,
+      call: validatedLater(z.looseObject({ kind: z.enum(['signal', 'session', 'close', 'classroom', 'chat-removed', 'recording']) })),
+      ifActive: z.boolean(),
+    }),
+  ),
+  create: zodParams(dojoCreateBody),
+  dojoRef: zodParams(dojoRef),
+  list: zodParams(dojoListQuery),
+  byId: zodParams(idParams),
+  chat: zodParams(idParams.extend(dojoChatQuery.shape)),
+  snapshots: zodParams(idParams.extend(dojoSnapshotsQuery.shape)),
+  classroom: zodParams(idParams.extend(classroomBody.shape)),
+  sessionEvent: zodParams(sessionEvent),
+  chatRemoved: zodParams(
+    z.object({
+      tenantId: z.string(),
+      userId: z.string(),
+      messages: z.array(z.object({ messageId: z.string(), dojoId: z.string() })).max(1000),
+    }),
+  ),
+};

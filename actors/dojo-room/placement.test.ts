@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import test from 'ava';
 import { ServiceBroker, type Context } from 'moleculer';
 import * as Y from 'yjs';
+import { ZodValidator } from '../../infra/broker/zodValidator';
 import type { Infrastructure } from '../../infra/infrastructure';
 import { Database } from '../../infra/db/database';
 import { createKeyValueStore, createLeaseManager, type KeyValueStore, type LeaseManager } from '../../infra/kv';
@@ -39,7 +40,7 @@ test.after.always(async () => {
 
 async function startNode(name: string): Promise<ServiceBroker> {
   const nodeID = `${name}-${namespace}`;
-  const broker = new ServiceBroker({ nodeID, namespace, transporter: process.env.TRANSPORTER ?? 'Fake', logger: false, heartbeatInterval: 1, heartbeatTimeout: 3 });
+  const broker = new ServiceBroker({ nodeID, namespace, transporter: process.env.TRANSPORTER ?? 'Fake', logger: false, heartbeatInterval: 1, heartbeatTimeout: 3, validator: new ZodValidator() });
   const infra = { config: { namespace }, database: db, kv, leases } as unknown as Infrastructure;
   broker.createService(createDojoRoomService(infra, { chat: 'database', options: { leaseTtlMs: 1_500, leaseRenewMs: 300, leaseSafetyMs: 200, chatPerSecond: 1_000, chatBurst: 1_000 } }));
   const frames: Array<{ topic: string; seq?: number; frame: string }> = [];

@@ -319,6 +319,11 @@ test('an idle room closes and its next join restores code and chat from the data
   await waitFor(async () => ((await app.node.infra.leases.holder(lease)) === null ? true : undefined), 'the idle room to close');
   const snaps = await api(app, 'GET', `/v1/dojos/${dojoId}/snapshots`, fac().token);
   t.is(snaps.body.snapshots[0].text, 'survives a restart');
+  // with_state passes the gateway as a boolean, and the action's params take it as such.
+  t.is(snaps.body.snapshots[0].state, undefined);
+  const withState = await api(app, 'GET', `/v1/dojos/${dojoId}/snapshots?with_state=true`, fac().token);
+  t.is(typeof withState.body.snapshots[0].state, 'string');
+  t.like(await api(app, 'GET', `/v1/dojos/${dojoId}/snapshots?with_state=maybe`, fac().token), { status: 422, body: { error: { fields: [{ field: 'with_state' }] } } });
   const again = await joined(app, member(0), dojoId);
   const restored = new Y.Doc();
   Y.applyUpdate(restored, Buffer.from(again.reply.data.code, 'base64'));

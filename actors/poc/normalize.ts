@@ -56,8 +56,8 @@ export function labels(texts: readonly string[]): Label[] {
   return [...seen.values()];
 }
 
-// The gateway validates with the same schemas; applying them again here covers callers that
-// reach the actor over the broker, and gives the same field-level errors.
+// The gateway and the actions' params (params.ts) validate with the same schemas; applying them
+// here too keeps these functions safe for any caller (tests, benchmarks), with the same errors.
 function check<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = validate(schema, value);
   if (!result.ok) throw new FieldValidationError(result.fields);

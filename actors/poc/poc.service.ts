@@ -136,7 +136,7 @@ export function createPocService(infra: Infrastructure): ServiceSchema {
       // Sent only when cacher and kv store are in-process (no REDIS_URL): each node then holds
       // its own copy of both.
       'poc.cache.clean': {
-        params: { tenantId: 'uuid' },
+        params: PARAMS.cacheClean,
         async handler(ctx: Context<{ tenantId: string }>) {
           await tags.invalidate(ctx.params.tenantId);
           await cleanTenant(ctx.broker as ServiceBroker, ctx.params.tenantId);

@@ -115,7 +115,6 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
         params: PARAMS.getUser,
         async handler(ctx: Ctx<{ user_id?: string; username?: string }>) {
           const auth = caller(ctx);
-          if (!ctx.params.user_id && !ctx.params.username) throw new FieldValidationError([{ field: 'user_id', message: 'user_id or username is required' }]);
           const profile = (await this.actions.userProfile({ tenantId: auth.tenantId, ...ctx.params }, { parentCtx: ctx })) as ReturnType<typeof userView>;
           // Presence changes with every socket, so it is read live rather than cached.
           return { ...profile, status: await d.presence.status(auth.tenantId, profile.id) };
@@ -175,7 +174,6 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
         params: PARAMS.markNotifications,
         async handler(ctx: Ctx<{ notification_ids?: string[]; all?: boolean; read?: boolean }>) {
           const auth = caller(ctx);
-          if (!ctx.params.notification_ids && !ctx.params.all) throw new FieldValidationError([{ field: 'notification_ids', message: 'notification_ids or all is required' }]);
           const ids = ctx.params.all ? undefined : ctx.params.notification_ids;
           return { success: true, updated: await d.notifications.mark(auth.tenantId, auth.userId, ids, ctx.params.read ?? true) };
         },

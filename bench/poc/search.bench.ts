@@ -4,6 +4,7 @@ import { filtersFrom } from '../../actors/poc/normalize';
 import { createPocService } from '../../actors/poc/poc.service';
 import { Search } from '../../actors/poc/Search';
 import { TagIndex } from '../../actors/poc/TagIndex';
+import { ZodValidator } from '../../infra/broker/zodValidator';
 import type { Infrastructure } from '../../infra/infrastructure';
 import { Database } from '../../infra/db/database';
 import { createKeyValueStore } from '../../infra/kv';
@@ -73,6 +74,7 @@ export async function run(options: PocBenchOptions = {}): Promise<Row[]> {
   const kv = createKeyValueStore({ redisUrl: process.env.REDIS_URL, keyPrefix: `pocdojo-bench-${process.pid}:` });
   const broker = new ServiceBroker({
     logger: false,
+    validator: new ZodValidator(),
     cacher: process.env.REDIS_URL ? { type: 'Redis', options: { prefix: `pocdojo-bench-${process.pid}`, ttl: 600, redis: process.env.REDIS_URL } } : { type: 'MemoryLRU', options: { ttl: 600, max: 10_000 } },
   });
   broker.createService(createPocService({ database, kv } as unknown as Infrastructure));

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../config';
 import { createBrokerOptions } from '../../moleculer.config';
 import { ErrorCode } from '../../protocol/errors';
-import { remoteOnly, ZodValidator, zodParams } from './zodValidator';
+import { remoteOnly, zodParams } from './zodValidator';
 
 // Two nodes built from the project's broker options, over NATS when TRANSPORTER is set and
 // Moleculer's in-process transporter otherwise: `callee` serves the actions, `caller` calls them
@@ -14,7 +14,7 @@ const namespace = `zodvalidator-${randomBytes(4).toString('hex')}`;
 
 function node(name: string): ServiceBroker {
   const config = loadConfig({ NAMESPACE: namespace, NODE_ID: `${name}-${namespace}`, LOG_LEVEL: 'silent' });
-  return new ServiceBroker({ ...createBrokerOptions(config), transporter: process.env.TRANSPORTER ?? 'Fake', validator: new ZodValidator() });
+  return new ServiceBroker({ ...createBrokerOptions(config), transporter: process.env.TRANSPORTER ?? 'Fake'});
 }
 
 let parses = 0;

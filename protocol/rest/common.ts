@@ -11,4 +11,10 @@ export function pagination(defaultLimit: number, maxLimit: number) {
   };
 }
 
+/**
+ * A true/false parameter: the text a query string carries, or the boolean of a caller that has
+ * already parsed it (an action behind the gateway gets the gateway's output).
+ */
+export const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { message: 'must be true or false' });
+
 export const success = z.object({ success: z.boolean() });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParams, pagination, success, uuid } from './common';
+import { flag, idParams, pagination, success, uuid } from './common';
 import { defineRoutes } from './route';
 
 export const DOJO_LIMITS = { subject: 200, language: 50, members: 1000, minParticipants: 2, maxParticipants: 1000 } as const;
@@ -22,7 +22,11 @@ export const dojoCreateBody = z.object({
   max_participants: z.number().int().min(DOJO_LIMITS.minParticipants).max(DOJO_LIMITS.maxParticipants).optional(),
 });
 
-const dojoRef = z.object({ tenant_id: uuid, dojo_id: uuid });
+export const dojoRef = z.object({ tenant_id: uuid, dojo_id: uuid });
+export const dojoListQuery = z.object({ status: dojoStatus.optional(), ...pagination(20, 100) });
+export const dojoChatQuery = z.object(pagination(100, 500));
+export const dojoSnapshotsQuery = z.object({ ...pagination(20, 100), with_state: flag.default(false) });
+export const classroomBody = z.object({ enabled: z.boolean(), editors: userList.optional() });
 
 const dojo = z.object({
   id: uuid,
@@ -77,7 +81,7 @@ export const DOJO_ROUTES = defineRoutes([
   {
     method: 'GET', path: '/v1/dojos', auth: 'user', action: 'dojo-room.list', tag: 'dojos',
     summary: 'Dojos of the tenant (admins) or those the caller takes part in, newest date first',
-    query: z.object({ status: dojoStatus.optional(), ...pagination(20, 100) }),
+    query: dojoListQuery,
     response: z.object({ items: z.array(dojo), total: z.number() }),
   },
   {
@@ -88,14 +92,14 @@ export const DOJO_ROUTES = defineRoutes([
   {
     method: 'GET', path: '/v1/dojos/{id}/chat', auth: 'user', action: 'dojo-room.chat', tag: 'dojos',
     summary: "The dojo's chat, oldest first (removed messages left out)",
-    params: idParams, query: z.object(pagination(100, 500)),
+    params: idParams, query: dojoChatQuery,
     response: z.object({ messages: z.array(chatMessage) }),
   },
   {
     method: 'GET', path: '/v1/dojos/{id}/snapshots', auth: 'user', action: 'dojo-room.snapshots', tag: 'dojos',
     summary: "Snapshots of the dojo's shared code, newest first; with_state=true adds the Yjs state (base64)",
     params: idParams,
-    query: z.object({ ...pagination(20, 100), with_state: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),
+    query: dojoSnapshotsQuery,
     response: z.object({ snapshots: z.array(snapshot) }),
   },
   {
@@ -107,7 +111,7 @@ export const DOJO_ROUTES = defineRoutes([
     method: 'POST', path: '/v1/dojos/{id}/classroom', auth: 'user', action: 'dojo-room.classroom', tag: 'dojos',
     summary: 'Classroom mode (facilitator): when enabled, only the listed participants edit the code',
     params: idParams,
-    body: z.object({ enabled: z.boolean(), editors: userList.optional() }),
+    body: classroomBody,
     response: success,
   },
 ]);

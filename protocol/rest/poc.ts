@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { freeText } from '../text';
-import { idParams, pagination, success, uuid } from './common';
+import { flag, idParams, pagination, success, uuid } from './common';
 import { defineRoutes } from './route';
 
 /** Field limits of POCs; the actor applies the same schemas to calls that bypass the gateway. */
@@ -84,12 +84,13 @@ export const pocSearchQuery = z.object({
   tag: repeatable(pocLabel, POC_LIMITS.tags, 'tags').optional(),
   framework: repeatable(pocLabel, POC_LIMITS.frameworks, 'frameworks').optional(),
   /** true: only the caller's favorites; false: only the others; absent: both. */
-  favorite: z
-    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { message: 'must be true or false' })
-    .optional(),
+  favorite: flag.optional(),
   sort: z.enum(POC_SORTS, { message: `must be one of ${POC_SORTS.join(', ')}` }).optional(),
   ...pagination(20, 100),
 });
+
+export const popularTagsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+export const suggestTagsQuery = z.object({ prefix: pocLabel, limit: z.coerce.number().int().min(1).max(50).default(10) });
 
 const pocView = z.object({
   id: uuid,
@@ -153,13 +154,13 @@ export const POC_ROUTES = defineRoutes([
   {
     method: 'GET', path: '/v1/tags/popular', auth: 'user', action: 'poc.popularTags', tag: 'pocs',
     summary: 'Most used tags among the POCs the caller may see',
-    query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
+    query: popularTagsQuery,
     response: tagCounts,
   },
   {
     method: 'GET', path: '/v1/tags/suggest', auth: 'user', action: 'poc.suggestTags', tag: 'pocs',
     summary: 'Tags starting with a prefix (case-insensitive), most used first',
-    query: z.object({ prefix: pocLabel, limit: z.coerce.number().int().min(1).max(50).default(10) }),
+    query: suggestTagsQuery,
     response: tagCounts,
   },
 ]);

@@ -47,25 +47,28 @@ const video = z.object({
 });
 
 const accepted = z.object({ report_id: uuid, status: jobStatus });
-const listQuery = z.object({ status: jobStatus.optional(), ...pagination(20, 100) });
+export const jobListQuery = z.object({ status: jobStatus.optional(), ...pagination(20, 100) });
+export const annualReportBody = z.object({ tenant_id: uuid.optional(), year: year.optional(), format: reportFormat.default('pdf') });
+export const billingReportBody = z.object({ tenant_id: uuid.optional(), format: reportFormat.default('pdf') });
+export const videoBody = z.object({ year: year.optional() });
 
 export const RENDER_ROUTES = defineRoutes([
   {
     method: 'POST', path: '/v1/report/anual', auth: 'user', action: 'render.requestAnnual', tag: 'reports', status: 202,
     summary: "Queue the tenant's annual report (admins only): POCs per month and language, top tags and frameworks, most active users, dojos, videos",
-    body: z.object({ tenant_id: uuid.optional(), year: year.optional(), format: reportFormat.default('pdf') }),
+    body: annualReportBody,
     response: accepted,
   },
   {
     method: 'POST', path: '/v1/report/billing', auth: 'user', action: 'render.requestBilling', tag: 'reports', status: 202,
     summary: "Queue the tenant's billing report (admins only): plan, payments, expiration",
-    body: z.object({ tenant_id: uuid.optional(), format: reportFormat.default('pdf') }),
+    body: billingReportBody,
     response: accepted,
   },
   {
     method: 'GET', path: '/v1/reports', auth: 'user', action: 'render.listReports', tag: 'reports',
     summary: "The caller's reports, newest first (admins also see the yearly batch's annual reports)",
-    query: listQuery,
+    query: jobListQuery,
     response: z.object({ items: z.array(report), total: z.number(), limit: z.number(), offset: z.number() }),
   },
   {
@@ -88,13 +91,13 @@ export const RENDER_ROUTES = defineRoutes([
   {
     method: 'POST', path: '/v1/videos/generate', auth: 'user', action: 'render.generateVideo', tag: 'videos', status: 202,
     summary: "Queue the caller's video of the POCs of a year (default: the current one); asking again returns the same video",
-    body: z.object({ year: year.optional() }),
+    body: videoBody,
     response: z.object({ id: uuid, status: jobStatus }),
   },
   {
     method: 'GET', path: '/v1/videos', auth: 'user', action: 'render.listVideos', tag: 'videos',
     summary: "The caller's videos, newest first",
-    query: listQuery,
+    query: jobListQuery,
     response: z.object({ items: z.array(video), total: z.number(), limit: z.number(), offset: z.number() }),
   },
   {
