@@ -18,9 +18,6 @@ export type ZodParams<S extends z.ZodType = z.ZodType> = {
   readonly remoteOnly: boolean;
 };
 
-/** The params a handler receives once its `ZodParams` has parsed them. */
-export type ParamsOf<P extends ZodParams> = z.output<ReturnType<P['schema']>>;
-
 /** An action's or event's params, checked with `schema` on every call, whoever makes it. */
 export function zodParams<S extends z.ZodType>(schema: S): ZodParams<S> {
   return { schema: () => schema, remoteOnly: false };
