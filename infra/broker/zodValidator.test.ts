@@ -14,7 +14,7 @@ const namespace = `zodvalidator-${randomBytes(4).toString('hex')}`;
 
 function node(name: string): ServiceBroker {
   const config = loadConfig({ NAMESPACE: namespace, NODE_ID: `${name}-${namespace}`, LOG_LEVEL: 'silent' });
-  return new ServiceBroker({ ...createBrokerOptions(config), transporter: process.env.TRANSPORTER ?? 'Fake'});
+  return new ServiceBroker({ ...createBrokerOptions(config), transporter: process.env.TRANSPORTER ?? 'Fake' });
 }
 
 let parses = 0;

@@ -87,24 +87,26 @@ export class ZodValidator extends Validators.Base {
     if (!broker) throw new Error('ZodValidator: Moleculer passes the broker to middleware()');
     type Stock = Record<'localAction' | 'localEvent', (handler: Handler, declared: Declared) => Handler>;
     const builtin = (this.#builtin.middleware as unknown as (this: unknown, b: ServiceBroker) => Stock).call(this.#builtin, broker);
-    const wrap = (kind: 'localAction' | 'localEvent') => (handler: Handler, declared: Declared): Handler => {
-      const params: unknown = declared.params;
-      if (params === undefined || params === null) return handler;
-      if (!isZodParams(params)) {
-        if (declared.service?.name?.startsWith('$')) return builtin[kind](handler, declared);
-        throw new Error(`${declared.name ?? 'an action'}: params must be zodParams(schema) or remoteOnly(schema) (infra/broker/zodValidator.ts)`);
-      }
-      const checked = (ctx: Context): unknown => {
-        try {
-          ctx.params = parse(params, ctx.params);
-        } catch (error) {
-          return Promise.reject(error);
+    const wrap =
+      (kind: 'localAction' | 'localEvent') =>
+      (handler: Handler, declared: Declared): Handler => {
+        const params: unknown = declared.params;
+        if (params === undefined || params === null) return handler;
+        if (!isZodParams(params)) {
+          if (declared.service?.name?.startsWith('$')) return builtin[kind](handler, declared);
+          throw new Error(`${declared.name ?? 'an action'}: params must be zodParams(schema) or remoteOnly(schema) (infra/broker/zodValidator.ts)`);
         }
-        return handler(ctx);
+        const checked = (ctx: Context): unknown => {
+          try {
+            ctx.params = parse(params, ctx.params);
+          } catch (error) {
+            return Promise.reject(error);
+          }
+          return handler(ctx);
+        };
+        if (!params.remoteOnly) return checked;
+        return (ctx) => (ctx.nodeID === broker.nodeID ? handler(ctx) : checked(ctx));
       };
-      if (!params.remoteOnly) return checked;
-      return (ctx) => (ctx.nodeID === broker.nodeID ? handler(ctx) : checked(ctx));
-    };
     return { name: 'Validator', localAction: wrap('localAction'), localEvent: wrap('localEvent') } as never;
   }
 }
