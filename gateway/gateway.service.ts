@@ -1,7 +1,7 @@
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { zodParams } from '../infra/broker/zodValidator';
+import { remoteOnly, zodParams } from '../infra/broker/zodValidator';
 import type { RouteDef } from '../protocol/rest/route';
 import type { SessionEvent } from '../protocol/signal';
 import { Authenticator, RevocationList } from './auth';
@@ -38,16 +38,18 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
   return {
     name: 'gateway',
     actions: {
+      // A room on this node built the frame itself: only a delivery from another node is parsed
+      // (these two carry every push of every room; see infra/broker/zodValidator.ts remoteOnly).
       publish: {
         visibility: 'public',
-        params: zodParams(z.object({ topic: z.string().max(200), frame: z.string(), seq: z.number().int().optional() })),
+        params: remoteOnly(z.object({ topic: z.string().max(200), frame: z.string(), seq: z.number().int().optional() })),
         handler(ctx: Context<{ topic: string; frame: string; seq?: number }>) {
           return { delivered: server?.fanout.publish(ctx.params.topic, ctx.params.seq, ctx.params.frame) ?? 0 };
         },
       },
       sendToSessions: {
         visibility: 'public',
-        params: zodParams(
+        params: remoteOnly(
           z.object({
             sessionIds: z.array(z.string()).max(10_000),
             frame: z.string(),

@@ -40,7 +40,7 @@ export function signalParamsSchema<S extends WsServer>(server: S): z.ZodType<Sig
   return z
     .object({
       method: z.enum(methods as [string, ...string[]]),
-      data: validatedLater(z.unknown()),
+      data: validatedLater(z.unknown()).optional(),
       dojoId: uuid.optional(),
       rooms: z.array(uuid).max(100).optional(),
       sessionId: z.string().min(1).max(64),

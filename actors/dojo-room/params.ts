@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { zodParams } from '../../infra/broker/zodValidator';
+import { remoteOnly, zodParams } from '../../infra/broker/zodValidator';
 import { idParams, uuid } from '../../protocol/rest/common';
 import { classroomBody, dojoChatQuery, dojoCreateBody, dojoListQuery, dojoRef, dojoSnapshotsQuery } from '../../protocol/rest/dojo';
-import { sessionEvent } from '../../protocol/signal';
+import { sessionEvent, signalParamsSchema } from '../../protocol/signal';
 import { validatedLater } from '../../protocol/text';
 
 /**
@@ -11,18 +11,9 @@ import { validatedLater } from '../../protocol/text';
  * checks: the path's id with the query or body.
  */
 export const PARAMS = {
-  // The call from the gateway (protocol/signal.ts's SignalParams).
-  signal: zodParams(
-    z.object({
-      method: z.string().min(1).max(64),
-      // Checked by the method's own schema (RoomSignals.ts), with the fields it knows.
-      data: validatedLater(z.unknown()).optional(),
-      dojoId: uuid.optional(),
-      rooms: z.array(uuid).max(100).optional(),
-      sessionId: z.string().min(1).max(64),
-      gatewayNodeId: z.string().min(1).max(200),
-    }),
-  ),
+  // The call from a gateway (protocol/signal.ts): this node's gateway parsed the frame already
+  // (protocol/ws.ts), so only a call from another node's gateway is parsed, data included.
+  signal: remoteOnly(signalParamsSchema('dojo-room')),
   // A room call forwarded by the node that took it (infra/rooms' LocalParams): its content was
   // checked there, so only its kind is checked here and the rest passes as it came.
   local: zodParams(
