@@ -1,7 +1,6 @@
 import test from 'ava';
-import { runMediaMethod } from './RoomMediaSession';
 import { eventually, newRoomWithParticipants, nextEvent, startPool } from './testing/media';
-import { WeriftClient, type Signal } from './testing/werift';
+import { signalOf, WeriftClient } from './testing/werift';
 import type { RoomMediaEvents } from './types';
 import type { WorkerDiedEvent } from './WorkerPool';
 
@@ -9,7 +8,7 @@ test('a killed worker is replaced, its rooms are told, and they work again on th
   const pool = await startPool(1);
   t.teardown(() => pool.close());
   const { media } = await newRoomWithParticipants(pool, { alice: 'participant', bob: 'participant' });
-  const signal = (userId: string): Signal => (m, d) => runMediaMethod(media, m, userId, d);
+  const signal = (sessionId: string) => signalOf(media, sessionId);
   const { client: alice, producerId } = await WeriftClient.publish(signal('alice'));
   const { client: bob } = await WeriftClient.subscribe(signal('bob'), producerId);
   t.like(media.counts(), { routers: 1, transports: 2, producers: 1, consumers: 1 });

@@ -31,7 +31,10 @@ export interface TestRoom {
   rtc: RtcSettings;
 }
 
-/** A room's media on `pool`, in its own port window, with every participant joined under its role. */
+/**
+ * A room's media on `pool`, in its own port window, with every participant joined under its
+ * role, each with one session named as the user (`alice` calls as session `alice`).
+ */
 export async function newRoomWithParticipants(
   pool: WorkerPool,
   participants: Record<string, 'facilitator' | 'participant' | 'observer'>,
@@ -39,7 +42,7 @@ export async function newRoomWithParticipants(
 ): Promise<TestRoom> {
   const rtc = options.rtc ?? rtcWindow();
   const media = await RoomMedia.create({ roomId: `room-${randomInt(1e9)}`, pool, rtc, logger: silentLogger, ...options });
-  for (const [userId, role] of Object.entries(participants)) media.join(userId, role);
+  for (const [userId, role] of Object.entries(participants)) media.join({ sessionId: userId, userId, role });
   return { media, rtc };
 }
 
