@@ -33,8 +33,9 @@ export interface RoomMediaOptions {
  * so a reloaded page or a second device never inherits or keeps another session's media), the
  * active speaker and the recording. Methods mirror the `media.*` signaling methods and take the
  * caller's session id; events are the pushes the room sends (RoomMediaEvents says who receives
- * each). When a worker under the room dies, its media is rebuilt on a live worker and `reset`
- * tells clients to set theirs up again.
+ * each). A WebRTC transport closes by itself when its DTLS closes or fails, or its ICE stays
+ * disconnected past `tuning.iceDisconnectGraceMs`. When a worker under the room dies, its media
+ * is rebuilt on a live worker and `reset` tells clients to set theirs up again.
  */
 export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   /** By session id. */
@@ -309,8 +310,10 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     const entry: TransportEntry = { transport, direction, router, connected: false };
     peer.addTransport(entry);
     if (transport.type === 'webrtc') {
+      const webrtc = transport as types.WebRtcTransport;
+      closeWhenUnreachable(webrtc, this.#tuning.iceDisconnectGraceMs);
       if (direction === 'send') await transport.setMaxIncomingBitrate(this.#tuning.maxIncomingBitrate);
-      else watchBandwidth(peer, transport as types.WebRtcTransport, (err) => this.options.logger.warn({ err, roomId: this.options.roomId }, 'layer adaptation failed'));
+      else watchBandwidth(peer, webrtc, (err) => this.options.logger.warn({ err, roomId: this.options.roomId }, 'layer adaptation failed'));
     }
     return entry;
   }
@@ -337,3 +340,24 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   }
 }
 
+/**
+ * A client that is gone for good never says so: its transport closes when DTLS closes (the
+ * client closed its connection) or fails, or when ICE stays disconnected (no consent checks for
+ * the transport's iceConsentTimeout, or its TCP connection dropped) for `graceMs` (a network
+ * switch comes back sooner, with media.restartIce). Closing it closes its producers, which the
+ * others are told of (media.producerClosed), and its consumers.
+ */
+function closeWhenUnreachable(transport: types.WebRtcTransport, graceMs: number): void {
+  let timer: NodeJS.Timeout | undefined;
+  transport.on('dtlsstatechange', (state) => {
+    if (state === 'closed' || state === 'failed') transport.close();
+  });
+  transport.on('icestatechange', (state) => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (state !== 'disconnected') return;
+    timer = setTimeout(() => transport.close(), graceMs);
+    timer.unref();
+  });
+  transport.observer.once('close', () => clearTimeout(timer));
+}

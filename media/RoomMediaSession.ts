@@ -5,7 +5,7 @@ import { MediaUnavailableError } from './errors';
 import type { MediaSession } from './MediaSession';
 import type { RecorderSettings, RecordingResult } from './Recorder';
 import { RoomMedia } from './RoomMedia';
-import type { RtcSettings } from './rtc';
+import type { RtcSettings, TransportTuning } from './rtc';
 import type { ActiveSpeaker, MediaMember, ProducerInfo } from './types';
 import type { WorkerPool } from './WorkerPool';
 
@@ -27,6 +27,8 @@ export interface MediaSessionDeps {
   logger: Logger;
   recording?: RecorderSettings;
   pipeThreshold?: number;
+  /** WebRTC transport settings (the ICE disconnect grace, MEDIA_ICE_DISCONNECT_GRACE_MS). */
+  tuning?: Partial<TransportTuning>;
   /**
    * Takes the end of `close` (a stopped recording's join and upload, which grows with its length)
    * off the room's hands; whoever owns the pool awaits it before closing the workers. Without
@@ -82,6 +84,7 @@ export class RoomMediaSession implements MediaSession {
       logger: deps.logger,
       recording: deps.recording,
       pipeThreshold: deps.pipeThreshold,
+      tuning: deps.tuning,
     });
     this.#ready.then((media) => this.#wire(media), () => undefined);
   }

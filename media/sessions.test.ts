@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { ClientError } from '../infra/errors';
 import { runMediaMethod } from './RoomMediaSession';
-import { newRoomWithParticipants, nextEvent, startPool } from './testing/media';
+import { eventually, newRoomWithParticipants, nextEvent, startPool } from './testing/media';
 import { signalOf, WeriftClient } from './testing/werift';
 import type { RoomMediaEvents } from './types';
 import type { WorkerPool } from './WorkerPool';
@@ -64,6 +64,21 @@ test('two sessions of one user are two peers: leaving closes only its own media,
   t.deepEqual(media.producers(), []);
 
   await Promise.all([phone.client.close(), laptop.client.close(), fromPhone.client.close(), fromLaptop.client.close()]);
+  await media.close();
+});
+
+test('a client that goes quiet without a word: its transport closes once ICE stays disconnected past the grace, and its producer closure is announced', async (t) => {
+  // mediasoup's shortest consent timeout is 10 s: ICE says disconnected 10 s after the last check.
+  const { media } = await newRoomWithParticipants(pool, { alice: 'participant', bob: 'participant' }, { tuning: { iceConsentTimeout: 10, iceDisconnectGraceMs: 300 } });
+  const { client: alice, producerId } = await WeriftClient.publish(signalOf(media, 'alice'));
+  const { client: bob } = await WeriftClient.subscribe(signalOf(media, 'bob'), producerId);
+  const closed = nextEvent<Ev<'producerClosed'>>(media, 'producerClosed', 30_000);
+  // werift sends no DTLS close alert: the server just stops hearing from it.
+  await alice.close();
+  t.deepEqual(await closed, { producerId, userId: 'alice' });
+  await eventually(() => media.counts().consumers === 0, 5000, "bob's consumer to close");
+  t.like(media.counts(), { peers: 2, transports: 1, producers: 0, consumers: 0 }, "only bob's transport is left");
+  await bob.close();
   await media.close();
 });
 
