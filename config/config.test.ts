@@ -9,6 +9,7 @@ test('defaults need no environment', (t) => {
   t.true(config.services.includes('dojo-room'));
   t.true(config.dataDir.endsWith('data'));
   t.is(config.mediaPipeThreshold, 500);
+  t.is(config.mediaIceDisconnectGraceMs, 15_000);
   t.deepEqual(config.ops, { port: 9464, host: '127.0.0.1' });
   t.deepEqual(config.dojo, { emptyTimeoutMs: 300_000, departureTimeoutMs: 20_000, chatPerSecond: 5, chatBurst: 20 });
 });
@@ -37,6 +38,7 @@ const bad: Array<[Record<string, string>, string]> = [
   [{ AWS_ACCESS_KEY_ID: 'x' }, 'AWS_SECRET_ACCESS_KEY'],
   [{ MEDIASOUP_WORKERS: '0' }, 'MEDIASOUP_WORKERS'],
   [{ MEDIA_PIPE_THRESHOLD: '0' }, 'MEDIA_PIPE_THRESHOLD'],
+  [{ MEDIA_ICE_DISCONNECT_GRACE_MS: '15s' }, 'MEDIA_ICE_DISCONNECT_GRACE_MS'],
   [{ DOJO_EMPTY_TIMEOUT_MS: '5 minutes' }, 'DOJO_EMPTY_TIMEOUT_MS'],
   [{ DOJO_DEPARTURE_TIMEOUT_MS: '10' }, 'DOJO_DEPARTURE_TIMEOUT_MS'],
   [{ DOJO_CHAT_PER_SECOND: '0' }, 'DOJO_CHAT_PER_SECOND'],

@@ -48,6 +48,8 @@ export interface Config {
   readonly mediasoupWorkers: number;
   /** Subscriber consumers a room's router carries before new ones go to a router piped from another worker. */
   readonly mediaPipeThreshold: number;
+  /** How long a WebRTC transport's ICE may stay disconnected before the transport is closed. */
+  readonly mediaIceDisconnectGraceMs: number;
   readonly mediasoupWorkerBin: string | undefined;
   readonly ffmpegBin: string | undefined;
   readonly logLevel: LogLevel;
@@ -144,6 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     mediasoupWorkers: r.int('MEDIASOUP_WORKERS', os.availableParallelism(), 1, 256),
     mediaPipeThreshold: r.int('MEDIA_PIPE_THRESHOLD', 500, 1, 100_000),
+    mediaIceDisconnectGraceMs: r.int('MEDIA_ICE_DISCONNECT_GRACE_MS', 15_000, 100, 3_600_000),
     mediasoupWorkerBin: r.optional('MEDIASOUP_WORKER_BIN'),
     ffmpegBin: r.optional('FFMPEG_BIN'),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

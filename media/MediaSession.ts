@@ -1,7 +1,9 @@
-import type { RoomRole } from '../protocol/auth';
 import type { PushData, PushMethod } from '../protocol/push';
 import type { MediaMethod, WsData } from '../protocol/ws';
 import { MediaUnavailableError } from './errors';
+import type { ActiveSpeaker, MediaMember } from './types';
+
+export type { ActiveSpeaker, MediaMember };
 
 /** The room a media session serves; rooms are addressed inside their tenant. */
 export interface MediaRoomKey {
@@ -22,8 +24,8 @@ export interface RecordingOutcome {
 
 /** What the room lends its media session. */
 export interface MediaHooks {
-  /** A push to everyone in the room, or only to the sessions of `toUserId`. */
-  push<M extends PushMethod>(method: M, data: PushData<M>, toUserId?: string): void;
+  /** A push to everyone in the room, or only to the session `toSessionId` (a subscriber's own news). */
+  push<M extends PushMethod>(method: M, data: PushData<M>, toSessionId?: string): void;
   /** A recording began: its `recordings` row is written (fenced by the room's epoch). */
   recordingStarted(recordingId: string, startedAt: Date): Promise<void>;
   /** A recording stopped and its file is being joined and uploaded: its row says UPLOADING. */
@@ -41,7 +43,8 @@ export interface MediaHooks {
 export interface MediaSession {
   /** Resolves once the session can answer (the room waits for it when it activates). */
   ready?(): Promise<void>;
-  handle<M extends MediaMethod>(method: M, userId: string, data: WsData<M>, role: RoomRole): Promise<unknown>;
+  /** One request of a member's session: the media it creates belongs to that session. */
+  handle<M extends MediaMethod>(method: M, member: MediaMember, data: WsData<M>): Promise<unknown>;
   /** Starts recording the room; idempotent (a running recording's id is returned). */
   startRecording(): Promise<{ recordingId: string }>;
   /** Stops the running recording (its file is finished in the background); idempotent. */
@@ -51,10 +54,15 @@ export interface MediaSession {
   producers(): Array<{ producerId: string; userId: string; kind: string }>;
   /** The running recording (room.join tells a joiner it is being recorded); null when none. */
   recordingId(): string | null;
-  /** The facilitator muted this user: pause their audio. */
+  /** The current dominant speaker (room.join tells a late joiner); null when none. */
+  activeSpeaker(): ActiveSpeaker | null;
+  /** The facilitator muted this user: pause the audio of all their sessions. */
   mute(userId: string): Promise<void>;
-  /** The user left the room: close their transports. */
-  removeUser(userId: string): Promise<void>;
+  /**
+   * The session left the room (by itself, kicked, ended, or past the departure timeout): close
+   * its transports; the others are told its producers closed. A resumed session is not removed.
+   */
+  removeSession(sessionId: string): Promise<void>;
   /**
    * Safe to call twice. A running recording is stopped (recordingStopped) before it resolves;
    * its file may still be joined and uploaded afterwards (recordingFinished says when).
@@ -90,9 +98,13 @@ export class UnavailableMedia implements MediaSession {
     return null;
   }
 
+  activeSpeaker(): ActiveSpeaker | null {
+    return null;
+  }
+
   async mute(): Promise<void> {}
 
-  async removeUser(): Promise<void> {}
+  async removeSession(): Promise<void> {}
 
   async close(): Promise<void> {}
 }

@@ -47,6 +47,7 @@ export class NodeMedia {
         rtc: config.rtc,
         logger,
         pipeThreshold: config.mediaPipeThreshold,
+        tuning: { iceDisconnectGraceMs: config.mediaIceDisconnectGraceMs },
         recording: objectStore ? { objectStore, ffmpeg: config, workDir: path.join(config.dataDir, 'recordings') } : undefined,
         finishing: (closing) => this.#track(closing),
       },

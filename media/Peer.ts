@@ -24,10 +24,11 @@ export interface ConsumerEntry {
 }
 
 /**
- * One participant's media in a room: its transports and what it sends and receives. Entries
- * leave the maps when mediasoup closes the object, whatever closed it (the client, the
- * producer's owner, the transport, the router). Ids of other participants are not found here,
- * so nobody acts on someone else's media.
+ * One signaling session's media in a room (a user on two devices, or a reloaded page, is two
+ * peers): its transports and what it sends and receives. Entries leave the maps when mediasoup
+ * closes the object, whatever closed it (the client, the producer's owner, the transport, the
+ * router), so the counts are of live objects. Ids of other sessions are not found here, so
+ * nobody acts on media they did not create.
  */
 export class Peer {
   readonly #transports = new Map<string, TransportEntry>();
@@ -38,6 +39,7 @@ export class Peer {
   #closed = false;
 
   constructor(
+    readonly sessionId: string,
     readonly userId: string,
     public role: PeerRole,
   ) {}

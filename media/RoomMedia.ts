@@ -4,12 +4,12 @@ import type { Logger } from '../infra/logger';
 import { adaptPeer, applyLayers, videoConsumers, watchBandwidth } from './AdaptiveLayers';
 import { asClientMistake, MediaConflictError, MediaNotFoundError, MediaUnavailableError, MediaValidationError } from './errors';
 import { ladderOf } from './LayerSelector';
-import { Peer, type Direction, type PeerRole, type TransportEntry } from './Peer';
+import { Peer, type Direction, type TransportEntry } from './Peer';
 import type { RecorderSettings, RecordingResult, RecordingTarget } from './Recorder';
 import { RoomRecording } from './RoomRecording';
 import { RoomStage } from './RoomStage';
 import { DEFAULT_MEDIA_CODECS, DEFAULT_TRANSPORT_TUNING, listenInfo, webRtcTransportOptions, type RtcSettings, type TransportTuning } from './rtc';
-import type { ConsumeParams, ConsumerInfo, LayersParams, PlainTransportInfo, ProduceParams, ProducerInfo, RoomMediaEvents, TransportInfo } from './types';
+import type { ActiveSpeaker, ConsumeParams, ConsumerInfo, LayersParams, MediaMember, PlainTransportInfo, ProduceParams, ProducerInfo, RoomMediaEvents, TransportInfo } from './types';
 import type { WorkerPool } from './WorkerPool';
 
 export interface RoomMediaOptions {
@@ -21,6 +21,7 @@ export interface RoomMediaOptions {
   tuning?: Partial<TransportTuning>;
   /** Subscriber consumers a router carries before new recv transports go to another worker (default 500). */
   pipeThreshold?: number;
+  /** Live transports and producers one session may hold at once (default 4 each). */
   limits?: { transportsPerPeer?: number; producersPerPeer?: number };
   /** How the room records (recording.start); without it recording is unavailable. */
   recording?: RecorderSettings;
@@ -28,14 +29,19 @@ export interface RoomMediaOptions {
 
 /**
  * The media of one live room: a router on the room's node (more, piped, when it outgrows one
- * worker), each participant's transports, producers and consumers, the active speaker and the
- * recording. Methods mirror the `media.*` signaling methods; events are the pushes the room
- * sends (RoomMediaEvents says who receives each). When a worker under the room dies, its media
+ * worker), each signaling session's transports, producers and consumers (a peer per session,
+ * so a reloaded page or a second device never inherits or keeps another session's media), the
+ * active speaker and the recording. Methods mirror the `media.*` signaling methods and take the
+ * caller's session id; events are the pushes the room sends (RoomMediaEvents says who receives
+ * each). A WebRTC transport closes by itself when its DTLS closes or fails, or its ICE stays
+ * disconnected past `tuning.iceDisconnectGraceMs`. When a worker under the room dies, its media
  * is rebuilt on a live worker and `reset` tells clients to set theirs up again.
  */
 export class RoomMedia extends EventEmitter<RoomMediaEvents> {
+  /** By session id. */
   readonly #peers = new Map<string, Peer>();
   readonly #producers = new Map<string, { producer: types.Producer; userId: string }>();
+  #speaker: ActiveSpeaker | null = null;
   readonly #recording: RoomRecording;
   readonly #tuning: TransportTuning;
   #stage!: RoomStage;
@@ -55,7 +61,9 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       {
         speaker: (producerId) => {
           const source = media.#producers.get(producerId);
-          if (source) media.emit('activeSpeaker', { userId: source.userId, producerId });
+          if (!source) return;
+          media.#speaker = { userId: source.userId, producerId };
+          media.emit('activeSpeaker', media.#speaker);
         },
         lost: () => media.#forgetMedia(),
         rebuilt: (rtpCapabilities) => media.emit('reset', { reason: 'worker-died', rtpCapabilities }),
@@ -73,12 +81,17 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     return this.#closed;
   }
 
-  /** Adds a participant (or updates its role). Nothing is created until it asks for a transport. */
-  join(userId: string, role: PeerRole): void {
+  /** Adds a member's session (or updates its role). Nothing is created until it asks for a transport. */
+  join({ sessionId, userId, role }: MediaMember): void {
     this.#alive();
-    const peer = this.#peers.get(userId);
+    const peer = this.#peers.get(sessionId);
     if (peer && !peer.closed) peer.role = role;
-    else this.#peers.set(userId, new Peer(userId, role));
+    else this.#peers.set(sessionId, new Peer(sessionId, userId, role));
+  }
+
+  /** The latest dominant speaker, while its producer lives (room.join tells a joiner); null before anyone spoke. */
+  get activeSpeaker(): ActiveSpeaker | null {
+    return this.#speaker;
   }
 
   /** The producers a joining client can consume. */
@@ -86,9 +99,9 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     return [...this.#producers.values()].map(({ producer, userId }) => ({ producerId: producer.id, userId, kind: producer.kind }));
   }
 
-  async createTransport(userId: string, direction: Direction): Promise<TransportInfo> {
-    const { transport } = await this.#addTransport(userId, direction, (router) =>
-      router.createWebRtcTransport(webRtcTransportOptions(this.options.rtc, this.#tuning, { userId, direction })),
+  async createTransport(sessionId: string, direction: Direction): Promise<TransportInfo> {
+    const { transport } = await this.#addTransport(sessionId, direction, (peer, router) =>
+      router.createWebRtcTransport(webRtcTransportOptions(this.options.rtc, this.#tuning, { userId: peer.userId, sessionId, direction })),
     );
     const webrtc = transport as types.WebRtcTransport;
     return { id: webrtc.id, iceParameters: webrtc.iceParameters, iceCandidates: webrtc.iceCandidates, dtlsParameters: webrtc.dtlsParameters };
@@ -98,23 +111,23 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
    * Plain RTP on RTC_LISTEN_IP, for server-side tools rather than clients (an ffmpeg ingest, a
    * recording-like egress, the benchmark); not reachable from the socket.
    */
-  async createPlainTransport(userId: string, direction: Direction, options: { comedia?: boolean; rtcpMux?: boolean } = {}): Promise<PlainTransportInfo> {
-    const { transport } = await this.#addTransport(userId, direction, (router) =>
-      router.createPlainTransport({ listenInfo: listenInfo(this.options.rtc, 'udp'), rtcpMux: options.rtcpMux ?? true, comedia: options.comedia ?? false, appData: { userId, direction } }),
+  async createPlainTransport(sessionId: string, direction: Direction, options: { comedia?: boolean; rtcpMux?: boolean } = {}): Promise<PlainTransportInfo> {
+    const { transport } = await this.#addTransport(sessionId, direction, (peer, router) =>
+      router.createPlainTransport({ listenInfo: listenInfo(this.options.rtc, 'udp'), rtcpMux: options.rtcpMux ?? true, comedia: options.comedia ?? false, appData: { userId: peer.userId, sessionId, direction } }),
     );
     const plain = transport as types.PlainTransport;
     return { id: plain.id, ip: plain.tuple.localAddress, port: plain.tuple.localPort, rtcpPort: plain.rtcpTuple?.localPort };
   }
 
-  async connectPlainTransport(userId: string, transportId: string, remote: { ip: string; port: number; rtcpPort?: number }): Promise<void> {
-    const entry = this.#peer(userId).transport(transportId);
+  async connectPlainTransport(sessionId: string, transportId: string, remote: { ip: string; port: number; rtcpPort?: number }): Promise<void> {
+    const entry = this.#peer(sessionId).transport(transportId);
     if (entry.transport.type !== 'plain') throw new MediaValidationError('transportId', 'is not a plain transport');
     await (entry.transport as types.PlainTransport).connect(remote);
     entry.connected = true;
   }
 
-  async connectTransport(userId: string, transportId: string, dtlsParameters: unknown): Promise<void> {
-    const entry = this.#peer(userId).transport(transportId);
+  async connectTransport(sessionId: string, transportId: string, dtlsParameters: unknown): Promise<void> {
+    const entry = this.#peer(sessionId).transport(transportId);
     if (entry.transport.type !== 'webrtc') throw new MediaValidationError('transportId', 'is not a WebRTC transport');
     if (entry.connected) throw new MediaConflictError('Transport already connected');
     entry.connected = true;
@@ -126,8 +139,9 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     }
   }
 
-  async produce(userId: string, params: ProduceParams): Promise<{ producerId: string }> {
-    const peer = this.#peer(userId);
+  async produce(sessionId: string, params: ProduceParams): Promise<{ producerId: string }> {
+    const peer = this.#peer(sessionId);
+    const { userId } = peer;
     const entry = peer.transport(params.transportId);
     if (entry.direction !== 'send') throw new MediaValidationError('transportId', 'is not a send transport');
     if (peer.producerCount >= (this.options.limits?.producersPerPeer ?? 4)) throw new MediaConflictError('Too many producers; close one first');
@@ -135,7 +149,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     let producer: types.Producer;
     try {
       const rtpParameters = params.rtpParameters as types.RtpParameters;
-      producer = await entry.transport.produce({ kind: params.kind, rtpParameters, appData: { userId, client: params.appData ?? {} } });
+      producer = await entry.transport.produce({ kind: params.kind, rtpParameters, appData: { userId, sessionId, client: params.appData ?? {} } });
     } catch (error) {
       throw asClientMistake(error, 'rtpParameters');
     }
@@ -143,6 +157,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.#producers.set(producer.id, { producer, userId });
     producer.observer.once('close', () => {
       this.#producers.delete(producer.id);
+      if (this.#speaker?.producerId === producer.id) this.#speaker = null;
       // A closing router takes every producer with it; `reset` or the room's close says so once.
       if (!entry.router.closed && !this.#closed) this.emit('producerClosed', { producerId: producer.id, userId });
     });
@@ -153,8 +168,8 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   }
 
   /** Starts paused: the client resumes it (media.resumeConsumer) once its side is ready. */
-  async consume(userId: string, params: ConsumeParams): Promise<ConsumerInfo> {
-    const peer = this.#peer(userId);
+  async consume(sessionId: string, params: ConsumeParams): Promise<ConsumerInfo> {
+    const peer = this.#peer(sessionId);
     const entry = peer.transport(params.transportId);
     if (entry.direction !== 'recv') throw new MediaValidationError('transportId', 'is not a recv transport');
     const source = this.#producers.get(params.producerId);
@@ -166,55 +181,74 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       if (!entry.router.canConsume({ producerId: params.producerId, rtpCapabilities })) {
         throw new MediaValidationError('rtpCapabilities', 'cannot receive any codec of this producer');
       }
-      consumer = await entry.transport.consume({ producerId: params.producerId, rtpCapabilities, paused: true, appData: { userId } });
+      consumer = await entry.transport.consume({ producerId: params.producerId, rtpCapabilities, paused: true, appData: { userId: peer.userId, sessionId } });
     } catch (error) {
       throw asClientMistake(error, 'rtpCapabilities');
     }
     peer.addConsumer({ consumer, ladder: ladderOf(source.producer.rtpParameters.encodings ?? []), cap: undefined, chosen: undefined });
-    consumer.on('producerclose', () => this.emit('consumerClosed', { userId, consumerId: consumer.id, producerId: params.producerId }));
+    consumer.on('producerclose', () => this.emit('consumerClosed', { sessionId, consumerId: consumer.id, producerId: params.producerId }));
     consumer.on('layerschange', (layers) =>
-      this.emit('layersChanged', { userId, consumerId: consumer.id, spatialLayer: layers?.spatialLayer ?? null, temporalLayer: layers?.temporalLayer ?? null }),
+      this.emit('layersChanged', { sessionId, consumerId: consumer.id, spatialLayer: layers?.spatialLayer ?? null, temporalLayer: layers?.temporalLayer ?? null }),
     );
     await adaptPeer(peer);
     const { id, producerId, kind, rtpParameters, type, producerPaused } = consumer;
     return { id, producerId, kind, rtpParameters, type, producerPaused };
   }
 
-  async resumeConsumer(userId: string, consumerId: string): Promise<void> {
-    await this.#peer(userId).consumer(consumerId).consumer.resume();
+  async resumeConsumer(sessionId: string, consumerId: string): Promise<void> {
+    await this.#peer(sessionId).consumer(consumerId).consumer.resume();
   }
 
-  async pauseProducer(userId: string, producerId: string): Promise<void> {
-    await this.#peer(userId).producer(producerId).pause();
+  /** The subscriber stops receiving it (nothing is forwarded) until media.resumeConsumer. */
+  async pauseConsumer(sessionId: string, consumerId: string): Promise<void> {
+    await this.#peer(sessionId).consumer(consumerId).consumer.pause();
   }
 
-  async resumeProducer(userId: string, producerId: string): Promise<void> {
-    await this.#peer(userId).producer(producerId).resume();
+  async pauseProducer(sessionId: string, producerId: string): Promise<void> {
+    await this.#peer(sessionId).producer(producerId).pause();
   }
 
-  async closeProducer(userId: string, producerId: string): Promise<void> {
-    this.#peer(userId).producer(producerId).close();
+  async resumeProducer(sessionId: string, producerId: string): Promise<void> {
+    await this.#peer(sessionId).producer(producerId).resume();
+  }
+
+  async closeProducer(sessionId: string, producerId: string): Promise<void> {
+    this.#peer(sessionId).producer(producerId).close();
+  }
+
+  /**
+   * New ICE credentials for a WebRTC transport (the client's network changed): the client
+   * restarts ICE with them; DTLS, producers and consumers stay as they are.
+   */
+  async restartIce(sessionId: string, transportId: string): Promise<{ iceParameters: types.IceParameters }> {
+    const entry = this.#peer(sessionId).transport(transportId);
+    if (entry.transport.type !== 'webrtc') throw new MediaValidationError('transportId', 'is not a WebRTC transport');
+    return { iceParameters: await (entry.transport as types.WebRtcTransport).restartIce() };
+  }
+
+  /** Closes one of the session's transports, and its producers (the others are told) and consumers. */
+  async closeTransport(sessionId: string, transportId: string): Promise<void> {
+    this.#peer(sessionId).transport(transportId).transport.close();
   }
 
   /** The subscriber's ceiling for a layered consumer; its bandwidth may still choose lower. */
-  async setPreferredLayers(userId: string, params: LayersParams): Promise<void> {
-    const peer = this.#peer(userId);
+  async setPreferredLayers(sessionId: string, params: LayersParams): Promise<void> {
+    const peer = this.#peer(sessionId);
     const entry = peer.consumer(params.consumerId);
     entry.cap = { spatialLayer: params.spatialLayer, temporalLayer: params.temporalLayer ?? 2 };
     await applyLayers(entry, peer.availableBitrate, videoConsumers(peer));
   }
 
-  /** The facilitator muted someone: their audio producers are paused. */
+  /** The facilitator muted someone: the audio producers of all their sessions are paused. */
   async mute(userId: string): Promise<void> {
-    const peer = this.#peers.get(userId);
-    if (!peer) return;
-    await Promise.all([...peer.producers()].filter((p) => p.kind === 'audio').map((p) => p.pause()));
+    const peers = [...this.#peers.values()].filter((peer) => peer.userId === userId);
+    await Promise.all(peers.flatMap((peer) => [...peer.producers()].filter((p) => p.kind === 'audio').map((p) => p.pause())));
   }
 
-  /** A participant left: its transports close, and everything it sent or received with them. */
-  leave(userId: string): void {
-    this.#peers.get(userId)?.close();
-    this.#peers.delete(userId);
+  /** A session left: its transports close, and everything it sent or received with them. */
+  leave(sessionId: string): void {
+    this.#peers.get(sessionId)?.close();
+    this.#peers.delete(sessionId);
   }
 
   /** Starts recording (idempotent: a second start reports the recording already running). */
@@ -259,42 +293,71 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.removeAllListeners();
   }
 
-  async #addTransport(userId: string, direction: Direction, create: (router: types.Router) => Promise<TransportEntry['transport']>): Promise<TransportEntry> {
-    const peer = this.#peer(userId);
+  async #addTransport(
+    sessionId: string,
+    direction: Direction,
+    create: (peer: Peer, router: types.Router) => Promise<TransportEntry['transport']>,
+  ): Promise<TransportEntry> {
+    const peer = this.#peer(sessionId);
     if (peer.transportCount >= (this.options.limits?.transportsPerPeer ?? 4)) throw new MediaConflictError('Too many transports; close one first');
     const { routers } = await this.#stage.ready();
     const router = direction === 'send' ? routers.primary : await routers.forRecv();
-    const transport = await create(router);
+    const transport = await create(peer, router);
     if (peer.closed || this.#closed) {
       transport.close();
-      throw new MediaNotFoundError('Participant', userId);
+      throw new MediaNotFoundError('Participant', sessionId);
     }
     const entry: TransportEntry = { transport, direction, router, connected: false };
     peer.addTransport(entry);
     if (transport.type === 'webrtc') {
+      const webrtc = transport as types.WebRtcTransport;
+      closeWhenUnreachable(webrtc, this.#tuning.iceDisconnectGraceMs);
       if (direction === 'send') await transport.setMaxIncomingBitrate(this.#tuning.maxIncomingBitrate);
-      else watchBandwidth(peer, transport as types.WebRtcTransport, (err) => this.options.logger.warn({ err, roomId: this.options.roomId }, 'layer adaptation failed'));
+      else watchBandwidth(peer, webrtc, (err) => this.options.logger.warn({ err, roomId: this.options.roomId }, 'layer adaptation failed'));
     }
     return entry;
   }
 
-  /** The routers are gone with a worker: every participant starts again with nothing (roles kept). */
+  /** The routers are gone with a worker: every session starts again with nothing (roles kept). */
   #forgetMedia(): void {
-    for (const [userId, peer] of this.#peers) {
+    for (const [sessionId, peer] of this.#peers) {
       peer.close();
-      this.#peers.set(userId, new Peer(userId, peer.role));
+      this.#peers.set(sessionId, new Peer(sessionId, peer.userId, peer.role));
     }
     this.#producers.clear();
+    this.#speaker = null;
   }
 
-  #peer(userId: string): Peer {
+  #peer(sessionId: string): Peer {
     this.#alive();
-    const peer = this.#peers.get(userId);
-    if (!peer) throw new MediaNotFoundError('Participant', userId);
+    const peer = this.#peers.get(sessionId);
+    if (!peer) throw new MediaNotFoundError('Participant', sessionId);
     return peer;
   }
 
   #alive(): void {
     if (this.#closed) throw new MediaUnavailableError('Room media is closed');
   }
+}
+
+/**
+ * A client that is gone for good never says so: its transport closes when DTLS closes (the
+ * client closed its connection) or fails, or when ICE stays disconnected (no consent checks for
+ * the transport's iceConsentTimeout, or its TCP connection dropped) for `graceMs` (a network
+ * switch comes back sooner, with media.restartIce). Closing it closes its producers, which the
+ * others are told of (media.producerClosed), and its consumers.
+ */
+function closeWhenUnreachable(transport: types.WebRtcTransport, graceMs: number): void {
+  let timer: NodeJS.Timeout | undefined;
+  transport.on('dtlsstatechange', (state) => {
+    if (state === 'closed' || state === 'failed') transport.close();
+  });
+  transport.on('icestatechange', (state) => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (state !== 'disconnected') return;
+    timer = setTimeout(() => transport.close(), graceMs);
+    timer.unref();
+  });
+  transport.observer.once('close', () => clearTimeout(timer));
 }

@@ -47,7 +47,10 @@ test('the dojo room drives media through the session: requests in, pushes out, r
   await session.ready?.();
   t.truthy(session.routerRtpCapabilities());
 
-  const { client: alice, producerId } = await WeriftClient.publish((m, d) => session.handle(m, 'alice', d, 'participant'));
+  // Media is per WebSocket session: the room names the calling session, its user and role.
+  const aliceMember = { sessionId: 'alice-phone', userId: 'alice', role: 'participant' } as const;
+  const bobMember = { sessionId: 'bob-laptop', userId: 'bob', role: 'observer' } as const;
+  const { client: alice, producerId } = await WeriftClient.publish((m, d) => session.handle(m, aliceMember, d));
   open.push(alice);
   // Not the last push: the active speaker observer may already have spoken after it.
   t.deepEqual(
@@ -55,7 +58,7 @@ test('the dojo room drives media through the session: requests in, pushes out, r
     { method: 'media.newProducer', data: { producerId, userId: 'alice', kind: 'audio' }, to: undefined },
   );
   t.deepEqual(session.producers(), [{ producerId, userId: 'alice', kind: 'audio' }]);
-  const { client: bob, consumerId } = await WeriftClient.subscribe((m, d) => session.handle(m, 'bob', d, 'observer'), producerId);
+  const { client: bob, consumerId } = await WeriftClient.subscribe((m, d) => session.handle(m, bobMember, d), producerId);
   open.push(bob);
 
   const first = (await session.startRecording()) as { recordingId: string };
@@ -70,7 +73,7 @@ test('the dojo room drives media through the session: requests in, pushes out, r
   await eventually(() => rows.finished.length === 1, 20_000, 'the recording row update');
   t.like(rows.finished[0], { recordingId: first.recordingId, mimeType: 'audio/webm', audioStreams: 1, videoStreams: 0 });
 
-  await session.handle('media.closeProducer', 'alice', { producerId }, 'participant');
+  await session.handle('media.closeProducer', aliceMember, { producerId });
   // The subscriber hears of it when the worker reports the closed producer to its consumer.
   await eventually(() => pushes.some((p) => p.method === 'media.consumerClosed'), 5000, 'consumerClosed');
   t.deepEqual(
@@ -80,12 +83,12 @@ test('the dojo room drives media through the session: requests in, pushes out, r
       ['recording.started', undefined],
       ['recording.stopped', undefined],
       ['media.producerClosed', undefined],
-      ['media.consumerClosed', 'bob'],
+      ['media.consumerClosed', 'bob-laptop'],
     ],
   );
   t.deepEqual(pushes.find((p) => p.method === 'media.consumerClosed')?.data, { consumerId, producerId });
-  await session.removeUser('alice');
-  await session.removeUser('bob');
+  await session.removeSession('alice-phone');
+  await session.removeSession('bob-laptop');
   await Promise.all([alice.close(), bob.close()]);
   await session.close();
   await session.close();

@@ -4,17 +4,16 @@ import type { PushData, PushMethod } from '../protocol/push';
 import type { MediaMethod, WsData } from '../protocol/ws';
 import { MediaUnavailableError } from './errors';
 import type { MediaSession } from './MediaSession';
-import type { PeerRole } from './Peer';
 import type { RecorderSettings, RecordingResult } from './Recorder';
 import { RoomMedia } from './RoomMedia';
-import type { RtcSettings } from './rtc';
-import type { ProducerInfo } from './types';
+import type { RtcSettings, TransportTuning } from './rtc';
+import type { ActiveSpeaker, MediaMember, ProducerInfo } from './types';
 import type { WorkerPool } from './WorkerPool';
 
 /** What the room gives its media: where pushes go, and where recordings are written down. */
 export interface MediaSessionHooks {
-  /** A push to everyone in the room, or only to `toUserId`. */
-  push<M extends PushMethod>(method: M, data: PushData<M>, toUserId?: string): void;
+  /** A push to everyone in the room, or only to the session `toSessionId`. */
+  push<M extends PushMethod>(method: M, data: PushData<M>, toSessionId?: string): void;
   /** A recording began: insert its `recordings` row (status RECORDING). */
   recordingStarted?(recordingId: string, startedAt: Date): Promise<void>;
   /** A recording stopped; its file is being joined and uploaded: its row says UPLOADING. */
@@ -29,6 +28,8 @@ export interface MediaSessionDeps {
   logger: Logger;
   recording?: RecorderSettings;
   pipeThreshold?: number;
+  /** WebRTC transport settings (the ICE disconnect grace, MEDIA_ICE_DISCONNECT_GRACE_MS). */
+  tuning?: Partial<TransportTuning>;
   /**
    * Takes the end of `close` (a stopped recording's join and upload, which grows with its length)
    * off the room's hands; whoever owns the pool awaits it before closing the workers. Without
@@ -37,27 +38,31 @@ export interface MediaSessionDeps {
   finishing?(closing: Promise<void>): void;
 }
 
-type Handler<M extends MediaMethod> = (media: RoomMedia, userId: string, data: WsData<M>) => Promise<unknown>;
+/** `sessionId`: the caller's WebSocket session, whose media it acts on. */
+type Handler<M extends MediaMethod> = (media: RoomMedia, sessionId: string, data: WsData<M>) => Promise<unknown>;
 
 /** Methods that answer nothing but success reply `{}`. */
 const empty = (done: Promise<void>): Promise<object> => done.then(() => ({}));
 
 /** Each `media.*` WebSocket method onto RoomMedia (the data is parsed already: see MediaSession). */
 const METHODS: { [M in MediaMethod]: Handler<M> } = {
-  'media.createTransport': (media, userId, { direction }) => media.createTransport(userId, direction),
-  'media.connectTransport': (media, userId, { transportId, dtlsParameters }) => empty(media.connectTransport(userId, transportId, dtlsParameters)),
-  'media.produce': (media, userId, data) => media.produce(userId, data),
-  'media.consume': (media, userId, data) => media.consume(userId, data),
-  'media.resumeConsumer': (media, userId, { consumerId }) => empty(media.resumeConsumer(userId, consumerId)),
-  'media.pauseProducer': (media, userId, { producerId }) => empty(media.pauseProducer(userId, producerId)),
-  'media.resumeProducer': (media, userId, { producerId }) => empty(media.resumeProducer(userId, producerId)),
-  'media.closeProducer': (media, userId, { producerId }) => empty(media.closeProducer(userId, producerId)),
-  'media.setPreferredLayers': (media, userId, data) => empty(media.setPreferredLayers(userId, data)),
+  'media.createTransport': (media, sessionId, { direction }) => media.createTransport(sessionId, direction),
+  'media.connectTransport': (media, sessionId, { transportId, dtlsParameters }) => empty(media.connectTransport(sessionId, transportId, dtlsParameters)),
+  'media.restartIce': (media, sessionId, { transportId }) => media.restartIce(sessionId, transportId),
+  'media.closeTransport': (media, sessionId, { transportId }) => empty(media.closeTransport(sessionId, transportId)),
+  'media.produce': (media, sessionId, data) => media.produce(sessionId, data),
+  'media.consume': (media, sessionId, data) => media.consume(sessionId, data),
+  'media.pauseConsumer': (media, sessionId, { consumerId }) => empty(media.pauseConsumer(sessionId, consumerId)),
+  'media.resumeConsumer': (media, sessionId, { consumerId }) => empty(media.resumeConsumer(sessionId, consumerId)),
+  'media.pauseProducer': (media, sessionId, { producerId }) => empty(media.pauseProducer(sessionId, producerId)),
+  'media.resumeProducer': (media, sessionId, { producerId }) => empty(media.resumeProducer(sessionId, producerId)),
+  'media.closeProducer': (media, sessionId, { producerId }) => empty(media.closeProducer(sessionId, producerId)),
+  'media.setPreferredLayers': (media, sessionId, data) => empty(media.setPreferredLayers(sessionId, data)),
 };
 
-/** Runs one `media.*` request of `userId` against a room's media and returns the reply data. */
-export function runMediaMethod<M extends MediaMethod>(media: RoomMedia, method: M, userId: string, data: WsData<M>): Promise<unknown> {
-  return (METHODS[method] as Handler<M>)(media, userId, data);
+/** Runs one `media.*` request of the session `sessionId` (joined already) against a room's media and returns the reply data. */
+export function runMediaMethod<M extends MediaMethod>(media: RoomMedia, method: M, sessionId: string, data: WsData<M>): Promise<unknown> {
+  return (METHODS[method] as Handler<M>)(media, sessionId, data);
 }
 
 /**
@@ -73,7 +78,15 @@ export class RoomMediaSession implements MediaSession {
     readonly deps: MediaSessionDeps,
     readonly hooks: MediaSessionHooks,
   ) {
-    this.#ready = RoomMedia.create({ roomId: key.dojoId, pool: deps.pool, rtc: deps.rtc, logger: deps.logger, recording: deps.recording, pipeThreshold: deps.pipeThreshold });
+    this.#ready = RoomMedia.create({
+      roomId: key.dojoId,
+      pool: deps.pool,
+      rtc: deps.rtc,
+      logger: deps.logger,
+      recording: deps.recording,
+      pipeThreshold: deps.pipeThreshold,
+      tuning: deps.tuning,
+    });
     this.#ready.then((media) => this.#wire(media), () => undefined);
   }
 
@@ -82,11 +95,11 @@ export class RoomMediaSession implements MediaSession {
     await this.#ready;
   }
 
-  /** One request of a member, its data parsed and its role rule applied by the room. */
-  async handle<M extends MediaMethod>(method: M, userId: string, data: WsData<M>, role: PeerRole = 'participant'): Promise<unknown> {
+  /** One request of a member's session, its data parsed and its role rule applied by the room. */
+  async handle<M extends MediaMethod>(method: M, member: MediaMember, data: WsData<M>): Promise<unknown> {
     const media = await this.#available();
-    media.join(userId, role);
-    return runMediaMethod(media, method, userId, data);
+    media.join(member);
+    return runMediaMethod(media, method, member.sessionId, data);
   }
 
   routerRtpCapabilities(): unknown {
@@ -101,12 +114,16 @@ export class RoomMediaSession implements MediaSession {
     return this.#media?.recordingId ?? null;
   }
 
+  activeSpeaker(): ActiveSpeaker | null {
+    return this.#media?.activeSpeaker ?? null;
+  }
+
   async mute(userId: string): Promise<void> {
     await this.#media?.mute(userId);
   }
 
-  async removeUser(userId: string): Promise<void> {
-    this.#media?.leave(userId);
+  async removeSession(sessionId: string): Promise<void> {
+    this.#media?.leave(sessionId);
   }
 
   /** Starts recording (recording.start, or `POST /v1/dojo/start` for a dojo that records); idempotent. */
@@ -167,8 +184,8 @@ export class RoomMediaSession implements MediaSession {
     const { push } = this.hooks;
     media.on('newProducer', (p) => push('media.newProducer', p));
     media.on('producerClosed', (p) => push('media.producerClosed', p));
-    media.on('consumerClosed', ({ userId, ...data }) => push('media.consumerClosed', data, userId));
-    media.on('layersChanged', ({ userId, ...data }) => push('media.layersChanged', data, userId));
+    media.on('consumerClosed', ({ sessionId, ...data }) => push('media.consumerClosed', data, sessionId));
+    media.on('layersChanged', ({ sessionId, ...data }) => push('media.layersChanged', data, sessionId));
     media.on('activeSpeaker', (speaker) => push('media.activeSpeaker', speaker));
     media.on('reset', ({ rtpCapabilities }) => push('room.updated', { reason: 'media', routerRtpCapabilities: rtpCapabilities }));
     media.on('recordingStopped', (result) => {

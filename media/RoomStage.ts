@@ -99,18 +99,26 @@ export class RoomStage {
   #lost(error: Error): void {
     if (this.#closed || this.#stage instanceof Promise) return;
     const old = this.#stage;
-    this.options.logger.warn({ err: error, roomId: this.options.roomId }, 'room media lost its worker; rebuilding');
+    const { pool, roomId, logger } = this.options;
     this.hooks.lost();
     old.routers.close();
-    // Deferred a turn, so the pool has begun replacing the worker before a router is asked of it.
-    const rebuilding = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#build());
+    // Deferred a turn, so the pool has heard of the worker's end (and begun replacing it) first.
+    const rebuilding = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      // The worker went with the node (a signal to its process group): the room is about to close.
+      if (pool.stopping) throw new MediaUnavailableError('Media is shutting down on this node');
+      logger.warn({ err: error, roomId }, 'room media lost its worker; rebuilding');
+      return this.#build();
+    });
     this.#stage = rebuilding;
     rebuilding.then(
       (stage) => {
         if (this.#closed) stage.routers.close();
         else this.hooks.rebuilt(stage.routers.primary.rtpCapabilities);
       },
-      (err: unknown) => this.options.logger.error({ err, roomId: this.options.roomId }, 'room media could not be rebuilt'),
+      (err: unknown) => {
+        if (pool.stopping) logger.info({ roomId }, 'room media ended with its worker: the node is stopping');
+        else logger.error({ err, roomId }, 'room media could not be rebuilt');
+      },
     );
   }
 }

@@ -46,15 +46,29 @@ const RESPAWN_DELAYS_MS = [0, 500, 1000, 2000, 5000, 10000];
 const REPLACEMENT_WAIT_MS = 15_000;
 
 /**
+ * How mediasoup reports a worker process that ended (`[pid:N, code:C, signal:S]`, mediasoup
+ * 3.18): code 0 is the worker closing itself on SIGTERM/SIGINT (its own signal handler), and a
+ * worker still starting dies of the signal itself.
+ */
+const STOPPED_BY_SIGNAL = /code:0,|signal:SIG(?:TERM|INT)\]/;
+
+/**
  * A fixed number of mediasoup workers (MEDIASOUP_WORKERS, one per core by default). Routers go to
  * the least loaded worker; a worker that dies is replaced in its slot, and `workerDied` names the
  * routers it took with it (each room also sees its own router's `workerclose` and rebuilds).
+ *
+ * Workers are children in the node's process group (mediasoup spawns them so), so a signal to
+ * the group (Ctrl-C, `kill -TERM -<pgid>`, systemd stopping the unit's cgroup) reaches them as
+ * it reaches the node, and they close themselves while the node is still shutting down in
+ * order. Such a worker is not a death: the pool is then `stopping`, replaces no worker and
+ * creates no router, and rooms do not rebuild their media on it (RoomStage).
  */
 export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly #slots: Slot[] = [];
   readonly #mediasoup: typeof import('mediasoup');
   readonly #metrics = new MediaMetrics();
   #closed = false;
+  #stopping = false;
 
   private constructor(readonly options: WorkerPoolOptions) {
     super();
@@ -82,6 +96,11 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Closed, or a worker was stopped by a signal to the node's process group: no media is made any more. */
+  get stopping(): boolean {
+    return this.#closed || this.#stopping;
   }
 
   /** The live workers, by slot (a slot being refilled after a death is left out). */
@@ -127,6 +146,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
 
   async #pick(avoid: ReadonlySet<types.Worker>): Promise<Slot> {
     if (this.#closed) throw new MediaUnavailableError('The media worker pool is closed');
+    if (this.#stopping) throw new MediaUnavailableError('Media is shutting down on this node');
     let live = this.#slots.filter((s) => s.worker && !s.worker.closed);
     if (live.length === 0) {
       // Every worker is dead: wait (a while) for the replacements rather than fail the room.
@@ -142,7 +162,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
 
   async #spawn(slot: Slot): Promise<void> {
     const worker = await this.#mediasoup.createWorker({ logLevel: this.options.logLevel ?? 'error', appData: { slot: slot.index } });
-    if (this.#closed) {
+    if (this.stopping) {
       worker.close();
       return;
     }
@@ -160,22 +180,28 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     const routers = [...slot.routers.values()].map(({ router, owner }) => ({ routerId: router.id, owner }));
     slot.routers.clear();
     slot.worker = undefined;
+    if (STOPPED_BY_SIGNAL.test(error.message)) {
+      this.#stopping = true;
+      this.options.logger.info({ slot: slot.index, pid: worker.pid, routers: routers.length }, 'mediasoup worker stopped by a signal to the node; not replaced');
+      return;
+    }
     this.options.logger.error({ err: error, slot: slot.index, pid: worker.pid, routers: routers.length }, 'mediasoup worker died; replacing it');
     this.#metrics.workerDied();
-    if (this.#closed) return;
+    if (this.stopping) return;
     // Registered before any listener runs, so a room rebuilding at once waits for this slot.
     slot.replacing = this.#respawn(slot).finally(() => (slot.replacing = undefined));
     this.emit('workerDied', { slot: slot.index, pid: worker.pid, error, routers });
   }
 
   async #respawn(slot: Slot): Promise<void> {
-    for (let attempt = 0; !this.#closed; attempt++) {
+    for (let attempt = 0; !this.stopping; attempt++) {
       await delay(RESPAWN_DELAYS_MS[Math.min(attempt, RESPAWN_DELAYS_MS.length - 1)] as number);
       try {
         await this.#spawn(slot);
         if (slot.worker) this.emit('workerReplaced', { slot: slot.index, pid: slot.worker.pid });
         return;
       } catch (err) {
+        if (this.stopping) return;
         this.options.logger.error({ err, slot: slot.index, attempt }, 'mediasoup worker failed to start; retrying');
       }
     }

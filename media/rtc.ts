@@ -36,8 +36,10 @@ export interface TransportTuning {
   initialAvailableOutgoingBitrate: number;
   /** Cap on what one client may send (bps) on a send transport. */
   maxIncomingBitrate: number;
-  /** Seconds without the client's ICE consent checks before sending stops (0: never). */
+  /** Seconds without the client's ICE consent checks before sending stops and ICE says disconnected (0: never). */
   iceConsentTimeout: number;
+  /** How long ICE may stay disconnected before the transport is closed (MEDIA_ICE_DISCONNECT_GRACE_MS). */
+  iceDisconnectGraceMs: number;
 }
 
 export const DEFAULT_TRANSPORT_TUNING: TransportTuning = {
@@ -45,6 +47,7 @@ export const DEFAULT_TRANSPORT_TUNING: TransportTuning = {
   initialAvailableOutgoingBitrate: 1_000_000,
   maxIncomingBitrate: 3_000_000,
   iceConsentTimeout: 30,
+  iceDisconnectGraceMs: 15_000,
 };
 
 export function webRtcTransportOptions(rtc: RtcSettings, tuning: TransportTuning, appData: types.AppData): types.WebRtcTransportOptions {

@@ -1,5 +1,16 @@
 import type { types } from 'mediasoup';
+import type { RoomRole } from '../protocol/auth';
 import type { RecordingResult } from './Recorder';
+
+/**
+ * Who calls a media method: the WebSocket session its media belongs to (transports, producers
+ * and consumers are the session's, not the user's), its user, and its role in the room.
+ */
+export interface MediaMember {
+  sessionId: string;
+  userId: string;
+  role: RoomRole;
+}
 
 /** media.produce data (already validated against protocol/ws.ts). */
 export interface ProduceParams {
@@ -47,22 +58,28 @@ export interface ProducerInfo {
   kind: types.MediaKind;
 }
 
+/** The dominant speaker: whose audio producer. */
+export interface ActiveSpeaker {
+  userId: string;
+  producerId: string;
+}
+
 /**
- * RoomMedia's events: the pushes the room sends. `userId` in consumerClosed and layersChanged is
- * the subscriber, the only one to tell; the others go to everyone in the room (newProducer
- * may skip its own sender).
+ * RoomMedia's events: the pushes the room sends. `sessionId` in consumerClosed and layersChanged
+ * is the subscriber's session, the only one to tell; the others go to everyone in the room
+ * (newProducer may skip its own sender).
  */
 export interface RoomMediaEvents {
   /** -> media.newProducer */
   newProducer: [ProducerInfo];
   /** -> media.producerClosed */
   producerClosed: [{ producerId: string; userId: string }];
-  /** -> media.consumerClosed, to `userId` only */
-  consumerClosed: [{ userId: string; consumerId: string; producerId: string }];
+  /** -> media.consumerClosed, to the subscriber's session only */
+  consumerClosed: [{ sessionId: string; consumerId: string; producerId: string }];
   /** -> media.activeSpeaker */
-  activeSpeaker: [{ userId: string; producerId: string }];
-  /** -> media.layersChanged, to `userId` only (null layers: nothing is being sent) */
-  layersChanged: [{ userId: string; consumerId: string; spatialLayer: number | null; temporalLayer: number | null }];
+  activeSpeaker: [ActiveSpeaker];
+  /** -> media.layersChanged, to the subscriber's session only (null layers: nothing is being sent) */
+  layersChanged: [{ sessionId: string; consumerId: string; spatialLayer: number | null; temporalLayer: number | null }];
   /**
    * The worker under the room died and its media was rebuilt on another: every client must
    * create its transports again and re-produce (the room can push room.updated {reason:'media'}).

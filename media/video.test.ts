@@ -45,10 +45,10 @@ test('simulcast: the subscriber picks its layers with media.setPreferredLayers a
     media.on('layersChanged', (event) => layers.push(event));
     const last = () => layers.at(-1);
     await eventually(() => last()?.spatialLayer === 1, 15_000, 'the top layer');
-    t.like(last(), { userId: 'viewer', consumerId: video.consumer.id });
+    t.like(last(), { sessionId: 'viewer', consumerId: video.consumer.id });
     await media.setPreferredLayers('viewer', { consumerId: video.consumer.id, spatialLayer: 0, temporalLayer: 0 });
     await eventually(() => last()?.spatialLayer === 0, 15_000, 'the preferred low layer');
-    t.like(last(), { userId: 'viewer', consumerId: video.consumer.id, spatialLayer: 0 });
+    t.like(last(), { sessionId: 'viewer', consumerId: video.consumer.id, spatialLayer: 0 });
     const before = video.packets;
     await eventually(() => video.packets > before + 10, 10_000, 'video still flowing on the low layer');
     video.close();

@@ -1,8 +1,6 @@
 import test from 'ava';
-import { runMediaMethod } from './RoomMediaSession';
-import type { RoomMedia } from './RoomMedia';
 import { eventually, newRoomWithParticipants, nextEvent, startPool } from './testing/media';
-import { WeriftClient, type Signal } from './testing/werift';
+import { signalOf, WeriftClient } from './testing/werift';
 import type { RoomMediaEvents } from './types';
 import type { WorkerPool } from './WorkerPool';
 
@@ -13,11 +11,6 @@ test.before(async () => {
 });
 
 test.after.always(() => pool?.close());
-
-/** What the dojo room does with a `media.*` frame of a member. */
-function signalOf(media: RoomMedia, userId: string): Signal {
-  return (method, data) => runMediaMethod(media, method, userId, data);
-}
 
 type Ev<K extends keyof RoomMediaEvents> = RoomMediaEvents[K][0];
 
@@ -37,7 +30,7 @@ test('a werift client publishes Opus, another receives it, and closing the produ
   const consumerClosed = nextEvent<Ev<'consumerClosed'>>(media, 'consumerClosed');
   const producerClosed = nextEvent<Ev<'producerClosed'>>(media, 'producerClosed');
   await signalOf(media, 'alice')('media.closeProducer', { producerId });
-  t.deepEqual(await consumerClosed, { userId: 'bob', consumerId, producerId });
+  t.deepEqual(await consumerClosed, { sessionId: 'bob', consumerId, producerId });
   t.deepEqual(await producerClosed, { producerId, userId: 'alice' });
   t.like(media.counts(), { producers: 0, consumers: 0, transports: 2 });
 
@@ -71,13 +64,17 @@ test('past the consumer threshold, subscribers go to a router on the second work
   await media.close();
 });
 
-test('the dominant speaker is announced with its user', async (t) => {
+test('the dominant speaker is announced with its user, and kept for late joiners while its producer lives', async (t) => {
   const { media } = await newRoomWithParticipants(pool, { alice: 'participant' });
+  t.is(media.activeSpeaker, null, 'nobody spoke yet');
   const speaker = nextEvent<Ev<'activeSpeaker'>>(media, 'activeSpeaker', 15_000);
   const { client: alice, producerId } = await WeriftClient.publish(signalOf(media, 'alice'));
   const sending = alice.sendOpus(150);
   t.deepEqual(await speaker, { userId: 'alice', producerId });
+  t.deepEqual(media.activeSpeaker, { userId: 'alice', producerId });
   await sending;
+  await signalOf(media, 'alice')('media.closeProducer', { producerId });
+  t.is(media.activeSpeaker, null, 'a closed producer speaks no more');
   await alice.close();
   await media.close();
 });

@@ -1,7 +1,9 @@
 import test from 'ava';
+import type { ClientError } from '../infra/errors';
+import { DEFAULT_MEDIA_CODECS } from './rtc';
 import { runMediaMethod } from './RoomMediaSession';
-import { eventually, newRoomWithParticipants, nextEvent, startPool } from './testing/media';
-import { WeriftClient, type Signal } from './testing/werift';
+import { eventually, newRoomWithParticipants, nextEvent, recordingLogger, startPool } from './testing/media';
+import { signalOf, WeriftClient } from './testing/werift';
 import type { RoomMediaEvents } from './types';
 import type { WorkerDiedEvent } from './WorkerPool';
 
@@ -9,7 +11,7 @@ test('a killed worker is replaced, its rooms are told, and they work again on th
   const pool = await startPool(1);
   t.teardown(() => pool.close());
   const { media } = await newRoomWithParticipants(pool, { alice: 'participant', bob: 'participant' });
-  const signal = (userId: string): Signal => (m, d) => runMediaMethod(media, m, userId, d);
+  const signal = (sessionId: string) => signalOf(media, sessionId);
   const { client: alice, producerId } = await WeriftClient.publish(signal('alice'));
   const { client: bob } = await WeriftClient.subscribe(signal('bob'), producerId);
   t.like(media.counts(), { routers: 1, transports: 2, producers: 1, consumers: 1 });
@@ -41,4 +43,36 @@ test('a killed worker is replaced, its rooms are told, and they work again on th
   await Promise.all([again.client.close(), sub.client.close()]);
   await media.close();
   t.is(media.counts().routers, 0);
+});
+
+test('workers stopped by a signal to the node (Ctrl-C, SIGTERM to its process group) are not replaced, and rooms end their media without rebuilding', async (t) => {
+  const logger = recordingLogger();
+  const pool = await startPool(2, logger);
+  t.teardown(() => pool.close());
+  const { media } = await newRoomWithParticipants(pool, { alice: 'participant' }, { logger });
+  const { client: alice } = await WeriftClient.publish(signalOf(media, 'alice'));
+  const replaced: unknown[] = [];
+  pool.on('workerReplaced', (event) => replaced.push(event));
+  const workers = pool.workers();
+  t.is(workers.length, 2);
+
+  // A signal to the group reaches every worker, whose own handler closes it (exit code 0).
+  const closed = workers.map((worker) => new Promise<void>((resolve) => worker.observer.once('close', () => resolve())));
+  for (const worker of workers) process.kill(worker.pid, 'SIGTERM');
+  await Promise.all(closed);
+  t.true(pool.stopping);
+  const refused = await t.throwsAsync(runMediaMethod(media, 'media.createTransport', 'alice', { direction: 'send' }));
+  t.is((refused as ClientError | undefined)?.type, 'SERVICE_UNAVAILABLE', 'the room has no media any more, and does not wait for it');
+  const noRouter = await t.throwsAsync(pool.createRouter({ roomId: 'late' }, DEFAULT_MEDIA_CODECS));
+  t.regex(noRouter?.message ?? '', /shutting down/);
+  t.deepEqual(pool.workers(), [], 'nothing respawned');
+  t.deepEqual(replaced, []);
+  t.deepEqual(
+    logger.lines.filter((l) => l.level === 'warn' || l.level === 'error'),
+    [],
+    'a shutdown is not reported as deaths or failed rebuilds',
+  );
+  t.true(logger.lines.some((l) => l.msg === 'mediasoup worker stopped by a signal to the node; not replaced'));
+  await alice.close();
+  await media.close();
 });

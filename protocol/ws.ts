@@ -85,7 +85,13 @@ export const WS_METHODS = {
     NOT_OBSERVER('send media'),
   ),
   'media.consume': room(z.object({ ...inRoom, transportId: z.string().min(1), producerId: z.string().min(1), rtpCapabilities: rtpObject })),
+  // A paused consumer forwards nothing (a hidden tile, an app in the background) until resumed.
+  'media.pauseConsumer': room(z.object({ ...inRoom, consumerId: z.string().min(1) })),
   'media.resumeConsumer': room(z.object({ ...inRoom, consumerId: z.string().min(1) })),
+  // New ICE parameters for a transport after the client's network changed (Wi-Fi to LTE): -> { iceParameters }.
+  'media.restartIce': room(z.object({ ...inRoom, transportId: z.string().min(1) })),
+  // Closes one of the caller's transports, and everything it sends or receives.
+  'media.closeTransport': room(z.object({ ...inRoom, transportId: z.string().min(1) })),
   'media.pauseProducer': room(z.object({ ...inRoom, producerId: z.string().min(1) })),
   'media.resumeProducer': room(z.object({ ...inRoom, producerId: z.string().min(1) })),
   'media.closeProducer': room(z.object({ ...inRoom, producerId: z.string().min(1) })),

@@ -133,11 +133,12 @@ export class Room extends LiveRoom<CloseReason> {
     this.#admit(session, true);
   }
 
-  /** A session leaves (by itself, timed out, ended, or kicked). */
+  /** A session leaves (by itself, timed out, ended, or kicked); its media closes with it, whoever else its user still is. */
   onLeave(sessionId: string, reason: 'left' | 'timeout' | 'ended' | 'kicked'): void {
     const removed = this.members.remove(sessionId);
     if (!removed) return;
     this.deps.presence.remove(this.key, removed.session);
+    this.#background(this.media.removeSession(sessionId));
     const cursors = this.code.doc.removeSession(sessionId);
     const nodes = this.members.gatewayNodes();
     if (cursors) this.fanout.ephemeral('awareness.update', { state: Buffer.from(cursors).toString('base64'), userId: removed.session.userId }, nodes);
@@ -146,7 +147,6 @@ export class Room extends LiveRoom<CloseReason> {
       this.deps.metrics.participants(-1);
       this.fanout.push('participant.left', { userId, reason }, nodes);
       this.#background(this.deps.store.attendance(this.key, this.epoch, userId, role, { leftAfterSeconds: (Date.now() - joinedAt) / 1000 }));
-      this.#background(this.media.removeUser(userId));
     }
     if (this.members.sessionCount === 0) this.#armEmptyTimer();
   }
@@ -241,10 +241,12 @@ export class Room extends LiveRoom<CloseReason> {
 
   #mediaHooks(): MediaHooks {
     return {
-      push: (method, data, toUserId) => {
+      push: (method, data, toSessionId) => {
         if (this.closing) return;
-        if (toUserId) void this.fanout.toSessions(method, data, byNode(this.members.sessionsOf(toUserId)));
-        else this.fanout.push(method, data, this.members.gatewayNodes());
+        const session = toSessionId === undefined ? undefined : this.members.session(toSessionId);
+        if (session) void this.fanout.toSessions(method, data, byNode([session]));
+        // A session gone already has nobody to tell.
+        else if (toSessionId === undefined) this.fanout.push(method, data, this.members.gatewayNodes());
       },
       recordingStarted: (recordingId, startedAt) => this.deps.store.recordingStarted(this.key, this.epoch, recordingId, startedAt),
       recordingStopped: (recordingId) => this.deps.store.recordingStopped(this.key, recordingId),

@@ -55,16 +55,17 @@ function joinReply(room: Room, caller: Caller): SignalResult {
       routerRtpCapabilities: room.media.routerRtpCapabilities(),
       producers: room.media.producers(),
       recording: room.media.recordingId(),
+      activeSpeaker: room.media.activeSpeaker(),
     },
     join: { dojoId: room.key.dojoId, topic: room.topic, seq: room.fanout.seq },
   };
 }
 
-/** A media method goes to the room's media session as it is (media/ answers it). */
+/** A media method goes to the room's media session as it is (media/ answers it); what it creates is the caller's session's. */
 const toMedia =
   <M extends MediaMethod>(method: M): Handler<M> =>
   async (room, caller, data) =>
-    reply(await room.media.handle(method, caller.auth.userId, data, caller.role));
+    reply(await room.media.handle(method, { sessionId: caller.session.sessionId, userId: caller.auth.userId, role: caller.role }, data));
 
 const MEDIA_METHODS = (Object.keys(WS_METHODS) as Array<keyof typeof WS_METHODS>).filter((m): m is MediaMethod => m.startsWith('media.'));
 

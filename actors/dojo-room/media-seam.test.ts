@@ -3,21 +3,21 @@ import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { createTenant, type TestTenant } from '../../test/support/accounts';
 import type { TestNode } from '../../test/support/node';
-import type { MediaHooks, MediaSession } from '../../media/MediaSession';
+import type { MediaHooks, MediaMember, MediaSession } from '../../media/MediaSession';
 import type { MediaMethod } from '../../protocol/ws';
 import type { RoomKey, RoomRole } from './types';
 import { api, joined, liveDojo, startDojoNode } from './testing';
 
 // A stand-in media session, as the media issue plugs its own into the same seam.
-const calls: Array<{ dojoId: string; method: MediaMethod | 'recording.start'; userId?: string; role?: RoomRole }> = [];
-const removed: Array<{ dojoId: string; userId: string }> = [];
+const calls: Array<{ dojoId: string; method: MediaMethod | 'recording.start'; sessionId?: string; userId?: string; role?: RoomRole }> = [];
+const removed: Array<{ dojoId: string; sessionId: string }> = [];
 const closed: string[] = [];
 class FakeMedia implements MediaSession {
   #recording: string | undefined;
   constructor(readonly key: RoomKey, readonly hooks: MediaHooks) {}
   async ready() {}
-  async handle(method: MediaMethod, userId: string, _data: unknown, role: RoomRole) {
-    calls.push({ dojoId: this.key.dojoId, method, userId, role });
+  async handle(method: MediaMethod, { sessionId, userId, role }: MediaMember) {
+    calls.push({ dojoId: this.key.dojoId, method, sessionId, userId, role });
     if (method === 'media.produce') {
       this.hooks.push('media.newProducer', { producerId: 'p1', userId, kind: 'audio' });
       return { producerId: 'p1' };
@@ -44,9 +44,12 @@ class FakeMedia implements MediaSession {
   recordingId() {
     return this.#recording ?? null;
   }
+  activeSpeaker() {
+    return null;
+  }
   async mute() {}
-  async removeUser(userId: string) {
-    removed.push({ dojoId: this.key.dojoId, userId });
+  async removeSession(sessionId: string) {
+    removed.push({ dojoId: this.key.dojoId, sessionId });
   }
   async close() {
     await this.#stop();
@@ -111,13 +114,25 @@ test('media and recording methods reach the media session with the caller role; 
   t.like(await observer.client.request('media.createTransport', { direction: 'recv' }), { ok: true });
   t.like(await guest.client.request('recording.start', {}), { ok: false, error: { code: 'FORBIDDEN', message: 'Only a facilitator may record' } });
   t.like(await host.client.request('recording.start', {}), { ok: true, data: { recordingId: running?.id } }, 'starting again is fine');
-  t.deepEqual(calls.slice(before).filter((c) => c.dojoId === dojoId).map((c) => [c.method, c.role]), [['media.produce', 'participant'], ['media.createTransport', 'observer'], ['recording.start', undefined]]);
+  t.deepEqual(
+    calls.slice(before).filter((c) => c.dojoId === dojoId).map((c) => [c.method, c.role, c.sessionId, c.userId]),
+    [
+      ['media.produce', 'participant', guest.sessionId, member.userId],
+      ['media.createTransport', 'observer', observer.sessionId, watcher.userId],
+      ['recording.start', undefined, undefined, undefined],
+    ],
+    'each call names the calling session and its user',
+  );
   t.like(await host.client.request('recording.stop', {}), { ok: true, data: { recordingId: running?.id } });
   t.like(await recordings(dojoId), [{ id: running?.id, status: 'READY' }]);
+  // The same user on a second device: leaving on one closes that session's media only.
+  const phone = await joined(app, member, dojoId);
   await guest.client.request('room.leave');
-  t.deepEqual(removed.filter((r) => r.dojoId === dojoId).map((r) => r.userId), [member.userId]);
+  t.deepEqual(removed.filter((r) => r.dojoId === dojoId).map((r) => r.sessionId), [guest.sessionId]);
+  await phone.client.request('room.leave');
+  t.deepEqual(removed.filter((r) => r.dojoId === dojoId).map((r) => r.sessionId), [guest.sessionId, phone.sessionId]);
   t.is((await api(app, 'GET', `/v1/dojos/${dojoId}`, fac.token)).status, 200);
-  await Promise.all([host.client.close(), guest.client.close(), observer.client.close()]);
+  await Promise.all([host.client.close(), guest.client.close(), phone.client.close(), observer.client.close()]);
 });
 
 test('whether a dojo records is kept with it: the next activation of its room records (or not) alike; stop ends the recording and marks rows a dead node left', async (t) => {

@@ -6,11 +6,10 @@ import { QueryTypes } from 'sequelize';
 import { run } from '../../media/childProcess';
 import { resolveFfprobe } from '../../infra/bin/ffmpeg';
 import { eventually } from '../../media/testing/media';
-import { WeriftClient, type Signal } from '../../media/testing/werift';
+import { WeriftClient } from '../../media/testing/werift';
 import { authed, createTenant, type TestTenant } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
-import type { WsClient } from '../../test/support/ws-client';
-import { api, joined, liveDojo } from './testing';
+import { api, joined, liveDojo, wsSignal } from './testing';
 
 // The real app as nodes register it, media included, with WebRTC ports in a window of its own
 // (40000-49999, apart from the media/*.test.ts windows) so test files running side by side never meet.
@@ -32,15 +31,6 @@ test.after.always(async () => {
   await Promise.all(open.map(async (o) => o.close()));
   await app?.stop();
 });
-
-/** The socket as werift's signaling: a refused request throws, as a client SDK would. */
-function signal(client: WsClient): Signal {
-  return async (method, data) => {
-    const reply = await client.request(method, data);
-    if (!reply.ok) throw new Error(`${method} refused: ${JSON.stringify(reply.error)}`);
-    return reply.data;
-  };
-}
 
 interface RecordingRow {
   id: string;
@@ -88,14 +78,14 @@ test('over the real app a member publishes Opus, an observer receives it and can
 
   const sender = await joined(app, speaker, dojoId);
   open.push(sender.client);
-  const { client: publisher, producerId } = await WeriftClient.publish(signal(sender.client));
+  const { client: publisher, producerId } = await WeriftClient.publish(wsSignal(sender.client));
   open.push(publisher);
   t.like(await host.client.nextPushOf('media.newProducer'), { producerId, userId: speaker.userId, kind: 'audio' });
 
   const observer = await joined(app, watcher, dojoId);
   open.push(observer.client);
   t.deepEqual(observer.reply.data.producers, [{ producerId, userId: speaker.userId, kind: 'audio' }]);
-  const { client: receiver } = await WeriftClient.subscribe(signal(observer.client), producerId);
+  const { client: receiver } = await WeriftClient.subscribe(wsSignal(observer.client), producerId);
   open.push(receiver);
   await publisher.sendOpus(100);
   await eventually(() => receiver.received > 0, 10_000, 'Opus packets at the observer');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Infrastructure } from '../../infra/infrastructure';
+import type { Signal } from '../../media/testing/werift';
 import { authed, createTenant, type TestTenant, type TestUser } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
 import { WsClient, type Frame } from '../../test/support/ws-client';
@@ -59,3 +60,12 @@ export function clientMsgId(): string {
 }
 
 export { createTenant };
+
+/** The socket as werift's signaling: a refused request throws, as a client SDK would. */
+export function wsSignal(client: WsClient): Signal {
+  return async (method, data) => {
+    const reply = await client.request(method, data);
+    if (!reply.ok) throw new Error(`${method} refused: ${JSON.stringify(reply.error)}`);
+    return reply.data;
+  };
+}

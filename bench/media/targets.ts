@@ -103,12 +103,12 @@ export async function appTarget(settings: Settings, rtc: RtcSettings): Promise<T
     workerPid: worker.pid,
     async addPublisher(index) {
       const userId = `publisher-${index}`;
-      media.join(userId, 'participant');
+      media.join({ sessionId: userId, userId, role: 'participant' });
       return { audio: await ingest(userId, 'audio'), video: await ingest(userId, 'video') };
     },
     async addSubscriber(kind, host) {
       const userId = `subscriber-${++subscribers}`;
-      media.join(userId, 'participant');
+      media.join({ sessionId: userId, userId, role: 'participant' });
       let transportId: string;
       if (kind === 'plain') {
         transportId = (await media.createPlainTransport(userId, 'recv', { rtcpMux: true })).id;

@@ -85,6 +85,10 @@ function launchChild(launch: PostgresLaunch, program: 'initdb' | 'postgres', arg
   const file = path.join(launch.binDir, program);
   const child = spawn(file, args, {
     ...spawnIdentity(launch.runAs),
+    // Its own process group: a Ctrl-C or a SIGTERM to the node's group would otherwise shut it
+    // down (refusing new connections) while the node still writes its last rows (a room's
+    // recording). The node stops it last; the exit hooks below stop it if the node ends otherwise.
+    detached: true,
     env: { ...process.env, LC_MESSAGES: MESSAGES },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -31,11 +31,11 @@ export interface Ingest {
  * from the first packets). With `simulcastLayers` > 1 the same VP8 stream goes out under one
  * SSRC per layer, from one local port, as a simulcast producer.
  */
-export async function startIngest(media: RoomMedia, userId: string, ffmpeg: string, simulcastLayers = 1, seconds = 60): Promise<Ingest> {
-  const audio = await media.createPlainTransport(userId, 'send', { comedia: true, rtcpMux: false });
-  const video = await media.createPlainTransport(userId, 'send', { comedia: true, rtcpMux: simulcastLayers > 1 });
-  const { producerId: audioProducerId } = await media.produce(userId, { transportId: audio.id, kind: 'audio', rtpParameters: OPUS_PARAMETERS });
-  const { producerId: videoProducerId } = await media.produce(userId, { transportId: video.id, kind: 'video', rtpParameters: vp8Parameters(simulcastLayers) });
+export async function startIngest(media: RoomMedia, sessionId: string, ffmpeg: string, simulcastLayers = 1, seconds = 60): Promise<Ingest> {
+  const audio = await media.createPlainTransport(sessionId, 'send', { comedia: true, rtcpMux: false });
+  const video = await media.createPlainTransport(sessionId, 'send', { comedia: true, rtcpMux: simulcastLayers > 1 });
+  const { producerId: audioProducerId } = await media.produce(sessionId, { transportId: audio.id, kind: 'audio', rtpParameters: OPUS_PARAMETERS });
+  const { producerId: videoProducerId } = await media.produce(sessionId, { transportId: video.id, kind: 'video', rtpParameters: vp8Parameters(simulcastLayers) });
   const videoOut =
     simulcastLayers > 1
       ? ['-f', 'tee', tee(video.port, simulcastLayers)]

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { loadConfig } from '../../config';
-import { silentLogger } from '../../infra/logger';
+import { silentLogger, type Logger } from '../../infra/logger';
 import type { RecorderSettings } from '../Recorder';
 import { RoomMedia, type RoomMediaOptions } from '../RoomMedia';
 import type { RtcSettings } from '../rtc';
@@ -16,9 +16,16 @@ export function rtcWindow(size = 200): RtcSettings {
 }
 
 /** Real mediasoup workers, with the binary the process configuration names (or the cached build). */
-export function startPool(workers = 1): Promise<WorkerPool> {
+export function startPool(workers = 1, logger: Logger = silentLogger): Promise<WorkerPool> {
   const config = loadConfig();
-  return WorkerPool.start({ config: { mediasoupWorkers: workers, mediasoupWorkerBin: config.mediasoupWorkerBin }, logger: silentLogger });
+  return WorkerPool.start({ config: { mediasoupWorkers: workers, mediasoupWorkerBin: config.mediasoupWorkerBin }, logger });
+}
+
+/** A logger that keeps what is logged, by level, for tests that check what a failure says. */
+export function recordingLogger(): Logger & { lines: Array<{ level: 'debug' | 'info' | 'warn' | 'error'; msg: string | undefined }> } {
+  const lines: Array<{ level: 'debug' | 'info' | 'warn' | 'error'; msg: string | undefined }> = [];
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (_obj: unknown, msg?: string) => void lines.push({ level, msg });
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 /** The process's FFMPEG_BIN setting, for media/ffmpeg.ts. */
@@ -31,7 +38,10 @@ export interface TestRoom {
   rtc: RtcSettings;
 }
 
-/** A room's media on `pool`, in its own port window, with every participant joined under its role. */
+/**
+ * A room's media on `pool`, in its own port window, with every participant joined under its
+ * role, each with one session named as the user (`alice` calls as session `alice`).
+ */
 export async function newRoomWithParticipants(
   pool: WorkerPool,
   participants: Record<string, 'facilitator' | 'participant' | 'observer'>,
@@ -39,7 +49,7 @@ export async function newRoomWithParticipants(
 ): Promise<TestRoom> {
   const rtc = options.rtc ?? rtcWindow();
   const media = await RoomMedia.create({ roomId: `room-${randomInt(1e9)}`, pool, rtc, logger: silentLogger, ...options });
-  for (const [userId, role] of Object.entries(participants)) media.join(userId, role);
+  for (const [userId, role] of Object.entries(participants)) media.join({ sessionId: userId, userId, role });
   return { media, rtc };
 }
 

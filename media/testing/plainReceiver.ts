@@ -12,12 +12,12 @@ export interface PlainReceiver {
 }
 
 /** A subscriber on a plain transport: a UDP socket that counts the consumer's RTP packets. */
-export async function plainReceiver(media: RoomMedia, userId: string, producerId: string): Promise<PlainReceiver> {
+export async function plainReceiver(media: RoomMedia, sessionId: string, producerId: string): Promise<PlainReceiver> {
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const transport = await media.createPlainTransport(userId, 'recv', { rtcpMux: true });
-  await media.connectPlainTransport(userId, transport.id, { ip: '127.0.0.1', port: socket.address().port });
-  const consumer = await media.consume(userId, { transportId: transport.id, producerId, rtpCapabilities: media.rtpCapabilities });
+  const transport = await media.createPlainTransport(sessionId, 'recv', { rtcpMux: true });
+  await media.connectPlainTransport(sessionId, transport.id, { ip: '127.0.0.1', port: socket.address().port });
+  const consumer = await media.consume(sessionId, { transportId: transport.id, producerId, rtpCapabilities: media.rtpCapabilities });
   const receiver: PlainReceiver = { consumer, packets: 0, keyframes: 0, close: () => socket.close() };
   const pt = consumer.rtpParameters.codecs[0]?.payloadType;
   socket.on('message', (packet) => {
@@ -25,7 +25,7 @@ export async function plainReceiver(media: RoomMedia, userId: string, producerId
     receiver.packets++;
     if (consumer.kind === 'video' && isVp8KeyframeStart(packet)) receiver.keyframes++;
   });
-  await media.resumeConsumer(userId, consumer.id);
+  await media.resumeConsumer(sessionId, consumer.id);
   return receiver;
 }
 

@@ -1,10 +1,16 @@
 import type { MediaMethod, WsData } from '../../protocol/ws';
 import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket } from 'werift';
+import type { RoomMedia } from '../RoomMedia';
+import { runMediaMethod } from '../RoomMediaSession';
 import type { TransportInfo } from '../types';
 
-/** One signaling request of one user, as the room's socket would carry it. */
 /** How a test client sends a media method: typed as the protocol declares it (protocol/ws.ts). */
 export type Signal = <M extends MediaMethod>(method: M, data: WsData<M>) => Promise<unknown>;
+
+/** What the dojo room does with a `media.*` frame of a session (joined already). */
+export function signalOf(media: RoomMedia, sessionId: string): Signal {
+  return (method, data) => runMediaMethod(media, method, sessionId, data);
+}
 
 const OPUS = /a=rtpmap:(\d+) opus\/48000\/2/i;
 
@@ -20,6 +26,10 @@ export class WeriftClient {
   #track: MediaStreamTrack | undefined;
   #pt = 0;
   #seq = 0;
+  /** What the answer was written from, kept for an ICE restart. */
+  #transport: TransportInfo | undefined;
+  #remoteDirection: 'recvonly' | 'sendonly' = 'recvonly';
+  #ssrc: number | undefined;
 
   private constructor(readonly signal: Signal) {}
 
@@ -70,6 +80,37 @@ export class WeriftClient {
     }
   }
 
+  /**
+   * What mediasoup-client's `transport.restartIce()` does after a network change: new ICE
+   * parameters from the server (media.restartIce), an offer with new local credentials, and the
+   * answer written from the new parameters; resolves once ICE is connected again.
+   */
+  async restartIce(): Promise<TransportInfo['iceParameters']> {
+    const transport = this.#transport;
+    if (!transport) throw new Error('no transport yet');
+    const { iceParameters } = (await this.signal('media.restartIce', { transportId: this.transportId })) as { iceParameters: TransportInfo['iceParameters'] };
+    this.#transport = { ...transport, iceParameters };
+    const restarted = iceConnectedAgain(this.pc);
+    const offer = await this.pc.createOffer({ iceRestart: true });
+    await this.pc.setLocalDescription(offer);
+    const sdp = this.pc.localDescription?.sdp ?? '';
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: answerSdp(sdp, this.#transport, this.#pt, this.#remoteDirection, this.#ssrc) });
+    // werift (0.24) starts ICE checks only while DTLS is down: with DTLS up, as after an ICE
+    // restart, its new checks are started here (what a browser does by itself).
+    await Promise.all(this.pc.iceTransports.map((ice) => ice.start()));
+    await restarted;
+    return iceParameters;
+  }
+
+  /** The ICE username fragment this client now checks the server with. */
+  get remoteIceUsername(): string | undefined {
+    return this.pc.iceTransports[0]?.connection.remoteUsername;
+  }
+
+  /**
+   * Closes the connection. werift sends no DTLS close alert: to the server this client just
+   * goes quiet, as a phone that lost its network does.
+   */
   async close(): Promise<void> {
     await this.pc.close();
   }
@@ -88,6 +129,9 @@ export class WeriftClient {
   }
 
   async #answer(offer: string, transport: TransportInfo, direction: 'recvonly' | 'sendonly', ssrc?: number): Promise<void> {
+    this.#transport = transport;
+    this.#remoteDirection = direction;
+    this.#ssrc = ssrc;
     await this.pc.setRemoteDescription({ type: 'answer', sdp: answerSdp(offer, transport, this.#pt, direction, ssrc) });
     await connected(this.pc);
   }
@@ -126,6 +170,20 @@ export function answerSdp(offer: string, transport: TransportInfo, pt: number, d
 /** The offer's Opus payload type and DTLS fingerprint (what mediasoup needs from the client). */
 export function offerFacts(offer: string): { pt: number; fingerprint: string } {
   return { pt: Number(OPUS.exec(offer)?.[1]), fingerprint: /a=fingerprint:sha-256 (\S+)/.exec(offer)?.[1] ?? '' };
+}
+
+/** Resolves once ICE goes through checking and is connected again (after an ICE restart). */
+function iceConnectedAgain(pc: RTCPeerConnection, ms = 15_000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let checking = false;
+    const timer = setTimeout(() => reject(new Error(`werift ICE did not reconnect (${pc.iceConnectionState})`)), ms);
+    pc.iceConnectionStateChange.subscribe((state) => {
+      if (state === 'checking' || state === 'new') checking = true;
+      if (!checking || (state !== 'connected' && state !== 'completed')) return;
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** Resolves once ICE and DTLS are up. */
