@@ -27,9 +27,7 @@ export function createBrokerOptions(config: Config): BrokerOptions {
     logLevel: config.logLevel === 'silent' ? 'fatal' : config.logLevel,
     // Clusters of other namespaces may share the Redis: the namespace leads every key, as it
     // does the key-value store's (a fixed prefix let one cluster read another's cached answers).
-    cacher: config.redisUrl
-      ? { type: 'Redis', options: { prefix: `${config.namespace}:cache`, ttl: 300, redis: config.redisUrl } }
-      : { type: 'MemoryLRU', options: { ttl: 300, max: 10_000 } },
+    cacher: config.redisUrl ? { type: 'Redis', options: { prefix: `${config.namespace}:cache`, ttl: 300, redis: config.redisUrl } } : { type: 'MemoryLRU', options: { ttl: 300, max: 10_000 } },
     heartbeatInterval: 1,
     heartbeatTimeout: 3,
     requestTimeout: config.requestTimeoutMs,
@@ -52,17 +50,14 @@ export function createBrokerOptions(config: Config): BrokerOptions {
       // backing service being down (both SERVICE_UNAVAILABLE, 503 with Retry-After): every node
       // fails alike then, and an open breaker would keep answering 503 for halfOpenTime after the
       // storm passed or the database came back.
-      check: (err: Error | Errors.MoleculerError) =>
-        Number((err as Errors.MoleculerError).code) >= 500 && (err as Errors.MoleculerError).type !== ErrorCode.SERVICE_UNAVAILABLE,
+      check: (err: Error | Errors.MoleculerError) => Number((err as Errors.MoleculerError).code) >= 500 && (err as Errors.MoleculerError).type !== ErrorCode.SERVICE_UNAVAILABLE,
     },
     bulkhead: { enabled: true, concurrency: 200, maxQueueSize: 2000 },
     registry: { strategy: 'RoundRobin', preferLocal: true, discoverer: new PromptDiscoverer() },
     // Metrics go through prom-client (infra/metrics): Moleculer's per-call metrics made a busy
     // gateway burn more CPU minute after minute (15 -> 60 us per request within 12 s).
     metrics: { enabled: false },
-    tracing: config.tracing.enabled
-      ? { enabled: true, sampling: { rate: config.tracing.sampleRate }, exporter: [new LogSpanExporter() as never] }
-      : { enabled: false },
+    tracing: config.tracing.enabled ? { enabled: true, sampling: { rate: config.tracing.sampleRate }, exporter: [new LogSpanExporter() as never] } : { enabled: false },
     // Action and event params are zod schemas, the protocol's (infra/broker/zodValidator.ts).
     validator: new ZodValidator(),
     internalServices: true,

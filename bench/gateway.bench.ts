@@ -55,7 +55,6 @@ function moleculerWeb(port: number, authenticator: Authenticator): ServiceSchema
   };
 }
 
-
 /** Gateway vs moleculer-web on the same broker and action (issue 2). */
 export async function run(options: { durationSeconds?: number } = {}): Promise<Row[]> {
   quietDependencyWarnings();

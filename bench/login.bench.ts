@@ -10,8 +10,7 @@ import type { Row } from './lib/table';
 
 const options = { ...OWASP_SCRYPT, maxmem: 256 * OWASP_SCRYPT.N * OWASP_SCRYPT.r };
 const job = (): ScryptJob => ({ password: 'correct horse battery staple', salt: randomBytes(16), keyLength: 32, options });
-const libuvScrypt = () =>
-  new Promise<void>((resolve, reject) => scrypt('correct horse battery staple', randomBytes(16), 32, options, (e) => (e ? reject(e) : resolve())));
+const libuvScrypt = () => new Promise<void>((resolve, reject) => scrypt('correct horse battery staple', randomBytes(16), 32, options, (e) => (e ? reject(e) : resolve())));
 
 function p99(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

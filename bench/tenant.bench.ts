@@ -26,10 +26,14 @@ const proxy: ServiceSchema = {
 };
 
 const route: RouteDef = {
-  method: 'GET', path: '/v1/bench/user', auth: 'user', action: 'benchUser.get', summary: 'bench', tag: 'bench',
+  method: 'GET',
+  path: '/v1/bench/user',
+  auth: 'user',
+  action: 'benchUser.get',
+  summary: 'bench',
+  tag: 'bench',
   query,
 };
-
 
 /** Sequential verifications on one core (one hashing thread at a time). */
 async function hashesPerSecond(params: ScryptParams, seconds: number): Promise<number> {

@@ -4,7 +4,10 @@ export type Env = Record<string, string | undefined>;
 
 /** A setting with a bad value; the message names the setting. */
 export class ConfigError extends Error {
-  constructor(readonly setting: string, reason: string) {
+  constructor(
+    readonly setting: string,
+    reason: string,
+  ) {
     super(`Invalid setting ${setting}: ${reason}`);
     this.name = 'ConfigError';
   }
@@ -71,7 +74,10 @@ export function readers(env: Env) {
     list<T extends string>(name: string, allowed: readonly T[], fallback: readonly T[]): T[] {
       const value = raw(name);
       if (value === undefined) return [...fallback];
-      const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+      const items = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (items.length === 0) throw new ConfigError(name, 'must name at least one service');
       for (const item of items) {
         if (!(allowed as readonly string[]).includes(item)) throw new ConfigError(name, `unknown service "${item}" (known: ${allowed.join(', ')})`);

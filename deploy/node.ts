@@ -40,10 +40,10 @@ export interface RunningNode {
 export async function startNode(config: Config, extras: NodeExtras = {}): Promise<RunningNode> {
   const broker = new ServiceBroker({ ...createBrokerOptions(config), middlewares: [BackendUnavailableMiddleware] });
   const logger = broker.getLogger('node');
-  const needs = config.services.reduce(
-    (acc, name) => ({ database: acc.database || NEEDS[name].database, objectStore: acc.objectStore || NEEDS[name].objectStore }),
-    { database: false, objectStore: false },
-  );
+  const needs = config.services.reduce((acc, name) => ({ database: acc.database || NEEDS[name].database, objectStore: acc.objectStore || NEEDS[name].objectStore }), {
+    database: false,
+    objectStore: false,
+  });
   const infra = await startInfrastructure(config, needs, logger);
   // Media has no actor of its own: the rooms drive it in their process (actors/dojo-room/actor.ts).
   if (hosts(config, 'media') && !hosts(config, 'dojo-room')) logger.warn('SERVICES names media without dojo-room: no media runs on this node');

@@ -42,7 +42,11 @@ export async function startOpsListener(options: OpsListenerOptions): Promise<Ops
           })
         : path === '/ready'
           ? readiness(options.checks).then(({ status, body }) => json(res, status, body))
-          : Promise.resolve(path === '/health' ? json(res, 200, liveness({ nodeId: options.nodeId, version: options.version, startedAt })) : json(res, 404, { error: { code: 'NOT_FOUND', message: `No route ${path}` } }));
+          : Promise.resolve(
+              path === '/health'
+                ? json(res, 200, liveness({ nodeId: options.nodeId, version: options.version, startedAt }))
+                : json(res, 404, { error: { code: 'NOT_FOUND', message: `No route ${path}` } }),
+            );
     served.catch((error: unknown) => {
       options.onError(error, path ?? '/');
       if (!res.headersSent) json(res, 500, { error: { code: 'INTERNAL', message: 'Internal error' } });

@@ -28,7 +28,12 @@ export function mapError(error: unknown): MappedError {
   switch (e.type) {
     case 'VALIDATION_ERROR':
       // Moleculer's validator sends the field list as data; actors' FieldValidationError as data.fields.
-      return { code: ErrorCode.VALIDATION_ERROR, message: 'Some fields are invalid', fields: fieldsOf(Array.isArray(e.data) ? e.data : (e.data as { fields?: unknown } | undefined)?.fields), internal: false };
+      return {
+        code: ErrorCode.VALIDATION_ERROR,
+        message: 'Some fields are invalid',
+        fields: fieldsOf(Array.isArray(e.data) ? e.data : (e.data as { fields?: unknown } | undefined)?.fields),
+        internal: false,
+      };
     case 'SERVICE_NOT_FOUND':
     case 'SERVICE_NOT_AVAILABLE':
     case 'QUEUE_FULL':

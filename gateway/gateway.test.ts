@@ -10,7 +10,12 @@ import { WsClient } from '../test/support/ws-client';
 // A probe actor with routes of each kind, so the gateway core is exercised without any product actor.
 const routes: RouteDef[] = [
   {
-    method: 'POST', path: '/v1/probe/echo', auth: 'public', action: 'probe.echo', summary: 'echo', tag: 'probe',
+    method: 'POST',
+    path: '/v1/probe/echo',
+    auth: 'public',
+    action: 'probe.echo',
+    summary: 'echo',
+    tag: 'probe',
     body: z.object({ name: z.string().min(1).max(10), count: z.number().int().min(0) }),
   },
   { method: 'GET', path: '/v1/probe/whoami', auth: 'user', action: 'probe.whoami', summary: 'who am I', tag: 'probe' },
@@ -68,8 +73,7 @@ test.after.always(async () => {
   await app?.stop();
 });
 
-const post = (path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-  fetch(`${app.url}${path}`, { method: 'POST', body, headers });
+const post = (path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => fetch(`${app.url}${path}`, { method: 'POST', body, headers });
 
 test('a valid JSON body reaches the action and comes back', async (t) => {
   const res = await post('/v1/probe/echo', JSON.stringify({ name: 'ada', count: 2 }));
@@ -220,8 +224,7 @@ test('resume replays what a dropped client missed, in order', async (t) => {
   const first = await WsClient.connect(app.wsUrl, token, 'protocol', OPAQUE);
   const { data: welcome } = await first.nextPush((f) => f.method === 'session.welcome');
   t.like(await first.request('room.join', { dojoId }), { ok: true, data: { role: 'participant' } });
-  const publish = (seq: number) =>
-    app.node.broker.call('gateway.publish', { topic: `room/${dojoId}`, seq, frame: JSON.stringify({ method: 'chat.message', data: { n: seq }, seq }) });
+  const publish = (seq: number) => app.node.broker.call('gateway.publish', { topic: `room/${dojoId}`, seq, frame: JSON.stringify({ method: 'chat.message', data: { n: seq }, seq }) });
   await publish(1);
   t.like(await first.nextPush((f) => f.method === 'chat.message'), { seq: 1 });
   first.socket.terminate();

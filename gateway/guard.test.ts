@@ -31,9 +31,7 @@ test('an exception in any uWS callback is answered 500 with the bare body and lo
       throw new Error('bad upgrade handler');
     },
   });
-  const port = await new Promise<number>((resolve, reject) =>
-    app.listen('127.0.0.1', 0, (socket) => (socket ? resolve(uws.us_socket_local_port(socket)) : reject(new Error('listen failed')))),
-  );
+  const port = await new Promise<number>((resolve, reject) => app.listen('127.0.0.1', 0, (socket) => (socket ? resolve(uws.us_socket_local_port(socket)) : reject(new Error('listen failed')))));
   t.teardown(() => (app as unknown as { close(): void }).close());
   const base = `http://127.0.0.1:${port}`;
 
@@ -65,10 +63,7 @@ test('an exception in any uWS callback is answered 500 with the bare body and lo
   for (let i = 0; i < 50 && errors.filter((e) => e.where.startsWith('ws message')).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
   socket.close();
   t.is(errors.filter((e) => e.where.startsWith('ws message')).length, 2);
-  t.deepEqual(
-    [...new Set(errors.map((e) => e.where.split(' ').slice(0, 2).join(' ')))].sort(),
-    ['GET /async', 'GET /sync', 'ws message', 'ws upgrade'],
-  );
+  t.deepEqual([...new Set(errors.map((e) => e.where.split(' ').slice(0, 2).join(' ')))].sort(), ['GET /async', 'GET /sync', 'ws message', 'ws upgrade']);
   t.is(await (await fetch(`${base}/fine`)).text(), 'fine', 'still serving');
 });
 
@@ -87,11 +82,6 @@ test('a stray rejection is logged and the process goes on; an uncaught exception
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const lines = out.trim().split('\n');
-  t.deepEqual(lines, [
-    'error unhandled promise rejection (the node keeps serving)',
-    'alive',
-    'fatal uncaught exception: stopping the node',
-    'stopped',
-  ]);
+  t.deepEqual(lines, ['error unhandled promise rejection (the node keeps serving)', 'alive', 'fatal uncaught exception: stopping the node', 'stopped']);
   t.is(code, 1);
 });

@@ -1,7 +1,12 @@
 import test from 'ava';
 import { HttpMetrics } from './http-metrics';
 
-const line = (text: string, prefix: string) => text.split('\n').find((l) => l.startsWith(prefix))?.split(' ').pop();
+const line = (text: string, prefix: string) =>
+  text
+    .split('\n')
+    .find((l) => l.startsWith(prefix))
+    ?.split(' ')
+    .pop();
 
 test('latency buckets are cumulative and counts are per route, method and status', (t) => {
   const metrics = new HttpMetrics();

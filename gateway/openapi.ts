@@ -53,7 +53,7 @@ export function buildOpenApi(routes: readonly RouteDef[], version: string): Json
       tags: [route.tag],
       parameters,
       responses: {
-        [String(route.redirect ? 302 : route.status ?? 200)]: success,
+        [String(route.redirect ? 302 : (route.status ?? 200))]: success,
         default: { description: 'Error', content: { 'application/json': { schema: errorBody } } },
       },
       ...(route.auth === 'public' ? { security: [] } : {}),

@@ -31,7 +31,10 @@ const fields = (body: { error?: { fields?: { field: string }[] } }) => body.erro
 
 test('a NUL or control character in a body field gets 422 naming the field', async (t) => {
   const signup = (name: string, firstName = 'Ada') =>
-    post('/v1/tenants', JSON.stringify({ name, slug: `s-${Date.now()}`, admin: { firstName, lastName: 'L', email: `a${Date.now()}@mail.test`, username: `u${Date.now()}`, password: 'Correct-Horse-9' } }));
+    post(
+      '/v1/tenants',
+      JSON.stringify({ name, slug: `s-${Date.now()}`, admin: { firstName, lastName: 'L', email: `a${Date.now()}@mail.test`, username: `u${Date.now()}`, password: 'Correct-Horse-9' } }),
+    );
   const nul = await signup('Acme\u0000Corp');
   t.is(nul.status, 422);
   t.deepEqual(fields(nul.body), ['name']);
@@ -72,7 +75,10 @@ test('a chat message with a NUL byte is refused before it reaches the room; a li
   const client = await WsClient.connect(app.wsUrl, admin.token);
   const nul = await client.request('chat.send', { text: 'hello\u0000world', clientMsgId: 'c1' });
   t.like(nul, { ok: false, error: { code: 'VALIDATION_ERROR' } });
-  t.deepEqual(nul.error?.fields?.map((f) => f.field), ['data.text']);
+  t.deepEqual(
+    nul.error?.fields?.map((f) => f.field),
+    ['data.text'],
+  );
   // No room actor on this node: passing validation shows as another error than VALIDATION_ERROR.
   const lines = await client.request('chat.send', { text: 'hello\nworld', clientMsgId: 'c2' });
   t.false(lines.ok);
@@ -86,7 +92,10 @@ test('a socket text frame that is not valid UTF-8 never reaches a handler: the s
   const closed = new Promise<number>((resolve) => client.socket.once('close', (code) => resolve(code)));
   client.socket.send(Buffer.concat([Buffer.from('{"id":"bad","method":"ping","data":{"x":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}}')]), { binary: false });
   t.true([1006, 1007].includes(await closed));
-  t.false(client.pushes.some((f) => f.id === 'bad'), 'no reply: the frame was not handled');
+  t.false(
+    client.pushes.some((f) => f.id === 'bad'),
+    'no reply: the frame was not handled',
+  );
 });
 
 test('an access token with its signature spelt another way gets 401, over REST and the socket', async (t) => {

@@ -108,7 +108,7 @@ test('a socket that keeps flooding is closed with POLICY_VIOLATION', async (t) =
 });
 
 // Needs two nodes on one transporter, so it runs on real services only.
-(process.env.TRANSPORTER ? test : test.skip)('a revocation closes the login\'s sockets on every gateway node', async (t) => {
+(process.env.TRANSPORTER ? test : test.skip)("a revocation closes the login's sockets on every gateway node", async (t) => {
   const { infra } = app.node;
   const second = await startTestNode({ services: ['gateway'], env: { NAMESPACE: infra.config.namespace, JWT_SECRET: infra.jwtSecret } });
   try {
@@ -118,9 +118,8 @@ test('a socket that keeps flooding is closed with POLICY_VIOLATION', async (t) =
     await client.nextPush((f) => f.method === 'session.welcome');
     // A node broadcasts to the nodes it knows: wait until the first has discovered the second
     // (a gateway that joins later is re-sent live revocations by the tenant actor).
-    const known = async () =>
-      (await app.node.broker.call<Array<{ id: string }>, { onlyAvailable: boolean }>('$node.list', { onlyAvailable: true })).some((n) => n.id === second.node.broker.nodeID);
-    for (const deadline = Date.now() + 10_000; !(await known()) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    const known = async () => (await app.node.broker.call<Array<{ id: string }>, { onlyAvailable: boolean }>('$node.list', { onlyAvailable: true })).some((n) => n.id === second.node.broker.nodeID);
+    for (const deadline = Date.now() + 10_000; !(await known()) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
     // Broadcast from the first node, as the tenant actor does from wherever it runs.
     await app.node.broker.broadcast('auth.session.revoked', { sessionId: claims.sid, untilMs: Date.now() + 900_000 });
     t.like(await client.whenClosed(), { code: CloseCode.SESSION_REVOKED });

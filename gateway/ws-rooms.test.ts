@@ -32,8 +32,7 @@ test.after.always(async () => {
   await app?.stop();
 });
 
-const publish = (room: string, seq: number) =>
-  app.node.broker.call('gateway.publish', { topic: `breakout/${room}`, seq, frame: JSON.stringify({ method: 'chat.message', data: { room, seq }, seq }) });
+const publish = (room: string, seq: number) => app.node.broker.call('gateway.publish', { topic: `breakout/${room}`, seq, frame: JSON.stringify({ method: 'chat.message', data: { room, seq }, seq }) });
 const chats = (client: WsClient) => client.pushes.filter((f: Frame) => f.method === 'chat.message').map((f) => `${f.data.room}:${f.seq}`);
 const lastCall = () => calls.at(-1);
 // The room played here pushes made-up frames (the gateway relays frames without reading them).
@@ -61,7 +60,7 @@ test.serial('a session in two rooms gets the pushes of both, and each call says 
   await publish(a, 1);
   await publish(b, 1);
   await client.nextPush((f) => f.method === 'chat.message' && f.data.room === b);
-  t.deepEqual(chats(client), [`${a}:1`], 'the first room\'s push came too (nextPush took the second\'s)');
+  t.deepEqual(chats(client), [`${a}:1`], "the first room's push came too (nextPush took the second's)");
   // In several rooms, a call that names none is for none: the actor answers it.
   t.like(await client.request('chat.send', { text: 'which?', clientMsgId: 'c2' }), { ok: true });
   t.like(lastCall(), { method: 'chat.send', dojoId: undefined });

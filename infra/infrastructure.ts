@@ -50,7 +50,15 @@ export async function startInfrastructure(config: Config, needs: InfrastructureN
       resolveJwtSecret(config.jwtSecret, config.dataDir),
       needs.database ? openDatabase(config, logger, stops) : Promise.resolve(undefined),
       needs.objectStore
-        ? createObjectStore({ endpoint: config.s3.endpoint, bucket: config.s3.bucket, region: config.s3.region, accessKeyId: config.s3.accessKeyId, secretAccessKey: config.s3.secretAccessKey, dataDir: config.dataDir, logger })
+        ? createObjectStore({
+            endpoint: config.s3.endpoint,
+            bucket: config.s3.bucket,
+            region: config.s3.region,
+            accessKeyId: config.s3.accessKeyId,
+            secretAccessKey: config.s3.secretAccessKey,
+            dataDir: config.dataDir,
+            logger,
+          })
         : Promise.resolve(undefined),
     ]);
     if (objectStore) stops.push(() => objectStore.close());

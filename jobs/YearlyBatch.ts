@@ -69,7 +69,8 @@ export class YearlyBatch {
       result.videosCreated += made.videos;
       result.reportsCreated += made.report ? 1 : 0;
       if (!made.admin) result.tenantsWithoutAdmin.push(tenant.slug);
-      const progress = () => options.onProgress?.({ tenant: tenant.slug, tenantsDone: index, tenants: tenants.length, created: result.videosCreated + result.reportsCreated, published: result.published });
+      const progress = () =>
+        options.onProgress?.({ tenant: tenant.slug, tenantsDone: index, tenants: tenants.length, created: result.videosCreated + result.reportsCreated, published: result.published });
       progress();
       if (dryRun || !this.queue) continue;
       for (;;) {
@@ -103,10 +104,7 @@ export class YearlyBatch {
 
   async #tenants(slug: string | undefined): Promise<Array<{ id: string; slug: string }>> {
     const rows = await this.sql.system(() =>
-      this.sql.rows<{ id: string; slug: string }>(
-        `SELECT id, slug FROM tenants WHERE status = 'A' AND ($1::text IS NULL OR lower(slug) = lower($1)) ORDER BY created, id`,
-        [slug ?? null],
-      ),
+      this.sql.rows<{ id: string; slug: string }>(`SELECT id, slug FROM tenants WHERE status = 'A' AND ($1::text IS NULL OR lower(slug) = lower($1)) ORDER BY created, id`, [slug ?? null]),
     );
     if (slug && rows.length === 0) throw new TenantNotFoundError(slug);
     return rows;

@@ -6,10 +6,18 @@ import { YearlySchedule } from './YearlySchedule';
 function schedules(count: number, run: (owner: string, year: number) => Promise<void>) {
   const kv = createKeyValueStore({ keyPrefix: `test-${Math.random()}:`, logger: silentLogger });
   const leases = createLeaseManager(kv);
-  return Array.from({ length: count }, (_, i) => new YearlySchedule({
-    pattern: '0 3 1 1 *', leases, kv, owner: `node-${i}`, logger: silentLogger,
-    run: (year) => run(`node-${i}`, year),
-  }));
+  return Array.from(
+    { length: count },
+    (_, i) =>
+      new YearlySchedule({
+        pattern: '0 3 1 1 *',
+        leases,
+        kv,
+        owner: `node-${i}`,
+        logger: silentLogger,
+        run: (year) => run(`node-${i}`, year),
+      }),
+  );
 }
 
 test('of several processes firing at once, exactly one runs the year, and none runs it again', async (t) => {

@@ -50,7 +50,10 @@ export async function runCli(argv: readonly string[], ui: { out: Writer; err: Wr
     const batch = new YearlyBatch(new Sql(infra.database!), queue);
     const bar = new ProgressBar(ui.err);
     const result = await batch.run({
-      year: args.year, tenant: args.tenant, dryRun: args.dryRun, signal: abort.signal,
+      year: args.year,
+      tenant: args.tenant,
+      dryRun: args.dryRun,
+      signal: abort.signal,
       onProgress: (p) => bar.update(p.tenantsDone, p.tenants, `tenants ${p.tenantsDone}/${p.tenants} · ${p.created} jobs ${args.dryRun ? 'to create' : `created · ${p.published} queued`}`),
     });
     bar.done();

@@ -25,7 +25,8 @@ test.before(async () => {
   other = await createTenant(app, { members: 1 });
   // Signed up but never confirmed: not an active user, so no video.
   const res = await fetch(`${app.url}/v1/account`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ tenant: acme.slug, firstName: 'Una', lastName: 'Confirmed', email: 'una@mail.test', username: 'una', password: 'Correct-Horse-Battery-9' }),
   });
   if (res.status !== 201) throw new Error(`register -> ${res.status}`);
@@ -57,7 +58,10 @@ async function jobRows(tenantId: string): Promise<{ videos: number; reports: num
   const db = app.node.infra.database!;
   return db.asSystem(async () => {
     const [v] = await db.sequelize.query<{ n: number }>('SELECT count(*)::int AS n FROM content_requests WHERE tenant_id = $1 AND year = $2', { bind: [tenantId, YEAR], type: QueryTypes.SELECT });
-    const [r] = await db.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM reports WHERE tenant_id = $1 AND year = $2 AND source = 'BATCH'`, { bind: [tenantId, YEAR], type: QueryTypes.SELECT });
+    const [r] = await db.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM reports WHERE tenant_id = $1 AND year = $2 AND source = 'BATCH'`, {
+      bind: [tenantId, YEAR],
+      type: QueryTypes.SELECT,
+    });
     return { videos: v!.n, reports: r!.n };
   });
 }

@@ -66,9 +66,7 @@ export class NodeMedia {
   }
 
   #track(closing: Promise<void>): void {
-    const tracked: Promise<void> = closing
-      .catch((err: unknown) => this.#logger?.error({ err }, 'room media did not close cleanly'))
-      .finally(() => this.#finishing.delete(tracked));
+    const tracked: Promise<void> = closing.catch((err: unknown) => this.#logger?.error({ err }, 'room media did not close cleanly')).finally(() => this.#finishing.delete(tracked));
     this.#finishing.add(tracked);
   }
 }

@@ -128,7 +128,10 @@ export class RecordingTrack {
     if (!(await this.#child.exitsWithin(BYE_WAIT_MS))) this.options.logger.warn({ producerId: this.producerId }, 'ffmpeg ignored RTCP BYE; interrupting it');
     const exit = await this.#child.stop();
     this.#transport.close();
-    const size = await stat(this.#file).then((s) => s.size, () => 0);
+    const size = await stat(this.#file).then(
+      (s) => s.size,
+      () => 0,
+    );
     if (size === 0 || this.#firstPacketAt === undefined) {
       this.options.logger.debug({ producerId: this.producerId, code: exit.code, stderr: exit.stderr.slice(-300) }, 'recording track has no media');
       return undefined;
@@ -141,7 +144,13 @@ export class RecordingTrack {
   async #fileStarted(ms: number): Promise<void> {
     const deadline = Date.now() + ms;
     while (this.#child.running && Date.now() < deadline) {
-      if ((await stat(this.#file).then((s) => s.size, () => 0)) > 0) return;
+      if (
+        (await stat(this.#file).then(
+          (s) => s.size,
+          () => 0,
+        )) > 0
+      )
+        return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -173,7 +182,10 @@ export class RecordingTrack {
     await consumer.enableTraceEvent(['rtp']);
     consumer.once('producerclose', () => void this.end());
     consumer.once('transportclose', () => void this.end());
-    this.#child.exited.then(() => void this.end(), () => undefined);
+    this.#child.exited.then(
+      () => void this.end(),
+      () => undefined,
+    );
     await consumer.resume();
     if (consumer.kind === 'video') {
       this.#timers = KEYFRAME_RETRIES_MS.map((ms) => setTimeout(() => void consumer.requestKeyFrame().catch(() => undefined), ms));

@@ -113,7 +113,12 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
    */
   async createPlainTransport(sessionId: string, direction: Direction, options: { comedia?: boolean; rtcpMux?: boolean } = {}): Promise<PlainTransportInfo> {
     const { transport } = await this.#addTransport(sessionId, direction, (peer, router) =>
-      router.createPlainTransport({ listenInfo: listenInfo(this.options.rtc, 'udp'), rtcpMux: options.rtcpMux ?? true, comedia: options.comedia ?? false, appData: { userId: peer.userId, sessionId, direction } }),
+      router.createPlainTransport({
+        listenInfo: listenInfo(this.options.rtc, 'udp'),
+        rtcpMux: options.rtcpMux ?? true,
+        comedia: options.comedia ?? false,
+        appData: { userId: peer.userId, sessionId, direction },
+      }),
     );
     const plain = transport as types.PlainTransport;
     return { id: plain.id, ip: plain.tuple.localAddress, port: plain.tuple.localPort, rtcpPort: plain.rtcpTuple?.localPort };
@@ -273,7 +278,13 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     const peers = [...this.#peers.values()];
     const sum = (f: (p: Peer) => number) => peers.reduce((n, p) => n + f(p), 0);
     const routers = this.#stage.peek()?.routers;
-    return { routers: routers && !routers.primary.closed ? routers.count : 0, peers: peers.length, transports: sum((p) => p.transportCount), producers: this.#producers.size, consumers: sum((p) => p.consumerCount) };
+    return {
+      routers: routers && !routers.primary.closed ? routers.count : 0,
+      peers: peers.length,
+      transports: sum((p) => p.transportCount),
+      producers: this.#producers.size,
+      consumers: sum((p) => p.consumerCount),
+    };
   }
 
   /** Subscriber consumers per router (primary first): how the room spreads over workers. */
@@ -293,11 +304,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.removeAllListeners();
   }
 
-  async #addTransport(
-    sessionId: string,
-    direction: Direction,
-    create: (peer: Peer, router: types.Router) => Promise<TransportEntry['transport']>,
-  ): Promise<TransportEntry> {
+  async #addTransport(sessionId: string, direction: Direction, create: (peer: Peer, router: types.Router) => Promise<TransportEntry['transport']>): Promise<TransportEntry> {
     const peer = this.#peer(sessionId);
     if (peer.transportCount >= (this.options.limits?.transportsPerPeer ?? 4)) throw new MediaConflictError('Too many transports; close one first');
     const { routers } = await this.#stage.ready();

@@ -87,7 +87,10 @@ export class RoomMediaSession implements MediaSession {
       pipeThreshold: deps.pipeThreshold,
       tuning: deps.tuning,
     });
-    this.#ready.then((media) => this.#wire(media), () => undefined);
+    this.#ready.then(
+      (media) => this.#wire(media),
+      () => undefined,
+    );
   }
 
   /** Resolves once the room's router exists (await it before answering room.join). */

@@ -30,14 +30,7 @@ export class RoomRouters {
     readonly onLost: (error: Error) => void,
   ) {}
 
-  static async create(
-    roomId: string,
-    pool: WorkerPool,
-    mediaCodecs: types.RouterRtpCodecCapability[],
-    pipeThreshold: number,
-    rtc: RtcSettings,
-    onLost: (error: Error) => void,
-  ): Promise<RoomRouters> {
+  static async create(roomId: string, pool: WorkerPool, mediaCodecs: types.RouterRtpCodecCapability[], pipeThreshold: number, rtc: RtcSettings, onLost: (error: Error) => void): Promise<RoomRouters> {
     const routers = new RoomRouters(roomId, pool, mediaCodecs, pipeThreshold, rtc, onLost);
     await routers.#add();
     return routers;

@@ -51,12 +51,20 @@ test('client mistakes are client errors with protocol codes, and nothing leaks',
     { code: 'VALIDATION_ERROR', client: true },
     'no common codec',
   );
-  t.deepEqual(await call('bob', 'media.consume', { transportId: send.id, producerId, rtpCapabilities: media.rtpCapabilities }), { code: 'VALIDATION_ERROR', client: true }, 'consume on a send transport');
+  t.deepEqual(
+    await call('bob', 'media.consume', { transportId: send.id, producerId, rtpCapabilities: media.rtpCapabilities }),
+    { code: 'VALIDATION_ERROR', client: true },
+    'consume on a send transport',
+  );
   t.deepEqual(await call('bob', 'media.produce', { transportId: send.id, kind: 'audio', rtpParameters: { codecs: 'x' } }), { code: 'VALIDATION_ERROR', client: true }, 'bad rtpParameters');
-  t.deepEqual(await call('bob', 'media.produce', { transportId: send.id, kind: 'video', rtpParameters: { codecs: [{ mimeType: 'video/H265', payloadType: 100, clockRate: 90000 }], encodings: [{ ssrc: 1 }] } }), {
-    code: 'VALIDATION_ERROR',
-    client: true,
-  }, 'a codec the router lacks');
+  t.deepEqual(
+    await call('bob', 'media.produce', { transportId: send.id, kind: 'video', rtpParameters: { codecs: [{ mimeType: 'video/H265', payloadType: 100, clockRate: 90000 }], encodings: [{ ssrc: 1 }] } }),
+    {
+      code: 'VALIDATION_ERROR',
+      client: true,
+    },
+    'a codec the router lacks',
+  );
   t.deepEqual(await call('bob', 'media.connectTransport', { transportId: send.id, dtlsParameters: { fingerprints: 'x' } }), { code: 'VALIDATION_ERROR', client: true }, 'bad dtlsParameters');
   // A schema mistake and an observer's produce never get here: the gateway parses the data, the
   // room applies the method's role rule (gateway/ws-pipeline.test.ts).

@@ -7,12 +7,9 @@ const sources = new Set<MediaMetrics>();
 
 const workersGauge = () => metric('pocdojo_media_workers', (registers) => new Gauge({ name: 'pocdojo_media_workers', help: 'Live mediasoup workers', registers }));
 const routersGauge = () => metric('pocdojo_media_routers', (registers) => new Gauge({ name: 'pocdojo_media_routers', help: 'Open mediasoup routers', registers }));
-const transportsGauge = () =>
-  metric('pocdojo_media_transports', (registers) => new Gauge({ name: 'pocdojo_media_transports', help: 'Open transports by type', labelNames: ['type'], registers }));
-const producersGauge = () =>
-  metric('pocdojo_media_producers', (registers) => new Gauge({ name: 'pocdojo_media_producers', help: 'Open producers by kind', labelNames: ['kind'], registers }));
-const consumersGauge = () =>
-  metric('pocdojo_media_consumers', (registers) => new Gauge({ name: 'pocdojo_media_consumers', help: 'Open consumers by kind', labelNames: ['kind'], registers }));
+const transportsGauge = () => metric('pocdojo_media_transports', (registers) => new Gauge({ name: 'pocdojo_media_transports', help: 'Open transports by type', labelNames: ['type'], registers }));
+const producersGauge = () => metric('pocdojo_media_producers', (registers) => new Gauge({ name: 'pocdojo_media_producers', help: 'Open producers by kind', labelNames: ['kind'], registers }));
+const consumersGauge = () => metric('pocdojo_media_consumers', (registers) => new Gauge({ name: 'pocdojo_media_consumers', help: 'Open consumers by kind', labelNames: ['kind'], registers }));
 const deathsCounter = () =>
   metric('pocdojo_media_worker_deaths_total', (registers) => new Counter({ name: 'pocdojo_media_worker_deaths_total', help: 'mediasoup workers that died and were replaced', registers }));
 
@@ -29,7 +26,14 @@ const bitrateGauge = () =>
         let bitsOut = 0;
         const transports = [...sources].flatMap((s) => [...s.transports]);
         type Rates = { recvBitrate: number; sendBitrate: number };
-        const stats = await Promise.all(transports.map((t) => t.getStats().then((s) => s as Rates[], () => [] as Rates[])));
+        const stats = await Promise.all(
+          transports.map((t) =>
+            t.getStats().then(
+              (s) => s as Rates[],
+              () => [] as Rates[],
+            ),
+          ),
+        );
         for (const s of stats.flat()) {
           bitsIn += s.recvBitrate;
           bitsOut += s.sendBitrate;

@@ -36,12 +36,6 @@ export function mixPlan(tracks: readonly TrackFile[], output: string): MixPlan {
     if (track.mimeType.toLowerCase() === 'video/vp8') maps.push(`-c:v:${i}`, 'copy');
     else maps.push(`-c:v:${i}`, 'libvpx', `-b:v:${i}`, '1M', '-deadline', 'realtime', '-cpu-used', '8');
   });
-  const args = [
-    ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'],
-    ...inputs,
-    ...(filters.length > 0 ? ['-filter_complex', filters.join(';')] : []),
-    ...maps,
-    ...['-f', 'webm', output],
-  ];
+  const args = [...['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'], ...inputs, ...(filters.length > 0 ? ['-filter_complex', filters.join(';')] : []), ...maps, ...['-f', 'webm', output]];
   return { args, audio: audio.length > 0 ? 1 : 0, video: video.length };
 }

@@ -31,7 +31,11 @@ test('two sessions of one user are two peers: leaving closes only its own media,
   media.join({ sessionId: 'alice-laptop', userId: 'alice', role: 'participant' });
   const phone = await WeriftClient.publish(signalOf(media, 'alice-phone'));
   const laptop = await WeriftClient.publish(signalOf(media, 'alice-laptop'));
-  t.deepEqual(media.producers().map((p) => p.userId), ['alice', 'alice'], 'both announced as alice');
+  t.deepEqual(
+    media.producers().map((p) => p.userId),
+    ['alice', 'alice'],
+    'both announced as alice',
+  );
   const fromPhone = await WeriftClient.subscribe(signalOf(media, 'bob'), phone.producerId);
   const fromLaptop = await WeriftClient.subscribe(signalOf(media, 'bob'), laptop.producerId);
   t.like(media.counts(), { peers: 3, transports: 4, producers: 2, consumers: 2 });

@@ -24,7 +24,11 @@ test('a killed worker is replaced, its rooms are told, and they work again on th
 
   const death = await died;
   t.is(death.pid, worker!.pid);
-  t.deepEqual(death.routers.map((r) => r.owner.roomId), [media.options.roomId], 'the event names the room that lost its router');
+  t.deepEqual(
+    death.routers.map((r) => r.owner.roomId),
+    [media.options.roomId],
+    'the event names the room that lost its router',
+  );
   const fresh = await replaced;
   t.not(fresh.pid, worker!.pid);
   t.like(await reset, { reason: 'worker-died' });

@@ -121,7 +121,13 @@ function concrete(schemas: readonly z.ZodType[]): z.ZodType[] {
     }
     const def = defOf(schema);
     switch (def.type) {
-      case 'optional': case 'nullable': case 'default': case 'prefault': case 'catch': case 'readonly': case 'nonoptional':
+      case 'optional':
+      case 'nullable':
+      case 'default':
+      case 'prefault':
+      case 'catch':
+      case 'readonly':
+      case 'nonoptional':
         return visit(def.innerType as z.ZodType, depth + 1);
       case 'pipe': {
         // The value seen is the pipe's output; a transform's output has no schema, so its input stands in.

@@ -13,10 +13,12 @@ export const RequestFrame = z.object({
 export type RequestFrame = z.infer<typeof RequestFrame>;
 
 export type ReplyFrame =
-  | { id: string | number | null; ok: true; data: unknown }
-  | { id: string | number | null; ok: false; error: { code: ErrorCode; message: string; fields?: { field: string; message: string }[] } };
+  { id: string | number | null; ok: true; data: unknown } | { id: string | number | null; ok: false; error: { code: ErrorCode; message: string; fields?: { field: string; message: string }[] } };
 
-const base64 = z.string().max(1_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+const base64 = z
+  .string()
+  .max(1_000_000)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const rtpObject = z.record(z.string(), z.unknown());
 
 /**
@@ -80,10 +82,7 @@ export const WS_METHODS = {
   'awareness.update': room(z.object({ ...inRoom, state: base64 })),
   'media.createTransport': room(z.object({ ...inRoom, direction: z.enum(['send', 'recv']) })),
   'media.connectTransport': room(z.object({ ...inRoom, transportId: z.string().min(1), dtlsParameters: rtpObject })),
-  'media.produce': room(
-    z.object({ ...inRoom, transportId: z.string().min(1), kind: z.enum(['audio', 'video']), rtpParameters: rtpObject, appData: rtpObject.optional() }),
-    NOT_OBSERVER('send media'),
-  ),
+  'media.produce': room(z.object({ ...inRoom, transportId: z.string().min(1), kind: z.enum(['audio', 'video']), rtpParameters: rtpObject, appData: rtpObject.optional() }), NOT_OBSERVER('send media')),
   'media.consume': room(z.object({ ...inRoom, transportId: z.string().min(1), producerId: z.string().min(1), rtpCapabilities: rtpObject })),
   // A paused consumer forwards nothing (a hidden tile, an app in the background) until resumed.
   'media.pauseConsumer': room(z.object({ ...inRoom, consumerId: z.string().min(1) })),
@@ -95,9 +94,7 @@ export const WS_METHODS = {
   'media.pauseProducer': room(z.object({ ...inRoom, producerId: z.string().min(1) })),
   'media.resumeProducer': room(z.object({ ...inRoom, producerId: z.string().min(1) })),
   'media.closeProducer': room(z.object({ ...inRoom, producerId: z.string().min(1) })),
-  'media.setPreferredLayers': room(
-    z.object({ ...inRoom, consumerId: z.string().min(1), spatialLayer: z.number().int().min(0).max(3), temporalLayer: z.number().int().min(0).max(3).optional() }),
-  ),
+  'media.setPreferredLayers': room(z.object({ ...inRoom, consumerId: z.string().min(1), spatialLayer: z.number().int().min(0).max(3), temporalLayer: z.number().int().min(0).max(3).optional() })),
   'recording.start': room(z.object(inRoom).passthrough().optional(), FACILITATOR('record')),
   'recording.stop': room(z.object(inRoom).passthrough().optional(), FACILITATOR('record')),
 } as const;

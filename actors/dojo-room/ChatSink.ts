@@ -146,7 +146,8 @@ export class QueueChatSink implements ChatSink {
 function isChatRecord(value: unknown): value is ChatRecord {
   const r = value as Partial<ChatRecord> | null;
   return (
-    typeof r === 'object' && r !== null &&
+    typeof r === 'object' &&
+    r !== null &&
     [r.messageId, r.tenantId, r.dojoId, r.userId, r.clientMsgId, r.text, r.createdAt].every((v) => typeof v === 'string') &&
     (r.status === 'A' || r.status === 'R')
   );

@@ -176,9 +176,7 @@ export class Dojos {
   }
 
   async list(auth: AuthContext, q: Page & { status?: DojoStatus }) {
-    const { items, total } = await this.deps.db.withTenant(auth.tenantId, () =>
-      this.deps.repo.list(auth.tenantId, { ...q, userId: auth.role === 'admin' ? undefined : auth.userId }),
-    );
+    const { items, total } = await this.deps.db.withTenant(auth.tenantId, () => this.deps.repo.list(auth.tenantId, { ...q, userId: auth.role === 'admin' ? undefined : auth.userId }));
     return { items: items.map(view), total };
   }
 

@@ -96,9 +96,7 @@ export class Room extends LiveRoom<CloseReason> {
     for (const s of previous) if (!this.members.session(s.sessionId)) this.deps.presence.remove(this.key, s);
     if (this.members.sessionCount === 0) this.#armEmptyTimer();
     if (this.#dojo.recording) {
-      await this.media.startRecording().catch((err: unknown) =>
-        this.deps.logger.warn({ err, dojoId: this.key.dojoId }, 'the dojo records, but this activation of its room cannot'),
-      );
+      await this.media.startRecording().catch((err: unknown) => this.deps.logger.warn({ err, dojoId: this.key.dojoId }, 'the dojo records, but this activation of its room cannot'));
     }
   }
 

@@ -106,11 +106,13 @@ export class RoomStore {
   /** Appends acknowledged code updates (merged into one); returns the row id. */
   appendCode(key: RoomKey, epoch: number, update: Uint8Array, count: number): Promise<number> {
     return this.#fenced(key, epoch, 'code update', async () => {
-      const row = await one<{ id: string }>(
-        this.db,
-        `INSERT INTO dojo_code_updates (tenant_id, dojo_id, epoch, update_data, update_count) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [key.tenantId, key.dojoId, epoch, Buffer.from(update), count],
-      );
+      const row = await one<{ id: string }>(this.db, `INSERT INTO dojo_code_updates (tenant_id, dojo_id, epoch, update_data, update_count) VALUES ($1, $2, $3, $4, $5) RETURNING id`, [
+        key.tenantId,
+        key.dojoId,
+        epoch,
+        Buffer.from(update),
+        count,
+      ]);
       return Number(row?.id);
     });
   }
@@ -124,11 +126,7 @@ export class RoomStore {
          VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7) RETURNING id`,
         [key.tenantId, key.dojoId, Buffer.from(snap.state), snap.text.slice(0, 20_000), snap.updateCount, epoch, snap.lastUpdateId],
       );
-      await rows(this.db, `DELETE FROM dojo_code_updates WHERE dojo_id = $1 AND tenant_id = $2 AND id <= $3 RETURNING id`, [
-        key.dojoId,
-        key.tenantId,
-        snap.lastUpdateId,
-      ]);
+      await rows(this.db, `DELETE FROM dojo_code_updates WHERE dojo_id = $1 AND tenant_id = $2 AND id <= $3 RETURNING id`, [key.dojoId, key.tenantId, snap.lastUpdateId]);
     });
   }
 
@@ -155,11 +153,7 @@ export class RoomStore {
 
   kick(key: RoomKey, epoch: number, userId: string): Promise<void> {
     return this.#fenced(key, epoch, 'kick', async () => {
-      await rows(this.db, `UPDATE dojo_participants SET kicked_at = now() WHERE tenant_id = $1 AND dojo_id = $2 AND user_id = $3 RETURNING user_id`, [
-        key.tenantId,
-        key.dojoId,
-        userId,
-      ]);
+      await rows(this.db, `UPDATE dojo_participants SET kicked_at = now() WHERE tenant_id = $1 AND dojo_id = $2 AND user_id = $3 RETURNING user_id`, [key.tenantId, key.dojoId, userId]);
     });
   }
 
@@ -189,11 +183,11 @@ export class RoomStore {
   /** A message older than the room's memory, for chat.delete. */
   async findChat(key: RoomKey, messageId: string): Promise<ChatRecord | undefined> {
     const row = await this.db.withTenant(key.tenantId, () =>
-      one<ChatRow>(
-        this.db,
-        `SELECT id, tenant_id, dojo_id, user_id, client_msg_id, text, status, created FROM dojo_chat_messages WHERE id = $1 AND dojo_id = $2 AND tenant_id = $3`,
-        [messageId, key.dojoId, key.tenantId],
-      ),
+      one<ChatRow>(this.db, `SELECT id, tenant_id, dojo_id, user_id, client_msg_id, text, status, created FROM dojo_chat_messages WHERE id = $1 AND dojo_id = $2 AND tenant_id = $3`, [
+        messageId,
+        key.dojoId,
+        key.tenantId,
+      ]),
     );
     return row ? chatRecord(row) : undefined;
   }

@@ -51,7 +51,10 @@ test('a retried chat.send is answered as the first, pushed once and free, in the
   await until(async () => ((await app.node.infra.leases.holder(lease)) === null ? true : undefined), 'the idle room to close');
   const watcher = await joined(app, fac, dojoId);
   const back = await joined(app, member, dojoId);
-  t.deepEqual(back.reply.data.chat.map((m: { text: string }) => m.text), ['m1', 'm2']);
+  t.deepEqual(
+    back.reply.data.chat.map((m: { text: string }) => m.text),
+    ['m1', 'm2'],
+  );
 
   // Older than the new activation's memory: what was stored answers.
   const late = await back.client.request('chat.send', { text: 'm0', clientMsgId: ids[0] });
@@ -59,7 +62,10 @@ test('a retried chat.send is answered as the first, pushed once and free, in the
   // The replay spent none of the three fresh tokens of this activation.
   const fresh: Frame[] = [];
   for (const i of [3, 4, 5]) fresh.push(await back.client.request('chat.send', { text: `m${i}`, clientMsgId: clientMsgId() }));
-  t.true(fresh.every((f) => f.ok), JSON.stringify(fresh.map((f) => f.error)));
+  t.true(
+    fresh.every((f) => f.ok),
+    JSON.stringify(fresh.map((f) => f.error)),
+  );
   t.like(await back.client.request('chat.send', { text: 'one too many', clientMsgId: clientMsgId() }), { ok: false, error: { code: 'RATE_LIMITED' } });
   // Pushes arrive in order: once the last fresh message is seen, any replay push would have been too.
   await watcher.client.nextPushOf('chat.message', (d) => d.messageId === fresh[2]!.data.messageId);

@@ -48,7 +48,10 @@ test.serial('in one group commit, the refused record fails alone and the others 
   const batch = records(['one', 'two', 'poison\u0000', 'three', 'four']);
   // Written in one turn: the batcher takes them as one batch.
   const results = await Promise.allSettled(batch.map((record) => sink.write(record)));
-  t.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+  t.deepEqual(
+    results.map((r) => r.status),
+    ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+  );
   t.deepEqual((await storedTexts()).filter((text) => ['one', 'two', 'three', 'four'].includes(text)).sort(), ['four', 'one', 'three', 'two']);
   t.false((await storedTexts()).some((text) => text.startsWith('poison')));
   await sink.close();

@@ -136,8 +136,7 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
       },
       classroom: {
         params: PARAMS.classroom,
-        handler: (ctx: Context<{ id: string; enabled: boolean; editors?: string[] }, CallMeta>) =>
-          ready().dojos.classroom(caller(ctx), ctx.params.id, ctx.params.enabled, ctx.params.editors ?? []),
+        handler: (ctx: Context<{ id: string; enabled: boolean; editors?: string[] }, CallMeta>) => ready().dojos.classroom(caller(ctx), ctx.params.id, ctx.params.enabled, ctx.params.editors ?? []),
       },
     },
     events: {

@@ -14,7 +14,10 @@ const removed: Array<{ dojoId: string; sessionId: string }> = [];
 const closed: string[] = [];
 class FakeMedia implements MediaSession {
   #recording: string | undefined;
-  constructor(readonly key: RoomKey, readonly hooks: MediaHooks) {}
+  constructor(
+    readonly key: RoomKey,
+    readonly hooks: MediaHooks,
+  ) {}
   async ready() {}
   async handle(method: MediaMethod, { sessionId, userId, role }: MediaMember) {
     calls.push({ dojoId: this.key.dojoId, method, sessionId, userId, role });
@@ -61,7 +64,14 @@ class FakeMedia implements MediaSession {
     this.#recording = undefined;
     await this.hooks.recordingStopped(recordingId);
     // The real session joins and uploads the file after this; the fake's is there at once.
-    await this.hooks.recordingFinished({ recordingId, objectKey: `dojos/${this.key.tenantId}/${this.key.dojoId}/recordings/${recordingId}.webm`, mimeType: 'audio/webm', sizeBytes: 10, durationMs: 1000, endedAt: new Date() });
+    await this.hooks.recordingFinished({
+      recordingId,
+      objectKey: `dojos/${this.key.tenantId}/${this.key.dojoId}/recordings/${recordingId}.webm`,
+      mimeType: 'audio/webm',
+      sizeBytes: 10,
+      durationMs: 1000,
+      endedAt: new Date(),
+    });
     return recordingId;
   }
 }
@@ -84,12 +94,11 @@ function sql<T extends object>(query: string, bind: unknown[]): Promise<T[]> {
   return db.withTenant(tenant.tenantId, () => db.sequelize.query<T>(query, { bind, type: QueryTypes.SELECT }));
 }
 
-const recordings = (dojoId: string) =>
-  sql<{ id: string; status: string; error: string | null }>('SELECT id, status, error FROM recordings WHERE dojo_id = $1 ORDER BY started_at', [dojoId]);
+const recordings = (dojoId: string) => sql<{ id: string; status: string; error: string | null }>('SELECT id, status, error FROM recordings WHERE dojo_id = $1 ORDER BY started_at', [dojoId]);
 const switchedOn = async (dojoId: string) => (await sql<{ recording: boolean }>('SELECT recording FROM dojos WHERE id = $1', [dojoId]))[0]?.recording;
 
 async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (const deadline = Date.now() + 10_000; !(await check()); ) {
+  for (const deadline = Date.now() + 10_000; !(await check());) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -115,7 +124,10 @@ test('media and recording methods reach the media session with the caller role; 
   t.like(await guest.client.request('recording.start', {}), { ok: false, error: { code: 'FORBIDDEN', message: 'Only a facilitator may record' } });
   t.like(await host.client.request('recording.start', {}), { ok: true, data: { recordingId: running?.id } }, 'starting again is fine');
   t.deepEqual(
-    calls.slice(before).filter((c) => c.dojoId === dojoId).map((c) => [c.method, c.role, c.sessionId, c.userId]),
+    calls
+      .slice(before)
+      .filter((c) => c.dojoId === dojoId)
+      .map((c) => [c.method, c.role, c.sessionId, c.userId]),
     [
       ['media.produce', 'participant', guest.sessionId, member.userId],
       ['media.createTransport', 'observer', observer.sessionId, watcher.userId],
@@ -128,9 +140,15 @@ test('media and recording methods reach the media session with the caller role; 
   // The same user on a second device: leaving on one closes that session's media only.
   const phone = await joined(app, member, dojoId);
   await guest.client.request('room.leave');
-  t.deepEqual(removed.filter((r) => r.dojoId === dojoId).map((r) => r.sessionId), [guest.sessionId]);
+  t.deepEqual(
+    removed.filter((r) => r.dojoId === dojoId).map((r) => r.sessionId),
+    [guest.sessionId],
+  );
   await phone.client.request('room.leave');
-  t.deepEqual(removed.filter((r) => r.dojoId === dojoId).map((r) => r.sessionId), [guest.sessionId, phone.sessionId]);
+  t.deepEqual(
+    removed.filter((r) => r.dojoId === dojoId).map((r) => r.sessionId),
+    [guest.sessionId, phone.sessionId],
+  );
   t.is((await api(app, 'GET', `/v1/dojos/${dojoId}`, fac.token)).status, 200);
   await Promise.all([host.client.close(), guest.client.close(), phone.client.close(), observer.client.close()]);
 });
@@ -156,7 +174,11 @@ test('whether a dojo records is kept with it: the next activation of its room re
   const started = await host.client.request('recording.start', {});
   t.true(await switchedOn(dojoId));
   await leaveAndClose(host.client);
-  t.like((await recordings(dojoId)).find((r) => r.id === started.data.recordingId), { status: 'READY' }, 'the idle close finished it');
+  t.like(
+    (await recordings(dojoId)).find((r) => r.id === started.data.recordingId),
+    { status: 'READY' },
+    'the idle close finished it',
+  );
   host = await joined(app, fac, dojoId);
   t.truthy(host.reply.data.recording, 'the next activation records again');
   t.not(host.reply.data.recording, started.data.recordingId);
@@ -167,8 +189,15 @@ test('whether a dojo records is kept with it: the next activation of its room re
   t.like(await api(app, 'POST', '/v1/dojo/stop', fac.token, { tenant_id: tenant.tenantId, dojo_id: dojoId }), { status: 200 });
   await host.client.nextPushOf('room.closed');
   const rows = await recordings(dojoId);
-  t.like(rows.find((r) => r.id === host.reply.data.recording), { status: 'READY' }, 'stop ended the running recording');
-  t.like(rows.find((r) => r.id === orphan), { status: 'FAILED', error: 'interrupted: the node recording it went away' });
+  t.like(
+    rows.find((r) => r.id === host.reply.data.recording),
+    { status: 'READY' },
+    'stop ended the running recording',
+  );
+  t.like(
+    rows.find((r) => r.id === orphan),
+    { status: 'FAILED', error: 'interrupted: the node recording it went away' },
+  );
   t.false(rows.some((r) => r.status === 'RECORDING' || r.status === 'UPLOADING'));
   await host.client.close();
 });

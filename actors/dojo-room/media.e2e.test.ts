@@ -52,15 +52,18 @@ async function stopAndFinish(dojoId: string, token: string): Promise<RecordingRo
   const stopped = await api(app, 'POST', '/v1/dojo/stop', token, { tenant_id: tenant.tenantId, dojo_id: dojoId });
   if (stopped.status !== 200) throw new Error(`stop failed: ${stopped.status}`);
   let rows: RecordingRow[] = [];
-  await eventually(async () => {
-    rows = await recordings(dojoId);
-    return rows.length > 0 && rows.every((r) => r.status === 'READY' || r.status === 'FAILED');
-  }, 30_000, 'the recording to be finished');
+  await eventually(
+    async () => {
+      rows = await recordings(dojoId);
+      return rows.length > 0 && rows.every((r) => r.status === 'READY' || r.status === 'FAILED');
+    },
+    30_000,
+    'the recording to be finished',
+  );
   return rows;
 }
 
-const recordingOf = (dojoId: string, token: string) =>
-  fetch(`${app.url}/v1/dojos/${dojoId}/recording`, { headers: authed(token), redirect: 'manual' });
+const recordingOf = (dojoId: string, token: string) => fetch(`${app.url}/v1/dojos/${dojoId}/recording`, { headers: authed(token), redirect: 'manual' });
 
 test('over the real app a member publishes Opus, an observer receives it and cannot produce; stop ends the recording, which downloads as a WebM with audio', async (t) => {
   const [fac, speaker, watcher] = [tenant.facilitators[0]!, tenant.members[0]!, tenant.members[1]!];
@@ -69,7 +72,10 @@ test('over the real app a member publishes Opus, an observer receives it and can
   open.push(host.client);
   t.like(host.reply.data.routerRtpCapabilities, { codecs: [{ mimeType: 'audio/opus' }] });
   t.truthy(host.reply.data.recording, 'start began recording the session');
-  t.true(Object.keys(require.cache).some((file) => file.includes(`${path.sep}node_modules${path.sep}mediasoup${path.sep}`)), 'mediasoup is loaded on a media node');
+  t.true(
+    Object.keys(require.cache).some((file) => file.includes(`${path.sep}node_modules${path.sep}mediasoup${path.sep}`)),
+    'mediasoup is loaded on a media node',
+  );
   const early = await recordingOf(dojoId, fac.token);
   t.is(early.status, 409);
   const conflict = (await early.json()) as { error: { code: string; message: string } };
@@ -116,7 +122,10 @@ test('over the real app a member publishes Opus, an observer receives it and can
     format: { format_name: string };
   };
   t.regex(probe.format.format_name, /webm/);
-  t.deepEqual(probe.streams.map((s) => `${s.codec_type}/${s.codec_name}`), ['audio/opus']);
+  t.deepEqual(
+    probe.streams.map((s) => `${s.codec_type}/${s.codec_name}`),
+    ['audio/opus'],
+  );
 });
 
 test('a session nobody sent media in leaves a row saying there is no file, and no recording to download; other tenants and non-members get none either', async (t) => {

@@ -39,10 +39,13 @@ async function seed(url: string): Promise<{ tenantId: string; host: User; guest:
     const user = async (role: 'admin' | 'member'): Promise<User> => {
       const userId = randomUUID();
       const name = `${role.slice(0, 3)}${userId.slice(0, 8)}`;
-      await client.query(
-        `INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash, status, role) VALUES ($1, $2, $3, $4, 'N', 'N', 'x', 'A', $5)`,
-        [userId, tenantId, name, `${name}@mail.test`, role],
-      );
+      await client.query(`INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash, status, role) VALUES ($1, $2, $3, $4, 'N', 'N', 'x', 'A', $5)`, [
+        userId,
+        tenantId,
+        name,
+        `${name}@mail.test`,
+        role,
+      ]);
       return { userId, token: signAccessToken({ sub: userId, tid: tenantId, role, sid: randomUUID() }, secret, 3600) };
     };
     return { tenantId, host: await user('admin'), guest: await user('member') };
@@ -152,7 +155,11 @@ run('a room survives the SIGKILL of its node: same room, chat history and code i
     if (acked.every((id) => history.some((m) => m.id === id))) break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  t.deepEqual(acked.filter((id) => !history.some((m) => m.id === id)), [], 'acked messages missing from the history');
+  t.deepEqual(
+    acked.filter((id) => !history.some((m) => m.id === id)),
+    [],
+    'acked messages missing from the history',
+  );
   t.is(new Set(history.map((m) => m.id)).size, history.length);
   await Promise.all([a.close(), b.close(), c.close()]);
 });

@@ -55,7 +55,10 @@ test('a frame is parsed once on its way to the room, and the room answers with t
   // A bad frame stops at the gateway, named by field, and is not parsed again.
   const bad = await guest.client.request('chat.send', { text: '', clientMsgId: 'x' });
   t.like(bad, { ok: false, error: { code: 'VALIDATION_ERROR' } });
-  t.deepEqual(bad.error?.fields?.map((f) => f.field), ['data.text']);
+  t.deepEqual(
+    bad.error?.fields?.map((f) => f.field),
+    ['data.text'],
+  );
   t.is(parses.get('chat.send'), 2);
 
   // The room still serves the observer what its role allows.

@@ -71,7 +71,12 @@ async function seedDojo(): Promise<{ tenantId: string; dojoId: string; host: Aut
     const q = (sql: string, bind: unknown[]) => db.sequelize.query(sql, { bind });
     await q(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'P', $2)`, [tenantId, `p-${tenantId.slice(0, 8)}`]);
     for (const [i, id] of ids.entries()) {
-      await q(`INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash, status) VALUES ($1, $2, $3, $4, 'A', 'B', 'x', 'A')`, [id, tenantId, `u${i}${id.slice(0, 6)}`, `${id}@mail.test`]);
+      await q(`INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash, status) VALUES ($1, $2, $3, $4, 'A', 'B', 'x', 'A')`, [
+        id,
+        tenantId,
+        `u${i}${id.slice(0, 6)}`,
+        `${id}@mail.test`,
+      ]);
     }
     await q(`INSERT INTO dojos (id, tenant_id, facilitator_id, subject, dojo_date, status, join_code) VALUES ($1, $2, $3, 'P', now(), 'ACTIVE', 'CODE2345')`, [dojoId, tenantId, ids[0]]);
     await q(`INSERT INTO dojo_participants (tenant_id, dojo_id, user_id, role) VALUES ($1, $2, $3, 'facilitator'), ($1, $2, $4, 'participant')`, [tenantId, dojoId, ids[0], ids[1]]);
@@ -88,7 +93,10 @@ function signal(broker: ServiceBroker, auth: AuthContext, method: string, data: 
 }
 
 const framesOf = (topic: string) =>
-  [...published.values()].flat().filter((f) => f.topic === topic).map((f) => JSON.parse(f.frame) as { method: string; seq?: number; data: any }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  [...published.values()]
+    .flat()
+    .filter((f) => f.topic === topic)
+    .map((f) => JSON.parse(f.frame) as { method: string; seq?: number; data: any }); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 test.serial('concurrent calls through every node meet one activation, handled one turn at a time', async (t) => {
   const [a, b] = [await startNode('a'), await startNode('b')];
@@ -105,9 +113,15 @@ test.serial('concurrent calls through every node meet one activation, handled on
     }),
   );
   t.is(new Set(sends.map((r) => r.data.messageId)).size, 100);
-  const seqs = framesOf(topic).filter((f) => f.method === 'chat.message').map((f) => f.seq as number);
+  const seqs = framesOf(topic)
+    .filter((f) => f.method === 'chat.message')
+    .map((f) => f.seq as number);
   t.is(seqs.length, 100);
-  t.deepEqual([...seqs].sort((x, y) => x - y), seqs, 'pushes leave in seq order');
+  t.deepEqual(
+    [...seqs].sort((x, y) => x - y),
+    seqs,
+    'pushes leave in seq order',
+  );
   t.is(seqs[seqs.length - 1]! - seqs[0]!, 99, 'no gap, no repeat');
 });
 
@@ -140,7 +154,10 @@ test.serial('an owner that stops hands the room over with its code and chat', as
   const seen = new Y.Doc();
   Y.applyUpdate(seen, Buffer.from(join.data.code, 'base64'));
   t.is(seen.getText('code').toString(), 'moves along');
-  t.deepEqual(join.data.chat.map((m: { text: string }) => m.text), ['remember me']);
+  t.deepEqual(
+    join.data.chat.map((m: { text: string }) => m.text),
+    ['remember me'],
+  );
   // The host's session moved with the room (presence), so it is still a participant.
   t.deepEqual(join.data.participants.map((p: { userId: string }) => p.userId).sort(), [host.userId, guest.userId].sort());
   t.is((await leases.holder(`room:${tenantId}:${dojoId}`))?.owner, survivor.nodeID);

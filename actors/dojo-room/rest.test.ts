@@ -96,7 +96,10 @@ test('lists: admins see every dojo of the tenant, others the ones they take part
   t.true(all.body.items.some((d: { id: string }) => d.id === mine.body.dojo_id));
   t.is(all.body.total, all.body.items.length);
   const forMember = await api(app, 'GET', '/v1/dojos?status=ACTIVE', member(2).token);
-  t.deepEqual(forMember.body.items.map((d: { id: string }) => d.id), [mine.body.dojo_id]);
+  t.deepEqual(
+    forMember.body.items.map((d: { id: string }) => d.id),
+    [mine.body.dojo_id],
+  );
   const outsider = await api(app, 'GET', '/v1/dojos', member(0).token);
   t.false(outsider.body.items.some((d: { id: string }) => d.id === mine.body.dojo_id));
   t.is((await api(app, 'GET', '/v1/dojos', other.admin.token)).body.total, 0);

@@ -132,7 +132,10 @@ test('chat is acked with a messageId, idempotent on clientMsgId, bounded, and pe
   const again = await api(app, 'GET', `/v1/dojos/${dojoId}/chat`, fac().token);
   t.is(again.body.messages.length, 1);
   t.like(history[0], { id: ack.data.messageId, text: 'hello dojo', user_id: member(0).userId });
-  t.false(a.client.pushes.some((f) => f.method === 'chat.message'), 'the retry was not fanned out again');
+  t.false(
+    a.client.pushes.some((f) => f.method === 'chat.message'),
+    'the retry was not fanned out again',
+  );
   await Promise.all([a.client.close(), b.client.close()]);
 });
 
@@ -197,7 +200,7 @@ test('two editors converge; observers cannot edit; a malformed update is refused
   await Promise.all([a.client.close(), b.client.close(), late.client.close()]);
 });
 
-test('cursors (awareness) reach the others; a leaver\'s are cleared for them', async (t) => {
+test("cursors (awareness) reach the others; a leaver's are cleared for them", async (t) => {
   const dojoId = await liveDojo(app, tenant, fac(), [member(3)]);
   const host = await joined(app, fac(), dojoId);
   const guest = await joined(app, member(3), dojoId);
@@ -215,7 +218,7 @@ test('cursors (awareness) reach the others; a leaver\'s are cleared for them', a
   t.teardown(() => seen.destroy());
   awarenessProtocol.applyAwarenessUpdate(seen, Buffer.from(state, 'base64'), 'room');
   awarenessProtocol.applyAwarenessUpdate(seen, Buffer.from(cleared.state, 'base64'), 'room');
-  t.false(seen.getStates().has(doc.clientID), 'the leaver\'s cursor is gone');
+  t.false(seen.getStates().has(doc.clientID), "the leaver's cursor is gone");
   await Promise.all([host.client.close(), guest.client.close()]);
 });
 
@@ -328,7 +331,10 @@ test('an idle room closes and its next join restores code and chat from the data
   const restored = new Y.Doc();
   Y.applyUpdate(restored, Buffer.from(again.reply.data.code, 'base64'));
   t.is(restored.getText('code').toString(), 'survives a restart');
-  t.deepEqual(again.reply.data.chat.map((m: { text: string }) => m.text), ['kept']);
+  t.deepEqual(
+    again.reply.data.chat.map((m: { text: string }) => m.text),
+    ['kept'],
+  );
   // The new activation's pushes continue above the old seq, so a gateway never sees it go back.
   t.true(again.reply.data.seq > first.reply.data.seq);
   await Promise.all([first.client.close(), again.client.close()]);
@@ -348,7 +354,7 @@ test('stop sends room.closed to everyone, and the room cannot be joined again', 
   await Promise.all([host.client.close(), guest.client.close()]);
 });
 
-test('the operations port\'s /metrics counts the live rooms, their participants and their messages', async (t) => {
+test("the operations port's /metrics counts the live rooms, their participants and their messages", async (t) => {
   const dojoId = await liveDojo(app, tenant, fac(), [member(3)]);
   const a = await joined(app, fac(), dojoId);
   t.like(await a.client.request('chat.send', { text: 'counted', clientMsgId: clientMsgId() }), { ok: true });

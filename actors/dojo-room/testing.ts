@@ -18,20 +18,15 @@ export function startDojoNode(options: Partial<RoomOptions> = {}, settings: Omit
   });
 }
 
-export async function api<T = any>(app: TestNode, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: T }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function api<T = any>(app: TestNode, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`${app.url}${path}`, { method, headers: authed(token), body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as T) : (undefined as T) };
 }
 
 /** A started dojo of `tenant` led by `facilitator` with `members` (and `observers`). */
-export async function liveDojo(
-  app: TestNode,
-  tenant: TestTenant,
-  facilitator: TestUser,
-  members: TestUser[],
-  extra: { observers?: TestUser[]; max_participants?: number } = {},
-): Promise<string> {
+export async function liveDojo(app: TestNode, tenant: TestTenant, facilitator: TestUser, members: TestUser[], extra: { observers?: TestUser[]; max_participants?: number } = {}): Promise<string> {
   const created = await api<{ dojo_id: string }>(app, 'POST', '/v1/dojo/create', facilitator.token, {
     tenant_id: tenant.tenantId,
     dojo_date: new Date().toISOString(),

@@ -88,7 +88,10 @@ test('chat: each user is rate limited; authors and facilitators delete', (t) => 
   const other = chat.send('u2', 'a', 'x', ok, 1000);
   t.throws(() => chat.remove(other.record.messageId, 'u1', false), { message: /author or a facilitator/ });
   t.is(chat.remove(other.record.messageId, 'u1', true).status, 'R');
-  t.deepEqual(chat.recent().map((r) => r.clientMsgId), ['a', 'b']);
+  t.deepEqual(
+    chat.recent().map((r) => r.clientMsgId),
+    ['a', 'b'],
+  );
 });
 
 test('the batcher groups what arrives during a flush into the next one', async (t) => {
@@ -100,7 +103,10 @@ test('the batcher groups what arrives during a flush into the next one', async (
   });
   const results = await Promise.all([1, 2, 3].map((n) => batcher.add(n)));
   const later = await Promise.all([batcher.add(4), batcher.add(5)]);
-  t.deepEqual(batches, [[1, 2, 3], [4, 5]]);
+  t.deepEqual(batches, [
+    [1, 2, 3],
+    [4, 5],
+  ]);
   t.deepEqual([...results, ...later], [3, 3, 3, 2, 2]);
 });
 
@@ -119,7 +125,10 @@ test('an item its flush refuses fails alone: the rest of its batch is written, i
   );
   const items = ['a', 'b', 'c', 'bad', 'd', 'e', 'f', 'g'];
   const results = await Promise.allSettled(items.map((item) => batcher.add(item)));
-  t.deepEqual(results.map((r) => r.status), items.map((item) => (item === 'bad' ? 'rejected' : 'fulfilled')));
+  t.deepEqual(
+    results.map((r) => r.status),
+    items.map((item) => (item === 'bad' ? 'rejected' : 'fulfilled')),
+  );
   t.is((results[3] as PromiseRejectedResult).reason, refused);
   t.deepEqual(written, ['a', 'b', 'c', 'd', 'e', 'f', 'g']);
   t.true(flushes <= 1 + 2 * Math.log2(items.length), `${flushes} flushes`);

@@ -156,20 +156,16 @@ export class PocRepository {
 
   async #setTermsVisibility(tenantId: string, pocId: string, terms: Map<string, number>, privateOwner: string | null): Promise<void> {
     if (terms.size === 0) return;
-    await this.database.sequelize.query(
-      `UPDATE poc_terms SET private_owner = $4::uuid WHERE tenant_id = $1 AND term = ANY($2::text[] COLLATE "C") AND poc_id = $3`,
-      { bind: [tenantId, [...terms.keys()], pocId, privateOwner] },
-    );
+    await this.database.sequelize.query(`UPDATE poc_terms SET private_owner = $4::uuid WHERE tenant_id = $1 AND term = ANY($2::text[] COLLATE "C") AND poc_id = $3`, {
+      bind: [tenantId, [...terms.keys()], pocId, privateOwner],
+    });
   }
 
   // By the terms the row indexed (the primary key leads with tenant and term): removing by POC
   // alone would read every term of the tenant.
   async #clearTerms(tenantId: string, pocId: string, terms: Map<string, number>): Promise<void> {
     if (terms.size === 0) return;
-    await this.database.sequelize.query(
-      `DELETE FROM poc_terms WHERE tenant_id = $1 AND term = ANY($2::text[] COLLATE "C") AND poc_id = $3`,
-      { bind: [tenantId, [...terms.keys()], pocId] },
-    );
+    await this.database.sequelize.query(`DELETE FROM poc_terms WHERE tenant_id = $1 AND term = ANY($2::text[] COLLATE "C") AND poc_id = $3`, { bind: [tenantId, [...terms.keys()], pocId] });
   }
 }
 

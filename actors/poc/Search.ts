@@ -9,7 +9,6 @@ import { withTenantQuery } from './tenantQuery';
 import { termQuery } from './text';
 import { toView, VIEW_COLUMNS, type FacetCount, type SearchResult, type ViewRow } from './views';
 
-
 interface FilteredRow {
   total: number;
   languages: FacetCount[];
@@ -94,4 +93,3 @@ export function pageQuery(tenantId: string, userId: string, filters: SearchFilte
                 ORDER BY ${from.startsWith('pocs') || sort === 'name' ? order : 'l.created DESC, l.poc_id DESC'} LIMIT $3 OFFSET $4`;
   return { sql, bind };
 }
-

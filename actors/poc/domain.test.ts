@@ -28,10 +28,17 @@ test('a query probes each word, a prefix of the last one, and typo variants of l
   const query = termQuery('go kubernetes');
   t.is(query.words, 2);
   const go = query.probes.filter((p) => p.word === 0);
-  t.deepEqual(go.map((p) => p.lo), ['go'], 'short words: no typo, no prefix');
+  t.deepEqual(
+    go.map((p) => p.lo),
+    ['go'],
+    'short words: no typo, no prefix',
+  );
   const kube = query.probes.filter((p) => p.word === 1);
   t.true(kube.some((p) => p.lo === 'kubernetes' && !p.typo && p.score === 1));
-  t.true(kube.some((p) => p.lo === 'kubernetes\u0001' && p.hi === 'kubernetes\u{10FFFF}'), 'prefix range');
+  t.true(
+    kube.some((p) => p.lo === 'kubernetes\u0001' && p.hi === 'kubernetes\u{10FFFF}'),
+    'prefix range',
+  );
   t.true(kube.some((p) => p.lo === 'kubernets' && p.typo));
   t.is(termQuery('the of').words, 0);
 });
@@ -47,10 +54,7 @@ test('labels keep the first spelling and match by a case-insensitive key', (t) =
 
 test('the actor applies the contract rules itself, with field names', (t) => {
   const error = t.throws(() => draftFrom({ name: '', repo_url: 'file:///etc/passwd', language: 'Go', tags: ['x'.repeat(51)] }), { instanceOf: FieldValidationError });
-  t.deepEqual(
-    (error?.data as { fields: Array<{ field: string }> }).fields.map((f) => f.field).sort(),
-    ['name', 'repo_url', 'tags.0'],
-  );
+  t.deepEqual((error?.data as { fields: Array<{ field: string }> }).fields.map((f) => f.field).sort(), ['name', 'repo_url', 'tags.0']);
   t.like(draftFrom({ name: ' Demo ', repo_url: 'https://x.example/a', language: 'Go' }), { name: 'Demo', description: '', isPublic: false, tags: [] });
 });
 

@@ -19,13 +19,7 @@ export const TEXT_MATCHES_READ_ONE_BY_ONE = 2_000;
  * links, the language index, favorites), intersected before any POC row is read: so
  * `language=go&tag=api` reads the rows of the intersection, not of the larger filter.
  */
-export function filteredQuery(
-  tenantId: string,
-  userId: string,
-  filters: SearchFilters,
-  text: TermQuery | undefined,
-  readOneByOne = TEXT_MATCHES_READ_ONE_BY_ONE,
-) {
+export function filteredQuery(tenantId: string, userId: string, filters: SearchFilters, text: TermQuery | undefined, readOneByOne = TEXT_MATCHES_READ_ONE_BY_ONE) {
   const bind: unknown[] = [tenantId, userId];
   const param = (value: unknown, cast: string) => {
     bind.push(value);
@@ -39,9 +33,7 @@ export function filteredQuery(
   // language index, favorites): intersected before any POC row is read.
   const sets: string[] = [];
   // Bound only where used (an unused parameter has no type PostgreSQL could infer).
-  const languageSet = filters.language
-    ? () => `SELECT id FROM pocs WHERE tenant_id = $1 AND language_key = ${param(filters.language, 'text')} AND deleted_at IS NULL`
-    : undefined;
+  const languageSet = filters.language ? () => `SELECT id FROM pocs WHERE tenant_id = $1 AND language_key = ${param(filters.language, 'text')} AND deleted_at IS NULL` : undefined;
   for (const tag of filters.tags) sets.push(`SELECT poc_id AS id FROM poc_tags WHERE tenant_id = $1 AND tag_key = ${param(tag, 'text')}`);
   for (const fw of filters.frameworks) sets.push(`SELECT poc_id AS id FROM poc_frameworks WHERE tenant_id = $1 AND framework_key = ${param(fw, 'text')}`);
   if (filters.favorite === true) sets.push(`SELECT poc_id AS id FROM poc_favorites WHERE tenant_id = $1 AND user_id = $2`);
@@ -120,8 +112,23 @@ const TERM_VISIBLE = '(t.private_owner IS NULL OR t.private_owner = $2)';
 function textCtes(text: TermQuery, param: (value: unknown, cast: string) => string): string[] {
   const p = text.probes;
   return [
-    `q AS (SELECT * FROM unnest(${param(p.map((x) => x.lo), 'text[]')}, ${param(p.map((x) => x.hi), 'text[]')}, ${param(p.map((x) => x.word), 'int[]')},
-            ${param(p.map((x) => x.score), 'real[]')}, ${param(p.map((x) => x.typo), 'bool[]')}) AS q(lo, hi, word, score, typo))`,
+    `q AS (SELECT * FROM unnest(${param(
+      p.map((x) => x.lo),
+      'text[]',
+    )}, ${param(
+      p.map((x) => x.hi),
+      'text[]',
+    )}, ${param(
+      p.map((x) => x.word),
+      'int[]',
+    )},
+            ${param(
+              p.map((x) => x.score),
+              'real[]',
+            )}, ${param(
+              p.map((x) => x.typo),
+              'bool[]',
+            )}) AS q(lo, hi, word, score, typo))`,
     // A word found as typed (or as a prefix) among the caller's visible POCs is not a typo, so
     // its spelling variants are not searched. LATERAL ... LIMIT 1 keeps this one index range
     // probe per word; as EXISTS the planner may hash-join every term of the tenant instead.
@@ -131,10 +138,14 @@ function textCtes(text: TermQuery, param: (value: unknown, cast: string) => stri
        WHERE NOT q.typo)`,
     // OFFSET 0 keeps the LATERAL a per-probe index range scan: it cannot be flattened into a
     // join the planner might run as one scan of the tenant's whole term index.
-    ...matchedCtes(`SELECT t.poc_id, q.word, q.score * t.weight AS score
+    ...matchedCtes(
+      `SELECT t.poc_id, q.word, q.score * t.weight AS score
         FROM q CROSS JOIN LATERAL (SELECT t.poc_id, t.weight FROM poc_terms t
                WHERE t.tenant_id = $1 AND t.term >= q.lo COLLATE "C" AND t.term < q.hi COLLATE "C" AND ${TERM_VISIBLE} OFFSET 0) t
-       WHERE NOT q.typo OR q.word NOT IN (SELECT word FROM present)`, text.words, param),
+       WHERE NOT q.typo OR q.word NOT IN (SELECT word FROM present)`,
+      text.words,
+      param,
+    ),
   ];
 }
 

@@ -18,9 +18,7 @@ const events: Array<{ name: string; payload: PocEvent }> = [];
 // Records what the poc actor tells other actors (the render actor consumes these).
 const listener = (): ServiceSchema => ({
   name: 'poc-listener',
-  events: Object.fromEntries(
-    ['poc.created', 'poc.updated', 'poc.deleted'].map((name) => [name, (ctx: Context<PocEvent>) => void events.push({ name, payload: ctx.params })]),
-  ),
+  events: Object.fromEntries(['poc.created', 'poc.updated', 'poc.deleted'].map((name) => [name, (ctx: Context<PocEvent>) => void events.push({ name, payload: ctx.params })])),
 });
 
 test.before(async () => {
@@ -45,7 +43,10 @@ async function call<T = PocView>(method: string, path: string, user: TestUser, b
 }
 
 /** A word no other test uses, so each test's searches see only its own POCs. */
-const word = () => `w${randomBytes(5).toString('hex').replace(/\d/g, (d) => 'ghijklmnop'[Number(d)] as string)}`;
+const word = () =>
+  `w${randomBytes(5)
+    .toString('hex')
+    .replace(/\d/g, (d) => 'ghijklmnop'[Number(d)] as string)}`;
 
 function draft(overrides: Record<string, unknown> = {}) {
   return { name: `Poc ${word()}`, repo_url: 'https://github.com/acme/poc', language: 'TypeScript', tags: [], frameworks: [], ...overrides };
@@ -80,7 +81,7 @@ test('create, read, update and delete a POC; the owner sees it, deleted it is go
   t.is((await search(alice, 'favorite=true')).body.items.filter((p) => p.id === created.id).length, 0);
 });
 
-test('private POCs are the owner\'s; public ones the tenant\'s; nothing crosses tenants', async (t) => {
+test("private POCs are the owner's; public ones the tenant's; nothing crosses tenants", async (t) => {
   const secret = await create(alice);
   const shared = await create(alice, { is_public: true });
   t.is((await call('GET', `/v1/pocs/${secret.id}`, bob)).status, 404);
@@ -137,7 +138,12 @@ test('bad input gets 422 naming each field, never a 500', async (t) => {
 });
 
 test('malformed ids get 422 naming the id', async (t) => {
-  for (const [method, suffix] of [['GET', ''], ['PUT', ''], ['DELETE', ''], ['POST', '/favorite']] as const) {
+  for (const [method, suffix] of [
+    ['GET', ''],
+    ['PUT', ''],
+    ['DELETE', ''],
+    ['POST', '/favorite'],
+  ] as const) {
     for (const id of ['not-a-uuid', "1' OR '1'='1", '123']) {
       const res = await call(method, `/v1/pocs/${encodeURIComponent(id)}${suffix}`, alice, method === 'PUT' ? { name: 'x' } : undefined);
       t.is(res.status, 422, `${method} ${id}`);
@@ -152,7 +158,10 @@ test('languages, tags and frameworks match case-insensitively and keep their fir
   const poc = await create(alice, { language: '  Type   Script ', tags: [` ${tag.toUpperCase()} `, tag, 'Node  JS'], frameworks: ['NestJS', 'nestjs'] });
   t.like(poc, { language: 'Type Script', tags: [tag.toUpperCase(), 'Node JS'], frameworks: ['NestJS'] });
   const found = await search(alice, `tag=${tag}&language=type%20script&framework=NESTJS`);
-  t.deepEqual(found.body.items.map((p) => p.id), [poc.id]);
+  t.deepEqual(
+    found.body.items.map((p) => p.id),
+    [poc.id],
+  );
 });
 
 test('each filter alone and combined, with facets counted over the filtered set', async (t) => {
@@ -181,21 +190,45 @@ test('each filter alone and combined, with facets counted over the filtered set'
 
   const all = await search(alice, `q=${marker}`);
   t.is(all.body.total, 4);
-  t.deepEqual(all.body.facets.languages, [{ value: lang, count: 2 }, { value: `${lang}x`, count: 2 }].sort((a, b) => (a.value < b.value ? -1 : 1)));
-  t.deepEqual(all.body.facets.tags, [{ value: tagA, count: 3 }, { value: tagB, count: 3 }].sort((a, b) => (a.value < b.value ? -1 : 1)));
+  t.deepEqual(
+    all.body.facets.languages,
+    [
+      { value: lang, count: 2 },
+      { value: `${lang}x`, count: 2 },
+    ].sort((a, b) => (a.value < b.value ? -1 : 1)),
+  );
+  t.deepEqual(
+    all.body.facets.tags,
+    [
+      { value: tagA, count: 3 },
+      { value: tagB, count: 3 },
+    ].sort((a, b) => (a.value < b.value ? -1 : 1)),
+  );
   t.deepEqual(all.body.facets.frameworks, [{ value: fw, count: 3 }]);
   // One filter (answered from the maintained counts) and several (aggregated) agree with the rows.
   const byTag = await search(alice, `tag=${tagB}`);
   t.is(byTag.body.total, 3);
-  t.deepEqual(byTag.body.facets.languages, [{ value: `${lang}x`, count: 2 }, { value: lang, count: 1 }]);
-  t.deepEqual(byTag.body.facets.tags, [{ value: tagB, count: 3 }, { value: tagA, count: 2 }]);
+  t.deepEqual(byTag.body.facets.languages, [
+    { value: `${lang}x`, count: 2 },
+    { value: lang, count: 1 },
+  ]);
+  t.deepEqual(byTag.body.facets.tags, [
+    { value: tagB, count: 3 },
+    { value: tagA, count: 2 },
+  ]);
   t.deepEqual(byTag.body.facets.frameworks, [{ value: fw, count: 2 }]);
   const bobByTag = await search(bob, `tag=${tagB}`);
   t.is(bobByTag.body.total, 2);
-  t.deepEqual(bobByTag.body.facets.tags, [{ value: tagB, count: 2 }, { value: tagA, count: 1 }]);
+  t.deepEqual(bobByTag.body.facets.tags, [
+    { value: tagB, count: 2 },
+    { value: tagA, count: 1 },
+  ]);
   const combined = await search(alice, `language=${lang}&tag=${tagA}`);
   t.is(combined.body.total, 2);
-  t.deepEqual(combined.body.facets.tags, [{ value: tagA, count: 2 }, { value: tagB, count: 1 }]);
+  t.deepEqual(combined.body.facets.tags, [
+    { value: tagA, count: 2 },
+    { value: tagB, count: 1 },
+  ]);
 });
 
 test('pages do not overlap and cover the whole result, in every sort order', async (t) => {
@@ -211,7 +244,12 @@ test('pages do not overlap and cover the whole result, in every sort order', asy
     }
     t.is(seen.length, 23, query);
     t.is(new Set(seen).size, 23, query);
-    if (query.includes('sort=name')) t.deepEqual(seen, [...names].sort((a, b) => a.localeCompare(b, 'en')), query);
+    if (query.includes('sort=name'))
+      t.deepEqual(
+        seen,
+        [...names].sort((a, b) => a.localeCompare(b, 'en')),
+        query,
+      );
   }
 });
 
@@ -234,8 +272,14 @@ test('text search matches name and description words, prefixes and a typo; input
   for (const q of ["'; DROP TABLE pocs; --", "' OR '1'='1", '%_\\', '$1', ':* & | !']) {
     t.is((await search(alice, `q=${encodeURIComponent(q)}`)).status, 200, q);
   }
-  t.deepEqual((await search(alice, `tag=${encodeURIComponent("' or 1=1 --")}`)).body.items.map((p) => p.id), [sqlish.id]);
-  t.deepEqual((await search(alice, `q=${encodeURIComponent(`robert drop ${rare}x`)}`)).body.items.map((p) => p.id), [sqlish.id]);
+  t.deepEqual(
+    (await search(alice, `tag=${encodeURIComponent("' or 1=1 --")}`)).body.items.map((p) => p.id),
+    [sqlish.id],
+  );
+  t.deepEqual(
+    (await search(alice, `q=${encodeURIComponent(`robert drop ${rare}x`)}`)).body.items.map((p) => p.id),
+    [sqlish.id],
+  );
   t.is((await call('GET', `/v1/pocs/${poc.id}`, alice)).status, 200);
 });
 
@@ -244,10 +288,19 @@ test('favorites toggle and filter the search', async (t) => {
   const [one, two] = [await create(alice, { name: `${marker} one`, is_public: true }), await create(alice, { name: `${marker} two`, is_public: true })];
   t.like(await call('POST', `/v1/pocs/${two.id}/favorite`, bob), { status: 200, body: { favorite: true } });
   const favorites = await search(bob, `q=${marker}&favorite=true`);
-  t.deepEqual(favorites.body.items.map((p) => [p.id, p.favorite]), [[two.id, true]]);
-  t.deepEqual((await search(bob, `q=${marker}&favorite=false`)).body.items.map((p) => p.id), [one.id]);
+  t.deepEqual(
+    favorites.body.items.map((p) => [p.id, p.favorite]),
+    [[two.id, true]],
+  );
+  t.deepEqual(
+    (await search(bob, `q=${marker}&favorite=false`)).body.items.map((p) => p.id),
+    [one.id],
+  );
   t.true((await search(bob, 'favorite=true')).body.items.some((p) => p.id === two.id));
-  t.false((await search(alice, `q=${marker}&favorite=true`)).body.items.some((p) => p.id === two.id), "bob's favorite is not alice's");
+  t.false(
+    (await search(alice, `q=${marker}&favorite=true`)).body.items.some((p) => p.id === two.id),
+    "bob's favorite is not alice's",
+  );
   t.like(await call('POST', `/v1/pocs/${two.id}/favorite`, bob), { body: { favorite: false } });
   t.is((await search(bob, `q=${marker}&favorite=true`)).body.total, 0);
   t.like((await call('GET', `/v1/pocs/${two.id}`, bob)).body, { favorite: false });
@@ -262,7 +315,10 @@ test('an update is visible to the next search at once, cached or not', async (t)
   t.deepEqual(suggested.body.tags, [{ value: tag, count: 1 }]);
   await call('PUT', `/v1/pocs/${poc.id}`, alice, { name: after, language: 'Rust', tags: [`${tag}2`] });
   t.is((await search(bob, `q=${before}`)).body.total, 0);
-  t.deepEqual((await search(bob, `q=${after}`)).body.items.map((p) => p.language), ['Rust']);
+  t.deepEqual(
+    (await search(bob, `q=${after}`)).body.items.map((p) => p.language),
+    ['Rust'],
+  );
   t.is((await search(bob, `tag=${tag}`)).body.total, 0);
   t.deepEqual((await search(bob, `tag=${tag}2`)).body.facets.languages, [{ value: 'Rust', count: 1 }]);
   t.deepEqual((await call<{ tags: unknown[] }>('GET', `/v1/tags/suggest?prefix=${tag}`, bob)).body.tags, [{ value: `${tag}2`, count: 1 }]);
@@ -277,11 +333,17 @@ test('popular tags and suggestions count what the caller may see', async (t) => 
   await create(alice, { tags: [`${prefix}-alpha`, `${prefix}-beta`], is_public: true });
   await create(alice, { tags: [`${prefix}-secret`] });
   const bobs = await call<{ tags: unknown[] }>('GET', `/v1/tags/suggest?prefix=${prefix.toUpperCase()}`, bob);
-  t.deepEqual(bobs.body.tags, [{ value: `${prefix}-alpha`, count: 2 }, { value: `${prefix}-beta`, count: 1 }]);
+  t.deepEqual(bobs.body.tags, [
+    { value: `${prefix}-alpha`, count: 2 },
+    { value: `${prefix}-beta`, count: 1 },
+  ]);
   const alices = await call<{ tags: Array<{ value: string }> }>('GET', `/v1/tags/suggest?prefix=${prefix}&limit=5`, alice);
   t.deepEqual(alices.body.tags.map((c) => c.value).sort(), [`${prefix}-alpha`, `${prefix}-beta`, `${prefix}-secret`]);
   const popular = await call<{ tags: Array<{ value: string; count: number }> }>('GET', '/v1/tags/popular?limit=100', bob);
-  t.like(popular.body.tags.find((c) => c.value.startsWith(prefix)), { value: `${prefix}-alpha`, count: 2 });
+  t.like(
+    popular.body.tags.find((c) => c.value.startsWith(prefix)),
+    { value: `${prefix}-alpha`, count: 2 },
+  );
   t.false(popular.body.tags.some((c) => c.value === `${prefix}-secret`));
   t.deepEqual((await call<{ tags: unknown[] }>('GET', `/v1/tags/suggest?prefix=${prefix}`, mallory)).body.tags, []);
 });

@@ -62,10 +62,9 @@ test.before(async () => {
     });
     const members = [...USERS.map((u) => [u, TENANT]), [OUTSIDER, OUTSIDER_TENANT], [BUSY, BUSY_TENANT], ...SHARING.map((u) => [u, SHARING_TENANT])];
     for (const [id, tenant] of members) {
-      await database.sequelize.query(
-        `INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash) VALUES ($1, $2, $3, $4, 'F', 'L', '-')`,
-        { bind: [id, tenant, `u${id.slice(0, 8)}`, `${id.slice(0, 8)}@x.test`] },
-      );
+      await database.sequelize.query(`INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash) VALUES ($1, $2, $3, $4, 'F', 'L', '-')`, {
+        bind: [id, tenant, `u${id.slice(0, 8)}`, `${id.slice(0, 8)}@x.test`],
+      });
     }
   });
   const models = pocModels(database.sequelize);
@@ -198,7 +197,10 @@ for (const query of QUERIES) {
       if (!query.q) {
         const newest = [...expected].sort((a, b) => (a.created === b.created ? (a.id < b.id ? 1 : -1) : a.created < b.created ? 1 : -1));
         const page = await search.search(TENANT, user, filtersFrom({ ...query, limit: 7, offset: 3 }));
-        t.deepEqual(page.items.map((p) => p.id), newest.slice(3, 10).map((p) => p.id));
+        t.deepEqual(
+          page.items.map((p) => p.id),
+          newest.slice(3, 10).map((p) => p.id),
+        );
       }
     }
   });
@@ -233,7 +235,8 @@ test('popular tags and suggestions agree with the rows, and see nothing of anoth
 });
 
 test('concurrent writes sharing tags neither deadlock nor miscount', async (t) => {
-  const draft = (i: number) => draftFrom({ name: `busy ${i}`, repo_url: 'https://example.com/r', language: i % 2 ? 'Go' : 'Rust', tags: i % 3 ? ['b-api', 'b-web', 'b-ml'] : ['b-ml', 'b-api'], is_public: true });
+  const draft = (i: number) =>
+    draftFrom({ name: `busy ${i}`, repo_url: 'https://example.com/r', language: i % 2 ? 'Go' : 'Rust', tags: i % 3 ? ['b-api', 'b-web', 'b-ml'] : ['b-ml', 'b-api'], is_public: true });
   const created = await Promise.all(Array.from({ length: 16 }, (_, i) => pocs.create(BUSY_TENANT, BUSY, draft(i))));
   await Promise.all(created.map(({ view }, i) => pocs.update(BUSY_TENANT, BUSY, view.id, changesFrom({ tags: i % 2 ? ['b-web'] : ['b-ml', 'b-web', 'b-api'], is_public: i % 4 !== 0 }))));
   const diff = await countsDiff(BUSY_TENANT);

@@ -10,13 +10,15 @@ export const NAME_WEIGHT = 3;
 // Words that appear in most descriptions: indexing them would make their postings the largest
 // of the index, and searching for them finds everything anyway.
 const STOP_WORDS = new Set(
-  ('an and are as at be but by for from has have if in into is it its of on or so than that the their then there these ' +
-    'this to was were will with we you your our not no can all any').split(' '),
+  ('an and are as at be but by for from has have if in into is it its of on or so than that the their then there these ' + 'this to was were will with we you your our not no can all any').split(' '),
 );
 
 /** Lower-cased, accent-free words of at least two letters or digits, without stop words. */
 export function tokenize(text: string): string[] {
-  const folded = text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  const folded = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
   const words = new Set<string>();
   for (const word of folded.split(/[^\p{L}\p{N}]+/u)) {
     if (word.length < 2 || STOP_WORDS.has(word)) continue;

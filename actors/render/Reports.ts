@@ -26,10 +26,14 @@ export class Reports {
 
   async create(request: ReportRequest): Promise<ReportRow> {
     const row = await this.sql.tenant(request.tenantId, () =>
-      this.sql.one<ReportRow>(
-        `INSERT INTO reports (id, tenant_id, user_id, type, year, format) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-        [randomUUID(), request.tenantId, request.userId, request.type, request.year, request.format],
-      ),
+      this.sql.one<ReportRow>(`INSERT INTO reports (id, tenant_id, user_id, type, year, format) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`, [
+        randomUUID(),
+        request.tenantId,
+        request.userId,
+        request.type,
+        request.year,
+        request.format,
+      ]),
     );
     if (!row) throw new Error('report insert returned no row');
     return row;
@@ -37,9 +41,7 @@ export class Reports {
 
   /** 404 for a report of another tenant or another user: its existence is not revealed. */
   async get(viewer: Viewer, id: string): Promise<ReportRow> {
-    const row = await this.sql.tenant(viewer.tenantId, () =>
-      this.sql.one<ReportRow>(`SELECT * FROM reports WHERE ${VISIBLE} AND id = $4`, [viewer.tenantId, viewer.userId, viewer.admin, id]),
-    );
+    const row = await this.sql.tenant(viewer.tenantId, () => this.sql.one<ReportRow>(`SELECT * FROM reports WHERE ${VISIBLE} AND id = $4`, [viewer.tenantId, viewer.userId, viewer.admin, id]));
     if (!row) throw new NotFoundError('Report');
     return row;
   }

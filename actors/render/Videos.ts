@@ -40,9 +40,7 @@ export class Videos {
 
   /** 404 for another tenant's or another user's video, and for a deleted one. */
   async get(owner: Owner, id: string): Promise<VideoRow> {
-    const row = await this.sql.tenant(owner.tenantId, () =>
-      this.sql.one<VideoRow>(`SELECT * FROM content_requests WHERE ${MINE} AND id = $3`, [owner.tenantId, owner.userId, id]),
-    );
+    const row = await this.sql.tenant(owner.tenantId, () => this.sql.one<VideoRow>(`SELECT * FROM content_requests WHERE ${MINE} AND id = $3`, [owner.tenantId, owner.userId, id]));
     if (!row) throw new NotFoundError('Video');
     return row;
   }
@@ -60,7 +58,11 @@ export class Videos {
   async cancel(owner: Owner, id: string): Promise<void> {
     const current = await this.get(owner, id);
     const row = await this.sql.tenant(owner.tenantId, () =>
-      this.sql.one(`UPDATE content_requests SET status = 'CANCELLED', lease_until = NULL, updated = now() WHERE ${MINE} AND id = $3 AND status = 'PENDING' RETURNING id`, [owner.tenantId, owner.userId, id]),
+      this.sql.one(`UPDATE content_requests SET status = 'CANCELLED', lease_until = NULL, updated = now() WHERE ${MINE} AND id = $3 AND status = 'PENDING' RETURNING id`, [
+        owner.tenantId,
+        owner.userId,
+        id,
+      ]),
     );
     if (!row) throw new NotCancellableError('Video', current.status === 'PENDING' ? 'PROCESSING' : current.status);
   }

@@ -29,12 +29,13 @@ test('a job that keeps failing ends FAILED with its message after the retries, d
   const view = await waitForJob(`${app.url}/v1/videos/${id}`, owner.token);
   t.like(view, { status: 'FAILED', error: 'Video encoding failed: ffmpeg exited with code 1' });
   const db = app.node.infra.database!;
-  const [row] = await db.withTenant(acme.tenantId, () =>
-    db.sequelize.query<{ attempts: number }>('SELECT attempts FROM content_requests WHERE id = $1', { bind: [id], type: QueryTypes.SELECT }),
-  );
+  const [row] = await db.withTenant(acme.tenantId, () => db.sequelize.query<{ attempts: number }>('SELECT attempts FROM content_requests WHERE id = $1', { bind: [id], type: QueryTypes.SELECT }));
   t.is(row?.attempts, 3);
   const dead = await app.node.infra.queue.deadLetters(createRenderJobs(app.node.infra).kit.queue.subject);
-  t.like(dead.find((d) => (d.payload as { id: string }).id === id), { attempts: 3, error: 'Video encoding failed: ffmpeg exited with code 1' });
+  t.like(
+    dead.find((d) => (d.payload as { id: string }).id === id),
+    { attempts: 3, error: 'Video encoding failed: ffmpeg exited with code 1' },
+  );
   t.is((await getJson(`${app.url}/v1/videos/${id}/download`, owner.token)).status, 409);
   // The notification reaches the tenant actor's store.
   let notes: Array<{ type: string; data: { videoId?: string } }> = [];
@@ -57,7 +58,10 @@ test('the recovery sweep publishes jobs that never reached the queue and hands o
   const db = app.node.infra.database!;
   // A worker claimed it and died: PROCESSING, lease run out.
   await db.withTenant(acme.tenantId, () =>
-    db.sequelize.query(`UPDATE reports SET status = 'PROCESSING', attempts = 1, lease_until = now() - interval '1 second', enqueued_at = now() WHERE id = $1 RETURNING id`, { bind: [stalled.id], type: QueryTypes.SELECT }),
+    db.sequelize.query(`UPDATE reports SET status = 'PROCESSING', attempts = 1, lease_until = now() - interval '1 second', enqueued_at = now() WHERE id = $1 RETURNING id`, {
+      bind: [stalled.id],
+      type: QueryTypes.SELECT,
+    }),
   );
   const recovery = jobs.kit.recovery({ maxAttempts: 3, unpublishedAfterSeconds: 0, lostAfterSeconds: 120 });
   const result = await recovery.sweep();

@@ -29,9 +29,7 @@ test('a job that can never succeed fails on its first attempt with its message a
   const view = await waitForJob(`${app.url}/v1/videos/${id}`, owner.token);
   t.like(view, { status: 'FAILED', error: 'Video rendering is not available on this server' });
   const db = app.node.infra.database!;
-  const [row] = await db.withTenant(acme.tenantId, () =>
-    db.sequelize.query<{ attempts: number }>('SELECT attempts FROM content_requests WHERE id = $1', { bind: [id], type: QueryTypes.SELECT }),
-  );
+  const [row] = await db.withTenant(acme.tenantId, () => db.sequelize.query<{ attempts: number }>('SELECT attempts FROM content_requests WHERE id = $1', { bind: [id], type: QueryTypes.SELECT }));
   t.is(row?.attempts, 1);
   const dead = (await app.node.infra.queue.deadLetters(createRenderJobs(app.node.infra).kit.queue.subject)).filter((d) => (d.payload as { id: string }).id === id);
   t.is(dead.length, 1);

@@ -184,7 +184,10 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
     async started() {
       const { render, nodeId } = infra.config;
       await d.kit.start({
-        concurrency: render.concurrency, maxAttempts: render.maxAttempts, retryBaseMs: render.retryBaseMs, ackWaitMs: ACK_WAIT_MS,
+        concurrency: render.concurrency,
+        maxAttempts: render.maxAttempts,
+        retryBaseMs: render.retryBaseMs,
+        ackWaitMs: ACK_WAIT_MS,
         logger: this.logger,
         notify: async (request) => {
           await this.broker.emit('notification.requested', request);

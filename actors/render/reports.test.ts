@@ -59,14 +59,24 @@ function figures(csv: string): Map<string, Array<Record<string, string>>> {
 function assertAnnualFigures(t: import('ava').ExecutionContext, csv: string): void {
   const f = figures(csv);
   t.like(f.get('summary')?.[0], { pocs: '5', authors: '2', languages: '3', dojos: '1', dojo_participants: '2', dojo_minutes: '90', videos: '0' });
-  t.deepEqual(f.get('pocs_per_month')?.map((r) => Number(r.pocs)), [2, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1]);
-  t.deepEqual(f.get('languages'), [{ language: 'TypeScript', pocs: '3' }, { language: 'Go', pocs: '1' }, { language: 'Rust', pocs: '1' }]);
+  t.deepEqual(
+    f.get('pocs_per_month')?.map((r) => Number(r.pocs)),
+    [2, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1],
+  );
+  t.deepEqual(f.get('languages'), [
+    { language: 'TypeScript', pocs: '3' },
+    { language: 'Go', pocs: '1' },
+    { language: 'Rust', pocs: '1' },
+  ]);
   // "web" and "Web" are one tag (matched by key), shown in one of the forms users wrote.
   t.like(f.get('tags')?.[0], { pocs: '2' });
   t.is(f.get('tags')?.[0]?.tag?.toLowerCase(), 'web');
   t.true(f.get('tags')?.some((r) => r.tag === `'=danger, "quoted"` && r.pocs === '1'));
   t.deepEqual(f.get('frameworks'), [{ framework: 'Express', pocs: '1' }]);
-  t.like(f.get('users'), [{ username: acme.admin.username, pocs: '3', dojos: '1' }, { username: acme.members[0]!.username, pocs: '2', dojos: '1' }]);
+  t.like(f.get('users'), [
+    { username: acme.admin.username, pocs: '3', dojos: '1' },
+    { username: acme.members[0]!.username, pocs: '2', dojos: '1' },
+  ]);
   t.like(f.get('dojos'), [{ subject: 'Kata: bowling, "classic"', participants: '2', minutes: '90' }]);
 }
 

@@ -25,7 +25,9 @@ export async function seedPocs(database: Database, tenantId: string, ownerId: st
     // The poc actor's search migration adds creation times to the link rows and label arrays to
     // the POC row; seed them when they are there so its queries see these POCs too.
     const columns = new Set(
-      ((await q(`SELECT table_name || '.' || column_name AS c FROM information_schema.columns WHERE table_name IN ('pocs', 'poc_tags', 'poc_frameworks')`, [])) as Array<{ c: string }>).map((r) => r.c),
+      ((await q(`SELECT table_name || '.' || column_name AS c FROM information_schema.columns WHERE table_name IN ('pocs', 'poc_tags', 'poc_frameworks')`, [])) as Array<{ c: string }>).map(
+        (r) => r.c,
+      ),
     );
     const arrays = columns.has('pocs.tag_keys');
     for (const poc of pocs) {
@@ -36,16 +38,32 @@ export async function seedPocs(database: Database, tenantId: string, ownerId: st
       await q(
         `INSERT INTO pocs (id, tenant_id, owner_id, name, description, repo_url, language, language_key, created, updated${arrays ? ', tags, tag_keys, frameworks, framework_keys' : ''})
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9${arrays ? ', $10, $11, $12, $13' : ''}) RETURNING id`,
-        [id, tenantId, ownerId, poc.name, poc.description ?? '', `https://git.example.com/${key(poc.name).replace(/\W+/g, '-')}`, poc.language, key(poc.language), poc.created,
-          ...(arrays ? [tags, tags.map(key), frameworks, frameworks.map(key)] : [])],
+        [
+          id,
+          tenantId,
+          ownerId,
+          poc.name,
+          poc.description ?? '',
+          `https://git.example.com/${key(poc.name).replace(/\W+/g, '-')}`,
+          poc.language,
+          key(poc.language),
+          poc.created,
+          ...(arrays ? [tags, tags.map(key), frameworks, frameworks.map(key)] : []),
+        ],
       );
-      for (const [table, column, labels] of [['poc_tags', 'tag', tags], ['poc_frameworks', 'framework', frameworks]] as const) {
+      for (const [table, column, labels] of [
+        ['poc_tags', 'tag', tags],
+        ['poc_frameworks', 'framework', frameworks],
+      ] as const) {
         const stamped = columns.has(`${table}.created`);
         for (const label of labels) {
-          await q(
-            `INSERT INTO ${table} (tenant_id, poc_id, ${column}, ${column}_key${stamped ? ', created' : ''}) VALUES ($1, $2, $3, $4${stamped ? ', $5' : ''}) RETURNING poc_id`,
-            [tenantId, id, label, key(label), ...(stamped ? [poc.created] : [])],
-          );
+          await q(`INSERT INTO ${table} (tenant_id, poc_id, ${column}, ${column}_key${stamped ? ', created' : ''}) VALUES ($1, $2, $3, $4${stamped ? ', $5' : ''}) RETURNING poc_id`, [
+            tenantId,
+            id,
+            label,
+            key(label),
+            ...(stamped ? [poc.created] : []),
+          ]);
         }
       }
     }

@@ -23,10 +23,19 @@ test.before(async () => {
   });
   acme = await createTenant(app, { members: 2 });
   const names = ['Edge cache', 'Log shipper with a rather long name that needs two lines on the slide', 'Форма', 'Summer', 'Queue "bench"', 'Ünïcode: 100% {done}'];
-  await seedPocs(app.node.infra.database!, acme.tenantId, acme.members[0]!.userId, names.map((name, i) => ({
-    name, language: i % 2 ? 'Go' : 'TypeScript', tags: ['web', `t${i}`], frameworks: i === 0 ? ['Express'] : [],
-    description: 'A proof of concept. '.repeat(i * 8), created: new Date(Date.UTC(YEAR, i * 2, 1 + i)),
-  })));
+  await seedPocs(
+    app.node.infra.database!,
+    acme.tenantId,
+    acme.members[0]!.userId,
+    names.map((name, i) => ({
+      name,
+      language: i % 2 ? 'Go' : 'TypeScript',
+      tags: ['web', `t${i}`],
+      frameworks: i === 0 ? ['Express'] : [],
+      description: 'A proof of concept. '.repeat(i * 8),
+      created: new Date(Date.UTC(YEAR, i * 2, 1 + i)),
+    })),
+  );
 });
 
 test.after.always(async () => {
@@ -102,7 +111,10 @@ test('a user with no POCs gets a short "no POCs this year" video', async (t) => 
   const view = await waitForJob(`${app.url}/v1/videos/${id}`, owner.token, 120_000);
   t.like(view, { status: 'COMPLETED', duration_ms: 2 * SLIDE_SECONDS * 1000 });
   const info = await probe((await download(`${app.url}/v1/videos/${id}/download`, owner.token)).bytes);
-  t.like(info.streams.find((s) => s.codec_type === 'video'), { codec_name: 'h264', width: 1280, height: 720 });
+  t.like(
+    info.streams.find((s) => s.codec_type === 'video'),
+    { codec_name: 'h264', width: 1280, height: 720 },
+  );
 });
 
 test("another user's or another tenant's video is 404; deleting removes the files", async (t) => {

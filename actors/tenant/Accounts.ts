@@ -102,10 +102,10 @@ export class Accounts {
     const tenant = await this.#tenantBySlug(slug);
     if (!tenant) return;
     await this.sql.tenant(tenant.id, async () => {
-      const user = await this.sql.one<{ id: string; first_name: string; email: string }>(
-        `SELECT id, first_name, email FROM users WHERE tenant_id = $1 AND lower(email) = lower($2) AND status = 'C'`,
-        [tenant.id, email],
-      );
+      const user = await this.sql.one<{ id: string; first_name: string; email: string }>(`SELECT id, first_name, email FROM users WHERE tenant_id = $1 AND lower(email) = lower($2) AND status = 'C'`, [
+        tenant.id,
+        email,
+      ]);
       if (!user) return;
       // Older links stop working: only the newest mail is valid.
       await this.sql.rows(`UPDATE account_tokens SET used_at = now() WHERE tenant_id = $1 AND user_id = $2 AND purpose = 'confirm' AND used_at IS NULL RETURNING id`, [tenant.id, user.id]);
@@ -144,10 +144,13 @@ export class Accounts {
   // that nobody can confirm.
   async #issueToken(tenantId: string, tenantName: string, user: { id: string; firstName: string; email: string }): Promise<void> {
     const { token, hash } = newSecretToken();
-    await this.sql.rows(
-      `INSERT INTO account_tokens (id, tenant_id, user_id, purpose, token_hash, expires_at) VALUES ($1, $2, $3, 'confirm', $4, $5) RETURNING id`,
-      [randomUUID(), tenantId, user.id, hash, new Date(Date.now() + CONFIRMATION_TTL_MS)],
-    );
+    await this.sql.rows(`INSERT INTO account_tokens (id, tenant_id, user_id, purpose, token_hash, expires_at) VALUES ($1, $2, $3, 'confirm', $4, $5) RETURNING id`, [
+      randomUUID(),
+      tenantId,
+      user.id,
+      hash,
+      new Date(Date.now() + CONFIRMATION_TTL_MS),
+    ]);
     await this.mail.send({ email: user.email, firstName: user.firstName, tenantName }, token);
   }
 }

@@ -43,7 +43,9 @@ export class Billing {
   async pay(input: PaymentInput): Promise<PaymentOutcome> {
     const gateway = this.gateways.get(input.gateway);
     if (!gateway) throw new FieldValidationError([{ field: 'payment_gateway', message: `must be one of: ${[...this.gateways.keys()].join(', ')}` }]);
-    const requestHash = createHash('sha256').update(JSON.stringify([input.total.toFixed(2), input.gateway, input.plan, input.autorenew])).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify([input.total.toFixed(2), input.gateway, input.plan, input.autorenew]))
+      .digest('hex');
     const claim = await this.#claim(input, requestHash);
     if ('outcome' in claim) return claim.outcome;
     const result = await gateway.charge({
@@ -107,10 +109,10 @@ export class Billing {
         [id, input.tenantId, input.userId, input.total, CURRENCY, input.gateway, input.plan, input.idempotencyKey, requestHash],
       );
       if (inserted) return { paymentId: id };
-      const earlier = await this.sql.one<PaymentRow>(
-        'SELECT id, request_hash, status, decline_reason, created FROM payments WHERE tenant_id = $1 AND idempotency_key = $2',
-        [input.tenantId, input.idempotencyKey],
-      );
+      const earlier = await this.sql.one<PaymentRow>('SELECT id, request_hash, status, decline_reason, created FROM payments WHERE tenant_id = $1 AND idempotency_key = $2', [
+        input.tenantId,
+        input.idempotencyKey,
+      ]);
       if (!earlier) throw new ConflictError('Payment is being recorded; retry', 'Idempotency-Key');
       if (earlier.request_hash !== requestHash) throw new ConflictError('Idempotency-Key was already used for a different payment', 'Idempotency-Key');
       if (earlier.status !== 'PENDING') {

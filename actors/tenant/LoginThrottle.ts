@@ -42,11 +42,7 @@ export class LoginThrottle {
   /** Throws 429 when the address, or this account from this address, must wait. */
   async check(attempt: LoginAttempt): Promise<void> {
     const keys = this.#keys(attempt);
-    const [byAddress, byPair, waitUntil] = await Promise.all([
-      keys.address ? this.store.get(keys.address) : null,
-      this.store.get(keys.pair),
-      this.store.get(keys.wait),
-    ]);
+    const [byAddress, byPair, waitUntil] = await Promise.all([keys.address ? this.store.get(keys.address) : null, this.store.get(keys.pair), this.store.get(keys.wait)]);
     if (Number(byAddress ?? 0) >= this.limits.perAddress || Number(byPair ?? 0) >= this.limits.perPair) this.#refuse(this.#windowLeftMs());
     if (waitUntil && Number(waitUntil) > this.now()) this.#refuse(Number(waitUntil) - this.now());
   }
@@ -60,11 +56,7 @@ export class LoginThrottle {
   async failed(attempt: LoginAttempt): Promise<{ lockoutStarted: boolean }> {
     const keys = this.#keys(attempt);
     const ttl = this.#windowLeftMs();
-    const [byPair, byAccount] = await Promise.all([
-      this.store.incr(keys.pair, ttl),
-      this.store.incr(keys.account, ttl),
-      keys.address ? this.store.incr(keys.address, ttl) : 0,
-    ]);
+    const [byPair, byAccount] = await Promise.all([this.store.incr(keys.pair, ttl), this.store.incr(keys.account, ttl), keys.address ? this.store.incr(keys.address, ttl) : 0]);
     if (byPair >= this.limits.freePerPair) {
       const delay = Math.min(this.limits.maxDelayMs, 1000 * 2 ** (byPair - this.limits.freePerPair));
       await this.store.set(keys.wait, String(this.now() + delay), delay);

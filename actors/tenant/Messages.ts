@@ -32,10 +32,7 @@ export class Messages {
   async remove(tenantId: string, userId: string, ids: string[]): Promise<Array<{ id: string; roomId: string }>> {
     const unique = [...new Set(ids)];
     return this.sql.tenant(tenantId, async () => {
-      const found = await this.sql.rows<{ id: string; user_id: string }>(
-        'SELECT id, user_id FROM dojo_chat_messages WHERE tenant_id = $1 AND id = ANY($2::uuid[]) FOR UPDATE',
-        [tenantId, unique],
-      );
+      const found = await this.sql.rows<{ id: string; user_id: string }>('SELECT id, user_id FROM dojo_chat_messages WHERE tenant_id = $1 AND id = ANY($2::uuid[]) FOR UPDATE', [tenantId, unique]);
       if (found.length !== unique.length) throw new NotFoundError('Message');
       if (found.some((m) => m.user_id !== userId)) throw new ForbiddenError('Only your own messages can be removed');
       const changed = await this.sql.rows<{ id: string; dojo_id: string }>(

@@ -1,8 +1,7 @@
 import test from 'ava';
 import { SandboxGateway } from './PaymentGateway';
 
-const charge = (gateway: SandboxGateway, amountCents: number, idempotencyKey = `k${amountCents}`) =>
-  gateway.charge({ amountCents, currency: 'USD', idempotencyKey, description: 'test' });
+const charge = (gateway: SandboxGateway, amountCents: number, idempotencyKey = `k${amountCents}`) => gateway.charge({ amountCents, currency: 'USD', idempotencyKey, description: 'test' });
 
 test('the sandbox outcome depends only on the cents of the total', async (t) => {
   const gateway = new SandboxGateway();

@@ -37,9 +37,7 @@ export class SandboxGateway implements PaymentGateway {
     const reference = `sbx_${createHash('sha256').update(request.idempotencyKey).digest('hex').slice(0, 24)}`;
     const cents = request.amountCents % 100;
     const result: ChargeResult =
-      cents === 2 ? { status: 'DECLINED', reference, reason: 'card_declined' }
-      : cents === 5 ? { status: 'DECLINED', reference, reason: 'insufficient_funds' }
-      : { status: 'APPROVED', reference };
+      cents === 2 ? { status: 'DECLINED', reference, reason: 'card_declined' } : cents === 5 ? { status: 'DECLINED', reference, reason: 'insufficient_funds' } : { status: 'APPROVED', reference };
     if (result.status === 'APPROVED') this.charges++;
     this.#results.set(request.idempotencyKey, result);
     return result;

@@ -24,5 +24,8 @@ test('more than 2 MB decoded is 413, found before decoding', (t) => {
   const exact = Buffer.concat([PNG, Buffer.alloc(MAX_PICTURE_BYTES - PNG.length)]);
   t.is(decodePicture(exact.toString('base64')).bytes.length, MAX_PICTURE_BYTES);
   const over = Buffer.concat([exact, Buffer.alloc(1)]).toString('base64');
-  t.like(t.throws(() => decodePicture(over)), { code: 413, type: 'PAYLOAD_TOO_LARGE' });
+  t.like(
+    t.throws(() => decodePicture(over)),
+    { code: 413, type: 'PAYLOAD_TOO_LARGE' },
+  );
 });

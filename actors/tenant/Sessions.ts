@@ -92,7 +92,11 @@ export class Sessions {
       if (rehash) await sql.rows('UPDATE users SET password_hash = $1 WHERE id = $2 AND tenant_id = $3 RETURNING id', [rehash, user.id, user.tenant_id]);
       const sessionId = randomUUID();
       await sql.rows('INSERT INTO sessions (id, tenant_id, user_id, user_agent, ip) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
-        sessionId, user.tenant_id, user.id, input.userAgent?.slice(0, 200) ?? null, input.ip?.slice(0, 64) ?? null,
+        sessionId,
+        user.tenant_id,
+        user.id,
+        input.userAgent?.slice(0, 200) ?? null,
+        input.ip?.slice(0, 64) ?? null,
       ]);
       return this.#issue(user.tenant_id, user.id, user.role, sessionId);
     });
@@ -102,10 +106,7 @@ export class Sessions {
   async refresh(refreshToken: string): Promise<TokenPair> {
     const { sql } = this.deps;
     const found = await sql.system(() =>
-      sql.one<RefreshRow>(
-        'SELECT rt.id, rt.tenant_id, rt.session_id, s.user_id FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id WHERE rt.token_hash = $1',
-        [digestToken(refreshToken)],
-      ),
+      sql.one<RefreshRow>('SELECT rt.id, rt.tenant_id, rt.session_id, s.user_id FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id WHERE rt.token_hash = $1', [digestToken(refreshToken)]),
     );
     if (!found) throw new InvalidRefreshTokenError();
     const outcome = await sql.tenant(found.tenant_id, async () => {
@@ -145,9 +146,7 @@ export class Sessions {
   /** Ends every live session of a user (their role was lowered: old tokens carry too much). */
   async revokeAll(tenantId: string, userId: string): Promise<void> {
     const { sql } = this.deps;
-    const sessions = await sql.tenant(tenantId, () =>
-      sql.rows<{ id: string }>('SELECT id FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL', [tenantId, userId]),
-    );
+    const sessions = await sql.tenant(tenantId, () => sql.rows<{ id: string }>('SELECT id FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL', [tenantId, userId]));
     for (const session of sessions) await this.revoke(tenantId, session.id);
   }
 
@@ -160,7 +159,11 @@ export class Sessions {
   async #issue(tenantId: string, userId: string, role: AccessClaims['role'], sessionId: string): Promise<TokenPair> {
     const { token: refreshToken, hash } = newSecretToken();
     await this.deps.sql.rows('INSERT INTO refresh_tokens (id, tenant_id, session_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
-      randomUUID(), tenantId, sessionId, hash, new Date(Date.now() + REFRESH_TTL_MS),
+      randomUUID(),
+      tenantId,
+      sessionId,
+      hash,
+      new Date(Date.now() + REFRESH_TTL_MS),
     ]);
     const token = signAccessToken({ sub: userId, tid: tenantId, role, sid: sessionId }, this.deps.jwtSecret, ACCESS_TTL_SECONDS);
     return { userId, token, refreshToken, expiresIn: ACCESS_TTL_SECONDS, tokenType: 'Bearer' };

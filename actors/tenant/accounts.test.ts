@@ -71,7 +71,11 @@ test('a sign-up with a registered email answers exactly as a fresh one and mails
   t.is(takenBody.account_status, 'C');
   t.regex(String(takenBody.id), /^[0-9a-f-]{36}$/);
   const mails = await mailsTo(fixture.app, owner.email);
-  t.deepEqual(mails.map((m) => m.subject.startsWith('You already have')), [false, true], 'the owner got a confirmation, then a notice');
+  t.deepEqual(
+    mails.map((m) => m.subject.startsWith('You already have')),
+    [false, true],
+    'the owner got a confirmation, then a notice',
+  );
   t.regex(mails[1]!.body, new RegExp(owner.username));
   t.false(/token=/.test(mails[1]!.body), 'the notice confirms nothing');
   t.is((await post('/v1/login', { tenant: fixture.acme.slug, username: probe.username, password: probe.password })).status, 401, 'no account was made');
@@ -124,7 +128,11 @@ test('admins list users and change roles; others may not', async (t) => {
   t.is(denied.status, 403);
   const bad = await fetch(`${fixture.app.url}/v1/users/${member.userId}/role`, { method: 'PUT', headers: authed(fixture.acme.admin.token), body: JSON.stringify({ role: 'king' }) });
   t.deepEqual(await fieldsOf(bad), ['role']);
-  const lastAdmin = await fetch(`${fixture.app.url}/v1/users/${fixture.acme.admin.userId}/role`, { method: 'PUT', headers: authed(fixture.acme.admin.token), body: JSON.stringify({ role: 'member' }) });
+  const lastAdmin = await fetch(`${fixture.app.url}/v1/users/${fixture.acme.admin.userId}/role`, {
+    method: 'PUT',
+    headers: authed(fixture.acme.admin.token),
+    body: JSON.stringify({ role: 'member' }),
+  });
   t.is(lastAdmin.status, 409, 'the tenant keeps an admin');
 });
 
@@ -138,5 +146,8 @@ test('another tenant sees none of these users: 404, never 403', async (t) => {
   const profile = await post('/v1/account/profile', { user_id: target.userId, firstName: 'Hacked' }, authed(other.admin.token));
   t.is(profile.status, 404);
   const { users } = (await (await fetch(`${fixture.app.url}/v1/users`, { headers: authed(other.admin.token) })).json()) as { users: Array<{ id: string }> };
-  t.deepEqual(users.map((u) => u.id), [other.admin.userId]);
+  t.deepEqual(
+    users.map((u) => u.id),
+    [other.admin.userId],
+  );
 });

@@ -6,7 +6,15 @@ import { tenantNode } from './testing';
 const fixture = tenantNode({ members: 1 });
 
 type Outcome = { success: boolean; payment_id: string; status: string; decline_reason?: string };
-type BillingView = { tenant_id: string; plan: string | null; price: number | null; expiration: string | null; autorenew: boolean; active: boolean; payments: Array<{ id: string; total: number; status: string }> };
+type BillingView = {
+  tenant_id: string;
+  plan: string | null;
+  price: number | null;
+  expiration: string | null;
+  autorenew: boolean;
+  active: boolean;
+  payments: Array<{ id: string; total: number; status: string }>;
+};
 
 const pay = (user: TestUser, body: Record<string, unknown>, key: string | null = randomUUID()) =>
   fetch(`${fixture.app.url}/v1/payment`, { method: 'POST', headers: { ...authed(user.token), ...(key ? { 'idempotency-key': key } : {}) }, body: JSON.stringify(body) });
@@ -56,7 +64,10 @@ test('the sandbox declines totals ending in .02 and .05, and a decline changes n
   t.like(broke, { success: false, decline_reason: 'insufficient_funds' });
   const view = await billing(tenant.admin);
   t.like(view, { plan: null, active: false });
-  t.deepEqual(view.payments.map((p) => p.status), ['DECLINED', 'DECLINED']);
+  t.deepEqual(
+    view.payments.map((p) => p.status),
+    ['DECLINED', 'DECLINED'],
+  );
 });
 
 test('only admins pay; another tenant gets 404; bad input names its fields', async (t) => {

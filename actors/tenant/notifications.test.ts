@@ -10,7 +10,15 @@ type Page = { notifications: Notification[]; unread: number };
 
 // What the dojo, render and poc actors do: emit and move on.
 const request = (user: TestUser, extra: Record<string, unknown> = {}) =>
-  fixture.app.node.broker.emit('notification.requested', { tenantId: user.tenantId, userId: user.userId, type: 'dojo.invited', title: 'You are invited', body: 'Katas on Friday', data: { dojoId: randomUUID() }, ...extra });
+  fixture.app.node.broker.emit('notification.requested', {
+    tenantId: user.tenantId,
+    userId: user.userId,
+    type: 'dojo.invited',
+    title: 'You are invited',
+    body: 'Katas on Friday',
+    data: { dojoId: randomUUID() },
+    ...extra,
+  });
 
 const list = async (user: TestUser, query = '') => {
   const res = await fetch(`${fixture.app.url}/v1/user/notification?user_id=${user.userId}${query}`, { headers: authed(user.token) });
@@ -38,7 +46,10 @@ test('a burst of requests is absorbed and every notification arrives, newest fir
   for (let offset = 0; offset < 150; offset += 50) all.push(...(await list(user, `&offset=${offset}`)).body.notifications);
   t.is(new Set(all.map((n) => n.id)).size, 120);
   const times = all.map((n) => Date.parse(n.created));
-  t.deepEqual(times, [...times].sort((a, b) => b - a));
+  t.deepEqual(
+    times,
+    [...times].sort((a, b) => b - a),
+  );
   t.is((await list(user, '&limit=51')).status, 422);
   t.is((await list(user, '&limit=0')).status, 422);
 });
@@ -65,7 +76,10 @@ test('notifications are marked read and unread', async (t) => {
   const after = (await list(user)).body;
   t.is(after.unread, 1);
   t.true(after.notifications.find((n) => n.id === target.id)!.read);
-  t.deepEqual((await list(user, '&unread=true')).body.notifications.map((n) => n.id), [page.notifications[1]!.id]);
+  t.deepEqual(
+    (await list(user, '&unread=true')).body.notifications.map((n) => n.id),
+    [page.notifications[1]!.id],
+  );
   const unmark = await fetch(`${fixture.app.url}/v1/user/notification/read`, { method: 'POST', headers: authed(user.token), body: JSON.stringify({ notification_ids: [target.id], read: false }) });
   t.like(await unmark.json(), { updated: 1 });
   const all = await fetch(`${fixture.app.url}/v1/user/notification/read`, { method: 'POST', headers: authed(user.token), body: JSON.stringify({ all: true }) });

@@ -208,8 +208,13 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
             throw new FieldValidationError([{ field: 'Idempotency-Key', message: 'header is required: 1-100 visible ASCII characters' }]);
           }
           return d.billing.pay({
-            tenantId: auth.tenantId, userId: auth.userId, total: ctx.params.total, gateway: ctx.params.payment_gateway,
-            plan: ctx.params.plan, autorenew: ctx.params.autorenew ?? true, idempotencyKey: key,
+            tenantId: auth.tenantId,
+            userId: auth.userId,
+            total: ctx.params.total,
+            gateway: ctx.params.payment_gateway,
+            plan: ctx.params.plan,
+            autorenew: ctx.params.autorenew ?? true,
+            idempotencyKey: key,
           });
         },
       },

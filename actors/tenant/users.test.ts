@@ -72,7 +72,7 @@ test('a picture is stored under the tenant prefix and served by a working URL', 
   t.is(await fixture.app.node.infra.objectStore!.head(`tenants/${fixture.acme.tenantId}/users/${member.userId}/profile/avatar.png`), null);
 });
 
-test('a picture that is not an image, too large, or someone else\'s is refused', async (t) => {
+test("a picture that is not an image, too large, or someone else's is refused", async (t) => {
   const member = fixture.acme.members[0]!;
   const text = await post('/v1/user/picture', { user_id: member.userId, image: Buffer.from('<svg onload=alert(1)>').toString('base64') }, member.token);
   t.is(text.status, 422);
@@ -114,10 +114,9 @@ async function seedChat(authorIds: string[]): Promise<{ dojoId: string; messageI
       bind: [dojoId, fixture.acme.tenantId, fixture.acme.admin.userId, dojoId.slice(0, 8)],
     });
     for (const [i, id] of messageIds.entries()) {
-      await db.sequelize.query(
-        `INSERT INTO dojo_chat_messages (id, tenant_id, dojo_id, user_id, client_msg_id, text, created) VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))`,
-        { bind: [id, fixture.acme.tenantId, dojoId, authorIds[i], `c${i}`, `message ${i}`, i] },
-      );
+      await db.sequelize.query(`INSERT INTO dojo_chat_messages (id, tenant_id, dojo_id, user_id, client_msg_id, text, created) VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))`, {
+        bind: [id, fixture.acme.tenantId, dojoId, authorIds[i], `c${i}`, `message ${i}`, i],
+      });
     }
   });
   return { dojoId, messageIds };
@@ -126,14 +125,25 @@ async function seedChat(authorIds: string[]): Promise<{ dojoId: string; messageI
 test("a user's messages are listed oldest first, and only their own can be removed", async (t) => {
   const [alice, bob] = [fixture.acme.members[1]!, fixture.acme.members[2]!];
   const { dojoId, messageIds } = await seedChat([alice.userId, bob.userId, alice.userId, alice.userId]);
-  const list = async () => ((await (await fetch(`${fixture.app.url}/v1/user/messages?user_id=${alice.userId}&room_id=${dojoId}`, { headers: authed(alice.token) })).json()) as { messages: Array<{ id: string; text: string }> }).messages;
-  t.deepEqual((await list()).map((m) => m.text), ['message 0', 'message 2', 'message 3']);
+  const list = async () =>
+    (
+      (await (await fetch(`${fixture.app.url}/v1/user/messages?user_id=${alice.userId}&room_id=${dojoId}`, { headers: authed(alice.token) })).json()) as {
+        messages: Array<{ id: string; text: string }>;
+      }
+    ).messages;
+  t.deepEqual(
+    (await list()).map((m) => m.text),
+    ['message 0', 'message 2', 'message 3'],
+  );
   const notMine = await post('/v1/user/messages', { user_id: alice.userId, messages_id: [messageIds[0], messageIds[1]] }, alice.token);
   t.is(notMine.status, 403);
   t.is((await list()).length, 3, 'all or nothing');
   const res = await post('/v1/user/messages', { user_id: alice.userId, messages_id: [messageIds[0], messageIds[2]] }, alice.token);
   t.deepEqual(await res.json(), { success: true });
-  t.deepEqual((await list()).map((m) => m.text), ['message 3']);
+  t.deepEqual(
+    (await list()).map((m) => m.text),
+    ['message 3'],
+  );
   const [row] = (await fixture.app.node.infra.database!.asSystem(() =>
     fixture.app.node.infra.database!.sequelize.query('SELECT status, updated > created AS touched FROM dojo_chat_messages WHERE id = $1', { bind: [messageIds[0]] }),
   )) as [Array<{ status: string; touched: boolean }>, unknown];

@@ -32,10 +32,11 @@ async function seed(db: Database, users: number, secret: string) {
        SELECT u, $1, 'b' || substr(u::text, 1, 8), u::text || '@bench.test', 'B', 'U', 'x', 'A' FROM unnest($2::uuid[]) AS u`,
       [tenantId, ids],
     );
-    await q(
-      `INSERT INTO dojos (id, tenant_id, facilitator_id, subject, dojo_date, status, join_code, max_participants) VALUES ($1, $2, $3, 'Bench', now(), 'ACTIVE', 'BENCH234', 1000)`,
-      [dojoId, tenantId, ids[0]],
-    );
+    await q(`INSERT INTO dojos (id, tenant_id, facilitator_id, subject, dojo_date, status, join_code, max_participants) VALUES ($1, $2, $3, 'Bench', now(), 'ACTIVE', 'BENCH234', 1000)`, [
+      dojoId,
+      tenantId,
+      ids[0],
+    ]);
     await q(`INSERT INTO dojo_participants (tenant_id, dojo_id, user_id, role) SELECT $1, $2, u, 'participant' FROM unnest($3::uuid[]) AS u`, [tenantId, dojoId, ids.slice(1)]);
   });
   const tokens = ids.map((sub) => signAccessToken({ sub, tid: tenantId, role: 'member', sid: randomUUID() }, secret, 3600));

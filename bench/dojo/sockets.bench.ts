@@ -20,7 +20,14 @@ export async function run(options: { sockets?: number } = {}): Promise<Row[]> {
   const dir = await tempDataDir();
   try {
     const ours = await measure('pocdojo gateway (uWebSockets.js), authenticated sessions', count, async () => {
-      const server = await startBenchProcess<{ port: number }>('bench/dojo/server.ts', { SERVICES: 'gateway', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir.path, JWT_SECRET: secret, NAMESPACE: `bench-${randomBytes(3).toString('hex')}` });
+      const server = await startBenchProcess<{ port: number }>('bench/dojo/server.ts', {
+        SERVICES: 'gateway',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dir.path,
+        JWT_SECRET: secret,
+        NAMESPACE: `bench-${randomBytes(3).toString('hex')}`,
+      });
       const token = () => signAccessToken({ sub: randomUUID(), tid: randomUUID(), role: 'member', sid: randomUUID() }, secret, 3600);
       return { server, url: `ws://127.0.0.1:${server.info.port}/v1/ws`, token };
     });

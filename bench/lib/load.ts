@@ -68,7 +68,14 @@ async function wrkLoad(options: LoadOptions): Promise<Omit<LoadResult, 'cpuMicro
   };
 }
 
-export interface LoadOptions { url: string; headers?: Record<string, string>; connections?: number; durationSeconds?: number; method?: 'GET' | 'POST'; body?: string }
+export interface LoadOptions {
+  url: string;
+  headers?: Record<string, string>;
+  connections?: number;
+  durationSeconds?: number;
+  method?: 'GET' | 'POST';
+  body?: string;
+}
 
 /**
  * HTTP load from wrk or autocannon in a separate process, so the generator neither shares the server's

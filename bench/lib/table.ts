@@ -6,7 +6,11 @@ export function formatTable(title: string, rows: readonly Row[]): string {
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const cell = (v: string | number | undefined) => (v === undefined ? '' : typeof v === 'number' ? format(v) : v);
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] as number)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
   return [title, line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))].join('\n') + '\n';
 }
 

@@ -32,13 +32,19 @@ export function querySet(kind: QueryKind, size = 40): BenchQuery[] {
   const typo = (w: string) => (w.length < 5 ? w : `${w.slice(0, 2)}${w[3]}${w[2]}${w.slice(4)}`);
   return Array.from({ length: size }, (_, i): BenchQuery => {
     switch (kind) {
-      case 'q': return { q: pick(words) };
-      case 'q with a typo': return { q: typo(pick(words.filter((w) => w.length >= 5))) };
-      case 'language': return { language: LANGUAGES[i % LANGUAGES.length] as string };
-      case 'tag': return { tag: pick(tags) };
+      case 'q':
+        return { q: pick(words) };
+      case 'q with a typo':
+        return { q: typo(pick(words.filter((w) => w.length >= 5))) };
+      case 'language':
+        return { language: LANGUAGES[i % LANGUAGES.length] as string };
+      case 'tag':
+        return { tag: pick(tags) };
       // Drawn from real rows instead (see combinedQueries): random combinations rarely match.
-      case 'q+language+tag': return { q: pick(words), language: pick(LANGUAGES), tag: pick(tags.slice(0, 30)) };
-      case 'no filter': return {};
+      case 'q+language+tag':
+        return { q: pick(words), language: pick(LANGUAGES), tag: pick(tags.slice(0, 30)) };
+      case 'no filter':
+        return {};
     }
   });
 }

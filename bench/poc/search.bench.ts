@@ -75,7 +75,9 @@ export async function run(options: PocBenchOptions = {}): Promise<Row[]> {
   const broker = new ServiceBroker({
     logger: false,
     validator: new ZodValidator(),
-    cacher: process.env.REDIS_URL ? { type: 'Redis', options: { prefix: `pocdojo-bench-${process.pid}`, ttl: 600, redis: process.env.REDIS_URL } } : { type: 'MemoryLRU', options: { ttl: 600, max: 10_000 } },
+    cacher: process.env.REDIS_URL
+      ? { type: 'Redis', options: { prefix: `pocdojo-bench-${process.pid}`, ttl: 600, redis: process.env.REDIS_URL } }
+      : { type: 'MemoryLRU', options: { ttl: 600, max: 10_000 } },
   });
   broker.createService(createPocService({ database, kv } as unknown as Infrastructure));
   await broker.start();
@@ -115,7 +117,9 @@ export async function run(options: PocBenchOptions = {}): Promise<Row[]> {
           'naive p99': percentile(naiveTimes, 0.99),
           'x naive p95': percentile(naiveTimes, 0.95) / p95,
         });
-        log(`${Math.round(size * scale)} rows, ${kind}: search p95 ${p95.toFixed(2)} ms, cached p95 ${percentile(cachedTimes, 0.95).toFixed(3)} ms, naive p95 ${percentile(naiveTimes, 0.95).toFixed(1)} ms`);
+        log(
+          `${Math.round(size * scale)} rows, ${kind}: search p95 ${p95.toFixed(2)} ms, cached p95 ${percentile(cachedTimes, 0.95).toFixed(3)} ms, naive p95 ${percentile(naiveTimes, 0.95).toFixed(1)} ms`,
+        );
       }
     }
     if (bench.loadSeconds > 0) rows.push({ 'rows/tenant': `${Math.round(1_000_000 * scale)} POCs loaded`, query: `in ${bench.loadSeconds.toFixed(0)} s` });

@@ -32,15 +32,18 @@ export function vocabulary(size = 4000): string[] {
     // Three or four syllables, picked by the digits of a counter: plausible, distinct, stable.
     const parts = [n % 31, Math.floor(n / 31) % 31, Math.floor(n / 961) % 31, Math.floor(n / 29791) % 31];
     const length = n % 3 === 0 ? 4 : 3;
-    words.add(parts.slice(0, length).map((i) => SYLLABLES[i]).join(''));
+    words.add(
+      parts
+        .slice(0, length)
+        .map((i) => SYLLABLES[i])
+        .join(''),
+    );
     n++;
   }
   return [...words];
 }
 
-export const LANGUAGES = [
-  'TypeScript', 'Python', 'Go', 'Java', 'JavaScript', 'Rust', 'Kotlin', 'C#', 'Swift', 'Ruby', 'PHP', 'Scala', 'Elixir', 'C++', 'Dart', 'Haskell',
-];
+export const LANGUAGES = ['TypeScript', 'Python', 'Go', 'Java', 'JavaScript', 'Rust', 'Kotlin', 'C#', 'Swift', 'Ruby', 'PHP', 'Scala', 'Elixir', 'C++', 'Dart', 'Haskell'];
 
 const REAL_TAGS = (
   'api backend frontend mobile ml ai data devops security testing performance cloud aws gcp azure serverless ' +
@@ -57,9 +60,64 @@ export function tags(size = 400): string[] {
 }
 
 export const FRAMEWORKS = [
-  'React', 'Next.js', 'Vue', 'Angular', 'Svelte', 'Express', 'Fastify', 'NestJS', 'Moleculer', 'Django', 'Flask', 'FastAPI', 'Spring Boot',
-  'Quarkus', 'Micronaut', 'Gin', 'Echo', 'Fiber', 'Actix', 'Axum', 'Rocket', 'Rails', 'Sinatra', 'Laravel', 'Symfony', 'Phoenix', 'Play',
-  'Akka', 'Ktor', '.NET', 'ASP.NET', 'Flutter', 'SwiftUI', 'Jetpack Compose', 'React Native', 'Electron', 'Tauri', 'PyTorch', 'TensorFlow',
-  'scikit-learn', 'Pandas', 'Spark', 'Airflow', 'dbt', 'Kafka Streams', 'Flink', 'Unity', 'Godot', 'Bevy', 'Three.js', 'D3', 'Tailwind',
-  'Bootstrap', 'Prisma', 'Sequelize', 'TypeORM', 'Hibernate', 'SQLAlchemy', 'Celery', 'Temporal',
+  'React',
+  'Next.js',
+  'Vue',
+  'Angular',
+  'Svelte',
+  'Express',
+  'Fastify',
+  'NestJS',
+  'Moleculer',
+  'Django',
+  'Flask',
+  'FastAPI',
+  'Spring Boot',
+  'Quarkus',
+  'Micronaut',
+  'Gin',
+  'Echo',
+  'Fiber',
+  'Actix',
+  'Axum',
+  'Rocket',
+  'Rails',
+  'Sinatra',
+  'Laravel',
+  'Symfony',
+  'Phoenix',
+  'Play',
+  'Akka',
+  'Ktor',
+  '.NET',
+  'ASP.NET',
+  'Flutter',
+  'SwiftUI',
+  'Jetpack Compose',
+  'React Native',
+  'Electron',
+  'Tauri',
+  'PyTorch',
+  'TensorFlow',
+  'scikit-learn',
+  'Pandas',
+  'Spark',
+  'Airflow',
+  'dbt',
+  'Kafka Streams',
+  'Flink',
+  'Unity',
+  'Godot',
+  'Bevy',
+  'Three.js',
+  'D3',
+  'Tailwind',
+  'Bootstrap',
+  'Prisma',
+  'Sequelize',
+  'TypeORM',
+  'Hibernate',
+  'SQLAlchemy',
+  'Celery',
+  'Temporal',
 ];

@@ -23,8 +23,14 @@ export async function startRenderNode(env: Record<string, string> = {}): Promise
   const dataDir = await tempDataDir();
   const node = await startNode(
     loadConfig({
-      DATA_DIR: dataDir.path, SERVICES: 'render', LOG_LEVEL: 'warn', OPS_PORT: '0', NAMESPACE: `bench-render-${process.pid}-${Date.now()}`,
-      DATABASE_URL: process.env.DATABASE_URL, S3_ENDPOINT: process.env.S3_ENDPOINT, ...env,
+      DATA_DIR: dataDir.path,
+      SERVICES: 'render',
+      LOG_LEVEL: 'warn',
+      OPS_PORT: '0',
+      NAMESPACE: `bench-render-${process.pid}-${Date.now()}`,
+      DATABASE_URL: process.env.DATABASE_URL,
+      S3_ENDPOINT: process.env.S3_ENDPOINT,
+      ...env,
     }),
   );
   return {
@@ -46,8 +52,12 @@ export async function seedTenant(db: Database, users: number): Promise<{ tenantI
   await db.asSystem(async () => {
     await q(db, `INSERT INTO tenants (id, name, slug) VALUES ($1, 'Bench Corp', $2) RETURNING id`, [tenantId, `bench-${tenantId.slice(0, 8)}`]);
     for (const [i, id] of userIds.entries()) {
-      await q(db, `INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash, status, role)
-                   VALUES ($1, $2, $3, $4, 'Bench', $5, 'x', 'A', $6) RETURNING id`, [id, tenantId, `u${i}`, `u${i}@bench.test`, `User ${i}`, i === 0 ? 'admin' : 'member']);
+      await q(
+        db,
+        `INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash, status, role)
+                   VALUES ($1, $2, $3, $4, 'Bench', $5, 'x', 'A', $6) RETURNING id`,
+        [id, tenantId, `u${i}`, `u${i}@bench.test`, `User ${i}`, i === 0 ? 'admin' : 'member'],
+      );
     }
   });
   return { tenantId, userIds };
@@ -64,7 +74,9 @@ const FRAMEWORKS = ['Express', 'React', 'Spring', 'Django', 'Phoenix', 'Gin', 'A
  */
 export async function seedPocs(db: Database, tenantId: string, owners: string[], count: number): Promise<void> {
   await db.withTenant(tenantId, async () => {
-    const ids = (await q(db, `
+    const ids = (await q(
+      db,
+      `
       INSERT INTO pocs (id, tenant_id, owner_id, name, description, repo_url, language, language_key, created, updated, tags, tag_keys, frameworks, framework_keys)
       SELECT gen_random_uuid(), $1, ($2::uuid[])[1 + i % array_length($2::uuid[], 1)], 'Proof of concept ' || i,
              'A proof of concept about ' || ($4::text[])[1 + i % 12] || ' that tries one idea end to end, measured and written up for the team.',
@@ -72,14 +84,24 @@ export async function seedPocs(db: Database, tenantId: string, owners: string[],
              make_timestamptz($6, 1, 1, 0, 0, 0, 'UTC') + (i % 365) * interval '1 day' + (i % 86400) * interval '1 second', now(),
              ARRAY[($4::text[])[1 + i % 12], ($4::text[])[1 + (7 * i + 5) % 12]], ARRAY[lower(($4::text[])[1 + i % 12]), lower(($4::text[])[1 + (7 * i + 5) % 12])],
              ARRAY[($5::text[])[1 + i % 8]], ARRAY[lower(($5::text[])[1 + i % 8])]
-        FROM generate_series(1, $7) AS i RETURNING id`, [tenantId, owners, LANGUAGES, TAGS, FRAMEWORKS, YEAR, count])) as Array<{ id: string }>;
+        FROM generate_series(1, $7) AS i RETURNING id`,
+      [tenantId, owners, LANGUAGES, TAGS, FRAMEWORKS, YEAR, count],
+    )) as Array<{ id: string }>;
     const mine = ids.map((r) => r.id);
-    await q(db, `INSERT INTO poc_tags (tenant_id, poc_id, tag, tag_key, created)
+    await q(
+      db,
+      `INSERT INTO poc_tags (tenant_id, poc_id, tag, tag_key, created)
                  SELECT p.tenant_id, p.id, l.label, l.key, p.created FROM pocs p, unnest(p.tags, p.tag_keys) AS l(label, key)
-                  WHERE p.tenant_id = $1 AND p.id = ANY($2::uuid[]) RETURNING poc_id`, [tenantId, mine]);
-    await q(db, `INSERT INTO poc_frameworks (tenant_id, poc_id, framework, framework_key, created)
+                  WHERE p.tenant_id = $1 AND p.id = ANY($2::uuid[]) RETURNING poc_id`,
+      [tenantId, mine],
+    );
+    await q(
+      db,
+      `INSERT INTO poc_frameworks (tenant_id, poc_id, framework, framework_key, created)
                  SELECT p.tenant_id, p.id, l.label, l.key, p.created FROM pocs p, unnest(p.frameworks, p.framework_keys) AS l(label, key)
-                  WHERE p.tenant_id = $1 AND p.id = ANY($2::uuid[]) RETURNING poc_id`, [tenantId, mine]);
+                  WHERE p.tenant_id = $1 AND p.id = ANY($2::uuid[]) RETURNING poc_id`,
+      [tenantId, mine],
+    );
   });
 }
 

@@ -35,16 +35,20 @@ export async function run(options: { pocs?: number } = {}): Promise<Row[]> {
       const memory = sampleMemory();
       let figures!: Awaited<ReturnType<AnnualData['load']>>;
       query.push(await timed(async () => (figures = await data.load(tenantId, YEAR))));
-      pdf.push(await timed(async () => {
-        const doc = annualDoc(figures);
-        bytes = (await toPdf(doc, fonts, { name: 'figures.csv', csv: toCsv(doc) })).length;
-      }));
+      pdf.push(
+        await timed(async () => {
+          const doc = annualDoc(figures);
+          bytes = (await toPdf(doc, fonts, { name: 'figures.csv', csv: toCsv(doc) })).length;
+        }),
+      );
       peak = Math.max(peak, memory.stop());
-      job.push(await timed(async () => {
-        const row = await jobs.reports.create({ tenantId, userId: userIds[0]!, type: 'ANNUAL', year: YEAR, format: 'pdf' });
-        await jobs.kit.publish([{ kind: 'report', id: row.id, tenantId }]);
-        await waitForRows(db, 'reports', [row.id]);
-      }));
+      job.push(
+        await timed(async () => {
+          const row = await jobs.reports.create({ tenantId, userId: userIds[0]!, type: 'ANNUAL', year: YEAR, format: 'pdf' });
+          await jobs.kit.publish([{ kind: 'report', id: row.id, tenantId }]);
+          await waitForRows(db, 'reports', [row.id]);
+        }),
+      );
     }
     const ms = (s: number) => Math.round(s * 1000);
     return [

@@ -50,11 +50,13 @@ export async function run(options: { batchUsers?: number } = {}): Promise<Row[]>
       // Alternate the two so a busy moment of the machine hits both alike.
       for (let i = 0; i < RUNS; i++) {
         raw.push(await timed(() => runFfmpeg(ffmpeg, dir)));
-        app.push(await timed(async () => {
-          const { row } = await jobs.videos.request({ tenantId, userId: userIds[i]! }, YEAR);
-          await jobs.kit.publish([{ kind: 'video', id: row.id, tenantId }]);
-          await waitForRows(db, 'content_requests', [row.id]);
-        }));
+        app.push(
+          await timed(async () => {
+            const { row } = await jobs.videos.request({ tenantId, userId: userIds[i]! }, YEAR);
+            await jobs.kit.publish([{ kind: 'video', id: row.id, tenantId }]);
+            await waitForRows(db, 'content_requests', [row.id]);
+          }),
+        );
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -87,7 +89,12 @@ async function batchThroughput(concurrency: number, users: number): Promise<Row>
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     });
-    return { path: `yearly batch, ${users} users x ${POCS_PER_USER} POCs, RENDER_CONCURRENCY=${concurrency}`, 'wall s': seconds, 'users/hour': (users / seconds) * 3600, cores: os.availableParallelism() };
+    return {
+      path: `yearly batch, ${users} users x ${POCS_PER_USER} POCs, RENDER_CONCURRENCY=${concurrency}`,
+      'wall s': seconds,
+      'users/hour': (users / seconds) * 3600,
+      cores: os.availableParallelism(),
+    };
   } finally {
     await bench.stop();
   }

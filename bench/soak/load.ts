@@ -32,7 +32,14 @@ async function start(plan: LoadPlan): Promise<void> {
   // A room at a time: a herd of a thousand handshakes measures nothing the soak is for.
   for (const tenant of plan.world.tenants) {
     for (const room of tenant.rooms) {
-      rooms.push(await SoakRoom.open(plan.wsUrl, room.dojoId, room.userIds.map((u) => token(tenant.tenantId, u)), counts));
+      rooms.push(
+        await SoakRoom.open(
+          plan.wsUrl,
+          room.dojoId,
+          room.userIds.map((u) => token(tenant.tenantId, u)),
+          counts,
+        ),
+      );
     }
   }
   // Sends are spread over ticks by credit, so the rates hold whatever the timer's drift.

@@ -33,7 +33,10 @@ export async function resolveMetricsUrl(candidates: Array<string | undefined>): 
   for (const url of candidates) {
     if (!url) continue;
     tried.push(url);
-    const text = await fetch(url).then((r) => (r.ok ? r.text() : ''), () => '');
+    const text = await fetch(url).then(
+      (r) => (r.ok ? r.text() : ''),
+      () => '',
+    );
     if (Number.isFinite(value(text, SERIES.lagP99Seconds))) return url;
   }
   throw new Error(`no node metrics (with ${SERIES.lagP99Seconds}) at ${tried.join(', ')}`);

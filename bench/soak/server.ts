@@ -51,15 +51,14 @@ async function seedWorld(db: Database, tenantCount: number, roomsPerTenant: numb
       );
       for (const room of rooms) {
         const joinCode = Array.from({ length: 8 }, () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)]).join('');
-        await sql(
-          `INSERT INTO dojos (id, tenant_id, facilitator_id, subject, dojo_date, status, join_code, max_participants) VALUES ($1, $2, $3, 'Soak', now(), 'ACTIVE', $4, $5)`,
-          [room.dojoId, tenantId, room.userIds[0], joinCode, roomSize],
-        );
-        await sql(`INSERT INTO dojo_participants (tenant_id, dojo_id, user_id, role) SELECT $1, $2, u, 'participant' FROM unnest($3::uuid[]) AS u`, [
-          tenantId,
+        await sql(`INSERT INTO dojos (id, tenant_id, facilitator_id, subject, dojo_date, status, join_code, max_participants) VALUES ($1, $2, $3, 'Soak', now(), 'ACTIVE', $4, $5)`, [
           room.dojoId,
-          room.userIds.slice(1),
+          tenantId,
+          room.userIds[0],
+          joinCode,
+          roomSize,
         ]);
+        await sql(`INSERT INTO dojo_participants (tenant_id, dojo_id, user_id, role) SELECT $1, $2, u, 'participant' FROM unnest($3::uuid[]) AS u`, [tenantId, room.dojoId, room.userIds.slice(1)]);
       }
     });
     world.tenants.push({ tenantId, rooms });

@@ -39,7 +39,19 @@ function options(given: SoakOptions): Required<Omit<SoakOptions, 'metricsUrl'>> 
   const number = { type: 'string' } as const;
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { minutes: number, 'warmup-seconds': number, 'sample-seconds': number, 'metrics-url': number, sockets: number, rooms: number, 'chat-per-room': number, 'edits-per-room': number, 'rest-per-second': number, services: number, 'no-idle': { type: 'boolean' } },
+    options: {
+      minutes: number,
+      'warmup-seconds': number,
+      'sample-seconds': number,
+      'metrics-url': number,
+      sockets: number,
+      rooms: number,
+      'chat-per-room': number,
+      'edits-per-room': number,
+      'rest-per-second': number,
+      services: number,
+      'no-idle': { type: 'boolean' },
+    },
     strict: false,
     allowPositionals: true,
   });
@@ -144,7 +156,11 @@ export async function run(given: SoakOptions = {}): Promise<Row[]> {
   }
 }
 
-async function startNode(role: string, seed: { jwtSecret: string; services: string; tenants: number; roomsPerTenant: number; roomSize: number }, cleanups: Array<() => Promise<unknown>>): Promise<SoakNode> {
+async function startNode(
+  role: string,
+  seed: { jwtSecret: string; services: string; tenants: number; roomsPerTenant: number; roomSize: number },
+  cleanups: Array<() => Promise<unknown>>,
+): Promise<SoakNode> {
   const namespace = `soak-${role}-${randomBytes(3).toString('hex')}`;
   const dir = await tempDataDir();
   cleanups.push(() => dir.remove());

@@ -28,12 +28,7 @@ export function validateInput(route: RouteDef, names: string[], info: RequestInf
 }
 
 /** The JSON object of a request body; answers 413/415/400 itself and says so with `ok: false`. */
-export async function readJsonBody(
-  res: HttpResponse,
-  info: RequestInfo,
-  limit: number,
-  exchange: Exchange,
-): Promise<{ ok: true; value: unknown } | { ok: false }> {
+export async function readJsonBody(res: HttpResponse, info: RequestInfo, limit: number, exchange: Exchange): Promise<{ ok: true; value: unknown } | { ok: false }> {
   const declared = info.headers['content-length'] !== undefined ? Number(info.headers['content-length']) : undefined;
   let raw: Buffer;
   try {

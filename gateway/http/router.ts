@@ -79,11 +79,21 @@ export function mountRoutes(app: TemplatedApp, routes: readonly RouteDef[], opti
       else done();
     };
     switch (route.method) {
-      case 'GET': app.get(pattern, handler); break;
-      case 'POST': app.post(pattern, handler); break;
-      case 'PUT': app.put(pattern, handler); break;
-      case 'DELETE': app.del(pattern, handler); break;
-      case 'PATCH': app.patch(pattern, handler); break;
+      case 'GET':
+        app.get(pattern, handler);
+        break;
+      case 'POST':
+        app.post(pattern, handler);
+        break;
+      case 'PUT':
+        app.put(pattern, handler);
+        break;
+      case 'DELETE':
+        app.del(pattern, handler);
+        break;
+      case 'PATCH':
+        app.patch(pattern, handler);
+        break;
     }
   }
 }
@@ -122,15 +132,7 @@ function serve(route: RouteDef, names: string[], info: RequestInfo, exchange: Ex
 }
 
 /** Requests with a body to read or a rate limit to ask: both wait, so this one is async. */
-async function serveAfterBody(
-  route: RouteDef,
-  names: string[],
-  info: RequestInfo,
-  exchange: Exchange,
-  res: HttpResponse,
-  options: RouterOptions,
-  auth: AuthContext | undefined,
-): Promise<void> {
+async function serveAfterBody(route: RouteDef, names: string[], info: RequestInfo, exchange: Exchange, res: HttpResponse, options: RouterOptions, auth: AuthContext | undefined): Promise<void> {
   try {
     // uWS hands the body only to an onData registered before the handler first yields, so the
     // read starts now, before the rate limiter's (Redis) round trip; Exchange answers only once.
@@ -157,15 +159,7 @@ async function serveAfterBody(
 }
 
 /** Validates the input, calls the route's action and writes its answer; never rejects. */
-function callAction(
-  route: RouteDef,
-  names: string[],
-  info: RequestInfo,
-  exchange: Exchange,
-  options: RouterOptions,
-  auth: AuthContext | undefined,
-  body: unknown,
-): Promise<void> | undefined {
+function callAction(route: RouteDef, names: string[], info: RequestInfo, exchange: Exchange, options: RouterOptions, auth: AuthContext | undefined, body: unknown): Promise<void> | undefined {
   const { params, fields } = validateInput(route, names, info, body);
   if (fields.length > 0) {
     exchange.error(ErrorCode.VALIDATION_ERROR, 'Some fields are invalid', fields);
@@ -197,7 +191,6 @@ function callAction(
     },
   );
 }
-
 
 function respond(route: RouteDef, result: unknown, exchange: Exchange): void {
   if (route.redirect) {

@@ -46,7 +46,10 @@ export function mountWebSocket(app: TemplatedApp, path: string, options: WsOptio
     idleTimeout: options.idleTimeoutSeconds,
     sendPingsAutomatically: true,
     upgrade: (res, req, context) => {
-      const protocols = (req.getHeader('sec-websocket-protocol') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+      const protocols = (req.getHeader('sec-websocket-protocol') ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
       const key = req.getHeader('sec-websocket-key');
       const extensions = req.getHeader('sec-websocket-extensions');
       const queryToken = parseQuery(req.getQuery() ?? '').token;
@@ -60,19 +63,18 @@ export function mountWebSocket(app: TemplatedApp, path: string, options: WsOptio
       const chosen = protocols.includes(SUBPROTOCOL) ? SUBPROTOCOL : (protocols[0] ?? '');
       const session = sessions.open(result.auth, result.expiresAt);
       const burst = Math.max(10, options.messagesPerSecond * 2);
-      res.upgrade<SocketData>(
-        { session, bucket: new TokenBucket(options.messagesPerSecond, burst), closed: false },
-        key,
-        chosen,
-        extensions,
-        context,
-      );
+      res.upgrade<SocketData>({ session, bucket: new TokenBucket(options.messagesPerSecond, burst), closed: false }, key, chosen, extensions, context);
     },
     open: (ws) => {
       const { session } = ws.getUserData();
       session.socket = ws;
       // expiresAt tells the client when to send session.refresh at the latest.
-      ws.send(JSON.stringify({ method: 'session.welcome', data: { sessionId: session.id, heartbeatMs: options.idleTimeoutSeconds * 500, expiresAt: session.expiresAt } } satisfies PushFrame<'session.welcome'>));
+      ws.send(
+        JSON.stringify({
+          method: 'session.welcome',
+          data: { sessionId: session.id, heartbeatMs: options.idleTimeoutSeconds * 500, expiresAt: session.expiresAt },
+        } satisfies PushFrame<'session.welcome'>),
+      );
     },
     message: (ws, message, isBinary) => {
       const data = ws.getUserData();

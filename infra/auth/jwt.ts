@@ -34,11 +34,7 @@ export function signAccessToken(claims: Omit<AccessClaims, 'iat' | 'exp'>, secre
 }
 
 /** Verifies signature, algorithm and lifetime; never throws. */
-export function verifyAccessToken(
-  token: string,
-  secret: string,
-  now = Date.now(),
-): { ok: true; claims: AccessClaims } | { ok: false; reason: TokenFailure } {
+export function verifyAccessToken(token: string, secret: string, now = Date.now()): { ok: true; claims: AccessClaims } | { ok: false; reason: TokenFailure } {
   const parts = token.split('.');
   if (parts.length !== 3) return { ok: false, reason: 'malformed' };
   const [header, payload, signature] = parts as [string, string, string];

@@ -28,7 +28,7 @@ export function resolveFfmpeg(config: FfmpegConfig): string {
     const bundled = ffmpegStaticPath();
     if (bundled && existsSync(bundled)) return bundled;
     if (runs('ffmpeg')) return 'ffmpeg';
-    throw new FfmpegNotFoundError('ffmpeg not found: set FFMPEG_BIN, or install Debian\'s ffmpeg (apt-get install ffmpeg); ffmpeg-static\'s binary was not downloaded');
+    throw new FfmpegNotFoundError("ffmpeg not found: set FFMPEG_BIN, or install Debian's ffmpeg (apt-get install ffmpeg); ffmpeg-static's binary was not downloaded");
   });
 }
 
@@ -44,7 +44,7 @@ export function resolveFfprobe(config: FfmpegConfig): string {
       if (sibling !== ffmpeg && isExecutable(sibling)) return sibling;
     }
     if (runs('ffprobe')) return 'ffprobe';
-    throw new FfmpegNotFoundError('ffprobe not found beside ffmpeg nor on PATH: install Debian\'s ffmpeg (apt-get install ffmpeg)');
+    throw new FfmpegNotFoundError("ffprobe not found beside ffmpeg nor on PATH: install Debian's ffmpeg (apt-get install ffmpeg)");
   });
 }
 

@@ -33,10 +33,9 @@ test('row-level security hides other tenants even from a query without a tenant 
   const b = await newTenant(`b-${randomUUID().slice(0, 8)}`);
   const insertUser = (tenant: string, username: string) =>
     db.withTenant(tenant, () =>
-      db.sequelize.query(
-        `INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash) VALUES ($1, $2, $3, $4, 'A', 'B', 'x')`,
-        { bind: [randomUUID(), tenant, username, `${username}@example.com`] },
-      ),
+      db.sequelize.query(`INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash) VALUES ($1, $2, $3, $4, 'A', 'B', 'x')`, {
+        bind: [randomUUID(), tenant, username, `${username}@example.com`],
+      }),
     );
   await insertUser(a, 'alice');
   await insertUser(b, 'bob');
@@ -52,10 +51,9 @@ test('a tenant cannot write a row into another tenant', async (t) => {
   const b = await newTenant(`d-${randomUUID().slice(0, 8)}`);
   await t.throwsAsync(
     db.withTenant(a, () =>
-      db.sequelize.query(
-        `INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash) VALUES ($1, $2, 'mallory', 'm@example.com', 'M', 'M', 'x')`,
-        { bind: [randomUUID(), b] },
-      ),
+      db.sequelize.query(`INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash) VALUES ($1, $2, 'mallory', 'm@example.com', 'M', 'M', 'x')`, {
+        bind: [randomUUID(), b],
+      }),
     ),
     { message: /row-level security/ },
   );
@@ -65,10 +63,9 @@ test('usernames are unique per tenant, case-insensitively', async (t) => {
   const a = await newTenant(`e-${randomUUID().slice(0, 8)}`);
   const insert = (username: string) =>
     db.withTenant(a, () =>
-      db.sequelize.query(
-        `INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash) VALUES ($1, $2, $3, $4, 'A', 'B', 'x')`,
-        { bind: [randomUUID(), a, username, `${username}-${randomUUID().slice(0, 4)}@x.io`] },
-      ),
+      db.sequelize.query(`INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash) VALUES ($1, $2, $3, $4, 'A', 'B', 'x')`, {
+        bind: [randomUUID(), a, username, `${username}-${randomUUID().slice(0, 4)}@x.io`],
+      }),
     );
   await insert('Carol');
   await t.throwsAsync(insert('carol'), { message: /unique/ });

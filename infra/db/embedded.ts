@@ -40,10 +40,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger, opt
   // PostgreSQL refuses to run as root: under root it runs as the `postgres` user.
   const runAs = await resolveRunAs();
   const stateDir = options.stateDir ?? (runAs ? '/var/lib/pocdojo' : path.join(os.homedir(), '.cache', 'pocdojo'));
-  const [binDir, pgdata] = await Promise.all([
-    reachableBinDir(options.nativeDir ?? packagedNativeDir(), runAs, stateDir, logger),
-    placeCluster(dataDir, runAs, stateDir, logger),
-  ]);
+  const [binDir, pgdata] = await Promise.all([reachableBinDir(options.nativeDir ?? packagedNativeDir(), runAs, stateDir, logger), placeCluster(dataDir, runAs, stateDir, logger)]);
   const launch: PostgresLaunch = { binDir, runAs, logger };
   await stopOrphan(pgdata, logger);
   if (!existsSync(path.join(pgdata, 'PG_VERSION'))) {

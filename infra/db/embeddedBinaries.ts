@@ -88,7 +88,13 @@ async function restoreLibraryLinks(nativeDir: string): Promise<void> {
   const local = (p: string) => path.join(nativeDir, path.relative('native', p));
   for (const { source, target } of links) {
     const link = local(target);
-    if (await lstat(link).then(() => true, () => false)) continue;
+    if (
+      await lstat(link).then(
+        () => true,
+        () => false,
+      )
+    )
+      continue;
     await symlink(path.relative(path.dirname(link), local(source)), link);
   }
 }

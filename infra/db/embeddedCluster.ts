@@ -21,11 +21,17 @@ export async function placeCluster(dataDir: string, runAs: RunAs | undefined, st
   if (await canEnter(runAs, dataDir)) return prepare(inPlace, runAs);
   if (existsSync(path.join(inPlace, 'PG_VERSION'))) {
     throw new EmbeddedPostgresError(
-      `DATA_DIR: the cluster in ${inPlace} is out of reach of ${describeRunAs(runAs)}, which runs PostgreSQL: ` +
-        `let it enter every directory above (chmod o+x), or move DATA_DIR`,
+      `DATA_DIR: the cluster in ${inPlace} is out of reach of ${describeRunAs(runAs)}, which runs PostgreSQL: ` + `let it enter every directory above (chmod o+x), or move DATA_DIR`,
     );
   }
-  const elsewhere = path.join(stateDir, 'clusters', createHash('sha256').update(await realpath(dataDir)).digest('hex').slice(0, 16));
+  const elsewhere = path.join(
+    stateDir,
+    'clusters',
+    createHash('sha256')
+      .update(await realpath(dataDir))
+      .digest('hex')
+      .slice(0, 16),
+  );
   await mkdirReachable(path.dirname(elsewhere));
   // An empty directory left by a start that failed before initdb gives way to the link.
   if (entry) {
@@ -34,10 +40,7 @@ export async function placeCluster(dataDir: string, runAs: RunAs | undefined, st
     });
   }
   await symlink(elsewhere, inPlace);
-  logger.info(
-    { dataDir, cluster: elsewhere },
-    `DATA_DIR is out of reach of ${describeRunAs(runAs)}, which runs PostgreSQL: its cluster is kept in ${elsewhere}, linked from ${inPlace}`,
-  );
+  logger.info({ dataDir, cluster: elsewhere }, `DATA_DIR is out of reach of ${describeRunAs(runAs)}, which runs PostgreSQL: its cluster is kept in ${elsewhere}, linked from ${inPlace}`);
   return prepare(elsewhere, runAs);
 }
 

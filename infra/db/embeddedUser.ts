@@ -25,7 +25,10 @@ export async function resolveRunAs(): Promise<RunAs | undefined> {
   if (existing) return existing;
   try {
     // A `postgres` group without the user (a removed server package) would make --user-group fail.
-    const groupExists = await run('getent', ['group', NAME]).then(() => true, () => false);
+    const groupExists = await run('getent', ['group', NAME]).then(
+      () => true,
+      () => false,
+    );
     await run('useradd', ['--system', ...(groupExists ? ['--gid', NAME] : ['--user-group']), NAME]);
   } catch (error) {
     throw new EmbeddedPostgresError(
@@ -46,7 +49,10 @@ export async function resolveRunAs(): Promise<RunAs | undefined> {
  */
 export async function canEnter(runAs: RunAs | undefined, dir: string): Promise<boolean> {
   if (!runAs) return true;
-  return run('test', ['-x', dir], { ...spawnIdentity(runAs) }).then(() => true, () => false);
+  return run('test', ['-x', dir], { ...spawnIdentity(runAs) }).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** spawn options that run a child as `runAs`, from a working directory every user can enter. */

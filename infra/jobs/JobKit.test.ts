@@ -52,7 +52,11 @@ test.before(async () => {
   });
   kit = new JobKit({ name: 'export', sql: new Sql(db), queue, kinds: [exportKind], failurePrefix: 'Export failed' });
   await kit.start({
-    concurrency: 2, maxAttempts: 3, retryBaseMs: 10, ackWaitMs: 60_000, logger: silentLogger,
+    concurrency: 2,
+    maxAttempts: 3,
+    retryBaseMs: 10,
+    ackWaitMs: 60_000,
+    logger: silentLogger,
     notify: async (n) => void notices.push(n),
   });
 });
@@ -66,9 +70,7 @@ test.after.always(async () => {
 
 async function insert(input: ExportRow['input']): Promise<{ id: string; tenantId: string }> {
   const job = { id: randomUUID(), tenantId: randomUUID() };
-  await db.withTenant(job.tenantId, () =>
-    db.sequelize.query('INSERT INTO exports (id, tenant_id, user_id, input) VALUES ($1, $2, $3, $4)', { bind: [job.id, job.tenantId, randomUUID(), input] }),
-  );
+  await db.withTenant(job.tenantId, () => db.sequelize.query('INSERT INTO exports (id, tenant_id, user_id, input) VALUES ($1, $2, $3, $4)', { bind: [job.id, job.tenantId, randomUUID(), input] }));
   return job;
 }
 
@@ -92,7 +94,10 @@ test.serial('a job of another kind than render completes with its columns, and i
   const job = await insert('ok');
   await kit.publish([{ kind: 'export', ...job }]);
   t.like(await settled(job.id), { status: 'COMPLETED', progress: 100, attempts: 1, output: `exports/${job.id}.json`, error: null });
-  t.deepEqual(notices.filter((n) => n.data.exportId === job.id).map((n) => n.type), ['export.ready']);
+  t.deepEqual(
+    notices.filter((n) => n.data.exportId === job.id).map((n) => n.type),
+    ['export.ready'],
+  );
   // Delivered again: acknowledged without running, nothing discarded, no second notice.
   await kit.publish([{ kind: 'export', ...job }], 'again');
   await settled(job.id);
@@ -107,7 +112,10 @@ test.serial('a failing job is retried with backoff, then FAILED with its message
   t.like(await settled(job.id), { status: 'FAILED', attempts: 3, error: 'Export failed: the disk is full' });
   const dead = (await queue.deadLetters(kit.queue.subject)).filter((d) => (d.payload as { id: string }).id === job.id);
   t.like(dead, [{ attempts: 3, error: 'Export failed: the disk is full' }]);
-  t.deepEqual(notices.filter((n) => n.data.exportId === job.id).map((n) => [n.type, n.body]), [['export.failed', 'Export failed: the disk is full']]);
+  t.deepEqual(
+    notices.filter((n) => n.data.exportId === job.id).map((n) => [n.type, n.body]),
+    [['export.failed', 'Export failed: the disk is full']],
+  );
 });
 
 test.serial('a permanent error (infra/queue PermanentError) fails the job on its first attempt', async (t) => {

@@ -120,8 +120,13 @@ export class JobKit {
     const { name } = this.options;
     this.#metrics = new JobMetrics(name, { depth: () => this.queue.depth(), unfinished: () => this.#unfinished() });
     const runner = new JobRunner({
-      kinds: this.#kinds, metrics: this.#metrics, logger: worker.logger, maxAttempts: worker.maxAttempts, name,
-      failurePrefix: this.options.failurePrefix ?? `The ${name} job failed`, notify: worker.notify,
+      kinds: this.#kinds,
+      metrics: this.#metrics,
+      logger: worker.logger,
+      maxAttempts: worker.maxAttempts,
+      name,
+      failurePrefix: this.options.failurePrefix ?? `The ${name} job failed`,
+      notify: worker.notify,
     });
     this.#subscription = await this.queue.consume(runner.handle, worker);
     if (worker.sweep) this.#startSweep(worker, worker.sweep);

@@ -50,9 +50,7 @@ export class JobQueue {
       groups.set(key, group);
     }
     for (const { kind, tenantId, ids } of groups.values()) {
-      await this.sql.tenant(tenantId, () =>
-        this.sql.rows(`UPDATE ${this.tables.get(kind)} SET enqueued_at = now() WHERE tenant_id = $1 AND id = ANY($2::uuid[]) RETURNING id`, [tenantId, ids]),
-      );
+      await this.sql.tenant(tenantId, () => this.sql.rows(`UPDATE ${this.tables.get(kind)} SET enqueued_at = now() WHERE tenant_id = $1 AND id = ANY($2::uuid[]) RETURNING id`, [tenantId, ids]));
     }
   }
 

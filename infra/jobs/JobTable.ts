@@ -36,10 +36,7 @@ export class JobTable<Row extends object> {
         [tenantId, id, this.leaseSeconds],
       );
       if (row) return { outcome: 'claimed', row, fence: row.attempts };
-      const now = await this.sql.one<{ status: JobStatus; live: boolean }>(
-        `SELECT status, ${this.live} AS live FROM ${this.table} WHERE tenant_id = $1 AND id = $2`,
-        [tenantId, id],
-      );
+      const now = await this.sql.one<{ status: JobStatus; live: boolean }>(`SELECT status, ${this.live} AS live FROM ${this.table} WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
       if (!now || !now.live) return { outcome: 'gone' };
       if (now.status === 'PROCESSING' || now.status === 'PENDING') return { outcome: 'busy' };
       return { outcome: 'settled', status: now.status };

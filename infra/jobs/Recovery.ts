@@ -38,28 +38,33 @@ export class Recovery {
     const result: RecoveryResult = { published: 0, republished: 0, failed: 0 };
     const depth = await this.queue.depth();
     for (const { kind, table, live } of this.tables) {
-      const unpublished = await this.#select(kind, table,
-        `status = 'PENDING' AND enqueued_at IS NULL AND ${live} AND created < now() - make_interval(secs => $1)`, [this.options.unpublishedAfterSeconds]);
+      const unpublished = await this.#select(kind, table, `status = 'PENDING' AND enqueued_at IS NULL AND ${live} AND created < now() - make_interval(secs => $1)`, [
+        this.options.unpublishedAfterSeconds,
+      ]);
       await this.queue.publish(unpublished, `sweep-${Date.now()}`);
       result.published += unpublished.length;
 
-      result.failed += await this.sql.system(async () =>
-        (await this.sql.rows(
-          `UPDATE ${table} SET status = 'FAILED', error = $2, lease_until = NULL, updated = now()
+      result.failed += await this.sql.system(
+        async () =>
+          (
+            await this.sql.rows(
+              `UPDATE ${table} SET status = 'FAILED', error = $2, lease_until = NULL, updated = now()
             WHERE status = 'PROCESSING' AND lease_until < now() AND attempts >= $1 RETURNING id`,
-          [this.options.maxAttempts, `The ${this.queue.name} worker stopped before finishing, too many times`],
-        )).length,
+              [this.options.maxAttempts, `The ${this.queue.name} worker stopped before finishing, too many times`],
+            )
+          ).length,
       );
       // Back to PENDING before publishing, so the next sweep does not hand the same job out again;
       // the dead worker's late writes are refused by the fence (attempts) anyway.
       const stalled = await this.sql.system(async () =>
-        (await this.sql.rows<{ id: string; tenant_id: string }>(
-          `UPDATE ${table} SET status = 'PENDING', lease_until = NULL, updated = now()
+        (
+          await this.sql.rows<{ id: string; tenant_id: string }>(
+            `UPDATE ${table} SET status = 'PENDING', lease_until = NULL, updated = now()
             WHERE id IN (SELECT id FROM ${table} WHERE status = 'PROCESSING' AND lease_until < now() AND ${live} LIMIT ${BATCH}) RETURNING id, tenant_id`,
-        )).map((r): JobMessage => ({ kind, id: r.id, tenantId: r.tenant_id })),
+          )
+        ).map((r): JobMessage => ({ kind, id: r.id, tenantId: r.tenant_id })),
       );
-      const lost = depth > 0 ? [] : await this.#select(kind, table,
-        `status = 'PENDING' AND enqueued_at < now() - make_interval(secs => $1) AND ${live}`, [this.options.lostAfterSeconds]);
+      const lost = depth > 0 ? [] : await this.#select(kind, table, `status = 'PENDING' AND enqueued_at < now() - make_interval(secs => $1) AND ${live}`, [this.options.lostAfterSeconds]);
       await this.queue.publish([...stalled, ...lost], `sweep-${Date.now()}`);
       result.republished += stalled.length + lost.length;
     }

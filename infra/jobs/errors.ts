@@ -7,7 +7,11 @@ export class JobError extends Error {
    * `permanent`: no retry can succeed (a binary missing on the node, invalid input): the job
    * fails on its first attempt and the queue dead-letters it at once (infra/queue isPermanent).
    */
-  constructor(message: string, readonly details?: string, readonly permanent = false) {
+  constructor(
+    message: string,
+    readonly details?: string,
+    readonly permanent = false,
+  ) {
     super(message);
     this.name = 'JobError';
   }

@@ -2,10 +2,7 @@
 // yielding, which is what makes compound operations (leases) atomic in one process, the same
 // guarantee a Lua script gives on Redis.
 
-type Entry =
-  | { kind: 'string'; value: string }
-  | { kind: 'set'; value: Set<string> }
-  | { kind: 'hash'; value: Map<string, string> };
+type Entry = { kind: 'string'; value: string } | { kind: 'set'; value: Set<string> } | { kind: 'hash'; value: Map<string, string> };
 
 // Same texts as Redis so callers see one set of errors whichever store is configured.
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';

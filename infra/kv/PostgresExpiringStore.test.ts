@@ -21,7 +21,11 @@ test.after.always(async () => {
   await db?.drop();
 });
 
-expiringStoreContract((title, fn) => test(`postgres: ${title}`, fn), () => store!, () => `${randomUUID()}:`);
+expiringStoreContract(
+  (title, fn) => test(`postgres: ${title}`, fn),
+  () => store!,
+  () => `${randomUUID()}:`,
+);
 
 test('postgres: what is written survives a new store on the same database; the purge drops only expired rows', async (t) => {
   const k = randomUUID();
@@ -43,5 +47,8 @@ test('postgres: what is written survives a new store on the same database; the p
 test('postgres: concurrent increments never lose a count', async (t) => {
   const k = randomUUID();
   const counts = await Promise.all(Array.from({ length: 20 }, () => store!.incr(k, 60_000)));
-  t.deepEqual(counts.sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+  t.deepEqual(
+    counts.sort((a, b) => a - b),
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
 });

@@ -54,10 +54,7 @@ export class RedisKeyValueStore implements KeyValueStore {
 
   async setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
     const ttl = ttlArg(ttlMs);
-    const reply =
-      ttl === undefined
-        ? await this.#client().set(this.#key(key), value, 'NX')
-        : await this.#client().set(this.#key(key), value, 'PX', ttl, 'NX');
+    const reply = ttl === undefined ? await this.#client().set(this.#key(key), value, 'NX') : await this.#client().set(this.#key(key), value, 'PX', ttl, 'NX');
     return reply === 'OK';
   }
 
@@ -104,7 +101,11 @@ export class RedisKeyValueStore implements KeyValueStore {
 
   /** Runs a Lua script atomically; `keys` are unprefixed names, prefixed here like every key. */
   async runScript(script: LuaScript, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
-    return script.run(this.#client(), keys.map((k) => this.#key(k)), args);
+    return script.run(
+      this.#client(),
+      keys.map((k) => this.#key(k)),
+      args,
+    );
   }
 
   async close(): Promise<void> {

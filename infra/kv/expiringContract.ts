@@ -76,5 +76,4 @@ export function expiringStoreContract(it: It, kv: () => ExpiringStore, ns: () =>
     t.is(await kv().del(k), 0);
     t.is(await kv().sadd(k), 0);
   });
-
 }

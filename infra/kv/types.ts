@@ -68,4 +68,3 @@ export interface LeaseManager {
   /** Fencing check: true only while `token` is the live lease's token. */
   isCurrent(name: string, token: number): Promise<boolean>;
 }
-

@@ -27,7 +27,10 @@ function parseMessage(raw: string): Parsed {
   const split = raw.indexOf('\r\n\r\n');
   if (split < 0) throw new Error('no header/body separator');
   const headers = new Map<string, string>();
-  for (const line of raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
+  for (const line of raw
+    .slice(0, split)
+    .replace(/\r\n[ \t]+/g, ' ')
+    .split('\r\n')) {
     const colon = line.indexOf(':');
     if (colon <= 0) throw new Error(`bad header line: ${line}`);
     headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
@@ -70,9 +73,7 @@ test('OutboxMailer writes a parseable .eml with the subject and the body', async
 test('OutboxMailer: html mail is multipart/alternative; names are unique; non-ASCII subjects are encoded', async (t) => {
   const dir = path.join(dataDir, 'html');
   const mailer = new OutboxMailer({ dataDir: dir, from });
-  const sent = await Promise.all(
-    [1, 2, 3].map((n) => mailer.send({ to: 'bo@example.com', subject: `Réunion n°${n}`, text: `plain ${n}`, html: `<p>rich ${n}</p>` })),
-  );
+  const sent = await Promise.all([1, 2, 3].map((n) => mailer.send({ to: 'bo@example.com', subject: `Réunion n°${n}`, text: `plain ${n}`, html: `<p>rich ${n}</p>` })));
   await mailer.close();
   await t.throwsAsync(mailer.send({ to: 'x@example.com', subject: 's', text: 't' }), { message: /closed/ });
 

@@ -12,4 +12,3 @@ export interface Mailer {
   /** Safe to call twice. */
   close(): Promise<void>;
 }
-

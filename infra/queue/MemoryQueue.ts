@@ -77,7 +77,11 @@ export class MemoryQueue implements DurableQueue {
     if (state.dispatcher) throw new Error(`subject "${subject}" already has a subscription in this process`);
     state.durable = durable;
     this.#durables.set(durable, subject);
-    const dispatcher = new Dispatcher<Entry>(resolved.concurrency, (entry) => this.#deliver(entry, handler as (msg: QueueMessage) => Promise<void>, resolved), (entry) => entry.seq);
+    const dispatcher = new Dispatcher<Entry>(
+      resolved.concurrency,
+      (entry) => this.#deliver(entry, handler as (msg: QueueMessage) => Promise<void>, resolved),
+      (entry) => entry.seq,
+    );
     state.dispatcher = dispatcher;
     for (const entry of state.ready.splice(0)) dispatcher.push(entry);
 

@@ -20,12 +20,7 @@ export interface DeliveryContext {
   onDeadLetter?: (deadLetter: DeadLetter) => void;
 }
 
-export async function runDelivery<T>(
-  delivery: Delivery<T>,
-  handler: (msg: QueueMessage<T>) => Promise<void>,
-  options: ResolvedConsumeOptions,
-  context: DeliveryContext,
-): Promise<void> {
+export async function runDelivery<T>(delivery: Delivery<T>, handler: (msg: QueueMessage<T>) => Promise<void>, options: ResolvedConsumeOptions, context: DeliveryContext): Promise<void> {
   const { message } = delivery;
   if (delivery.unusable !== undefined) {
     await deadLetter(delivery, 0, delivery.unusable, options, context);

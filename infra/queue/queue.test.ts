@@ -33,15 +33,23 @@ if (natsUrl) {
     t.true(first instanceof JetStreamQueue);
     await first.publish('render.jobs', { video: 1 }, { msgId: 'v1' });
     await first.publish('mail', 'bounce', { msgId: 'm1' });
-    await first.consume('mail', async () => {
-      throw new Error('smtp down');
-    }, { durable: 'mail', maxDeliver: 1 });
+    await first.consume(
+      'mail',
+      async () => {
+        throw new Error('smtp down');
+      },
+      { durable: 'mail', maxDeliver: 1 },
+    );
     const gate = deferred();
     let hung = false;
-    await first.consume('render.jobs', async () => {
-      hung = true;
-      await gate.promise;
-    }, { durable: 'render', ackWaitMs: 1000, clusterConcurrency: 4 });
+    await first.consume(
+      'render.jobs',
+      async () => {
+        hung = true;
+        await gate.promise;
+      },
+      { durable: 'render', ackWaitMs: 1000, clusterConcurrency: 4 },
+    );
     await waitFor(async () => hung && (await first.deadLetters('mail')).length === 1);
     // The render handler never returns, like a process that died mid-job; close() waits on it.
     const firstClosed = first.close();
@@ -93,12 +101,22 @@ test('memory: dead letters are bounded per subject, oldest dropped first', async
   const queue = new MemoryQueue({ deadLetterLimit: 2 });
   t.teardown(() => queue.close());
   for (let i = 1; i <= 3; i++) await queue.publish('mail', i);
-  await queue.consume('mail', async () => {
-    throw new Error('down');
-  }, { durable: 'mail', maxDeliver: 1 });
+  await queue.consume(
+    'mail',
+    async () => {
+      throw new Error('down');
+    },
+    { durable: 'mail', maxDeliver: 1 },
+  );
   await waitFor(async () => (await queue.pending('mail')) === 0);
-  t.deepEqual((await queue.deadLetters('mail')).map((deadLetter) => deadLetter.payload), [2, 3]);
-  t.deepEqual((await queue.deadLetters('mail', 1)).map((deadLetter) => deadLetter.payload), [2]);
+  t.deepEqual(
+    (await queue.deadLetters('mail')).map((deadLetter) => deadLetter.payload),
+    [2, 3],
+  );
+  t.deepEqual(
+    (await queue.deadLetters('mail', 1)).map((deadLetter) => deadLetter.payload),
+    [2],
+  );
 });
 
 test('memory: a msgId is forgotten after the dedupe window', async (t) => {

@@ -72,12 +72,16 @@ export function queueContract(label: string, setup: () => Promise<ContractTarget
     const starts: number[] = [];
     const failures: number[] = [];
     await queue.publish(subject, { job: 7 }, { msgId: 'poison' });
-    await queue.consume(subject, async (msg) => {
-      starts.push(Date.now());
-      t.is(msg.attempt, starts.length);
-      failures.push(Date.now());
-      throw new Error(`boom ${msg.attempt}`);
-    }, { durable: name('d'), maxDeliver: 3, backoffMs: [150, 400] });
+    await queue.consume(
+      subject,
+      async (msg) => {
+        starts.push(Date.now());
+        t.is(msg.attempt, starts.length);
+        failures.push(Date.now());
+        throw new Error(`boom ${msg.attempt}`);
+      },
+      { durable: name('d'), maxDeliver: 3, backoffMs: [150, 400] },
+    );
     await waitFor(async () => dead.length === 1);
     t.is(starts.length, 3);
     const firstGap = starts[1]! - failures[0]!;
@@ -101,10 +105,14 @@ export function queueContract(label: string, setup: () => Promise<ContractTarget
     const subject = name('s');
     let attempts = 0;
     await queue.publish(subject, 'no-binary', { msgId: 'permanent' });
-    await queue.consume(subject, async () => {
-      attempts += 1;
-      throw new PermanentError('ffmpeg is not installed');
-    }, { durable: name('d'), maxDeliver: 5, backoffMs: [50] });
+    await queue.consume(
+      subject,
+      async () => {
+        attempts += 1;
+        throw new PermanentError('ffmpeg is not installed');
+      },
+      { durable: name('d'), maxDeliver: 5, backoffMs: [50] },
+    );
     await waitFor(async () => dead.length === 1);
     t.like(dead[0], { id: 'permanent', attempts: 1, error: 'ffmpeg is not installed' });
     await sleep(QUIET_MS);
@@ -117,10 +125,14 @@ export function queueContract(label: string, setup: () => Promise<ContractTarget
     const subject = name('s');
     const attempts: number[] = [];
     await queue.publish(subject, 'flaky');
-    await queue.consume(subject, async (msg) => {
-      attempts.push(msg.attempt);
-      if (msg.attempt === 1) throw new Error('transient');
-    }, { durable: name('d'), backoffMs: [50] });
+    await queue.consume(
+      subject,
+      async (msg) => {
+        attempts.push(msg.attempt);
+        if (msg.attempt === 1) throw new Error('transient');
+      },
+      { durable: name('d'), backoffMs: [50] },
+    );
     await waitFor(async () => attempts.length === 2 && (await queue.pending(subject)) === 0);
     t.deepEqual(attempts, [1, 2]);
     t.deepEqual(await queue.deadLetters(subject), []);
@@ -133,17 +145,24 @@ export function queueContract(label: string, setup: () => Promise<ContractTarget
     let active = 0;
     let peak = 0;
     const done: number[] = [];
-    await queue.consume<number>(subject, async (msg) => {
-      active += 1;
-      peak = Math.max(peak, active);
-      await sleep(40);
-      active -= 1;
-      done.push(msg.payload);
-    }, { durable: name('d'), concurrency: 3 });
+    await queue.consume<number>(
+      subject,
+      async (msg) => {
+        active += 1;
+        peak = Math.max(peak, active);
+        await sleep(40);
+        active -= 1;
+        done.push(msg.payload);
+      },
+      { durable: name('d'), concurrency: 3 },
+    );
     await waitFor(async () => done.length === 10);
     t.true(peak <= 3, `peak ${peak}`);
     t.true(peak > 1, `handlers ran in parallel (peak ${peak})`);
-    t.deepEqual([...done].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    t.deepEqual(
+      [...done].sort((a, b) => a - b),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
   });
 
   it('pending counts queued and in-flight messages until they are acked', async (t) => {
@@ -154,10 +173,14 @@ export function queueContract(label: string, setup: () => Promise<ContractTarget
     t.is(await queue.pending(subject), 3);
     const gate = deferred();
     let started = 0;
-    await queue.consume(subject, async () => {
-      started += 1;
-      await gate.promise;
-    }, { durable: name('d'), concurrency: 2 });
+    await queue.consume(
+      subject,
+      async () => {
+        started += 1;
+        await gate.promise;
+      },
+      { durable: name('d'), concurrency: 2 },
+    );
     await waitFor(async () => started === 2);
     t.is(await queue.pending(subject), 3, 'in-flight messages still count');
     gate.resolve();
@@ -170,11 +193,15 @@ export function queueContract(label: string, setup: () => Promise<ContractTarget
     const subject = name('s');
     const events: string[] = [];
     await queue.publish(subject, 'slow');
-    await queue.consume(subject, async (msg) => {
-      events.push(`start ${msg.attempt}`);
-      if (msg.attempt === 1) await sleep(ACK_WAIT_MS * 2);
-      events.push(`end ${msg.attempt}`);
-    }, { durable: name('d'), concurrency: 2, ackWaitMs: ACK_WAIT_MS });
+    await queue.consume(
+      subject,
+      async (msg) => {
+        events.push(`start ${msg.attempt}`);
+        if (msg.attempt === 1) await sleep(ACK_WAIT_MS * 2);
+        events.push(`end ${msg.attempt}`);
+      },
+      { durable: name('d'), concurrency: 2, ackWaitMs: ACK_WAIT_MS },
+    );
     await waitFor(async () => events.length === 4 && (await queue.pending(subject)) === 0);
     t.deepEqual(events, ['start 1', 'start 2', 'end 2', 'end 1']);
     t.deepEqual(await queue.deadLetters(subject), []);
@@ -185,10 +212,14 @@ export function queueContract(label: string, setup: () => Promise<ContractTarget
     const subject = name('s');
     const attempts: number[] = [];
     await queue.publish(subject, 'stuck', { msgId: 'stuck' });
-    await queue.consume(subject, async (msg) => {
-      attempts.push(msg.attempt);
-      await sleep(ACK_WAIT_MS * 1.5);
-    }, { durable: name('d'), concurrency: 2, maxDeliver: 1, ackWaitMs: ACK_WAIT_MS });
+    await queue.consume(
+      subject,
+      async (msg) => {
+        attempts.push(msg.attempt);
+        await sleep(ACK_WAIT_MS * 1.5);
+      },
+      { durable: name('d'), concurrency: 2, maxDeliver: 1, ackWaitMs: ACK_WAIT_MS },
+    );
     await waitFor(async () => (await queue.deadLetters(subject)).length === 1);
     const [deadLetter] = await queue.deadLetters(subject);
     t.like(deadLetter, { id: 'stuck', payload: 'stuck', attempts: 1 });
@@ -204,11 +235,15 @@ export function queueContract(label: string, setup: () => Promise<ContractTarget
     const seen: string[] = [];
     let finished = false;
     await queue.publish(subject, 'one');
-    const subscription = await queue.consume<string>(subject, async (msg) => {
-      seen.push(msg.payload);
-      await sleep(100);
-      finished = true;
-    }, { durable });
+    const subscription = await queue.consume<string>(
+      subject,
+      async (msg) => {
+        seen.push(msg.payload);
+        await sleep(100);
+        finished = true;
+      },
+      { durable },
+    );
     await waitFor(async () => seen.length === 1);
     await subscription.stop();
     t.true(finished, 'stop() resolved after the running handler');

@@ -95,21 +95,12 @@ export class Placement<K extends { tenantId: string }, R extends LiveRoom<string
    * Forwards to the owner. If it is slow to answer, watch its lease meanwhile: when the lease
    * changes hands or expires (the owner died), stop waiting and place the call again.
    */
-  async #forward(
-    key: K,
-    target: { owner: string; token: number },
-    call: C,
-    ifActive: boolean,
-    deadline: number,
-  ): Promise<{ done: true; value: unknown } | { done: false }> {
+  async #forward(key: K, target: { owner: string; token: number }, call: C, ifActive: boolean, deadline: number): Promise<{ done: true; value: unknown } | { done: false }> {
     const params: LocalParams<K, C> = { ...key, call, ifActive };
     const request = this.deps.broker.call(this.deps.localAction, params, { nodeID: target.owner, retries: 0, timeout: Math.max(100, deadline - Date.now()) });
     const watch = new LeaseWatch(this.deps.leases, this.deps.naming.lease(key), target.token, deadline);
     try {
-      const winner = await Promise.race([
-        request.then((value) => ({ done: true as const, value })),
-        watch.changed(this.deps.options.forwardPatienceMs).then(() => ({ done: false as const })),
-      ]);
+      const winner = await Promise.race([request.then((value) => ({ done: true as const, value })), watch.changed(this.deps.options.forwardPatienceMs).then(() => ({ done: false as const }))]);
       this.deps.metrics.forward(winner.done ? 'ok' : 'unreachable');
       return winner;
     } catch (error) {

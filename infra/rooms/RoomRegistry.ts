@@ -105,10 +105,19 @@ export class RoomRegistry<K extends { tenantId: string }, R extends LiveRoom<str
       const created = await this.deps.create(key);
       room = created;
       const timing = { ttlMs: options.leaseTtlMs, renewMs: options.leaseRenewMs, safetyMs: options.leaseSafetyMs };
-      const keeper = new LeaseKeeper(leases, name, nodeId, lease.token, acquiredAt, timing, (reason) => {
-        logger.warn({ room: id, reason }, 'room lost its lease');
-        void created.close('lease-lost');
-      }, logger);
+      const keeper = new LeaseKeeper(
+        leases,
+        name,
+        nodeId,
+        lease.token,
+        acquiredAt,
+        timing,
+        (reason) => {
+          logger.warn({ room: id, reason }, 'room lost its lease');
+          void created.close('lease-lost');
+        },
+        logger,
+      );
       keeper.start();
       await created.activate(keeper, (closing) => this.#closing(id, closing));
       metrics.activation('activated');

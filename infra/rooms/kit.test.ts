@@ -115,11 +115,17 @@ test.serial('calls through any node meet one activation, one turn at a time, and
   const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).call<Added, Key & Call>('tally.add', { ...key, add: 1 })));
   t.is(activations, 1);
   t.is(new Set(replies.map((r) => r.node)).size, 1, 'every call ran on the owner');
-  t.deepEqual(replies.map((r) => r.total).sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i + 1));
+  t.deepEqual(
+    replies.map((r) => r.total).sort((x, y) => x - y),
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
   const owner = replies[0]?.node ?? '';
   const seqs = published.get(owner) ?? [];
   t.is(seqs.length, 20);
-  t.deepEqual([...seqs].sort((x, y) => x - y), seqs);
+  t.deepEqual(
+    [...seqs].sort((x, y) => x - y),
+    seqs,
+  );
   t.is(seqs[0], 1 * 2 ** 32 + 1, 'seq = epoch * 2^32 + n');
 
   // The owner stops: the other node takes the room over with its state, in a newer epoch.

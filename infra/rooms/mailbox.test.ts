@@ -31,5 +31,8 @@ test('a closed mailbox refuses new and not-yet-started turns', async (t) => {
   mailbox.close(new Error('closed'));
   t.is(await first, 'done');
   await t.throwsAsync(queued, { message: 'closed' });
-  await t.throwsAsync(mailbox.run(() => 1), { message: 'closed' });
+  await t.throwsAsync(
+    mailbox.run(() => 1),
+    { message: 'closed' },
+  );
 });

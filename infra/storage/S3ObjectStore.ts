@@ -88,14 +88,10 @@ export class S3ObjectStore implements ObjectStore {
       if (contentLength !== undefined && contentLength !== bytes.length) {
         throw new RangeError(`contentLength ${contentLength} does not match the body's ${bytes.length} bytes`);
       }
-      await this.#client.send(
-        new PutObjectCommand({ Bucket: this.#bucket, Key: key, Body: bytes, ContentType: contentType, ContentLength: bytes.length }),
-      );
+      await this.#client.send(new PutObjectCommand({ Bucket: this.#bucket, Key: key, Body: bytes, ContentType: contentType, ContentLength: bytes.length }));
     } else if (contentLength !== undefined) {
       const stream = body instanceof Readable ? body : new Readable().wrap(body);
-      await this.#client.send(
-        new PutObjectCommand({ Bucket: this.#bucket, Key: key, Body: stream, ContentType: contentType, ContentLength: contentLength }),
-      );
+      await this.#client.send(new PutObjectCommand({ Bucket: this.#bucket, Key: key, Body: stream, ContentType: contentType, ContentLength: contentLength }));
     } else {
       await uploadStream({ client: this.#client, bucket: this.#bucket, key, contentType }, body);
     }
@@ -139,9 +135,7 @@ export class S3ObjectStore implements ObjectStore {
       const page = await this.#client.send(new ListObjectsV2Command({ Bucket: this.#bucket, Prefix: prefix, MaxKeys: 1000 }));
       const objects = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
       if (objects.length === 0) return deleted;
-      const out = await this.#client.send(
-        new DeleteObjectsCommand({ Bucket: this.#bucket, Delete: { Objects: objects, Quiet: false } }),
-      );
+      const out = await this.#client.send(new DeleteObjectsCommand({ Bucket: this.#bucket, Delete: { Objects: objects, Quiet: false } }));
       const failed = out.Errors ?? [];
       if (failed.length > 0) {
         throw new Error(`deletePrefix: ${failed.length} objects not deleted, first ${failed[0].Key}: ${failed[0].Code} ${failed[0].Message}`);
@@ -195,7 +189,10 @@ function hasName(err: unknown, ...names: string[]): boolean {
 // level repeats each failed command (an expected NotFound too), which the store already turns
 // into a result or an error of its own: kept at debug.
 function sdkLogger(logger: Logger | undefined): NonNullable<S3ClientConfig['logger']> {
-  const at = (level: 'debug' | 'warn' | 'error') => (...content: unknown[]) => logger?.[level]({ sdk: content }, 'storage: s3 sdk');
+  const at =
+    (level: 'debug' | 'warn' | 'error') =>
+    (...content: unknown[]) =>
+      logger?.[level]({ sdk: content }, 'storage: s3 sdk');
   const drop = () => {};
   return { trace: drop, debug: at('debug'), info: drop, warn: at('warn'), error: at('debug') };
 }

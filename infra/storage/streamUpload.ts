@@ -1,12 +1,4 @@
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-  type CompletedPart,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, PutObjectCommand, UploadPartCommand, type CompletedPart, type S3Client } from '@aws-sdk/client-s3';
 
 /** S3 needs every part but the last to be at least 5 MiB; 8 MiB keeps request counts low. */
 export const PART_SIZE = 8 * 1024 * 1024;
@@ -39,17 +31,13 @@ export async function uploadStream(target: StreamUploadTarget, body: NodeJS.Read
     const done: CompletedPart[] = [];
     const sendPart = async (bytes: Buffer): Promise<void> => {
       const PartNumber = done.length + 1;
-      const { ETag } = await client.send(
-        new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber, Body: bytes, ContentLength: bytes.length }),
-      );
+      const { ETag } = await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber, Body: bytes, ContentLength: bytes.length }));
       done.push({ PartNumber, ETag });
     };
     await sendPart(first.value);
     await sendPart(second.value);
     for await (const bytes of parts) await sendPart(bytes);
-    await client.send(
-      new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: done } }),
-    );
+    await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: done } }));
   } catch (err) {
     // Unfinished uploads keep their parts (and cost storage) until aborted.
     await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })).catch(() => undefined);

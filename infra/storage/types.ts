@@ -24,4 +24,3 @@ export interface ObjectInfo {
   size: number;
   contentType?: string;
 }
-

@@ -23,8 +23,18 @@ export interface DemoResult {
   changed: { accounts: number; confirmations: number; pocs: number; dojos: number };
 }
 
-interface UserRow { id: string; username: string; account_status: 'C' | 'A' | 'D' }
-interface DojoRow { id: string; subject: string; dojo_date: string; status: string; join_code: string }
+interface UserRow {
+  id: string;
+  username: string;
+  account_status: 'C' | 'A' | 'D';
+}
+interface DojoRow {
+  id: string;
+  subject: string;
+  dojo_date: string;
+  status: string;
+  join_code: string;
+}
 
 /**
  * Seeds the demo tenant through the node's REST API. Each step reads what is there first and
@@ -45,8 +55,14 @@ export class DemoSeed {
     const pocs = await this.#pocs(adminToken, changed);
     const dojo = await this.#dojo(adminToken, memberIds, changed);
     return {
-      slug: this.slug, tenantId: tenantOf(adminToken), admin: ADMIN.username, members: MEMBERS.map((m) => m.username),
-      password: DEMO_PASSWORD, pocs, dojo, changed,
+      slug: this.slug,
+      tenantId: tenantOf(adminToken),
+      admin: ADMIN.username,
+      members: MEMBERS.map((m) => m.username),
+      password: DEMO_PASSWORD,
+      pocs,
+      dojo,
+      changed,
     };
   }
 

@@ -39,7 +39,8 @@ function credentials(out: string): { slug: string; admin: string; members: strin
   };
 }
 
-async function call(method: string, route: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function call(method: string, route: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
   const res = await fetch(`${app.url}${route}`, { method, headers: token ? authed(token) : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
 }
@@ -91,7 +92,8 @@ test.serial('the demo seeds its tenant once: a second run changes nothing and pr
 test.serial('a sign-up left unconfirmed (an interrupted run) is confirmed and finished by the next run', async (t) => {
   const creds = credentials((await demo()).out);
   const signup = await call('POST', '/v1/tenants', {
-    name: 'Half done', slug: 'half-done',
+    name: 'Half done',
+    slug: 'half-done',
     admin: { firstName: 'Ana', lastName: 'Souza', email: 'ana@example.com', username: creds.admin, password: creds.password },
   });
   t.is(signup.status, 201);
@@ -106,7 +108,8 @@ test.serial('a sign-up left unconfirmed (an interrupted run) is confirmed and fi
 
 test.serial('a slug held by another tenant is refused, and the demo says to choose another', async (t) => {
   const signup = await call('POST', '/v1/tenants', {
-    name: 'Someone else', slug: 'taken',
+    name: 'Someone else',
+    slug: 'taken',
     admin: { firstName: 'Zoe', lastName: 'Other', email: 'zoe@example.com', username: 'ana', password: 'not-the-demo-password' },
   });
   t.is(signup.status, 201);

@@ -56,6 +56,9 @@ export function confirmationToken(raw: string, email: string): string | undefine
   const headerEnd = raw.indexOf('\r\n\r\n');
   const to = /^to:\s*(.*)$/im.exec(raw.slice(0, headerEnd))?.[1] ?? '';
   if (!to.toLowerCase().includes(email.toLowerCase())) return undefined;
-  const body = raw.slice(headerEnd + 4).replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
+  const body = raw
+    .slice(headerEnd + 4)
+    .replace(/=\r?\n/g, '')
+    .replace(/=3D/gi, '=');
   return /[?&]token=([A-Za-z0-9_-]+)/.exec(body)?.[1];
 }

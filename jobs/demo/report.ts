@@ -4,9 +4,10 @@ import type { DemoResult } from './DemoSeed';
 /** What the demo prints: the credentials (the same on every run), then what to try with them. */
 export function report(url: string, r: DemoResult): string {
   const c = r.changed;
-  const did = c.accounts + c.confirmations + c.pocs + c.dojos === 0
-    ? 'everything was already there: nothing changed'
-    : `created ${c.accounts} account(s), ${c.pocs} POC(s), ${c.dojos} dojo(s); confirmed ${c.confirmations} pending account(s)`;
+  const did =
+    c.accounts + c.confirmations + c.pocs + c.dojos === 0
+      ? 'everything was already there: nothing changed'
+      : `created ${c.accounts} account(s), ${c.pocs} POC(s), ${c.dojos} dojo(s); confirmed ${c.confirmations} pending account(s)`;
   const login = JSON.stringify({ tenant: r.slug, username: r.admin, password: r.password });
   const dojoRef = JSON.stringify({ tenant_id: r.tenantId, dojo_id: r.dojo.id });
   return `Demo tenant on ${url}: ${did}.

@@ -55,8 +55,5 @@ export async function startIngest(media: RoomMedia, sessionId: string, ffmpeg: s
 // One RTP muxer per layer, all bound to the same local port (reuse) so comedia accepts them all.
 function tee(port: number, layers: number): string {
   const localPort = 30000 + Math.floor(Math.random() * 2000) * 2;
-  return Array.from(
-    { length: layers },
-    (_, i) => `[f=rtp:ssrc=${VP8_SSRC + i}:payload_type=${VP8_PT}]udp://127.0.0.1:${port}?localport=${localPort}&reuse=1&pkt_size=1200`,
-  ).join('|');
+  return Array.from({ length: layers }, (_, i) => `[f=rtp:ssrc=${VP8_SSRC + i}:payload_type=${VP8_PT}]udp://127.0.0.1:${port}?localport=${localPort}&reuse=1&pkt_size=1200`).join('|');
 }

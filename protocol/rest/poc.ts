@@ -33,12 +33,7 @@ function isHttpUrl(value: string): boolean {
 export const pocLabel = line(POC_LIMITS.label);
 const pocName = line(POC_LIMITS.name);
 const description = freeText(z.string().trim().max(POC_LIMITS.description, `must be at most ${POC_LIMITS.description} characters`));
-const repoUrl = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(POC_LIMITS.repoUrl, `must be at most ${POC_LIMITS.repoUrl} characters`)
-  .refine(isHttpUrl, 'must be an http(s) URL');
+const repoUrl = z.string().trim().min(1, 'must not be empty').max(POC_LIMITS.repoUrl, `must be at most ${POC_LIMITS.repoUrl} characters`).refine(isHttpUrl, 'must be an http(s) URL');
 const tags = z.array(pocLabel).max(POC_LIMITS.tags, `at most ${POC_LIMITS.tags} tags`);
 const frameworks = z.array(pocLabel).max(POC_LIMITS.frameworks, `at most ${POC_LIMITS.frameworks} frameworks`);
 
@@ -111,13 +106,22 @@ const tagCounts = z.object({ tags: z.array(facetCount) });
 
 export const POC_ROUTES = defineRoutes([
   {
-    method: 'POST', path: '/v1/pocs', auth: 'user', action: 'poc.create', tag: 'pocs', status: 201,
+    method: 'POST',
+    path: '/v1/pocs',
+    auth: 'user',
+    action: 'poc.create',
+    tag: 'pocs',
+    status: 201,
     summary: 'Register a POC owned by the caller; private unless is_public',
     body: pocCreateBody,
     response: pocView,
   },
   {
-    method: 'GET', path: '/v1/pocs', auth: 'user', action: 'poc.search', tag: 'pocs',
+    method: 'GET',
+    path: '/v1/pocs',
+    auth: 'user',
+    action: 'poc.search',
+    tag: 'pocs',
     summary: 'Search the POCs the caller may see (own + public in the tenant): text with typo tolerance, filters, facets over the filtered set',
     query: pocSearchQuery,
     response: z.object({
@@ -127,38 +131,62 @@ export const POC_ROUTES = defineRoutes([
     }),
   },
   {
-    method: 'GET', path: '/v1/pocs/{id}', auth: 'user', action: 'poc.get', tag: 'pocs',
+    method: 'GET',
+    path: '/v1/pocs/{id}',
+    auth: 'user',
+    action: 'poc.get',
+    tag: 'pocs',
     summary: 'One POC the caller may see',
     params: idParams,
     response: pocView,
   },
   {
-    method: 'PUT', path: '/v1/pocs/{id}', auth: 'user', action: 'poc.update', tag: 'pocs',
+    method: 'PUT',
+    path: '/v1/pocs/{id}',
+    auth: 'user',
+    action: 'poc.update',
+    tag: 'pocs',
     summary: "Change the caller's POC; fields left out keep their value",
     params: idParams,
     body: pocUpdateBody,
     response: pocView,
   },
   {
-    method: 'DELETE', path: '/v1/pocs/{id}', auth: 'user', action: 'poc.remove', tag: 'pocs',
+    method: 'DELETE',
+    path: '/v1/pocs/{id}',
+    auth: 'user',
+    action: 'poc.remove',
+    tag: 'pocs',
     summary: "Delete the caller's POC (soft delete: it disappears from every read)",
     params: idParams,
     response: success,
   },
   {
-    method: 'POST', path: '/v1/pocs/{id}/favorite', auth: 'user', action: 'poc.toggleFavorite', tag: 'pocs',
-    summary: 'Add the POC to the caller\'s favorites, or remove it if already there',
+    method: 'POST',
+    path: '/v1/pocs/{id}/favorite',
+    auth: 'user',
+    action: 'poc.toggleFavorite',
+    tag: 'pocs',
+    summary: "Add the POC to the caller's favorites, or remove it if already there",
     params: idParams,
     response: z.object({ favorite: z.boolean() }),
   },
   {
-    method: 'GET', path: '/v1/tags/popular', auth: 'user', action: 'poc.popularTags', tag: 'pocs',
+    method: 'GET',
+    path: '/v1/tags/popular',
+    auth: 'user',
+    action: 'poc.popularTags',
+    tag: 'pocs',
     summary: 'Most used tags among the POCs the caller may see',
     query: popularTagsQuery,
     response: tagCounts,
   },
   {
-    method: 'GET', path: '/v1/tags/suggest', auth: 'user', action: 'poc.suggestTags', tag: 'pocs',
+    method: 'GET',
+    path: '/v1/tags/suggest',
+    auth: 'user',
+    action: 'poc.suggestTags',
+    tag: 'pocs',
     summary: 'Tags starting with a prefix (case-insensitive), most used first',
     query: suggestTagsQuery,
     response: tagCounts,

@@ -86,7 +86,7 @@ async function outage(t: import('ava').ExecutionContext<Context>, which: keyof C
 
   // Recovery as clients see it: the first successful read, chat and job after the service is back.
   let after: { id?: string; status: number } = { status: 0 };
-  for (const deadline = backAt + RECOVERY_LIMIT_MS; after.status !== 202 && Date.now() < deadline; ) {
+  for (const deadline = backAt + RECOVERY_LIMIT_MS; after.status !== 202 && Date.now() < deadline;) {
     after = await queueReport(app, tenant);
     if (after.status !== 202) await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -104,22 +104,38 @@ async function outage(t: import('ava').ExecutionContext<Context>, which: keyof C
   const restMs = Traffic.recovery(traffic.rest, backAt, (a) => a.outcome === 200);
   const chatMs = Traffic.recovery(traffic.chat, backAt, (a) => a.outcome === 'ok');
   t.log(`${which} down ${backAt - downAt} ms; recovery after it was back: REST ${restMs} ms, chat ${chatMs} ms, job ${jobRecoveryMs} ms`);
-  t.log(`during: REST ${summary(Traffic.within(traffic.rest, downAt, backAt))}; /ready ${summary(Traffic.within(traffic.ready, downAt, backAt))}; chat ${summary(Traffic.within(traffic.chat, downAt, backAt))}`);
+  t.log(
+    `during: REST ${summary(Traffic.within(traffic.rest, downAt, backAt))}; /ready ${summary(Traffic.within(traffic.ready, downAt, backAt))}; chat ${summary(Traffic.within(traffic.chat, downAt, backAt))}`,
+  );
   t.not(restMs, undefined, 'REST reads resume by themselves');
   t.not(chatMs, undefined, 'chat resumes by itself');
 
   // Nobody waited past the request timeout, and what failed said 503 (never a 500 or 504).
   for (const answers of [traffic.rest, traffic.ready]) {
-    t.deepEqual(answers.filter((a) => a.outcome !== 200 && a.outcome !== 503), [], 'REST answers 200 or 503, never hangs');
+    t.deepEqual(
+      answers.filter((a) => a.outcome !== 200 && a.outcome !== 503),
+      [],
+      'REST answers 200 or 503, never hangs',
+    );
   }
-  t.deepEqual(traffic.chat.filter((a) => a.outcome !== 'ok' && a.outcome !== 'SERVICE_UNAVAILABLE'), [], 'chat is acked or refused with SERVICE_UNAVAILABLE, never hangs');
-  t.true(Traffic.within(traffic.ready, downAt + 1_000, backAt).some((a) => a.outcome === 503), '/ready says 503 while the service is down');
+  t.deepEqual(
+    traffic.chat.filter((a) => a.outcome !== 'ok' && a.outcome !== 'SERVICE_UNAVAILABLE'),
+    [],
+    'chat is acked or refused with SERVICE_UNAVAILABLE, never hangs',
+  );
+  t.true(
+    Traffic.within(traffic.ready, downAt + 1_000, backAt).some((a) => a.outcome === 503),
+    '/ready says 503 while the service is down',
+  );
 
   // The room is live for its members again: a message sent now reaches the other member.
   const clientMsgId = randomUUID();
   t.true((await chatter.request('chat.send', { text: 'after the outage', clientMsgId })).ok, 'chat is acked after the outage');
   t.context.acked.add(clientMsgId);
-  await t.notThrowsAsync(t.context.listener.nextPush((f) => f.method === 'chat.message' && f.data?.clientMsgId === clientMsgId), 'the other member sees it');
+  await t.notThrowsAsync(
+    t.context.listener.nextPush((f) => f.method === 'chat.message' && f.data?.clientMsgId === clientMsgId),
+    'the other member sees it',
+  );
 
   // Nothing acknowledged is lost: every acked message is stored once, every accepted job completes.
   await assertChatStored(t);
@@ -136,7 +152,11 @@ async function assertChatStored(t: import('ava').ExecutionContext<Context>): Pro
     stored = res.status === 200 ? res.body.messages.map((m) => m.client_msg_id) : [];
     return [...acked].every((id) => stored.includes(id));
   }, RECOVERY_LIMIT_MS).catch(() => undefined);
-  t.deepEqual([...acked].filter((id) => !stored.includes(id)), [], 'every acknowledged chat message is stored');
+  t.deepEqual(
+    [...acked].filter((id) => !stored.includes(id)),
+    [],
+    'every acknowledged chat message is stored',
+  );
   t.is(new Set(stored).size, stored.length, 'no chat message is stored twice');
 }
 

@@ -26,7 +26,10 @@ async function renderWorker(env: Record<string, string>): Promise<NodeProcess> {
   const dataDir = await tempDataDir();
   cleanups.push(() => dataDir.remove());
   // With a gateway only so the start helper can wait on its /ready; no client calls it.
-  const worker = await startProcess({ ...env, DATA_DIR: dataDir.path, SERVICES: 'gateway,render', NODE_ID: `render-${randomBytes(3).toString('hex')}` }, { command: [process.execPath, '--import', 'tsx', 'deploy/start.ts'] });
+  const worker = await startProcess(
+    { ...env, DATA_DIR: dataDir.path, SERVICES: 'gateway,render', NODE_ID: `render-${randomBytes(3).toString('hex')}` },
+    { command: [process.execPath, '--import', 'tsx', 'deploy/start.ts'] },
+  );
   cleanups.push(() => worker.stop('SIGKILL'));
   return worker;
 }
@@ -40,10 +43,16 @@ test('a render worker killed mid-video: another worker completes the job once', 
   // Two worker start-ups, the lease of the killed claim to run out and the sweep to notice it.
   t.timeout(280_000);
   const [postgres, nats] = await Promise.all([startPrivatePostgres(), startPrivateNats()]);
-  cleanups.push(() => postgres.remove(), () => nats.remove());
+  cleanups.push(
+    () => postgres.remove(),
+    () => nats.remove(),
+  );
   const s3Dir = await tempDataDir();
   const s3: EmbeddedS3 = await startEmbeddedS3({ dataDir: s3Dir.path, logger: silentLogger });
-  cleanups.push(() => s3Dir.remove(), () => s3.close());
+  cleanups.push(
+    () => s3Dir.remove(),
+    () => s3.close(),
+  );
   const shared: Record<string, string> = {
     DATABASE_URL: postgres.url,
     TRANSPORTER: nats.url,
@@ -62,12 +71,20 @@ test('a render worker killed mid-video: another worker completes the job once', 
 
   const tenant = await createTenant(app, { members: 1 });
   const member = tenant.members[0]!;
-  await seedPocs(app.node.infra.database!, tenant.tenantId, member.userId, ['Edge cache', 'Log shipper', 'Queue bench', 'Search'].map((name, i) => ({
-    name, language: 'TypeScript', tags: ['web'], created: new Date(Date.UTC(YEAR, i * 3, 2)),
-  })));
+  await seedPocs(
+    app.node.infra.database!,
+    tenant.tenantId,
+    member.userId,
+    ['Edge cache', 'Log shipper', 'Queue bench', 'Search'].map((name, i) => ({
+      name,
+      language: 'TypeScript',
+      tags: ['web'],
+      created: new Date(Date.UTC(YEAR, i * 3, 2)),
+    })),
+  );
   // Until the gateway's node has heard of the new worker, render answers 503: a client retries.
   let res = await fetch(`${app.url}/v1/videos/generate`, { method: 'POST', headers: authed(member.token), body: JSON.stringify({ year: YEAR }) });
-  for (const deadline = Date.now() + 15_000; res.status === 503 && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 15_000; res.status === 503 && Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     res = await fetch(`${app.url}/v1/videos/generate`, { method: 'POST', headers: authed(member.token), body: JSON.stringify({ year: YEAR }) });
   }
@@ -76,7 +93,7 @@ test('a render worker killed mid-video: another worker completes the job once', 
   const url = `${app.url}/v1/videos/${id}`;
 
   // Kill the worker once it has claimed the job and started encoding.
-  for (const deadline = Date.now() + 60_000; ; ) {
+  for (const deadline = Date.now() + 60_000; ;) {
     const view = await getJson(url, member.token);
     if (view.body.status === 'PROCESSING') break;
     if (Date.now() > deadline || view.body.status === 'COMPLETED') throw new Error(`the job never ran on the first worker: ${JSON.stringify(view.body)}`);

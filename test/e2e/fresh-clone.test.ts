@@ -56,9 +56,19 @@ async function firstHour(t: ExecutionContext, checkout: string, where: string): 
   const node = await startProcess(
     {
       // Nothing configured but ports: DATA_DIR is the checkout's ./data, as for a new user.
-      DATA_DIR: undefined, DATABASE_URL: undefined, REDIS_URL: undefined, TRANSPORTER: undefined, S3_ENDPOINT: undefined, SMTP_URL: undefined, JWT_SECRET: undefined,
-      FFMPEG_BIN: undefined, MEDIASOUP_WORKER_BIN: undefined,
-      RTC_MIN_PORT: String(rtcMin), RTC_MAX_PORT: String(rtcMin + 199), MEDIASOUP_WORKERS: '1', VIDEO_SLIDE_SECONDS: '1',
+      DATA_DIR: undefined,
+      DATABASE_URL: undefined,
+      REDIS_URL: undefined,
+      TRANSPORTER: undefined,
+      S3_ENDPOINT: undefined,
+      SMTP_URL: undefined,
+      JWT_SECRET: undefined,
+      FFMPEG_BIN: undefined,
+      MEDIASOUP_WORKER_BIN: undefined,
+      RTC_MIN_PORT: String(rtcMin),
+      RTC_MAX_PORT: String(rtcMin + 199),
+      MEDIASOUP_WORKERS: '1',
+      VIDEO_SLIDE_SECONDS: '1',
     },
     { cwd: checkout, readyTimeoutMs: 120_000 },
   );
@@ -93,12 +103,16 @@ async function firstHour(t: ExecutionContext, checkout: string, where: string): 
       const stopped = await api(app, 'POST', '/v1/dojo/stop', facilitator.token, { tenant_id: tenant.tenantId, dojo_id: dojoId });
       t.is(stopped.status, 200, where);
       let location: string | null = null;
-      await eventually(async () => {
-        const res = await fetch(`${node.url}/v1/dojos/${dojoId}/recording`, { headers: authed(facilitator.token), redirect: 'manual' });
-        if (res.status !== 409 && res.status !== 302) throw new Error(`recording -> ${res.status}: ${await res.text()}`);
-        location = res.headers.get('location');
-        return res.status === 302;
-      }, 60_000, 'the recording to be uploaded');
+      await eventually(
+        async () => {
+          const res = await fetch(`${node.url}/v1/dojos/${dojoId}/recording`, { headers: authed(facilitator.token), redirect: 'manual' });
+          if (res.status !== 409 && res.status !== 302) throw new Error(`recording -> ${res.status}: ${await res.text()}`);
+          location = res.headers.get('location');
+          return res.status === 302;
+        },
+        60_000,
+        'the recording to be uploaded',
+      );
       const file = await fetch(location ?? '');
       t.is(file.status, 200, where);
       t.deepEqual(await probe(checkout, Buffer.from(await file.arrayBuffer()), 'webm'), ['audio/opus'], where);

@@ -6,7 +6,7 @@ import { freePort, startProcess } from '../support/process';
 import { WsClient } from '../support/ws-client';
 
 async function gone(file: string, timeoutMs = 15_000): Promise<boolean> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
     if (!existsSync(file)) return true;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -32,7 +32,7 @@ function queryString(value: unknown): string {
   for (const key of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[key];
     const items: unknown[] = Array.isArray(v) ? Array.from(v as unknown[]) : [v];
-    for (const item of items) search.append(key, typeof item === 'string' ? item : JSON.stringify(item) ?? '');
+    for (const item of items) search.append(key, typeof item === 'string' ? item : (JSON.stringify(item) ?? ''));
   }
   return search.toString();
 }
@@ -40,7 +40,10 @@ function queryString(value: unknown): string {
 // Header values fetch can send: visible ASCII for a well-behaved client; Latin-1 bytes, blanks
 // and lengths past any limit for the others.
 const visibleAscii = fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c));
-const latin1 = fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c));
+const latin1 = fc
+  .integer({ min: 0x20, max: 0xff })
+  .filter((c) => c !== 0x7f)
+  .map((c) => String.fromCharCode(c));
 const headerValue = fc.string({ unit: visibleAscii, minLength: 1, maxLength: 40 });
 const oddHeaderValue = fc.oneof(fc.string({ unit: latin1, maxLength: 120 }), fc.constantFrom(' ', 'x'.repeat(101), 'x'.repeat(3_000)));
 
@@ -79,7 +82,8 @@ function hostileCase(route: RouteDef, known: KnownValues): fc.Arbitrary<RestCase
   // fetch, as clients, sends no body with a GET.
   if (route.method !== 'GET') {
     variants.push(
-      fc.tuple(valid, badJsonBody, fc.constantFrom('application/json', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded', ''))
+      fc
+        .tuple(valid, badJsonBody, fc.constantFrom('application/json', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded', ''))
         .map(([c, body, contentType]) => ({ ...c, body, contentType })),
     );
   }
@@ -88,7 +92,8 @@ function hostileCase(route: RouteDef, known: KnownValues): fc.Arbitrary<RestCase
   }
   if (route.query) {
     variants.push(
-      fc.tuple(valid, mutated(validShaped(route.query, known), hostileQueryValue), fc.dictionary(oddText, oddText, { maxKeys: 3 }))
+      fc
+        .tuple(valid, mutated(validShaped(route.query, known), hostileQueryValue), fc.dictionary(oddText, oddText, { maxKeys: 3 }))
         .map(([c, query, extra]) => ({ ...c, query: `${queryString(query)}&${queryString(extra)}` })),
     );
   }

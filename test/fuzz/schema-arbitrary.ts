@@ -108,9 +108,9 @@ function numberShaped(checks: CheckDef[]): fc.Arbitrary<number> {
   const high = checks.find((c) => c.check === 'less_than');
   const step = checks.find((c) => c.check === 'multiple_of')?.value;
   const integer = checks.some((c) => c.check === 'number_format' && /int/.test(c.format ?? ''));
-  const min = low ? low.value! + (low.inclusive ? 0 : step ?? 1) : -1_000;
+  const min = low ? low.value! + (low.inclusive ? 0 : (step ?? 1)) : -1_000;
   // Without an upper bound, stay near the lower one: a refinement (a year not in the future) often is one.
-  const max = high ? high.value! - (high.inclusive ? 0 : step ?? 1) : low ? min + 100 : 100_000;
+  const max = high ? high.value! - (high.inclusive ? 0 : (step ?? 1)) : low ? min + 100 : 100_000;
   if (integer) return fc.integer({ min: Math.ceil(min), max: Math.floor(max) });
   if (step) return fc.integer({ min: Math.ceil(min / step), max: Math.floor(max / step) }).map((n) => Number((n * step).toFixed(6)));
   return fc.double({ min, max, noNaN: true, noDefaultInfinity: true });

@@ -39,15 +39,22 @@ export async function startFuzzWorld(): Promise<FuzzWorld> {
   const fuzzer = tenant.admin;
   const [keeperMember, member] = tenant.members as [TestUser, TestUser];
   await call(app, 'PUT', `/v1/users/${keeperMember.userId}/role`, fuzzer.token, { role: 'admin' });
-  const logIn = (user: TestUser) =>
-    call<{ token: string }>(app, 'POST', '/v1/login', undefined, { tenant: tenant.slug, username: user.username, password: user.password });
+  const logIn = (user: TestUser) => call<{ token: string }>(app, 'POST', '/v1/login', undefined, { tenant: tenant.slug, username: user.username, password: user.password });
   const keeper = { ...keeperMember, token: (await logIn(keeperMember)).token };
 
   const poc = await call<{ id: string }>(app, 'POST', '/v1/pocs', fuzzer.token, {
-    name: 'fuzz target', repo_url: 'https://example.test/fuzz', language: 'TypeScript', tags: ['fuzz'], frameworks: ['ava'], is_public: true,
+    name: 'fuzz target',
+    repo_url: 'https://example.test/fuzz',
+    language: 'TypeScript',
+    tags: ['fuzz'],
+    frameworks: ['ava'],
+    is_public: true,
   });
   const dojo = await call<{ dojo_id: string }>(app, 'POST', '/v1/dojo/create', fuzzer.token, {
-    tenant_id: tenant.tenantId, dojo_date: new Date(Date.now() + 3_600_000).toISOString(), members: [member.userId], subject: 'fuzz dojo',
+    tenant_id: tenant.tenantId,
+    dojo_date: new Date(Date.now() + 3_600_000).toISOString(),
+    members: [member.userId],
+    subject: 'fuzz dojo',
   });
 
   const world: FuzzWorld = {

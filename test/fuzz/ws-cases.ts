@@ -14,10 +14,7 @@ export const MAX_FRAME_BYTES = 200 * 1024;
 const METHODS = Object.keys(WS_METHODS) as Array<keyof typeof WS_METHODS>;
 
 const frameId: fc.Arbitrary<string | number> = fc.oneof(fc.nat(), fc.string({ minLength: 1, maxLength: 64 }));
-const oddId: fc.Arbitrary<unknown> = fc.oneof(
-  hostileValue,
-  fc.constantFrom(1.5, -1, 2 ** 60, 'x'.repeat(65), { id: 1 }, [1]),
-);
+const oddId: fc.Arbitrary<unknown> = fc.oneof(hostileValue, fc.constantFrom(1.5, -1, 2 ** 60, 'x'.repeat(65), { id: 1 }, [1]));
 const oddMethod: fc.Arbitrary<string> = fc.oneof(
   oddText,
   fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'room', 'room.', 'ROOM.JOIN', 'room.join ', 'gateway.publish', 'dojo-room.signal', 'media.', 'x'.repeat(65)),
@@ -35,7 +32,10 @@ function validFrame(known: KnownValues): fc.Arbitrary<unknown> {
 /** Well-formed frames with hostile data, ids or methods; and text that is not a frame at all. */
 function hostileFrame(known: KnownValues): fc.Arbitrary<string> {
   return fc.oneof(
-    fc.constantFrom(...METHODS).chain((method) => fc.record({ id: frameId, method: fc.constant(method), data: mutated(methodData(method, known)) })).map(toJsonText),
+    fc
+      .constantFrom(...METHODS)
+      .chain((method) => fc.record({ id: frameId, method: fc.constant(method), data: mutated(methodData(method, known)) }))
+      .map(toJsonText),
     fc.record({ id: oddId, method: fc.oneof(fc.constantFrom<string>(...METHODS), oddMethod), data: hostileValue }, { requiredKeys: [] }).map(toJsonText),
     badJsonBody,
   );
@@ -43,7 +43,10 @@ function hostileFrame(known: KnownValues): fc.Arbitrary<string> {
 
 export function wsCase(known: KnownValues): fc.Arbitrary<WsCase> {
   return fc
-    .oneof(validFrame(known).map((f) => JSON.stringify(f)), hostileFrame(known))
+    .oneof(
+      validFrame(known).map((f) => JSON.stringify(f)),
+      hostileFrame(known),
+    )
     .filter((frame) => Buffer.byteLength(frame) <= MAX_FRAME_BYTES)
     .map((frame) => ({ frame }));
 }

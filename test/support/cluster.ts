@@ -30,10 +30,7 @@ export class Cluster {
   static async start(options: { databaseUrl: string; jwtSecret: string; roomNodes: number; env?: Record<string, string> }): Promise<Cluster> {
     const cluster = new Cluster(randomBytes(4).toString('hex'));
     try {
-      const nodes = [
-        { id: `gw-${cluster.run}`, services: 'gateway' },
-        ...Array.from({ length: options.roomNodes }, (_, i) => ({ id: `room${i + 1}-${cluster.run}`, services: 'dojo-room' })),
-      ];
+      const nodes = [{ id: `gw-${cluster.run}`, services: 'gateway' }, ...Array.from({ length: options.roomNodes }, (_, i) => ({ id: `room${i + 1}-${cluster.run}`, services: 'dojo-room' }))];
       const ports = await Promise.all(nodes.map((n) => cluster.#spawn(n.id, n.services, options)));
       const port = ports[0];
       cluster.url = `http://127.0.0.1:${port}`;

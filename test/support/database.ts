@@ -20,7 +20,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const dataDir = await tempDataDir();
     const embedded = await startEmbeddedPostgres(dataDir.path, silentLogger);
     await migrate(embedded.url);
-    return { url: embedded.url, drop: async () => { await embedded.stop(); await dataDir.remove(); } };
+    return {
+      url: embedded.url,
+      drop: async () => {
+        await embedded.stop();
+        await dataDir.remove();
+      },
+    };
   }
   const name = `pocdojo_test_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });

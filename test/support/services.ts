@@ -12,7 +12,11 @@ const run = promisify(execFile);
 /** Debian's newest installed PostgreSQL (`postgresql` depends on the release's major version). */
 const PG_BIN = (() => {
   const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   return path.join(root, versions[0] ?? '15', 'bin');
 })();
 const REDIS_BIN = 'redis-server';

@@ -35,7 +35,10 @@ test('a push that breaks the contract fails the waiting nextPushOf, every later 
   client.socket.send('anything');
   await t.throwsAsync(waiting, { message: /participant\.left: .*reason/ });
   t.is(client.contractErrors.length, 1);
-  await t.throwsAsync(client.nextPush(() => true), { message: /break the contract/ });
+  await t.throwsAsync(
+    client.nextPush(() => true),
+    { message: /break the contract/ },
+  );
   await t.throwsAsync(client.close(), { message: /participant\.left/ });
 });
 

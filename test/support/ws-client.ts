@@ -25,9 +25,7 @@ const PUSH_KEYS = new Set(['method', 'data', 'seq']);
 function undeclared(input: unknown, output: unknown, path: string): string[] {
   if (Array.isArray(input) && Array.isArray(output)) return input.flatMap((item, i) => undeclared(item, output[i], `${path}[${i}]`));
   if (!input || !output || typeof input !== 'object' || typeof output !== 'object') return [];
-  return Object.entries(input).flatMap(([key, value]) =>
-    key in output ? undeclared(value, (output as Record<string, unknown>)[key], `${path}.${key}`) : [`${path}.${key}`],
-  );
+  return Object.entries(input).flatMap(([key, value]) => (key in output ? undeclared(value, (output as Record<string, unknown>)[key], `${path}.${key}`) : [`${path}.${key}`]));
 }
 
 /**

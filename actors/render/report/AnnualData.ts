@@ -73,22 +73,16 @@ export class AnnualData {
           ORDER BY p.n DESC, u.username`,
         range,
       );
-      const authors = await this.sql.one<{ n: number }>(
-        'SELECT count(DISTINCT owner_id)::int AS n FROM pocs WHERE tenant_id = $1 AND deleted_at IS NULL AND created >= $2 AND created < $3',
-        range,
-      );
+      const authors = await this.sql.one<{ n: number }>('SELECT count(DISTINCT owner_id)::int AS n FROM pocs WHERE tenant_id = $1 AND deleted_at IS NULL AND created >= $2 AND created < $3', range);
       const dojoTotals = await this.sql.one<{ n: number; participants: number; minutes: number }>(
         `SELECT count(*)::int AS n, coalesce(sum(participants), 0)::int AS participants, coalesce(sum(minutes), 0)::int AS minutes FROM (${HELD_DOJOS}) held`,
         range,
       );
-      const dojos = await this.sql.rows<{ subject: string; dojo_date: Date; participants: number; minutes: number }>(
-        `${HELD_DOJOS} ORDER BY dojo_date, subject LIMIT ${MAX_DOJOS_LISTED}`,
-        range,
-      );
-      const videos = await this.sql.one<{ n: number }>(
-        `SELECT count(*)::int AS n FROM content_requests WHERE tenant_id = $1 AND year = $2 AND status = 'COMPLETED' AND deleted_at IS NULL`,
-        [tenantId, year],
-      );
+      const dojos = await this.sql.rows<{ subject: string; dojo_date: Date; participants: number; minutes: number }>(`${HELD_DOJOS} ORDER BY dojo_date, subject LIMIT ${MAX_DOJOS_LISTED}`, range);
+      const videos = await this.sql.one<{ n: number }>(`SELECT count(*)::int AS n FROM content_requests WHERE tenant_id = $1 AND year = $2 AND status = 'COMPLETED' AND deleted_at IS NULL`, [
+        tenantId,
+        year,
+      ]);
       const pocsPerMonth = Array.from({ length: 12 }, (_, i) => months.find((m) => m.month === i + 1)?.n ?? 0);
       return {
         tenant: tenant ?? { name: '', slug: '' },

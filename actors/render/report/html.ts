@@ -54,9 +54,11 @@ function barChart(s: Section): string {
     const h = Math.round((v / max) * (height - 40));
     const x = Math.round(i * slot + slot * 0.15);
     const w = Math.round(slot * 0.7);
-    return `<rect x="${x}" y="${height - 20 - h}" width="${w}" height="${h}" fill="#38bdf8"><title>${esc(String(s.rows[i]?.[label]))}: ${v}</title></rect>`
-      + `<text x="${x + w / 2}" y="${height - 24 - h}" text-anchor="middle" font-size="11">${v}</text>`
-      + `<text x="${x + w / 2}" y="${height - 5}" text-anchor="middle" font-size="11">${esc(shortLabel(s.rows[i]?.[label] ?? ''))}</text>`;
+    return (
+      `<rect x="${x}" y="${height - 20 - h}" width="${w}" height="${h}" fill="#38bdf8"><title>${esc(String(s.rows[i]?.[label]))}: ${v}</title></rect>` +
+      `<text x="${x + w / 2}" y="${height - 24 - h}" text-anchor="middle" font-size="11">${v}</text>` +
+      `<text x="${x + w / 2}" y="${height - 5}" text-anchor="middle" font-size="11">${esc(shortLabel(s.rows[i]?.[label] ?? ''))}</text>`
+    );
   });
   return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(s.title)}" xmlns="http://www.w3.org/2000/svg">${bars.join('')}</svg>`;
 }

@@ -24,7 +24,11 @@ export function toPdf(doc: ReportDoc, fonts: Fonts, attachment?: { name: string;
   pdf.registerFont('regular', fonts.regular);
   pdf.registerFont('bold', fonts.bold);
   pdf.font('bold').fontSize(22).fillColor('black').text(doc.title);
-  pdf.font('regular').fontSize(11).fillColor(MUTED).text(`${doc.subtitle} · generated ${doc.generatedAt.slice(0, 16).replace('T', ' ')} UTC`);
+  pdf
+    .font('regular')
+    .fontSize(11)
+    .fillColor(MUTED)
+    .text(`${doc.subtitle} · generated ${doc.generatedAt.slice(0, 16).replace('T', ' ')} UTC`);
   for (const section of doc.sections) drawSection(pdf, section);
   footer(pdf);
   // The same figures as CSV inside the PDF (like e-invoices carry their XML): a reader sees the
@@ -39,10 +43,19 @@ function drawSection(pdf: PDFKit.PDFDocument, s: Section): void {
   pdf.moveDown(1.2);
   pdf.font('bold').fontSize(14).fillColor('black').text(s.title, MARGIN);
   const y = pdf.y + 2;
-  pdf.moveTo(MARGIN, y).lineTo(pdf.page.width - MARGIN, y).lineWidth(1.5).strokeColor(ACCENT).stroke();
+  pdf
+    .moveTo(MARGIN, y)
+    .lineTo(pdf.page.width - MARGIN, y)
+    .lineWidth(1.5)
+    .strokeColor(ACCENT)
+    .stroke();
   pdf.y = y + 8;
   if (s.rows.length === 0) {
-    pdf.font('regular').fontSize(10).fillColor(MUTED).text(s.empty ?? 'Nothing to show.', MARGIN);
+    pdf
+      .font('regular')
+      .fontSize(10)
+      .fillColor(MUTED)
+      .text(s.empty ?? 'Nothing to show.', MARGIN);
   } else if (s.layout === 'figures') {
     figures(pdf, s);
   } else {
@@ -63,8 +76,16 @@ function figures(pdf: PDFKit.PDFDocument, s: Section): void {
     const x = MARGIN + (i % perLine) * (width + gap);
     const y = top + Math.floor(i / perLine) * (height + gap);
     pdf.roundedRect(x, y, width, height, 6).fillColor('#f1f5f9').fill();
-    pdf.font('bold').fontSize(16).fillColor('black').text(fmt(row[i] ?? ''), x + 8, y + 8, { width: width - 16, lineBreak: false, ellipsis: true });
-    pdf.font('regular').fontSize(9).fillColor(MUTED).text(column.label, x + 8, y + 32, { width: width - 16, lineBreak: false, ellipsis: true });
+    pdf
+      .font('bold')
+      .fontSize(16)
+      .fillColor('black')
+      .text(fmt(row[i] ?? ''), x + 8, y + 8, { width: width - 16, lineBreak: false, ellipsis: true });
+    pdf
+      .font('regular')
+      .fontSize(9)
+      .fillColor(MUTED)
+      .text(column.label, x + 8, y + 32, { width: width - 16, lineBreak: false, ellipsis: true });
   });
   pdf.x = MARGIN;
   pdf.y = top + Math.ceil(s.columns.length / perLine) * (height + gap);
@@ -79,13 +100,26 @@ function chart(pdf: PDFKit.PDFDocument, s: Section): void {
   const top = pdf.y + 6;
   const base = top + height;
   const slot = width / values.length;
-  pdf.moveTo(MARGIN, base).lineTo(MARGIN + width, base).lineWidth(0.5).strokeColor(RULE).stroke();
+  pdf
+    .moveTo(MARGIN, base)
+    .lineTo(MARGIN + width, base)
+    .lineWidth(0.5)
+    .strokeColor(RULE)
+    .stroke();
   values.forEach((v, i) => {
     const h = (v / max) * (height - 18);
     const x = MARGIN + i * slot + slot * 0.15;
     const w = slot * 0.7;
-    if (h > 0) pdf.rect(x, base - h, w, h).fillColor(ACCENT).fill();
-    pdf.font('regular').fontSize(8).fillColor('black').text(String(v), x - 6, base - h - 11, { width: w + 12, align: 'center', lineBreak: false });
+    if (h > 0)
+      pdf
+        .rect(x, base - h, w, h)
+        .fillColor(ACCENT)
+        .fill();
+    pdf
+      .font('regular')
+      .fontSize(8)
+      .fillColor('black')
+      .text(String(v), x - 6, base - h - 11, { width: w + 12, align: 'center', lineBreak: false });
     pdf.fillColor(MUTED).text(shortLabel(s.rows[i]?.[label] ?? ''), x - 6, base + 3, { width: w + 12, align: 'center', lineBreak: false });
   });
   pdf.x = MARGIN;
@@ -94,9 +128,7 @@ function chart(pdf: PDFKit.PDFDocument, s: Section): void {
 
 function table(pdf: PDFKit.PDFDocument, s: Section): void {
   const header = s.columns.map((c) => ({ text: c.label, font: { src: 'bold' }, backgroundColor: '#e2e8f0', align: { x: c.numeric ? 'right' : 'left' } as const }));
-  const rows = s.rows.map((r, ri) =>
-    s.columns.map((c, i) => ({ text: fmt(r[i] ?? ''), align: { x: c.numeric ? 'right' : 'left' } as const, backgroundColor: ri % 2 === 1 ? '#f8fafc' : undefined })),
-  );
+  const rows = s.rows.map((r, ri) => s.columns.map((c, i) => ({ text: fmt(r[i] ?? ''), align: { x: c.numeric ? 'right' : 'left' } as const, backgroundColor: ri % 2 === 1 ? '#f8fafc' : undefined })));
   pdf.font('regular').fontSize(9).fillColor('black');
   pdf.table({
     position: { x: MARGIN },
@@ -119,7 +151,11 @@ function footer(pdf: PDFKit.PDFDocument): void {
     // Inside the bottom margin: lower the margin for this write so pdfkit does not start a page.
     const bottom = pdf.page.margins.bottom;
     pdf.page.margins.bottom = 0;
-    pdf.font('regular').fontSize(8).fillColor(MUTED).text(`${i + 1} / ${range.count}`, MARGIN, pdf.page.height - 30, { width: pdf.page.width - 2 * MARGIN, align: 'right', lineBreak: false });
+    pdf
+      .font('regular')
+      .fontSize(8)
+      .fillColor(MUTED)
+      .text(`${i + 1} / ${range.count}`, MARGIN, pdf.page.height - 30, { width: pdf.page.width - 2 * MARGIN, align: 'right', lineBreak: false });
     pdf.page.margins.bottom = bottom;
   }
 }

@@ -27,9 +27,7 @@ export function buildFilterGraph(slides: readonly Slide[], slideSeconds: number,
     slide.texts.forEach((block, b) => {
       const file = `s${s}_${b}.txt`;
       files.set(file, block.lines.join('\n'));
-      parts.push(
-        `drawtext=fontfile=${fonts[block.font]}:textfile=${file}:expansion=none:fontsize=${block.size}:fontcolor=${block.color}:x=${block.x}:y=${block.y}:line_spacing=${block.lineSpacing}`,
-      );
+      parts.push(`drawtext=fontfile=${fonts[block.font]}:textfile=${file}:expansion=none:fontsize=${block.size}:fontcolor=${block.color}:x=${block.x}:y=${block.y}:line_spacing=${block.lineSpacing}`);
     });
     return parts;
   };

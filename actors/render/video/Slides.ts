@@ -66,9 +66,7 @@ export function composeSlides(f: VideoFigures, layout: TextLayout): Slide[] {
     const outro = new Column(layout, 220).add(`Maybe ${f.year + 1} is the one.`, 'bold', 56, WHITE, 2).add('See you at the next dojo!', 'regular', 36, MUTED, 1);
     return [slide(intro.texts, '0x1e293b'), slide(outro.texts, '0x1e293b')];
   }
-  intro
-    .add(`${plural(f.total, 'POC')} · ${plural(f.languages.length, 'language')}`, 'regular', 40, WHITE, 2)
-    .add(`@${f.username} · ${f.tenantName}`, 'regular', 26, MUTED, 1);
+  intro.add(`${plural(f.total, 'POC')} · ${plural(f.languages.length, 'language')}`, 'regular', 40, WHITE, 2).add(`@${f.username} · ${f.tenantName}`, 'regular', 26, MUTED, 1);
   const slides = [slide(intro.texts, '0x1e293b')];
   f.pocs.forEach((poc, i) => slides.push(slide(pocSlide(poc, i, f.total, layout))));
   const top = f.languages[0];

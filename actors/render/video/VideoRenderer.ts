@@ -55,7 +55,13 @@ export class VideoRenderer {
       const videoFile = path.join(dir, 'video.mp4');
       const thumbnailFile = path.join(dir, 'thumbnail.jpg');
       await encode({
-        ffmpeg, dir, scriptFile: 'graph.txt', videoFile, thumbnailFile, durationSeconds: graph.durationSeconds, signal: progress.signal,
+        ffmpeg,
+        dir,
+        scriptFile: 'graph.txt',
+        videoFile,
+        thumbnailFile,
+        durationSeconds: graph.durationSeconds,
+        signal: progress.signal,
         onProgress: (fraction) => void progress.set(5 + fraction * 85),
       });
       progress.check();
