@@ -142,8 +142,11 @@ export class RoomChat {
   }
 
   #persist(record: ChatRecord, persist: (r: ChatRecord) => Promise<void>): Promise<void> {
-    const durable = persist(record).then(
-      () => undefined,
+    const durable: Promise<void> = persist(record).then(
+      // Settled: the shared resolved promise answers retries, so the window holds no promise per message.
+      () => {
+        if (this.#durable.get(record.messageId) === durable) this.#durable.set(record.messageId, DURABLE);
+      },
       (error: unknown) => {
         this.#durable.delete(record.messageId);
         throw error;
