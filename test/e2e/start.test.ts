@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { tempDataDir } from '../support/dirs';
-import { freePort, startProcess } from '../support/process';
+import { startProcess } from '../support/process';
 import { WsClient } from '../support/ws-client';
 
 async function gone(file: string, timeoutMs = 15_000): Promise<boolean> {
@@ -11,6 +11,16 @@ async function gone(file: string, timeoutMs = 15_000): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;
+}
+
+/** The node's `pocdojo node ready` log line (LOG_LEVEL=info): where it listens. */
+function readyLine(output: string): { port: number; opsPort: number } {
+  for (const line of output.split('\n')) {
+    if (!line.includes('pocdojo node ready')) continue;
+    const { port, opsPort } = JSON.parse(line) as { port: number; opsPort: number };
+    return { port, opsPort };
+  }
+  throw new Error(`no ready line in the node's output:\n${output}`);
 }
 
 // The `npm start` path on embedded defaults: nothing configured but a port and a data directory.
@@ -27,9 +37,12 @@ const embeddedEnv = (dataDir: string) => ({
 test('npm start serves the operations endpoints and the contract on embedded defaults, and stops cleanly', async (t) => {
   const dataDir = await tempDataDir();
   try {
-    const opsPort = await freePort();
-    const first = await startProcess({ ...embeddedEnv(dataDir.path), OPS_PORT: String(opsPort) });
+    // The operations port is the node's own pick (OPS_PORT=0), read from its ready line: a port
+    // probed free beforehand can be taken by a parallel test before the node binds it.
+    const first = await startProcess({ ...embeddedEnv(dataDir.path), OPS_PORT: '0', LOG_LEVEL: 'info' });
+    t.teardown(() => first.stop());
     t.log(`first start ready after ${first.readyAfterMs} ms`);
+    const opsPort = readyLine(first.output()).opsPort;
     const ready = (await (await fetch(`${first.url}/ready`)).json()) as { checks: Record<string, string>; features: Record<string, string> };
     t.deepEqual(ready.checks, { broker: 'ok', kv: 'ok', queue: 'ok', database: 'ok', storage: 'ok' });
     // npm ci installed ffmpeg and the fonts (deploy/install/system-packages.sh): every feature is on.
@@ -82,6 +95,7 @@ test('npm start serves the operations endpoints and the contract on embedded def
     // The second start reuses the data directory (no initdb) and keeps the generated secret.
     const secret = readFileSync(path.join(dataDir.path, 'jwt-secret'), 'utf8');
     const second = await startProcess(embeddedEnv(dataDir.path));
+    t.teardown(() => second.stop());
     t.log(`second start ready after ${second.readyAfterMs} ms`);
     t.is(readFileSync(path.join(dataDir.path, 'jwt-secret'), 'utf8'), secret);
     await second.stop();
