@@ -2,6 +2,7 @@ import * as dojoFanout from './dojo/fanout.bench';
 import * as dojoSockets from './dojo/sockets.bench';
 import * as gateway from './gateway.bench';
 import * as login from './login.bench';
+import * as mediaChurn from './media/churn.bench';
 import * as mediaConsumers from './media/consumers.bench';
 import * as pocSearch from './poc/search.bench';
 import * as renderReport from './render/report.bench';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, { title: string; run: (options?: object) => Promis
   'dojo-sockets': { title: 'Idle authenticated sockets per gateway process: memory per socket vs ws', run: dojoSockets.run },
   poc: { title: 'POC search on the largest tenant (1M POCs; POC_BENCH_SCALE to shrink) vs a naive ILIKE + GROUP BY', run: pocSearch.run },
   media: { title: 'Consumers per mediasoup worker at 85% of a core: pocdojo media layer vs a bare router (about 11 min)', run: mediaConsumers.run },
+  'media-churn': { title: 'Media churn: one publisher reconnects 100 times in a 20-member room; server objects and memory before/after', run: mediaChurn.run },
   'render-video': { title: 'Yearly video render: x realtime, vs ffmpeg alone on the same frames', run: renderVideo.run },
   'render-report': { title: 'Annual PDF report for a tenant with 10,000 POCs: time and peak memory', run: renderReport.run },
   tenant: { title: 'GET /v1/user cached vs uncached; scrypt login cost', run: tenant.run },
