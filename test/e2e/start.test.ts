@@ -13,14 +13,22 @@ async function gone(file: string, timeoutMs = 15_000): Promise<boolean> {
   return false;
 }
 
-/** The node's `pocdojo node ready` log line (LOG_LEVEL=info): where it listens. */
-function readyLine(output: string): { port: number; opsPort: number } {
-  for (const line of output.split('\n')) {
-    if (!line.includes('pocdojo node ready')) continue;
-    const { port, opsPort } = JSON.parse(line) as { port: number; opsPort: number };
-    return { port, opsPort };
+/**
+ * The node's `pocdojo node ready` log line (LOG_LEVEL=info): where it listens. The node may
+ * answer /ready a moment before that line reaches our end of its stdout, so wait for it.
+ */
+async function readyLine(output: () => string, timeoutMs = 15_000): Promise<{ port: number; opsPort: number }> {
+  for (const deadline = Date.now() + timeoutMs; ;) {
+    const line = output()
+      .split('\n')
+      .find((l) => l.includes('pocdojo node ready'));
+    if (line) {
+      const { port, opsPort } = JSON.parse(line) as { port: number; opsPort: number };
+      return { port, opsPort };
+    }
+    if (Date.now() > deadline) throw new Error(`no ready line in the node's output:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`no ready line in the node's output:\n${output}`);
 }
 
 // The `npm start` path on embedded defaults: nothing configured but a port and a data directory.
@@ -42,7 +50,7 @@ test('npm start serves the operations endpoints and the contract on embedded def
     const first = await startProcess({ ...embeddedEnv(dataDir.path), OPS_PORT: '0', LOG_LEVEL: 'info' });
     t.teardown(() => first.stop());
     t.log(`first start ready after ${first.readyAfterMs} ms`);
-    const opsPort = readyLine(first.output()).opsPort;
+    const { opsPort } = await readyLine(first.output);
     const ready = (await (await fetch(`${first.url}/ready`)).json()) as { checks: Record<string, string>; features: Record<string, string> };
     t.deepEqual(ready.checks, { broker: 'ok', kv: 'ok', queue: 'ok', database: 'ok', storage: 'ok' });
     // npm ci installed ffmpeg and the fonts (deploy/install/system-packages.sh): every feature is on.
