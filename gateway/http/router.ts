@@ -2,7 +2,7 @@ import type { HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { ServiceBroker } from 'moleculer';
 import type { Deadlines } from '../../infra/broker/deadlines';
 import { ErrorCode } from '../../protocol/errors';
-import { pathParams, type RouteDef } from '../../protocol/rest/route';
+import { pathParams, type HttpMethod, type RouteDef } from '../../protocol/rest/route';
 import type { AuthContext } from '../../protocol/auth';
 import type { Authenticator } from '../auth';
 import { mapError } from '../errors';
@@ -47,6 +47,9 @@ export function toUwsPattern(path: string): string {
 }
 
 /** Registers every route of the contract on the uWS app. */
+/** The uWS method that mounts a route of each HTTP method. */
+const MOUNT = { GET: 'get', POST: 'post', PUT: 'put', DELETE: 'del', PATCH: 'patch' } as const satisfies Record<HttpMethod, keyof TemplatedApp>;
+
 export function mountRoutes(app: TemplatedApp, routes: readonly RouteDef[], options: RouterOptions): void {
   for (const route of routes) {
     const names = pathParams(route.path);
@@ -78,23 +81,7 @@ export function mountRoutes(app: TemplatedApp, routes: readonly RouteDef[], opti
       if (pending) pending.then(done, done);
       else done();
     };
-    switch (route.method) {
-      case 'GET':
-        app.get(pattern, handler);
-        break;
-      case 'POST':
-        app.post(pattern, handler);
-        break;
-      case 'PUT':
-        app.put(pattern, handler);
-        break;
-      case 'DELETE':
-        app.del(pattern, handler);
-        break;
-      case 'PATCH':
-        app.patch(pattern, handler);
-        break;
-    }
+    app[MOUNT[route.method]](pattern, handler);
   }
 }
 
