@@ -2,30 +2,28 @@ import { z } from 'zod';
 import { ErrorCode } from '../protocol/errors';
 import { pathParams, type RouteDef } from '../protocol/rest/route';
 
-type JsonSchema = Record<string, unknown>;
+export type JsonSchema = Record<string, unknown>;
 
-function schemaOf(type: z.ZodType | undefined, io: 'input' | 'output'): JsonSchema | undefined {
+/** A zod schema as JSON Schema (2020-12, as OpenAPI 3.1 and AsyncAPI 3 take it), without its $schema line. */
+export function schemaOf(type: z.ZodType | undefined, io: 'input' | 'output'): JsonSchema | undefined {
   if (!type) return undefined;
   const schema = z.toJSONSchema(type, { io, unrepresentable: 'any' }) as JsonSchema;
   delete schema.$schema;
   return schema;
 }
 
-const errorBody: JsonSchema = {
+/** An error as every response carries it (REST bodies and WebSocket replies alike). */
+export const errorSchema: JsonSchema = {
   type: 'object',
-  required: ['error'],
+  required: ['code', 'message'],
   properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string', enum: Object.values(ErrorCode) },
-        message: { type: 'string' },
-        fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-      },
-    },
+    code: { type: 'string', enum: Object.values(ErrorCode) },
+    message: { type: 'string' },
+    fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
   },
 };
+
+const errorBody: JsonSchema = { type: 'object', required: ['error'], properties: { error: errorSchema } };
 
 /**
  * The OpenAPI 3.1 document, generated from the same route definitions the router serves,

@@ -8,18 +8,19 @@ export type { ReadinessCheck } from '../../infra/readiness';
 export interface OpsOptions {
   checks: readonly ReadinessCheck[];
   openApi(): unknown;
+  asyncApi(): unknown;
   nodeId: string;
   version: string;
 }
 
 /**
- * Liveness, readiness and the OpenAPI document: public, outside /v1 auth, because load balancers
- * probe /health and /ready here. /metrics is not served here: it lives on the node's operations
+ * Liveness, readiness, the OpenAPI document (REST) and the AsyncAPI one (/v1/ws): public,
+ * outside /v1 auth, because load balancers probe /health and /ready here. /metrics is not served here: it lives on the node's operations
  * port (deploy/ops.ts), out of the public's reach.
  */
 export function mountOps(app: TemplatedApp, options: OpsOptions): void {
   const startedAt = Date.now();
-  let openApiJson: string | undefined;
+  const documents = { '/v1/openapi.json': options.openApi, '/v1/asyncapi.json': options.asyncApi };
   app.get('/health', (res, req) => {
     const info = readRequest(res, req);
     new Exchange(res, info.requestId, info.headers.origin).json(200, liveness({ nodeId: options.nodeId, version: options.version, startedAt }));
@@ -29,9 +30,12 @@ export function mountOps(app: TemplatedApp, options: OpsOptions): void {
     const exchange = new Exchange(res, info.requestId, info.headers.origin);
     void readiness(options.checks).then(({ status, body }) => exchange.json(status, body));
   });
-  app.get('/v1/openapi.json', (res, req) => {
-    const info = readRequest(res, req);
-    openApiJson ??= JSON.stringify(options.openApi());
-    new Exchange(res, info.requestId, info.headers.origin).send(200, openApiJson, 'application/json; charset=utf-8');
-  });
+  for (const [path, build] of Object.entries(documents)) {
+    let json: string | undefined;
+    app.get(path, (res, req) => {
+      const info = readRequest(res, req);
+      json ??= JSON.stringify(build());
+      new Exchange(res, info.requestId, info.headers.origin).send(200, json, 'application/json; charset=utf-8');
+    });
+  }
 }
