@@ -52,35 +52,31 @@ test('a three-layer simulcast camera: the subscriber reaches the top layer, drop
   open.unshift(publisher);
   t.like(await viewer.client.nextPushOf('media.newProducer', (d) => d.producerId === publisher.producerId), { userId: camUser.userId, kind: 'video' });
 
+  // A camera that has been on for a couple of seconds, as a subscriber usually finds it: every
+  // layer flowing, and its first RTCP sender reports (what mediasoup aligns layers with) sent.
+  await eventually(() => publisher.sent.every((n) => n >= 30), 20_000, 'every layer sending');
   const log = layerLog(viewer.client);
   const subscribing = Date.now();
   const subscriber = await VideoSubscriber.subscribe(wsSignal(viewer.client), publisher.producerId, viewer.reply.data.routerRtpCapabilities as RouterCapabilities);
   open.unshift(subscriber);
   const { consumerId } = subscriber;
   const layers = () => log.filter((l) => l.consumerId === consumerId);
+  const history = () =>
+    layers()
+      .map((l) => l.spatialLayer)
+      .join(' -> ');
 
-  // Enough bandwidth (loopback): the consumer climbs to the top layer, and its keyframes are the
-  // top layer's picture. The issue asks for the top layer within 5 s; counted from the first
-  // layer the consumer forwards, so that a slow machine's connection setup is not counted.
+  // Enough bandwidth (loopback): the consumer reaches the top layer within 5 s of subscribing
+  // (the issue's bound), and its keyframes are the top layer's picture.
   const top = THREE_LAYERS.length - 1;
-  await eventually(() => layers().length > 0, 15_000, 'video forwarded to the subscriber');
-  const first = layers()[0]!.at;
-  await eventually(() => layers().some((l) => l.spatialLayer === top), first + 5_000 - Date.now(), 'the top layer within 5 s').catch(async (error: Error) => {
-    throw new Error(
-      `${error.message}; layers ${layers()
-        .map((l) => l.spatialLayer)
-        .join(' -> ')}; ffmpeg: ${(await publisher.ffmpegError()) ?? 'running'}`,
-    );
+  await eventually(() => layers().some((l) => l.spatialLayer === top), subscribing + 5_000 - Date.now(), 'the top layer within 5 s').catch(async (error: Error) => {
+    throw new Error(`${error.message}; layers ${history()}; ffmpeg: ${(await publisher.ffmpegError()) ?? 'running'}`);
   });
   const reached = layers().find((l) => l.spatialLayer === top)!.at;
   const topSize = { width: THREE_LAYERS[top]!.width, height: THREE_LAYERS[top]!.height };
   await eventually(() => subscriber.lastKeyframe?.width === topSize.width, 10_000, 'a top-layer keyframe');
   t.deepEqual(subscriber.lastKeyframe, topSize, 'the picture is the top layer');
-  t.log(
-    `top spatial layer ${reached - subscribing} ms after media.consume (${reached - first} ms after the first layer); layers ${layers()
-      .map((l) => l.spatialLayer)
-      .join(' -> ')}`,
-  );
+  t.log(`top spatial layer ${reached - subscribing} ms after subscribing; layers ${history()}`);
 
   // The subscriber asks for the lowest layer (a small tile): it gets it, and smaller pictures.
   const asked = Date.now();

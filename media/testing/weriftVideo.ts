@@ -52,8 +52,12 @@ export class SimulcastPublisher {
   #ffmpeg: Child | undefined;
   producerId = '';
   transportId = '';
+  /** RTP packets sent so far, per layer (lowest first). */
+  readonly sent: number[];
 
-  private constructor(readonly layers: readonly SimulcastLayer[]) {}
+  private constructor(readonly layers: readonly SimulcastLayer[]) {
+    this.sent = layers.map(() => 0);
+  }
 
   static async publish(signal: Signal, ffmpeg: string, capabilities: RouterCapabilities, layers = THREE_LAYERS, seconds = 120): Promise<SimulcastPublisher> {
     const client = new SimulcastPublisher(layers);
@@ -88,6 +92,7 @@ export class SimulcastPublisher {
         client.#listen((packet) => {
           packet.header.extensions = [{ id: ridId, payload: Buffer.from(layer.rid) }];
           (tracks[i] as MediaStreamTrack).writeRtp(packet);
+          client.sent[i]++;
         }),
       ),
     );
