@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { uuid } from './rest/common';
+import { freeText } from './text';
 
 // Code execution (issue 16): what a room's "run" produces, as pushed to the room, stored, listed
 // over REST, and emitted to other actors (the kata actor counts tests from `code.executed`).
@@ -16,11 +17,14 @@ export type ExecutionStatus = z.output<typeof executionStatus>;
 /** Sizes a run accepts: the Yjs document of a room and a kata's tests file. */
 export const CODE_LIMITS = { code: 256 * 1024, tests: 256 * 1024 } as const;
 
+/** Program output and what is parsed from it: free text (control characters were replaced by the sandbox). */
+const programText = () => freeText(z.string());
+
 export const executionError = z.object({
-  message: z.string(),
+  message: programText(),
   line: z.number().int().nullable(),
   column: z.number().int().nullable(),
-  stackTrace: z.string().nullable(),
+  stackTrace: programText().nullable(),
 });
 export const testCounts = z.object({ passed: z.number().int().min(0), failed: z.number().int().min(0), total: z.number().int().min(0) });
 export type TestCounts = z.output<typeof testCounts>;
@@ -29,9 +33,9 @@ export type TestCounts = z.output<typeof testCounts>;
 export const executionResult = z.object({
   executionId: uuid,
   status: executionStatus,
-  output: z.string(),
-  stdout: z.string(),
-  stderr: z.string(),
+  output: programText(),
+  stdout: programText(),
+  stderr: programText(),
   executionTime: z.number().int().min(0),
   memoryUsed: z.number().int().min(0).nullable(),
   cpuTime: z.number().int().min(0).nullable(),
@@ -47,15 +51,15 @@ export const runParams = z.object({
   userId: uuid,
   dojoId: uuid,
   language: codeLanguage,
-  code: z.string().max(CODE_LIMITS.code, `must be at most ${CODE_LIMITS.code} characters`),
-  tests: z.string().max(CODE_LIMITS.tests, `must be at most ${CODE_LIMITS.tests} characters`).nullish(),
+  code: freeText(z.string().max(CODE_LIMITS.code, `must be at most ${CODE_LIMITS.code} characters`)),
+  tests: freeText(z.string().max(CODE_LIMITS.tests, `must be at most ${CODE_LIMITS.tests} characters`)).nullish(),
 });
 export type RunParams = z.output<typeof runParams>;
 export const runAccepted = z.object({ executionId: uuid, status: z.literal('QUEUED') });
 
 /** What code-exec pushes to a room while a run goes (`dojo-room.codeEvent` delivers it to members). */
 export const codeRunStarted = z.object({ executionId: uuid, userId: uuid, language: codeLanguage });
-export const codeOutput = z.object({ executionId: uuid, stream: z.enum(['stdout', 'stderr']), chunk: z.string() });
+export const codeOutput = z.object({ executionId: uuid, stream: z.enum(['stdout', 'stderr']), chunk: programText() });
 export const codeEvent = z.discriminatedUnion('method', [
   z.object({ method: z.literal('code.runStarted'), data: codeRunStarted }),
   z.object({ method: z.literal('code.output'), data: codeOutput }),

@@ -3,6 +3,17 @@ import type { OutputStream } from './types';
 /** Streamed chunks are at most this big, and sent at least this often while output comes. */
 const CHUNK_BYTES = 8 * 1024;
 const FLUSH_MS = 100;
+/** Control characters other than tab and line breaks (ANSI escapes, NUL, backspace). */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/**
+ * Program output as others may see it: control characters become U+FFFD, so a program cannot
+ * move other members' cursors or forge lines, and the text is storable (PostgreSQL refuses NUL)
+ * and passes the protocol's text rule (protocol/text.ts) like any other free text.
+ */
+export function printable(text: string): string {
+  return text.replace(CONTROL, '\uFFFD');
+}
 
 /**
  * One stream of a run: keeps the first `limit` bytes, streams them in bounded chunks, and cuts
@@ -44,7 +55,7 @@ export class OutputCapture {
   finish(): string {
     this.flush();
     clearTimeout(this.#timer);
-    const text = Buffer.concat(this.#kept).toString('utf8');
+    const text = printable(Buffer.concat(this.#kept).toString('utf8'));
     if (!this.truncated) return text;
     const marker = `\n[output truncated: ${this.#seenBytes > this.drainLimit ? 'more than ' : ''}${this.#seenBytes} bytes, ${this.limit} kept]\n`;
     this.onChunk?.(this.stream, marker);
@@ -58,7 +69,7 @@ export class OutputCapture {
     const all = Buffer.concat(this.#pending);
     this.#pending = [];
     this.#pendingBytes = 0;
-    for (let at = 0; at < all.length; at += CHUNK_BYTES) this.onChunk?.(this.stream, all.subarray(at, at + CHUNK_BYTES).toString('utf8'));
+    for (let at = 0; at < all.length; at += CHUNK_BYTES) this.onChunk?.(this.stream, printable(all.subarray(at, at + CHUNK_BYTES).toString('utf8')));
   }
 
   #queue(part: Buffer): void {

@@ -34,7 +34,19 @@ CREATE INDEX code_executions_dojo_created ON code_executions (tenant_id, dojo_id
 -- Admission counts a room's and a tenant's unfinished runs; the recovery sweep reads them too.
 CREATE INDEX code_executions_unfinished ON code_executions (tenant_id, dojo_id) WHERE status IN ('PENDING', 'PROCESSING');
 CREATE INDEX code_executions_unfinished_sweep ON code_executions (status, updated) WHERE status IN ('PENDING', 'PROCESSING');
-SELECT app_isolate_tenant('code_executions');
+-- Tenant isolation as migration 300 writes it: app_isolate_tenant() comes with migration 900,
+-- which a fresh database applies after this one and which rewrites every `tenant_isolation`
+-- policy to its once-per-query form (on a database already past 900 it is rewritten next time).
+ALTER TABLE code_executions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE code_executions FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON code_executions USING (app_tenant_visible(tenant_id)) WITH CHECK (app_tenant_visible(tenant_id));
+DO $$
+BEGIN
+  -- Already past 900 (an existing database): the once-per-query form now.
+  IF to_regprocedure('app_isolate_tenant(regclass,name)') IS NOT NULL THEN
+    PERFORM app_isolate_tenant('code_executions'::regclass);
+  END IF;
+END $$;
 
 -- The tests a dojo room's code runs against (a kata breakout room sets them); null: plain runs.
 ALTER TABLE dojos ADD COLUMN tests text;
