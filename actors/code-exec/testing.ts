@@ -1,4 +1,6 @@
+import type { ServiceSchema } from 'moleculer';
 import * as Y from 'yjs';
+import type { Infrastructure } from '../../infra/infrastructure';
 import type { ExecutionResult } from '../../protocol/codeExec';
 import type { PushData } from '../../protocol/push';
 import { authed, type TestTenant, type TestUser } from '../../test/support/accounts';
@@ -9,9 +11,10 @@ import { WsClient, type Frame } from '../../test/support/ws-client';
  * A node with the gateway, tenant, dojo-room and code-exec, with short sandbox limits so hostile
  * runs end in a couple of seconds.
  */
-export function startCodeNode(env: Record<string, string> = {}): Promise<TestNode> {
+export function startCodeNode(env: Record<string, string> = {}, extraServices: Array<(infra: Infrastructure) => ServiceSchema> = []): Promise<TestNode> {
   return startTestNode({
     services: ['gateway', 'tenant', 'dojo-room', 'code-exec'],
+    extraServices,
     env: { CODE_EXEC_TIMEOUT_MS: '2000', CODE_EXEC_ROOM_RUNS_PER_MINUTE: '1000', CODE_EXEC_ROOM_QUEUED: '50', ...env },
   });
 }
@@ -78,5 +81,5 @@ export async function coder(app: TestNode, user: TestUser, dojoId: string) {
     const output = client.pushes.filter((f) => f.method === 'code.output' && (f.data as { executionId: string }).executionId === executionId).map((f) => f.data as PushData<'code.output'>);
     return { result, executionId, output };
   };
-  return { client, doc, write, run };
+  return { client, doc, dojoId, write, run };
 }
