@@ -1,12 +1,18 @@
+/** Rooms whose last turn is remembered; past it the oldest are forgotten (they count as new). */
+const REMEMBERED_ROOMS = 10_000;
+
 /**
- * Sandbox slots handed out round-robin by room: a room's next run waits for every other waiting
- * room to get one first, so a room that queued 200 runs delays a newcomer's first run by at most
- * one turn of each busy room, not by its whole backlog. The durable queue stays FIFO; this node
- * takes a window of it (CODE_EXEC_WINDOW) and reorders that window.
+ * Sandbox slots handed out fairly by room: the next slot goes to the waiting room served longest
+ * ago, and a room never served (or forgotten) goes first. A room that queued 200 runs therefore
+ * gets one turn in each round among busy rooms, and a newcomer's first run waits only for the
+ * runs already in a sandbox, not for a backlog nor a round of every busy room. The durable queue
+ * stays FIFO; this node takes a window of it (CODE_EXEC_WINDOW) and reorders that window.
  */
 export class FairScheduler {
-  /** Rooms with waiting runs, in turn order (a Map iterates in insertion order). */
   readonly #waiting = new Map<string, Array<() => void>>();
+  /** Room -> the turn it was last served; a Map iterates oldest-inserted first, for forgetting. */
+  readonly #served = new Map<string, number>();
+  #turn = 0;
   #running = 0;
 
   constructor(readonly slots: number) {}
@@ -51,14 +57,19 @@ export class FairScheduler {
   }
 
   #next(): void {
-    while (this.#running < this.slots) {
-      const first = this.#waiting.entries().next();
-      if (first.done) return;
-      const [room, list] = first.value;
+    while (this.#running < this.slots && this.#waiting.size > 0) {
+      let room = '';
+      let oldest = Infinity;
+      for (const candidate of this.#waiting.keys()) {
+        const turn = this.#served.get(candidate) ?? -1;
+        if (turn < oldest) [room, oldest] = [candidate, turn];
+      }
+      const list = this.#waiting.get(room)!;
       const grant = list.shift()!;
-      // The room goes to the back of the line; its remaining runs wait for everyone else's turn.
-      this.#waiting.delete(room);
-      if (list.length > 0) this.#waiting.set(room, list);
+      if (list.length === 0) this.#waiting.delete(room);
+      this.#served.delete(room);
+      this.#served.set(room, ++this.#turn);
+      if (this.#served.size > REMEMBERED_ROOMS) this.#served.delete(this.#served.keys().next().value!);
       grant();
     }
   }

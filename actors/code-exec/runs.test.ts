@@ -91,7 +91,7 @@ test('two rooms run at once and each sees only its own output', async (t) => {
   const [ra, rb] = await Promise.all([a.run(loop('alpha')), b.run(loop('bravo'))]);
   t.is(ra.result.stdout, [0, 1, 2, 3, 4].map((i) => `alpha ${i}\n`).join(''));
   t.is(rb.result.stdout, [0, 1, 2, 3, 4].map((i) => `bravo ${i}\n`).join(''));
-  const seenBy = (client: typeof a.client) => client.pushes.filter((f) => f.method.startsWith('code.') && f.method !== 'code.update').map((f) => JSON.stringify(f.data));
+  const seenBy = (client: typeof a.client) => client.pushes.filter((f) => (f.method ?? '').startsWith('code.') && f.method !== 'code.update').map((f) => JSON.stringify(f.data));
   t.false(
     seenBy(a.client).some((d) => d.includes('bravo') || d.includes(rb.executionId)),
     'room A saw nothing of room B',
