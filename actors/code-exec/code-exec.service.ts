@@ -2,7 +2,7 @@ import type { Context, ServiceSchema } from 'moleculer';
 import { Sql } from '../../infra/db/sql';
 import type { Infrastructure } from '../../infra/infrastructure';
 import { JobKit } from '../../infra/jobs';
-import { LANGUAGES, Sandbox, sandboxUnavailable, type SandboxLimits } from '../../infra/sandbox';
+import { LANGUAGES, recordSelfTest, Sandbox, sandboxUnavailable, type SandboxLimits } from '../../infra/sandbox';
 import { DEFAULT_LIMITS } from '../../infra/sandbox';
 import type { CodeEvent, RunParams } from '../../protocol/codeExec';
 import { CODE_LANGUAGES } from '../../protocol/codeExec';
@@ -144,9 +144,11 @@ async function startSandbox(limits: SandboxLimits, logger: { info(o: object, m: 
     }
   } catch (error) {
     const why = `sandbox self-test failed: ${(error as Error).message}`;
+    recordSelfTest(why);
     logger.error({ reason: why }, `code execution is unavailable on this node: ${why}`);
     return { unavailable: why };
   }
+  recordSelfTest(undefined);
   logger.info({ languages: CODE_LANGUAGES }, 'code execution sandbox ready (bubblewrap, prlimit, cgroup v1)');
   return { sandbox };
 }

@@ -41,11 +41,20 @@ export interface RunReport extends SandboxRun {
   startMs: number;
 }
 
+/** The last start-up self-test's failure in this process (a real run that did not work). */
+let selfTestFailure: string | undefined;
+
+/** Records how the start-up self-test went, so /ready reports a sandbox that is installed but broken. */
+export function recordSelfTest(failure: string | undefined): void {
+  selfTestFailure = failure;
+}
+
 /**
- * Why this machine cannot sandbox code, or undefined when it can. Checked without running
- * anything; `Sandbox.selfTest` then runs a real program once.
+ * Why this machine cannot sandbox code, or undefined when it can: what is missing (checked
+ * without running anything), or the self-test's failure once the code-exec actor ran it.
  */
 export function sandboxUnavailable(): string | undefined {
+  if (selfTestFailure) return selfTestFailure;
   for (const [bin, pkg] of [
     [BWRAP, 'bubblewrap'],
     [PRLIMIT, 'util-linux'],
