@@ -163,5 +163,10 @@ test("REST: run, list and read a dojo's executions; languages; strangers see not
     ],
   );
   t.true(languages.sandbox.available);
+  const metrics = await (await fetch(`${app.opsUrl}/metrics`)).text();
+  t.regex(metrics, /^pocdojo_code_exec_runs_total\{language="python",status="COMPLETED"\} \d+/m);
+  t.regex(metrics, /^pocdojo_code_exec_run_seconds_count\{language="python"\} \d+/m);
+  t.regex(metrics, /^pocdojo_code_exec_sandbox_start_seconds_count \d+/m);
+  t.regex(metrics, /^pocdojo_code_exec_queue_depth/m);
   await room.client.close();
 });
