@@ -90,6 +90,8 @@ export interface Config {
   };
   /** Code execution (the code-exec actor's sandbox and its admission limits). */
   readonly codeExec: {
+    /** `off`: this node never runs code (runs end SANDBOX_UNAVAILABLE), as on a machine without bubblewrap. */
+    readonly sandbox: 'on' | 'off';
     /** Sandboxes running at once on this node. */
     readonly concurrency: number;
     /** Runs a node takes off the queue at once and schedules round-robin by room (fairness). */
@@ -200,6 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
       slideSeconds: r.int('VIDEO_SLIDE_SECONDS', 4, 1, 30),
     }),
     codeExec: Object.freeze({
+      sandbox: r.oneOf('CODE_EXEC_SANDBOX', ['on', 'off'] as const, 'on'),
       concurrency: r.int('CODE_EXEC_CONCURRENCY', os.availableParallelism(), 1, 256),
       window: r.int('CODE_EXEC_WINDOW', 256, 1, 10_000),
       timeoutMs: r.int('CODE_EXEC_TIMEOUT_MS', 10_000, 200, 300_000),

@@ -45,7 +45,8 @@ const FEATURES: readonly Feature[] = [
     // Without a sandbox no code runs at all: runs end SANDBOX_UNAVAILABLE (never unsandboxed).
     name: 'code-execution',
     on: (config) => hosts(config, 'code-exec'),
-    requires: () => {
+    requires: (config) => {
+      if (config.codeExec.sandbox === 'off') throw new Error('switched off (CODE_EXEC_SANDBOX=off): code runs end SANDBOX_UNAVAILABLE');
       const reason = sandboxUnavailable();
       if (reason) throw new Error(reason);
     },

@@ -111,7 +111,7 @@ export function createCodeExecService(infra: Infrastructure): ServiceSchema {
       kit = new JobKit({ name: 'code-exec', sql, queue: infra.queue, kinds: [kind], failurePrefix: 'The run failed' });
     },
     async started() {
-      sandbox = await startSandbox(limits, this.logger);
+      sandbox = settings.sandbox === 'off' ? { unavailable: 'code execution is switched off on this server (CODE_EXEC_SANDBOX=off)' } : await startSandbox(limits, this.logger);
       await kit.start({
         // Runs are taken off the queue a window at a time and scheduled fairly by room (FairScheduler).
         concurrency: settings.window,

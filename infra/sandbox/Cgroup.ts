@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = '/sys/fs/cgroup';
@@ -16,8 +16,39 @@ export function cgroupsAvailable(): string | undefined {
     } catch (error) {
       return `cannot create cgroups under ${dir}: ${(error as Error).message}`;
     }
+    removeStale(path.join(dir, PARENT));
   }
   return undefined;
+}
+
+/** Groups a dead node left (`run-<pid>-<n>` of a pid no longer alive): their processes are killed, the groups removed. */
+function removeStale(parent: string): void {
+  for (const name of readdirSync(parent)) {
+    const pid = Number(/^run-(\d+)-\d+$/.exec(name)?.[1]);
+    if (!pid || alive(pid)) continue;
+    const dir = path.join(parent, name);
+    for (const left of read(path.join(dir, 'cgroup.procs')).split('\n').filter(Boolean)) {
+      try {
+        process.kill(Number(left), 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    }
+    try {
+      rmdirSync(dir);
+    } catch {
+      // Still dying: the next start removes it.
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**

@@ -21,7 +21,11 @@ const DRAIN_FACTOR = 4;
 
 export interface SandboxSettings {
   limits: SandboxLimits;
-  /** Host uids of the runs: `uidBase + slot`, one per run at a time, so RLIMIT_NPROC is per run. */
+  /**
+   * Host uids of the runs start here: one uid per run at a time, so RLIMIT_NPROC (counted per
+   * uid) is per run, and 256 uids per node process (by pid), so two nodes on one machine do not
+   * share a fork bomb's count.
+   */
   uidBase: number;
 }
 
@@ -82,7 +86,7 @@ export class Sandbox {
     const spec = LANGUAGES[request.language];
     const limits = { ...this.settings.limits, ...request.limits };
     const slot = this.#free.pop() ?? this.#nextSlot++;
-    const uid = this.settings.uidBase + slot;
+    const uid = this.settings.uidBase + (process.pid % 4096) * 256 + (slot % 256);
     const started = performance.now();
     const cgroup = new RunCgroup(`run-${process.pid}-${++this.#runs}`, limits.memoryBytes, limits.processes);
     try {
