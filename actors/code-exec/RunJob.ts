@@ -70,6 +70,8 @@ export function runJobKind(deps: RunJobDeps) {
         report = available;
       } else {
         const release = await deps.scheduler.acquire(`${row.tenant_id}:${row.dojo_id}`, progress.signal);
+        // Output pushes go one after another, and all before the result: members see it in order.
+        let streamed = Promise.resolve();
         try {
           const waited = (Date.now() - new Date(row.created).getTime()) / 1000;
           await deps.toRoom(row, { method: 'code.runStarted', data: { executionId: row.id, userId: row.user_id, language: row.language } });
@@ -79,8 +81,11 @@ export function runJobKind(deps: RunJobDeps) {
             tests: row.tests,
             limits: deps.limits,
             signal: progress.signal,
-            onOutput: (stream, chunk) => void deps.toRoom(row, { method: 'code.output', data: { executionId: row.id, stream, chunk } }),
+            onOutput: (stream, chunk) => {
+              streamed = streamed.then(() => deps.toRoom(row, { method: 'code.output', data: { executionId: row.id, stream, chunk } }));
+            },
           });
+          await streamed;
           deps.metrics.started(report.startMs / 1000, waited);
         } finally {
           release();
