@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RoomRole } from './auth';
+import { codeLanguage } from './codeExec';
 import type { ErrorCode } from './errors';
 import { uuid } from './rest/common';
 import { freeText, validatedLater } from './text';
@@ -79,6 +80,9 @@ export const WS_METHODS = {
   'chat.send': room(z.object({ ...inRoom, text: freeText(z.string().min(1).max(2000)), clientMsgId: z.string().min(1).max(64) })),
   'chat.delete': room(z.object({ ...inRoom, messageId: uuid })),
   'code.update': room(z.object({ ...inRoom, update: base64 }), NOT_OBSERVER('edit the code')),
+  // Runs the room's current code (and the room's kata tests) in the sandbox: -> { executionId };
+  // code.runStarted, code.output and code.result follow as pushes. Defaults to the dojo's language.
+  'code.run': room(z.object({ ...inRoom, language: codeLanguage.optional() }), NOT_OBSERVER('run code')),
   'awareness.update': room(z.object({ ...inRoom, state: base64 })),
   'media.createTransport': room(z.object({ ...inRoom, direction: z.enum(['send', 'recv']) })),
   'media.connectTransport': room(z.object({ ...inRoom, transportId: z.string().min(1), dtlsParameters: rtpObject })),
