@@ -2,6 +2,7 @@ import type { ServiceSchema } from 'moleculer';
 import type { ServiceName } from '../config';
 import type { Infrastructure } from '../infra/infrastructure';
 import { createDojoRoomActor } from './dojo-room/actor';
+import { createKataService } from './kata/kata.service';
 import { createPocService } from './poc/poc.service';
 import { createRenderService } from './render/render.service';
 import { createTenantService } from './tenant/tenant.service';
@@ -17,6 +18,7 @@ export const ACTORS: Partial<Record<ServiceName, ActorFactory>> = {
   tenant: createTenantService,
   poc: createPocService,
   'dojo-room': createDojoRoomActor,
+  kata: (infra) => createKataService(infra),
   render: createRenderService,
 };
 
@@ -26,6 +28,7 @@ export const NEEDS: Record<ServiceName, { database: boolean; objectStore: boolea
   tenant: { database: true, objectStore: true },
   poc: { database: true, objectStore: false },
   'dojo-room': { database: true, objectStore: true },
+  kata: { database: true, objectStore: false },
   render: { database: true, objectStore: true },
   media: { database: false, objectStore: true },
   jobs: { database: true, objectStore: false },

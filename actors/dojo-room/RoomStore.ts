@@ -16,6 +16,8 @@ interface DojoRow {
   classroom: boolean;
   recording: boolean;
   room_epoch: string;
+  parent_dojo_id: string | null;
+  read_only: boolean;
 }
 
 export interface ChatRow {
@@ -60,7 +62,7 @@ export class RoomStore {
       const row = await one<DojoRow>(
         this.db,
         `UPDATE dojos SET room_epoch = room_epoch + 1 WHERE id = $1 AND tenant_id = $2 AND status = 'ACTIVE'
-         RETURNING id, tenant_id, facilitator_id, subject, language, status, max_participants, classroom, recording, room_epoch`,
+         RETURNING id, tenant_id, facilitator_id, subject, language, status, max_participants, classroom, recording, room_epoch, parent_dojo_id, read_only`,
         [key.dojoId, key.tenantId],
       );
       if (!row) throw await this.#whyNotActive(key);
@@ -220,5 +222,7 @@ function dojoRecord(row: DojoRow): DojoRecord {
     classroom: row.classroom,
     recording: row.recording,
     epoch: Number(row.room_epoch),
+    parentDojoId: row.parent_dojo_id,
+    readOnly: row.read_only,
   };
 }

@@ -6,7 +6,11 @@ import { caller, type CallMeta } from '../auth';
 import { DatabaseChatSink, QueueChatSink, type ChatSink } from './ChatSink';
 import { DojoRepository } from './DojoRepository';
 import { Dojos, type CreateParams } from './Dojos';
+import { Breakouts } from './Breakouts';
 import { BadRequestError } from './errors';
+import { runKataCall } from './KataCalls';
+import type { BreakoutParams } from './params';
+import type { BreakoutRosterParams, KataPushParams, OpenBreakoutParams } from '../../protocol/kata';
 import { noMedia, type MediaSessionFactory } from '../../media/MediaSession';
 import { RoomMetrics } from './metrics';
 import { roomOptions, type RoomOptions } from './options';
@@ -46,6 +50,13 @@ function runLocal(room: Room, call: RoomCall, nodeId: string): Promise<unknown> 
       return room.run(() => ({ value: room.onChatRemoved(call.messageIds, call.by) }));
     case 'recording':
       return room.run(() => room.record(call.on));
+    case 'roster':
+    case 'read-only':
+    case 'finish':
+    case 'present':
+    case 'kata-push':
+    case 'away':
+      return room.run(() => runKataCall(room, call));
   }
 }
 
@@ -64,6 +75,11 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
     return { rooms, dojos };
   };
   const toRoom = (key: RoomKey, call: RoomCall, ifActive: boolean) => ready().rooms.send(key, call, ifActive);
+  let breakoutsOf: Breakouts | undefined;
+  const breakouts = () => {
+    if (!breakoutsOf) throw new Error('dojo-room is not started');
+    return breakoutsOf;
+  };
 
   return {
     name: 'dojo-room',
@@ -79,16 +95,22 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
           const joining = p.method === 'room.join' ? p.data.dojoId : undefined;
           const dojoId = joining ?? p.dojoId;
           if (!dojoId) throw new BadRequestError('Join a room first');
+          const result = (await toRoom({ tenantId: auth.tenantId, dojoId }, { kind: 'signal', auth, params: p }, false)) as SignalResult;
+          if (!joining) return result;
           // A session is in one dojo at a time: joining another leaves the ones it is in (the
           // gateway names them in `rooms`; a gateway of the previous build sends its room as dojoId).
-          const previous = new Set(joining ? (p.rooms ?? []) : []);
-          if (joining && p.dojoId) previous.add(p.dojoId);
+          // A kata's breakout room is the exception: its dojo stays joined (kata pushes come on
+          // it, and everyone returns to it), and only another breakout room is left. Decided
+          // once the join succeeded, so a refused join leaves nothing.
+          const previous = new Set(p.rooms ?? []);
+          if (p.dojoId) previous.add(p.dojoId);
           previous.delete(dojoId);
+          const parent = (result.data as { parentDojoId?: string | null }).parentDojoId;
+          if (parent) previous.delete(parent);
           for (const other of previous) {
             const leave: RoomCall = { kind: 'signal', auth, params: { ...p, method: 'room.leave', data: {}, dojoId: other } };
             await toRoom({ tenantId: auth.tenantId, dojoId: other }, leave, true).catch((err: unknown) => this.logger.warn({ err }, 'leaving the previous room failed'));
           }
-          const result = (await toRoom({ tenantId: auth.tenantId, dojoId }, { kind: 'signal', auth, params: p }, false)) as SignalResult;
           // The gateway unsubscribes the rooms left.
           if (result.join && previous.size > 0) result.join.left = [...previous];
           return result;
@@ -134,6 +156,14 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
         params: PARAMS.byId,
         handler: (ctx: Context<{ id: string }, CallMeta>) => ready().dojos.recording(caller(ctx), ctx.params.id),
       },
+      // The kata actor's calls (protocol/kata.ts); not routed from clients.
+      openBreakout: { visibility: 'public', params: PARAMS.openBreakout, handler: (ctx: Context<OpenBreakoutParams>) => breakouts().open(ctx.params) },
+      breakoutRoster: { visibility: 'public', params: PARAMS.breakoutRoster, handler: (ctx: Context<BreakoutRosterParams>) => breakouts().roster(ctx.params) },
+      breakoutReadOnly: { visibility: 'public', params: PARAMS.breakoutReadOnly, handler: (ctx: Context<BreakoutParams['readOnly']>) => breakouts().readOnly(ctx.params) },
+      closeBreakout: { visibility: 'public', params: PARAMS.closeBreakout, handler: (ctx: Context<BreakoutParams['close']>) => breakouts().close(ctx.params) },
+      present: { visibility: 'public', params: PARAMS.present, handler: (ctx: Context<BreakoutParams['present']>) => breakouts().present(ctx.params) },
+      kataPush: { visibility: 'public', params: PARAMS.kataPush, handler: (ctx: Context<KataPushParams>) => breakouts().push(ctx.params) },
+      away: { visibility: 'public', params: PARAMS.away, handler: (ctx: Context<BreakoutParams['away']>) => breakouts().away(ctx.params) },
       classroom: {
         params: PARAMS.classroom,
         handler: (ctx: Context<{ id: string; enabled: boolean; editors?: string[] }, CallMeta>) => ready().dojos.classroom(caller(ctx), ctx.params.id, ctx.params.enabled, ctx.params.editors ?? []),
@@ -186,6 +216,7 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
         },
         { broker: this.broker, leases: infra.leases, options, metrics, logger },
       );
+      breakoutsOf = new Breakouts({ db, toRoom, logger });
       dojos = new Dojos({
         db,
         repo: new DojoRepository(db),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { remoteOnly, zodParams } from '../../infra/broker/zodValidator';
 import { idParams, uuid } from '../../protocol/rest/common';
 import { classroomBody, dojoChatQuery, dojoCreateBody, dojoListQuery, dojoRef, dojoSnapshotsQuery } from '../../protocol/rest/dojo';
+import { awayParams, breakoutReadOnlyParams, breakoutRosterParams, closeBreakoutParams, kataPushParams, openBreakoutParams, presentParams } from '../../protocol/kata';
 import { sessionEvent, signalParamsSchema } from '../../protocol/signal';
 import { validatedLater } from '../../protocol/text';
 
@@ -20,11 +21,20 @@ export const PARAMS = {
     z.object({
       tenantId: uuid,
       dojoId: uuid,
-      call: validatedLater(z.looseObject({ kind: z.enum(['signal', 'session', 'close', 'classroom', 'chat-removed', 'recording']) })),
+      call: validatedLater(
+        z.looseObject({ kind: z.enum(['signal', 'session', 'close', 'classroom', 'chat-removed', 'recording', 'roster', 'read-only', 'finish', 'present', 'kata-push', 'away']) }),
+      ),
       ifActive: z.boolean(),
     }),
   ),
   create: zodParams(dojoCreateBody),
+  openBreakout: zodParams(openBreakoutParams),
+  breakoutRoster: zodParams(breakoutRosterParams),
+  breakoutReadOnly: zodParams(breakoutReadOnlyParams),
+  closeBreakout: zodParams(closeBreakoutParams),
+  present: zodParams(presentParams),
+  kataPush: zodParams(kataPushParams),
+  away: zodParams(awayParams),
   dojoRef: zodParams(dojoRef),
   list: zodParams(dojoListQuery),
   byId: zodParams(idParams),
@@ -40,3 +50,11 @@ export const PARAMS = {
     }),
   ),
 };
+
+/** The params of the kata actor's calls that have no named type in protocol/kata.ts. */
+export interface BreakoutParams {
+  readOnly: z.output<typeof breakoutReadOnlyParams>;
+  close: z.output<typeof closeBreakoutParams>;
+  present: z.output<typeof presentParams>;
+  away: z.output<typeof awayParams>;
+}

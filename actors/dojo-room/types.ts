@@ -1,5 +1,6 @@
 import type { RoomNaming } from '../../infra/rooms';
 import type { AuthContext, RoomRole } from '../../protocol/auth';
+import type { KataPush } from '../../protocol/kata';
 import type { SessionEvent, SignalParams } from '../../protocol/signal';
 
 export type { RoomRole };
@@ -32,6 +33,10 @@ export interface DojoRecord {
   /** The dojo is being recorded: every activation of its room records. */
   recording: boolean;
   epoch: number;
+  /** A kata's breakout room: the dojo it belongs to (null for a dojo). */
+  parentDojoId: string | null;
+  /** A breakout room whose kata's time is up: nobody edits the code. */
+  readOnly: boolean;
 }
 
 /** An invited user of the dojo (dojo_participants). */
@@ -71,4 +76,16 @@ export type RoomCall =
   /** POST /v1/dojo/start: the session records (checked by the REST side: a facilitator asks). */
   | { kind: 'recording'; on: boolean }
   /** Messages soft-deleted outside the room (POST /v1/user/messages): drop them live too. */
-  | { kind: 'chat-removed'; messageIds: string[]; by: string };
+  | { kind: 'chat-removed'; messageIds: string[]; by: string }
+  // What a kata asks of its breakout rooms and of its dojo's main room (see Breakouts.ts):
+  /** Members assigned to this breakout room, or moved out of it. */
+  | { kind: 'roster'; add: string[]; remove: string[] }
+  | { kind: 'read-only'; readOnly: boolean }
+  /** The kata ended: edits stop and the code is written; answers the final text. */
+  | { kind: 'finish' }
+  /** Who is in the room now. */
+  | { kind: 'present' }
+  /** A kata push to everyone in the room, with the room's seq. */
+  | { kind: 'kata-push'; method: KataPush; data: Record<string, unknown> }
+  /** Users away in a breakout room (their media here pauses) or back (it resumes). */
+  | { kind: 'away'; userIds: string[]; away: boolean };
