@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { uuid } from './rest/common';
+import { freeText, validatedLater } from './text';
 import type { PushMethod } from './push';
 
 /**
@@ -16,7 +17,7 @@ export const openBreakoutParams = z.object({
   roomId: uuid,
   name: z.string().min(1).max(100),
   language: z.string().min(1).max(50),
-  starterCode: z.string().max(200_000),
+  starterCode: freeText(z.string().max(200_000)),
   /** The most participants the room admits (visiting facilitators are not counted). */
   size: z.number().int().min(1).max(100),
   members: z.array(uuid).max(100),
@@ -51,7 +52,8 @@ export const kataPushParams = z.object({
   tenantId: uuid,
   dojoId: uuid,
   method: z.enum(KATA_PUSHES),
-  data: z.record(z.string(), z.unknown()),
+  // Built by the kata from input the protocol's schemas checked (a Markdown statement, a broadcast with line breaks).
+  data: validatedLater(z.record(z.string(), z.unknown())),
 });
 export type KataPushParams = z.output<typeof kataPushParams>;
 

@@ -86,7 +86,16 @@ export const PUSH_SCHEMAS = {
   'room.updated': roomUpdated,
   // Kata pushes travel on the dojo's main room (its seq, so session.resume replays them in order), to everyone in it.
   // A kata started in the dojo; `deadline` is the server's (ISO), clients count down to it themselves.
-  'kata.started': z.object({ kataId: uuid, dojoId: uuid, title: z.string(), statement: z.string(), language: z.string(), deadline: z.iso.datetime(), roomSize: z.number().int(), hasTests: z.boolean() }),
+  'kata.started': z.object({
+    kataId: uuid,
+    dojoId: uuid,
+    title: z.string(),
+    statement: z.string(),
+    language: z.string(),
+    deadline: z.iso.datetime(),
+    roomSize: z.number().int(),
+    hasTests: z.boolean(),
+  }),
   // Users assigned to a breakout room (join it with room.join {dojoId: roomId}); roomId null: back to the main room.
   'kata.roomAssigned': z.object({ kataId: uuid, roomId: uuid.nullable(), name: z.string().nullable(), userIds: z.array(uuid) }),
   // The timer changed: extended by the facilitator, or expired (the rooms are read-only; the kata ends at `endsAt` unless extended).
@@ -108,7 +117,8 @@ export type PushPayloads = { [M in PushMethod]: z.output<(typeof PUSH_SCHEMAS)[M
 export type PushData<M extends PushMethod> = PushPayloads[M];
 
 /** A push frame as it travels; without `M`, the union of all (switch on `method` to narrow `data`). */
-export type PushFrame<M extends PushMethod = PushMethod> = { [K in M]: { method: K; data: PushData<K>; seq?: number } }[M];
+/** `room`: the room a room's push comes from (a session may be in several: a breakout room and its dojo). */
+export type PushFrame<M extends PushMethod = PushMethod> = { [K in M]: { method: K; data: PushData<K>; seq?: number; room?: string } }[M];
 
 export function isPushMethod(method: string): method is PushMethod {
   return Object.prototype.hasOwnProperty.call(PUSH_SCHEMAS, method);

@@ -28,11 +28,10 @@ export class Breakouts {
   async open(p: OpenBreakoutParams): Promise<{ roomId: string }> {
     const { db } = this.deps;
     await db.withTenant(p.tenantId, async () => {
-      const parent = await one<{ facilitator_id: string; status: string }>(
-        db,
-        `SELECT facilitator_id, status FROM dojos WHERE id = $1 AND tenant_id = $2 AND parent_dojo_id IS NULL`,
-        [p.parentDojoId, p.tenantId],
-      );
+      const parent = await one<{ facilitator_id: string; status: string }>(db, `SELECT facilitator_id, status FROM dojos WHERE id = $1 AND tenant_id = $2 AND parent_dojo_id IS NULL`, [
+        p.parentDojoId,
+        p.tenantId,
+      ]);
       if (!parent) throw new NotFoundError('Dojo');
       if (parent.status !== 'ACTIVE') throw new ConflictError('The dojo is not live');
       if (await this.#insertRoom(p, parent.facilitator_id)) {
@@ -70,11 +69,7 @@ export class Breakouts {
   async readOnly(p: z.output<typeof breakoutReadOnlyParams>): Promise<{ success: boolean }> {
     const { db } = this.deps;
     await db.withTenant(p.tenantId, () =>
-      rows(db, `UPDATE dojos SET read_only = $3, updated = now() WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND parent_dojo_id IS NOT NULL RETURNING id`, [
-        p.tenantId,
-        p.roomIds,
-        p.readOnly,
-      ]),
+      rows(db, `UPDATE dojos SET read_only = $3, updated = now() WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND parent_dojo_id IS NOT NULL RETURNING id`, [p.tenantId, p.roomIds, p.readOnly]),
     );
     await Promise.all(
       p.roomIds.map((dojoId) =>

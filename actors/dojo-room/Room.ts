@@ -57,7 +57,7 @@ export class Room extends LiveRoom<CloseReason> {
     this.topic = DOJO_ROOMS.topic(key);
     this.#dojo = persisted.dojo;
     for (const entry of persisted.roster) this.roster.set(entry.userId, entry);
-    this.fanout = new RoomFanout(deps.broker, this.topic, persisted.dojo.epoch, deps.metrics, deps.logger);
+    this.fanout = new RoomFanout(deps.broker, this.topic, persisted.dojo.epoch, deps.metrics, deps.logger, key.dojoId);
     this.chat = new RoomChat(key, persisted.chat, {
       perSecond: deps.options.chatPerSecond,
       burst: deps.options.chatBurst,

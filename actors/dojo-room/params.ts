@@ -21,9 +21,7 @@ export const PARAMS = {
     z.object({
       tenantId: uuid,
       dojoId: uuid,
-      call: validatedLater(
-        z.looseObject({ kind: z.enum(['signal', 'session', 'close', 'classroom', 'chat-removed', 'recording', 'roster', 'read-only', 'finish', 'present', 'kata-push', 'away']) }),
-      ),
+      call: validatedLater(z.looseObject({ kind: z.enum(['signal', 'session', 'close', 'classroom', 'chat-removed', 'recording', 'roster', 'read-only', 'finish', 'present', 'kata-push', 'away']) })),
       ifActive: z.boolean(),
     }),
   ),

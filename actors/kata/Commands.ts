@@ -87,18 +87,16 @@ async function openRooms(kata: Kata, plans: ReadonlyArray<{ name: string; member
   const { tenantId, kataId } = kata.key;
   const { dojoId, language, starterCode, roomSize } = kata.kata;
   const first = kata.rooms.size;
-  const rooms = plans.map(
-    (plan, i): BreakoutRoom => ({
-      id: randomUUID(),
-      name: plan.name,
-      position: first + i + 1,
-      status: 'OPEN',
-      members: new Set(plan.members),
-      completedAt: null,
-      testRuns: 0,
-      lastRun: null,
-    }),
-  );
+  const rooms = plans.map((plan, i): BreakoutRoom => ({
+    id: randomUUID(),
+    name: plan.name,
+    position: first + i + 1,
+    status: 'OPEN',
+    members: new Set(plan.members),
+    completedAt: null,
+    testRuns: 0,
+    lastRun: null,
+  }));
   // Members moving out of another room leave it first (one room at a time).
   const moving = rooms.flatMap((r) => [...r.members]).filter((u) => kata.assigned.has(u));
   for (const userId of moving) await moveUser(kata, userId, null);
@@ -203,7 +201,7 @@ const COMMANDS: { [Op in KataCommand['op']]: Command<Op> } = {
   extend: async (kata, auth, { minutes }) => {
     facilitatorOnly(kata, auth);
     const from = Math.max(kata.kata.deadline.getTime(), Date.now());
-    const deadline = new Date(from + minutes * 60_000);
+    const deadline = new Date(from + minutes * kata.deps.options.minuteMs);
     await kata.setDeadline(deadline);
     await kata.push('kata.timer', { kataId: kata.key.kataId, deadline: deadline.toISOString(), extended: true });
     return { deadline: deadline.toISOString() };

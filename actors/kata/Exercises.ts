@@ -58,10 +58,11 @@ export class Exercises {
 
   list(auth: AuthContext, page: { limit: number; offset: number }) {
     return this.sql.tenant(auth.tenantId, async () => {
-      const items = await this.sql.rows<ExerciseRow>(
-        `SELECT ${COLUMNS} FROM kata_exercises WHERE tenant_id = $1 AND archived_at IS NULL ORDER BY created DESC, id LIMIT $2 OFFSET $3`,
-        [auth.tenantId, page.limit, page.offset],
-      );
+      const items = await this.sql.rows<ExerciseRow>(`SELECT ${COLUMNS} FROM kata_exercises WHERE tenant_id = $1 AND archived_at IS NULL ORDER BY created DESC, id LIMIT $2 OFFSET $3`, [
+        auth.tenantId,
+        page.limit,
+        page.offset,
+      ]);
       const total = await this.sql.one<{ n: number }>(`SELECT count(*)::int AS n FROM kata_exercises WHERE tenant_id = $1 AND archived_at IS NULL`, [auth.tenantId]);
       return { items: items.map(view), total: total?.n ?? 0 };
     });

@@ -15,10 +15,7 @@ export class KataStore {
   /** Claims the next epoch of an ACTIVE kata and loads its rooms; call only while holding its lease. */
   claim(key: KataKey): Promise<PersistedKata> {
     return this.sql.tenant(key.tenantId, async () => {
-      const row = await this.sql.one<KataRow>(`UPDATE katas SET epoch = epoch + 1 WHERE id = $1 AND tenant_id = $2 AND status = 'ACTIVE' RETURNING ${KATA_COLUMNS}`, [
-        key.kataId,
-        key.tenantId,
-      ]);
+      const row = await this.sql.one<KataRow>(`UPDATE katas SET epoch = epoch + 1 WHERE id = $1 AND tenant_id = $2 AND status = 'ACTIVE' RETURNING ${KATA_COLUMNS}`, [key.kataId, key.tenantId]);
       if (!row) {
         const ended = await this.sql.one<{ id: string }>(`SELECT id FROM katas WHERE id = $1 AND tenant_id = $2`, [key.kataId, key.tenantId]);
         throw ended ? new ConflictError('The kata has ended') : new NotFoundError('Kata');
@@ -41,21 +38,19 @@ export class KataStore {
           readOnly: row.read_only,
           epoch: Number(row.epoch),
         },
-        rooms: rooms.map(
-          (r): BreakoutRoom => ({
-            id: r.id,
-            name: r.name,
-            position: r.position,
-            status: r.status,
-            members: new Set(r.members),
-            completedAt: r.completed_at,
-            testRuns: r.test_runs,
-            lastRun:
-              r.last_run_status === null
-                ? null
-                : { status: r.last_run_status, tests: r.tests_total === null ? null : { passed: r.tests_passed ?? 0, failed: r.tests_failed ?? 0, total: r.tests_total } },
-          }),
-        ),
+        rooms: rooms.map((r): BreakoutRoom => ({
+          id: r.id,
+          name: r.name,
+          position: r.position,
+          status: r.status,
+          members: new Set(r.members),
+          completedAt: r.completed_at,
+          testRuns: r.test_runs,
+          lastRun:
+            r.last_run_status === null
+              ? null
+              : { status: r.last_run_status, tests: r.tests_total === null ? null : { passed: r.tests_passed ?? 0, failed: r.tests_failed ?? 0, total: r.tests_total } },
+        })),
       };
     });
   }

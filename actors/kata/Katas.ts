@@ -53,6 +53,7 @@ export class Katas {
     readonly sql: Sql,
     readonly dojo: DojoPort,
     readonly exercises: Exercises,
+    readonly minuteMs: number,
   ) {}
 
   /** Writes the kata's row (the caller then activates it, which arms its timer and tells the dojo). */
@@ -75,7 +76,7 @@ export class Katas {
       await this.sql.tenant(auth.tenantId, () =>
         this.sql.rows(
           `INSERT INTO katas (id, tenant_id, dojo_id, facilitator_id, exercise_id, title, statement, language, starter_code, tests, duration_minutes, room_size, deadline)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now() + make_interval(mins => $11)) RETURNING id`,
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
           [
             id,
             auth.tenantId,
@@ -89,6 +90,7 @@ export class Katas {
             fields.tests,
             body.duration_minutes,
             body.room_size ?? KATA_LIMITS.defaultRoomSize,
+            new Date(Date.now() + body.duration_minutes * this.minuteMs),
           ],
         ),
       );
@@ -126,10 +128,11 @@ export class Katas {
 
   async #sees(auth: AuthContext, kata: KataRow): Promise<boolean> {
     if (auth.role === 'admin' || kata.facilitator_id === auth.userId) return true;
-    const invited = await this.sql.one<{ ok: number }>(
-      `SELECT 1 AS ok FROM dojo_participants WHERE dojo_id = $1 AND tenant_id = $2 AND user_id = $3 AND kicked_at IS NULL`,
-      [kata.dojo_id, auth.tenantId, auth.userId],
-    );
+    const invited = await this.sql.one<{ ok: number }>(`SELECT 1 AS ok FROM dojo_participants WHERE dojo_id = $1 AND tenant_id = $2 AND user_id = $3 AND kicked_at IS NULL`, [
+      kata.dojo_id,
+      auth.tenantId,
+      auth.userId,
+    ]);
     return invited !== undefined;
   }
 }

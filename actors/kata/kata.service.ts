@@ -158,7 +158,7 @@ export function createKataService(infra: Infrastructure, settings: KataSettings 
       const store = new KataStore(sql);
       const dojo = new DojoPort(this.broker);
       exercises = new Exercises(sql);
-      katas = new Katas(sql, dojo, exercises);
+      katas = new Katas(sql, dojo, exercises, options.minuteMs);
       const deps = { store, dojo, options, metrics, logger };
       kit = new RoomKit<KataKey, Kata, KataCall>(
         {

@@ -8,6 +8,8 @@ export interface KataOptions extends RoomKitOptions {
   retryMs: number;
   /** How often each kata node looks for running katas active nowhere (their node died) and activates them, timer included. */
   sweepMs: number;
+  /** How long a minute of duration_minutes and extend lasts: tests shorten it to see a deadline pass. */
+  minuteMs: number;
 }
 
 export const DEFAULT_KATA_OPTIONS: KataOptions = Object.freeze({
@@ -16,6 +18,7 @@ export const DEFAULT_KATA_OPTIONS: KataOptions = Object.freeze({
   retryMs: 2_000,
   // With the lease's 4 s TTL, a dead node's kata runs again within ~7 s.
   sweepMs: 3_000,
+  minuteMs: 60_000,
 });
 
 export function kataOptions(overrides: Partial<KataOptions> = {}): KataOptions {

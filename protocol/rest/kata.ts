@@ -214,7 +214,7 @@ export const KATA_ROUTES = defineRoutes([
     auth: 'user',
     action: 'kata.end',
     tag: 'katas',
-    summary: "End the kata (facilitator): every room closes, its final code is kept in the results, everyone is back in the main room",
+    summary: 'End the kata (facilitator): every room closes, its final code is kept in the results, everyone is back in the main room',
     params: idParams,
     response: kataView,
   },
