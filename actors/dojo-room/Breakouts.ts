@@ -100,16 +100,18 @@ export class Breakouts {
     return { code };
   }
 
-  /** Who is in a live room (none when it is live nowhere). */
+  /**
+   * Who is in the room. It is activated if it is live nowhere: after its node died, the new
+   * activation takes back the sessions that are still there before it answers.
+   */
   async present(p: z.output<typeof presentParams>): Promise<Array<{ userId: string; role: RoomRole }>> {
-    const found = await this.deps.toRoom({ tenantId: p.tenantId, dojoId: p.dojoId }, { kind: 'present' }, true);
-    return (found as Array<{ userId: string; role: RoomRole }> | undefined) ?? [];
+    return (await this.deps.toRoom({ tenantId: p.tenantId, dojoId: p.dojoId }, { kind: 'present' }, false)) as Array<{ userId: string; role: RoomRole }>;
   }
 
-  /** A kata push to everyone in the (main) room; nobody to tell when it is live nowhere. */
-  async push(p: KataPushParams): Promise<{ seq: number | null }> {
-    const seq = await this.deps.toRoom({ tenantId: p.tenantId, dojoId: p.dojoId }, { kind: 'kata-push', method: p.method, data: p.data }, true);
-    return { seq: (seq as number | undefined) ?? null };
+  /** A kata push to everyone in the (main) room, activating it as present() does so no member misses it after a failover. */
+  async push(p: KataPushParams): Promise<{ seq: number }> {
+    const seq = await this.deps.toRoom({ tenantId: p.tenantId, dojoId: p.dojoId }, { kind: 'kata-push', method: p.method, data: p.data }, false);
+    return { seq: seq as number };
   }
 
   async away(p: z.output<typeof awayParams>): Promise<{ success: boolean }> {

@@ -60,9 +60,13 @@ export class Kata extends LiveRoom<KataCloseReason> {
     return auth.role === 'admin' || auth.userId === this.#kata.facilitatorId;
   }
 
-  /** A push to everyone in the dojo's main room (its seq orders it with the room's own pushes). */
-  push<M extends KataPush>(method: M, data: PushData<M>): Promise<unknown> {
-    return this.deps.dojo.push(this.key.tenantId, this.#kata.dojoId, method, data);
+  /**
+   * A push to everyone in the dojo's main room (its seq orders it with the room's own pushes).
+   * Told after the change is written: a push that cannot be delivered (the dojo was stopped) is
+   * logged, and the state stays readable through GET /v1/katas/{id}.
+   */
+  async push<M extends KataPush>(method: M, data: PushData<M>): Promise<void> {
+    await this.deps.dojo.push(this.key.tenantId, this.#kata.dojoId, method, data).catch((err: unknown) => this.#warn(err, `${method} not pushed`));
   }
 
   /** Arms the server's timer: the deadline makes the rooms read-only, the grace after it ends the kata. */
@@ -119,7 +123,7 @@ export class Kata extends LiveRoom<KataCloseReason> {
     const away = [...this.assigned.keys()];
     if (away.length > 0) await this.deps.dojo.away(this.key.tenantId, this.#kata.dojoId, away, false).catch((err: unknown) => this.#warn(err, 'main-room media not resumed'));
     for (const room of rooms) if (room.status === 'OPEN') room.status = 'CLOSED';
-    await this.push('kata.ended', { kataId: this.key.kataId, reason, results: rooms.map((room) => this.result(room)) }).catch((err: unknown) => this.#warn(err, 'kata.ended not pushed'));
+    await this.push('kata.ended', { kataId: this.key.kataId, reason, results: rooms.map((room) => this.result(room)) });
     void this.close('ended');
   }
 
