@@ -1,11 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import test from 'ava';
-import { Client } from 'pg';
-import { signAccessToken } from '../../infra/auth/jwt';
 import { createKeyValueStore, createLeaseManager } from '../../infra/kv';
 import { authed } from '../../test/support/accounts';
 import { Cluster } from '../../test/support/cluster';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
+import { seedTenant, type SeededUser } from '../../test/support/seed';
 import { WsClient, type Frame } from '../../test/support/ws-client';
 import { appendEdit, codeText } from './testing';
 
@@ -25,39 +24,6 @@ test.after.always(async () => {
   await db?.drop();
 });
 
-interface User {
-  userId: string;
-  token: string;
-}
-
-/** A tenant with an admin (the facilitator) and `members` members, written straight to the database. */
-async function tenantWith(url: string, members: number): Promise<{ tenantId: string; admin: User; members: User[] }> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const tenantId = randomUUID();
-    await client.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'Kata failover', $2)`, [tenantId, `kf-${tenantId.slice(0, 8)}`]);
-    const make = async (role: 'admin' | 'member'): Promise<User> => {
-      const userId = randomUUID();
-      const name = `k${role[0]}${userId.slice(0, 8)}`;
-      await client.query(`INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash, status, role) VALUES ($1, $2, $3, $4, 'K', 'F', 'x', 'A', $5)`, [
-        userId,
-        tenantId,
-        name,
-        `${name}@mail.test`,
-        role,
-      ]);
-      return { userId, token: signAccessToken({ sub: userId, tid: tenantId, role, sid: randomUUID() }, secret, 3600) };
-    };
-    const admin = await make('admin');
-    const people: User[] = [];
-    for (let i = 0; i < members; i++) people.push(await make('member'));
-    return { tenantId, admin, members: people };
-  } finally {
-    await client.end();
-  }
-}
-
 /** As a client does: a call that timed out or found no service is sent again as it was. */
 async function retried(call: () => Promise<Frame>, forMs = 30_000): Promise<Frame> {
   const until = Date.now() + forMs;
@@ -73,7 +39,8 @@ run('the node holding a breakout room dies: the room comes back on the survivor 
   db = await createTestDatabase();
   // Three room nodes: the breakout room's and the kata's can both die, and one still survives.
   cluster = await Cluster.start({ databaseUrl: db.url, jwtSecret: secret, roomNodes: 3, roomServices: 'dojo-room,kata', env: { REQUEST_TIMEOUT_MS: '4000' } });
-  const { tenantId, admin, members } = await tenantWith(db.url, 2);
+  const { tenantId, users } = await seedTenant(db.url, secret, ['admin', 'member', 'member']);
+  const [admin, ...members] = users as [SeededUser, ...SeededUser[]];
   const api = async (method: string, path: string, token: string, body?: unknown, forMs = 30_000) => {
     const until = Date.now() + forMs;
     for (;;) {
