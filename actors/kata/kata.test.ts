@@ -1,6 +1,6 @@
 import test from 'ava';
 import { randomUUID } from 'node:crypto';
-import { createTenant, type TestTenant } from '../../test/support/accounts';
+import { createTenant, type TestTenant, type TestUser } from '../../test/support/accounts';
 import type { TestNode } from '../../test/support/node';
 import type { Frame } from '../../test/support/ws-client';
 import { api, clientMsgId, joined, liveDojo } from '../dojo-room/testing';
@@ -233,3 +233,54 @@ async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+test('who can be assigned: present participants only, observers stay, late joiners later; members move themselves one room at a time', async (t) => {
+  const fac = tenant.facilitators[0]!;
+  const [m1, m2, m3, late, watcher] = tenant.members as [TestUser, TestUser, TestUser, TestUser, TestUser];
+  const dojoId = await liveDojo(app, tenant, fac, [m1, m2, m3, late], { observers: [watcher] });
+  const host = await joined(app, fac, dojoId);
+  const present = await Promise.all([m1, m2, m3, watcher].map((u) => joined(app, u, dojoId)));
+  const started = await api(app, 'POST', '/v1/katas', fac.token, { dojo_id: dojoId, title: 'Rules', statement: 'x', language: 'go', duration_minutes: 30, room_size: 2 });
+  t.is(started.status, 201);
+  const kataId = started.body.id as string;
+
+  // Someone not in the dojo's room now cannot be assigned; the observer neither.
+  const absent = await api(app, 'POST', `/v1/katas/${kataId}/rooms`, fac.token, { name: 'Pair', members: [m1.userId, late.userId] });
+  t.like(absent, { status: 409, body: { error: { code: 'CONFLICT', fields: [{ field: 'members.1' }] } } });
+  t.like(await api(app, 'POST', `/v1/katas/${kataId}/rooms`, fac.token, { name: 'Pair', members: [watcher.userId] }), { status: 409 });
+  t.like(await api(app, 'POST', `/v1/katas/${kataId}/rooms`, fac.token, { name: 'Crowd', members: [m1.userId, m2.userId, m3.userId] }), { status: 409 });
+
+  // Auto: the 3 present participants into 2 rooms (2 + 1); the observer stays in the main room.
+  const auto = await api(app, 'POST', `/v1/katas/${kataId}/rooms/auto`, fac.token, { size: 2 });
+  t.is(auto.status, 201);
+  t.deepEqual(auto.body.rooms.map((r: { members: string[] }) => r.members.length).sort(), [1, 2]);
+  t.false(auto.body.rooms.some((r: { members: string[] }) => r.members.includes(watcher.userId)));
+  t.like(await api(app, 'POST', `/v1/katas/${kataId}/rooms/auto`, fac.token, { size: 2 }), { status: 409 }, 'nobody is left waiting');
+
+  // A late joiner arrives and is split into a room of its own by the next auto.
+  const arrived = await joined(app, late, dojoId);
+  const again = await api(app, 'POST', `/v1/katas/${kataId}/rooms/auto`, fac.token, { size: 2 });
+  t.like(again, { status: 201, body: { rooms: [{ name: 'Room 3', members: [late.userId] }] } });
+  await assignmentOf(arrived.client, late.userId);
+
+  // A member moves into the room with space (one room at a time) and back to the main room.
+  const single = auto.body.rooms.find((r: { members: string[] }) => r.members.length === 1);
+  const pair = auto.body.rooms.find((r: { members: string[] }) => r.members.length === 2);
+  const mover = [m1, m2, m3].find((u) => pair.members.includes(u.userId))!;
+  t.like(await api(app, 'PUT', `/v1/katas/${kataId}/rooms/${single.id}/join`, mover.token), { status: 200, body: { room_id: single.id, visitor: false } });
+  const view = await api(app, 'GET', `/v1/katas/${kataId}`, mover.token);
+  t.true(view.body.rooms.find((r: { id: string }) => r.id === single.id).members.includes(mover.userId));
+  t.false(view.body.rooms.find((r: { id: string }) => r.id === pair.id).members.includes(mover.userId));
+  t.like(await api(app, 'PUT', `/v1/katas/${kataId}/rooms/${pair.id}/leave`, mover.token), { status: 409 }, 'not in that room');
+  t.like(await api(app, 'PUT', `/v1/katas/${kataId}/rooms/${single.id}/leave`, mover.token), { status: 200 });
+  t.like(await api(app, 'PUT', `/v1/katas/${kataId}/rooms/${randomUUID()}/join`, mover.token), { status: 404, body: { error: { code: 'NOT_FOUND' } } });
+  // The facilitator "joins" as a visitor: nobody's place is taken.
+  t.like(await api(app, 'PUT', `/v1/katas/${kataId}/rooms/${pair.id}/join`, fac.token), { status: 200, body: { visitor: true } });
+  // A member cannot move others, extend or end.
+  t.like(await api(app, 'PUT', `/v1/katas/${kataId}/move`, mover.token, { user_id: m3.userId, room_id: null }), { status: 403 });
+  t.like(await present[0]!.client.request('kata.extend', { kataId, minutes: 5 }), { ok: false, error: { code: 'FORBIDDEN' } });
+  t.like(await api(app, 'PUT', `/v1/katas/${kataId}/end`, mover.token), { status: 403 });
+  t.like(await host.client.request('kata.move', { kataId, userId: m3.userId, roomId: null }), { ok: true, data: { room_id: null } });
+  t.like(await api(app, 'PUT', `/v1/katas/${kataId}/end`, fac.token), { status: 200 });
+  await Promise.all([host, arrived, ...present].map((s) => s.client.close()));
+});
