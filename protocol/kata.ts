@@ -75,3 +75,6 @@ export const kataCodeExecuted = z.object({
   finishedAt: z.union([z.string(), z.number()]),
 });
 export type KataCodeExecuted = z.output<typeof kataCodeExecuted>;
+
+/** dojo-room's event once a dojo was stopped: a kata running in it ends. */
+export const dojoStopped = z.object({ tenantId: uuid, dojoId: uuid });

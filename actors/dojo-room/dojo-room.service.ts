@@ -133,7 +133,12 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
       },
       stop: {
         params: PARAMS.dojoRef,
-        handler: (ctx: Context<{ tenant_id: string; dojo_id: string }, CallMeta>) => ready().dojos.stop(caller(ctx), ctx.params.tenant_id, ctx.params.dojo_id),
+        async handler(ctx: Context<{ tenant_id: string; dojo_id: string }, CallMeta>) {
+          const result = await ready().dojos.stop(caller(ctx), ctx.params.tenant_id, ctx.params.dojo_id);
+          // A kata running in it ends with it (the kata actor listens; protocol/kata.ts).
+          void this.broker.emit('dojo.stopped', { tenantId: ctx.params.tenant_id, dojoId: ctx.params.dojo_id });
+          return result;
+        },
       },
       list: {
         params: PARAMS.list,

@@ -41,6 +41,8 @@ function runLocal(kata: Kata, call: KataCall): Promise<unknown> {
       });
     case 'test-run':
       return kata.run(() => recordRun(kata, call.run));
+    case 'dojo-stopped':
+      return kata.run(async () => ({ value: await kata.end('ended') }));
   }
 }
 
@@ -55,9 +57,10 @@ export function createKataService(infra: Infrastructure, settings: KataSettings 
   let katas: Katas | undefined;
   let exercises: Exercises | undefined;
   let sweep: NodeJS.Timeout | undefined;
+  let sql: Sql | undefined;
   const ready = () => {
-    if (!kit || !katas || !exercises) throw new Error('kata is not started');
-    return { kit, katas, exercises };
+    if (!kit || !katas || !exercises || !sql) throw new Error('kata is not started');
+    return { kit, katas, exercises, sql };
   };
 
   /** A request for the kata `id` (of the caller's tenant: another's is not found), run in its turn on whichever node holds it. */
@@ -136,6 +139,19 @@ export function createKataService(infra: Infrastructure, settings: KataSettings 
       archiveExercise: { params: PARAMS.byId, handler: (ctx: Ctx<{ id: string }>) => ready().exercises.archive(caller(ctx), ctx.params.id) },
     },
     events: {
+      // The dojo was stopped: its running kata ends (rooms closed, results and final code kept).
+      'dojo.stopped': {
+        params: PARAMS.dojoStopped,
+        async handler(ctx: Context<{ tenantId: string; dojoId: string }>) {
+          const { tenantId, dojoId } = ctx.params;
+          const sql = ready().sql;
+          const running = await sql.tenant(tenantId, () => sql.one<{ id: string }>(`SELECT id FROM katas WHERE dojo_id = $1 AND tenant_id = $2 AND status = 'ACTIVE'`, [dojoId, tenantId]));
+          if (!running) return;
+          await ready()
+            .kit.send({ tenantId, kataId: running.id }, { kind: 'dojo-stopped' })
+            .catch((err: unknown) => this.logger.warn({ err, kataId: running.id }, 'the kata of a stopped dojo did not end'));
+        },
+      },
       // code-exec ran a room's code: a breakout room's run counts for its kata (test runs, last counts).
       'code.executed': {
         params: PARAMS.codeExecuted,
@@ -153,7 +169,7 @@ export function createKataService(infra: Infrastructure, settings: KataSettings 
       const db = infra.database;
       if (!db) throw new Error('kata needs a database');
       const logger = this.logger;
-      const sql = new Sql(db);
+      sql = new Sql(db);
       const metrics = new KataMetrics();
       const store = new KataStore(sql);
       const dojo = new DojoPort(this.broker);
@@ -169,7 +185,7 @@ export function createKataService(infra: Infrastructure, settings: KataSettings 
         },
         { broker: this.broker, leases: infra.leases, options, metrics, logger },
       );
-      sweep = setInterval(() => void wakeOrphans(sql, logger).catch((err: unknown) => logger.warn({ err }, 'kata sweep failed')), options.sweepMs);
+      sweep = setInterval(() => void wakeOrphans(logger).catch((err: unknown) => logger.warn({ err }, 'kata sweep failed')), options.sweepMs);
       sweep.unref();
     },
     async stopped() {
@@ -183,9 +199,7 @@ export function createKataService(infra: Infrastructure, settings: KataSettings 
   };
 
   async function kataOfRoom(tenantId: string, roomId: string): Promise<string | undefined> {
-    const db = infra.database;
-    if (!db) return undefined;
-    const sql = new Sql(db);
+    const { sql } = ready();
     const row = await sql.tenant(tenantId, () => sql.one<{ kata_id: string }>(`SELECT kata_id FROM kata_rooms WHERE id = $1 AND tenant_id = $2`, [roomId, tenantId]));
     return row?.kata_id;
   }
@@ -194,7 +208,8 @@ export function createKataService(infra: Infrastructure, settings: KataSettings 
    * Running katas whose lease nobody holds (their node died, or every node restarted) are
    * activated here: placement lets one node win, and the kata's timer runs again from its deadline.
    */
-  async function wakeOrphans(sql: Sql, logger: Logger): Promise<void> {
+  async function wakeOrphans(logger: Logger): Promise<void> {
+    const { sql } = ready();
     const running = await sql.system(() => sql.rows<{ id: string; tenant_id: string }>(`SELECT id, tenant_id FROM katas WHERE status = 'ACTIVE' ORDER BY started_at LIMIT 1000`));
     for (const row of running) {
       const key = { tenantId: row.tenant_id, kataId: row.id };

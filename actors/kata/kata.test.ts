@@ -284,3 +284,21 @@ test('who can be assigned: present participants only, observers stay, late joine
   t.like(await api(app, 'PUT', `/v1/katas/${kataId}/end`, fac.token), { status: 200 });
   await Promise.all([host, arrived, ...present].map((s) => s.client.close()));
 });
+
+test('stopping the dojo ends its kata: rooms closed, results kept', async (t) => {
+  const fac = tenant.facilitators[0]!;
+  const [m1, m2] = tenant.members as [TestUser, TestUser];
+  const dojoId = await liveDojo(app, tenant, fac, [m1, m2]);
+  const people = await Promise.all([m1, m2].map((u) => joined(app, u, dojoId)));
+  const started = await api(app, 'POST', '/v1/katas', fac.token, { dojo_id: dojoId, title: 'Short', statement: 'x', language: 'go', starter_code: 'package main\n', duration_minutes: 30 });
+  const kataId = started.body.id as string;
+  const auto = await api(app, 'POST', `/v1/katas/${kataId}/rooms/auto`, fac.token, { size: 2 });
+  t.is(auto.status, 201);
+  t.is((await api(app, 'POST', '/v1/dojo/stop', fac.token, { tenant_id: tenant.tenantId, dojo_id: dojoId })).status, 200);
+  let kata = await api(app, 'GET', `/v1/katas/${kataId}`, fac.token);
+  for (const until = Date.now() + 10_000; kata.body.status !== 'ENDED' && Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+    kata = await api(app, 'GET', `/v1/katas/${kataId}`, fac.token);
+  }
+  t.like(kata.body, { status: 'ENDED', end_reason: 'ended', rooms: [{ status: 'CLOSED', result: { final_code: 'package main\n' } }] });
+  await Promise.all(people.map((p) => p.client.close()));
+});

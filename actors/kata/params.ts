@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { remoteOnly, zodParams } from '../../infra/broker/zodValidator';
-import { kataCodeExecuted } from '../../protocol/kata';
+import { dojoStopped, kataCodeExecuted } from '../../protocol/kata';
 import { idParams, uuid } from '../../protocol/rest/common';
 import { exerciseBody, exerciseListQuery, kataAutoBody, kataBroadcastBody, kataExtendBody, kataMoveBody, kataRoomBody, kataRoomParams, kataStartBody } from '../../protocol/rest/kata';
 import { signalParamsSchema } from '../../protocol/signal';
@@ -27,9 +27,10 @@ export const PARAMS = {
     z.object({
       tenantId: uuid,
       kataId: uuid,
-      call: validatedLater(z.looseObject({ kind: z.enum(['command', 'wake', 'test-run']) })),
+      call: validatedLater(z.looseObject({ kind: z.enum(['command', 'wake', 'test-run', 'dojo-stopped']) })),
       ifActive: z.boolean(),
     }),
   ),
   codeExecuted: zodParams(kataCodeExecuted),
+  dojoStopped: zodParams(dojoStopped),
 };

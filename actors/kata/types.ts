@@ -80,5 +80,7 @@ export type KataCall =
   | { kind: 'command'; auth: AuthContext; command: KataCommand }
   /** A kata was started (or the sweep found it live nowhere): activate it, so its timer runs. */
   | { kind: 'wake'; announce: boolean }
+  /** Its dojo was stopped: the kata ends with it. */
+  | { kind: 'dojo-stopped' }
   /** code-exec ran a breakout room's code (code.executed). */
   | { kind: 'test-run'; run: KataCodeExecuted };
