@@ -78,3 +78,6 @@ export type KataCodeExecuted = z.output<typeof kataCodeExecuted>;
 
 /** dojo-room's event once a dojo was stopped: a kata running in it ends. */
 export const dojoStopped = z.object({ tenantId: uuid, dojoId: uuid });
+
+/** dojo-room's event when a participant's last session left a dojo (past the departure timeout, or by leaving): a kata frees their place. */
+export const participantLeft = z.object({ tenantId: uuid, dojoId: uuid, userId: uuid });

@@ -145,6 +145,9 @@ export class Room extends LiveRoom<CloseReason> {
       this.deps.metrics.participants(-1);
       this.fanout.push('participant.left', { userId, reason }, nodes);
       this.#background(this.deps.store.attendance(this.key, this.epoch, userId, role, { leftAfterSeconds: (Date.now() - joinedAt) / 1000 }));
+      // A participant gone from a dojo (past the departure timeout, or by leaving) frees the place
+      // a running kata kept for them (the kata actor listens; protocol/kata.ts).
+      if (role === 'participant' && !this.#dojo.parentDojoId) void this.deps.broker.emit('dojo.participant.left', { tenantId: this.key.tenantId, dojoId: this.key.dojoId, userId });
     }
     if (this.members.sessionCount === 0) this.#armEmptyTimer();
   }

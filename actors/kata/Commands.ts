@@ -220,6 +220,11 @@ const COMMANDS: { [Op in KataCommand['op']]: Command<Op> } = {
     return { user_id: userId, room_id: roomId };
   },
 
+  release: async (kata, _auth, { userId }) => {
+    await moveUser(kata, userId, null);
+    return { released: userId };
+  },
+
   broadcast: async (kata, auth, { text }) => {
     facilitatorOnly(kata, auth);
     await kata.push('kata.broadcast', { kataId: kata.key.kataId, text, from: auth.userId });

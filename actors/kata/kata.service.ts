@@ -142,14 +142,17 @@ export function createKataService(infra: Infrastructure, settings: KataSettings 
       // The dojo was stopped: its running kata ends (rooms closed, results and final code kept).
       'dojo.stopped': {
         params: PARAMS.dojoStopped,
-        async handler(ctx: Context<{ tenantId: string; dojoId: string }>) {
-          const { tenantId, dojoId } = ctx.params;
-          const sql = ready().sql;
-          const running = await sql.tenant(tenantId, () => sql.one<{ id: string }>(`SELECT id FROM katas WHERE dojo_id = $1 AND tenant_id = $2 AND status = 'ACTIVE'`, [dojoId, tenantId]));
-          if (!running) return;
-          await ready()
-            .kit.send({ tenantId, kataId: running.id }, { kind: 'dojo-stopped' })
-            .catch((err: unknown) => this.logger.warn({ err, kataId: running.id }, 'the kata of a stopped dojo did not end'));
+        handler(ctx: Context<{ tenantId: string; dojoId: string }>) {
+          return toDojoKata(ctx.params, { kind: 'dojo-stopped' }, this.logger);
+        },
+      },
+      // A participant left the dojo past the departure timeout: the place kept for them is freed.
+      'dojo.participant.left': {
+        params: PARAMS.participantLeft,
+        handler(ctx: Context<{ tenantId: string; dojoId: string; userId: string }>) {
+          const { tenantId, userId } = ctx.params;
+          const system: AuthContext = { tenantId, userId, role: 'member', sessionId: 'dojo-room' };
+          return toDojoKata(ctx.params, { kind: 'command', auth: system, command: { op: 'release', userId } }, this.logger);
         },
       },
       // code-exec ran a room's code: a breakout room's run counts for its kata (test runs, last counts).
@@ -197,6 +200,14 @@ export function createKataService(infra: Infrastructure, settings: KataSettings 
       exercises = undefined;
     },
   };
+
+  /** Delivers `call` to the running kata of a dojo, if it has one. */
+  async function toDojoKata(dojo: { tenantId: string; dojoId: string }, call: KataCall, logger: Logger): Promise<void> {
+    const { sql, kit } = ready();
+    const running = await sql.tenant(dojo.tenantId, () => sql.one<{ id: string }>(`SELECT id FROM katas WHERE dojo_id = $1 AND tenant_id = $2 AND status = 'ACTIVE'`, [dojo.dojoId, dojo.tenantId]));
+    if (!running) return;
+    await kit.send({ tenantId: dojo.tenantId, kataId: running.id }, call).catch((err: unknown) => logger.warn({ err, kataId: running.id, call: call.kind }, 'a dojo event did not reach its kata'));
+  }
 
   async function kataOfRoom(tenantId: string, roomId: string): Promise<string | undefined> {
     const { sql } = ready();

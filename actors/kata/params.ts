@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { remoteOnly, zodParams } from '../../infra/broker/zodValidator';
-import { dojoStopped, kataCodeExecuted } from '../../protocol/kata';
+import { dojoStopped, kataCodeExecuted, participantLeft } from '../../protocol/kata';
 import { idParams, uuid } from '../../protocol/rest/common';
 import { exerciseBody, exerciseListQuery, kataAutoBody, kataBroadcastBody, kataExtendBody, kataMoveBody, kataRoomBody, kataRoomParams, kataStartBody } from '../../protocol/rest/kata';
 import { signalParamsSchema } from '../../protocol/signal';
@@ -33,4 +33,5 @@ export const PARAMS = {
   ),
   codeExecuted: zodParams(kataCodeExecuted),
   dojoStopped: zodParams(dojoStopped),
+  participantLeft: zodParams(participantLeft),
 };

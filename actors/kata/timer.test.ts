@@ -6,14 +6,15 @@ import { appendEdit, assignmentOf, startKataNode } from './testing';
 
 // The server's timer: clients get a deadline; when it passes the breakout rooms turn read-only,
 // an extension makes them editable again, and without one the kata ends on its own.
-// A "minute" lasts 3 s here (KataOptions.minuteMs) so a deadline passes within the test.
+// A "minute" lasts 3 s here (KataOptions.minuteMs) so a deadline passes within the test, and a
+// dropped member leaves the dojo after 300 ms.
 
 let app: TestNode;
 let tenant: TestTenant;
 
 test.before(async () => {
-  app = await startKataNode({ minuteMs: 3_000, endGraceMs: 500 });
-  tenant = await createTenant(app, { members: 2, facilitators: 1 });
+  app = await startKataNode({ minuteMs: 3_000, endGraceMs: 500 }, { departureTimeoutMs: 300 });
+  tenant = await createTenant(app, { members: 4, facilitators: 1 });
 });
 
 test.after.always(async () => {
@@ -22,9 +23,9 @@ test.after.always(async () => {
 
 test('at the deadline rooms are read-only; an extension reopens them; without one the kata ends by itself', async (t) => {
   const fac = tenant.facilitators[0]!;
-  const dojoId = await liveDojo(app, tenant, fac, tenant.members);
+  const dojoId = await liveDojo(app, tenant, fac, tenant.members.slice(0, 2));
   const host = await joined(app, fac, dojoId);
-  const [a, b] = await Promise.all(tenant.members.map((m) => joined(app, m, dojoId)));
+  const [a, b] = await Promise.all(tenant.members.slice(0, 2).map((m) => joined(app, m, dojoId)));
   const started = await api(app, 'POST', '/v1/katas', fac.token, { dojo_id: dojoId, title: 'Clock', statement: 'tick', language: 'javascript', starter_code: '', duration_minutes: 1, room_size: 2 });
   t.is(started.status, 201, JSON.stringify(started.body));
   const kataId = started.body.id as string;
@@ -54,11 +55,38 @@ test('at the deadline rooms are read-only; an extension reopens them; without on
   await host.client.nextPushOf('kata.timer', (d) => d.expired === true && d.deadline === extended.body.deadline);
   const ended = await b!.client.nextPushOf('kata.ended', (d) => d.kataId === kataId, 15_000);
   t.is(ended.reason, 'timeout');
-  t.deepEqual(ended.results[0]?.members.sort(), tenant.members.map((m) => m.userId).sort());
+  t.deepEqual(
+    ended.results[0]?.members.sort(),
+    tenant.members
+      .slice(0, 2)
+      .map((m) => m.userId)
+      .sort(),
+  );
   await a!.client.nextPushOf('room.closed', (d) => d.dojoId === roomId);
   const kata = await api(app, 'GET', `/v1/katas/${kataId}`, fac.token);
   t.like(kata.body, { status: 'ENDED', end_reason: 'timeout', read_only: true });
   t.is(kata.body.rooms[0].result.final_code, 'in time');
   t.like(await api(app, 'PUT', `/v1/katas/${kataId}/extend`, fac.token, { minutes: 1 }), { status: 409, body: { error: { code: 'CONFLICT' } } });
   await Promise.all([host, a!, b!].map((s) => s.client.close()));
+});
+
+test('a member who drops keeps their place for the departure timeout, then it is freed', async (t) => {
+  const fac = tenant.facilitators[0]!;
+  const [stays, drops] = tenant.members.slice(2) as [(typeof tenant.members)[0], (typeof tenant.members)[0]];
+  const dojoId = await liveDojo(app, tenant, fac, [stays, drops]);
+  const host = await joined(app, fac, dojoId);
+  const [kept, gone] = await Promise.all([stays, drops].map((m) => joined(app, m, dojoId)));
+  const started = await api(app, 'POST', '/v1/katas', fac.token, { dojo_id: dojoId, title: 'Places', statement: 'x', language: 'go', duration_minutes: 60, room_size: 2 });
+  const kataId = started.body.id as string;
+  const auto = await api(app, 'POST', `/v1/katas/${kataId}/rooms/auto`, fac.token, { size: 2 });
+  t.deepEqual(auto.body.rooms[0].members.sort(), [stays.userId, drops.userId].sort());
+
+  // The socket drops without a goodbye: after the departure timeout the dojo lets them go, and so does the room.
+  gone!.client.socket.terminate();
+  const freed = await host.client.nextPushOf('kata.roomAssigned', (d) => d.roomId === null && d.userIds.includes(drops.userId));
+  t.is(freed.kataId, kataId);
+  const kata = await api(app, 'GET', `/v1/katas/${kataId}`, fac.token);
+  t.deepEqual(kata.body.rooms[0].members, [stays.userId]);
+  t.like(await api(app, 'PUT', `/v1/katas/${kataId}/end`, fac.token), { status: 200 });
+  await Promise.all([host, kept!].map((s) => s.client.close()));
 });

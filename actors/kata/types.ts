@@ -73,7 +73,9 @@ export type KataCommand =
   | { op: 'end' }
   | { op: 'extend'; minutes: number }
   | { op: 'move'; userId: string; roomId: string | null }
-  | { op: 'broadcast'; text: string };
+  | { op: 'broadcast'; text: string }
+  /** The participant left the dojo (past the departure timeout): their place is freed. */
+  | { op: 'release'; userId: string };
 
 /** Everything a kata handles, one at a time. Plain data: it crosses the transporter when forwarded. */
 export type KataCall =
