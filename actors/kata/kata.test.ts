@@ -2,7 +2,7 @@ import test from 'ava';
 import { randomUUID } from 'node:crypto';
 import { createTenant, type TestTenant, type TestUser } from '../../test/support/accounts';
 import type { TestNode } from '../../test/support/node';
-import type { Frame } from '../../test/support/ws-client';
+import { WsClient, type Frame } from '../../test/support/ws-client';
 import { api, clientMsgId, joined, liveDojo } from '../dojo-room/testing';
 import { appendEdit, assignmentOf, codeText, startKataNode } from './testing';
 
@@ -303,4 +303,38 @@ test('stopping the dojo ends its kata: rooms closed, results kept', async (t) =>
   }
   t.like(kata.body, { status: 'ENDED', end_reason: 'ended', rooms: [{ status: 'CLOSED', result: { final_code: 'package main\n' } }] });
   await Promise.all(people.map((p) => p.client.close()));
+});
+
+test('kata pushes ride on the dojo room seq: a member in a breakout room who drops resumes both rooms and misses nothing', async (t) => {
+  const fac = tenant.facilitators[0]!;
+  const [m1, m2] = tenant.members.slice(6) as [TestUser, TestUser];
+  const dojoId = await liveDojo(app, tenant, fac, [m1, m2]);
+  const host = await joined(app, fac, dojoId);
+  const [first, second] = await Promise.all([m1, m2].map((u) => joined(app, u, dojoId)));
+  const started = await api(app, 'POST', '/v1/katas', fac.token, { dojo_id: dojoId, title: 'Resume', statement: 'x', language: 'go', duration_minutes: 60, room_size: 2 });
+  const kataId = started.body.id as string;
+  t.is((await api(app, 'POST', `/v1/katas/${kataId}/rooms/auto`, fac.token, { size: 2 })).status, 201);
+  const { roomId } = await assignmentOf(first!.client, m1.userId);
+  const join = await first!.client.request('room.join', { dojoId: roomId });
+  t.true(join.ok);
+  await second!.client.request('room.join', { dojoId: roomId! });
+
+  // Where the client is in each room: the highest seq it saw there (its join replies count).
+  const last: Record<string, number> = { [dojoId]: first!.reply.data.seq as number, [roomId!]: join.data.seq as number };
+  for (const f of first!.client.pushes) if (f.room && f.seq !== undefined) last[f.room] = Math.max(last[f.room] ?? 0, f.seq);
+
+  first!.client.socket.terminate();
+  t.like(await host.client.request('kata.broadcast', { kataId, text: 'while you were away' }), { ok: true });
+  t.true((await second!.client.request('chat.send', { dojoId: roomId, text: 'room talk meanwhile', clientMsgId: clientMsgId() })).ok);
+
+  const back = await WsClient.connect(app.wsUrl, m1.token);
+  await back.nextPushOf('session.welcome');
+  const resumed = await back.request('session.resume', { sessionId: first!.sessionId, lastSeq: 0, lastSeqs: last });
+  t.like(resumed, { ok: true, data: { sessionId: first!.sessionId } });
+  const broadcast = await back.nextPush((f) => f.method === 'kata.broadcast' && f.room === dojoId);
+  t.is(broadcast.data.text, 'while you were away');
+  t.true(broadcast.seq! > last[dojoId]!, 'after what the client had of the dojo room');
+  await back.nextPush((f) => f.method === 'chat.message' && f.room === roomId && f.data.text === 'room talk meanwhile');
+  t.like(await api(app, 'PUT', `/v1/katas/${kataId}/end`, fac.token), { status: 200 });
+  await Promise.all([host.client, back, second!.client].map((c) => c.close()));
 });
