@@ -18,6 +18,11 @@ export const openBreakoutParams = z.object({
   name: z.string().min(1).max(100),
   language: z.string().min(1).max(50),
   starterCode: freeText(z.string().max(200_000)),
+  /**
+   * The kata's tests, for code.run in this room. Carried, not stored yet: code-exec's migration
+   * adds dojos.tests, and the room's INSERT (dojo-room Breakouts.open) writes it from there.
+   */
+  tests: freeText(z.string().max(200_000)).nullable(),
   /** The most participants the room admits (visiting facilitators are not counted). */
   size: z.number().int().min(1).max(100),
   members: z.array(uuid).max(100),

@@ -85,7 +85,7 @@ async function moveUser(kata: Kata, userId: string, roomId: string | null): Prom
 /** Opens rooms (dojo rooms seeded with the starter code), records them, and tells everyone who goes where. */
 async function openRooms(kata: Kata, plans: ReadonlyArray<{ name: string; members: string[] }>): Promise<BreakoutRoom[]> {
   const { tenantId, kataId } = kata.key;
-  const { dojoId, language, starterCode, roomSize } = kata.kata;
+  const { dojoId, language, starterCode, tests, roomSize } = kata.kata;
   const first = kata.rooms.size;
   const rooms = plans.map((plan, i): BreakoutRoom => ({
     id: randomUUID(),
@@ -101,7 +101,7 @@ async function openRooms(kata: Kata, plans: ReadonlyArray<{ name: string; member
   const moving = rooms.flatMap((r) => [...r.members]).filter((u) => kata.assigned.has(u));
   for (const userId of moving) await moveUser(kata, userId, null);
   await Promise.all(
-    rooms.map((room) => kata.deps.dojo.open({ tenantId, parentDojoId: dojoId, kataId, roomId: room.id, name: room.name, language, starterCode, size: roomSize, members: [...room.members] })),
+    rooms.map((room) => kata.deps.dojo.open({ tenantId, parentDojoId: dojoId, kataId, roomId: room.id, name: room.name, language, starterCode, tests, size: roomSize, members: [...room.members] })),
   );
   await kata.deps.store.addRooms(
     kata.key,
