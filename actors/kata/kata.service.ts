@@ -3,13 +3,14 @@ import { Sql } from '../../infra/db/sql';
 import type { Infrastructure } from '../../infra/infrastructure';
 import type { Logger } from '../../infra/logger';
 import type { AuthContext } from '../../protocol/auth';
-import { RoomKit, type LocalParams } from '../../infra/rooms';
+import { RoomKit, RoomMovedError, type LocalParams } from '../../infra/rooms';
 import type { KataCodeExecuted } from '../../protocol/kata';
 import type { KataStartBody } from '../../protocol/rest/kata';
 import type { SignalParams, SignalResult } from '../../protocol/signal';
 import { caller, type CallMeta } from '../auth';
 import { recordRun, runCommand } from './Commands';
 import { DojoPort } from './DojoPort';
+import { FencedOutError } from './errors';
 import { Exercises, type ExerciseBody } from './Exercises';
 import { Kata } from './Kata';
 import { Katas } from './Katas';
@@ -25,8 +26,20 @@ export interface KataSettings {
 
 type Ctx<P> = Context<P, CallMeta>;
 
-/** Delivers a call to a kata active on this node, inside its mailbox. */
+/**
+ * Delivers a call to a kata active on this node. A write refused by the fence means a newer
+ * activation owns the kata: this one closes, and placement delivers the call to the new owner.
+ */
 function runLocal(kata: Kata, call: KataCall): Promise<unknown> {
+  return deliver(kata, call).catch((error: unknown) => {
+    if (!(error instanceof FencedOutError)) throw error;
+    void kata.close('lease-lost');
+    throw new RoomMovedError('a newer activation owns the kata');
+  });
+}
+
+/** Runs a call inside the kata's mailbox. */
+function deliver(kata: Kata, call: KataCall): Promise<unknown> {
   switch (call.kind) {
     case 'command':
       return kata.run(() => runCommand(kata, call.auth, call.command));
