@@ -3,6 +3,7 @@ import type { ServiceName } from '../config';
 import type { Infrastructure } from '../infra/infrastructure';
 import { createCodeExecService } from './code-exec/code-exec.service';
 import { createDojoRoomActor } from './dojo-room/actor';
+import { createKataService } from './kata/kata.service';
 import { createPocService } from './poc/poc.service';
 import { createRenderService } from './render/render.service';
 import { createTenantService } from './tenant/tenant.service';
@@ -18,6 +19,7 @@ export const ACTORS: Partial<Record<ServiceName, ActorFactory>> = {
   tenant: createTenantService,
   poc: createPocService,
   'dojo-room': createDojoRoomActor,
+  kata: (infra) => createKataService(infra),
   render: createRenderService,
   'code-exec': createCodeExecService,
 };
@@ -28,6 +30,7 @@ export const NEEDS: Record<ServiceName, { database: boolean; objectStore: boolea
   tenant: { database: true, objectStore: true },
   poc: { database: true, objectStore: false },
   'dojo-room': { database: true, objectStore: true },
+  kata: { database: true, objectStore: false },
   render: { database: true, objectStore: true },
   media: { database: false, objectStore: true },
   jobs: { database: true, objectStore: false },

@@ -2,6 +2,7 @@ import * as codeExec from './code-exec/code-exec.bench';
 import * as dojoFanout from './dojo/fanout.bench';
 import * as dojoSockets from './dojo/sockets.bench';
 import * as gateway from './gateway.bench';
+import * as kata from './kata.bench';
 import * as login from './login.bench';
 import * as mediaChurn from './media/churn.bench';
 import * as mediaConsumers from './media/consumers.bench';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, { title: string; run: (options?: object) => Promis
   gateway: { title: 'Authenticated JSON action: gateway vs moleculer-web (same broker, same action)', run: gateway.run },
   'dojo-fanout': { title: 'Chat fan-out, one sender to a 100-member room at 1,000 msg/s: one node, two nodes over NATS, vs bare ws', run: dojoFanout.run },
   'dojo-sockets': { title: 'Idle authenticated sockets per gateway process: memory per socket vs ws', run: dojoSockets.run },
+  kata: { title: 'Katas: rooms/auto of 100 present participants into 25 rooms (until all joined), facilitator broadcast vs a chat message in the 100-member room (same run)', run: kata.run },
   poc: { title: 'POC search on the largest tenant (1M POCs; POC_BENCH_SCALE to shrink) vs a naive ILIKE + GROUP BY', run: pocSearch.run },
   media: { title: 'Consumers per mediasoup worker at 85% of a core: pocdojo media layer vs a bare router (about 11 min)', run: mediaConsumers.run },
   'media-churn': { title: 'Media churn: one publisher reconnects 100 times in a 20-member room; server objects and memory before/after', run: mediaChurn.run },

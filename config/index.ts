@@ -6,7 +6,7 @@ import { ConfigError, readers, type Env } from './readers';
 export { ConfigError } from './readers';
 
 /** Every actor a process can host; `SERVICES` picks a subset. */
-export const ALL_SERVICES = ['gateway', 'tenant', 'poc', 'dojo-room', 'render', 'media', 'jobs', 'code-exec'] as const;
+export const ALL_SERVICES = ['gateway', 'tenant', 'poc', 'dojo-room', 'kata', 'render', 'media', 'jobs', 'code-exec'] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -58,6 +58,8 @@ export interface MediaSession {
   activeSpeaker(): ActiveSpeaker | null;
   /** The facilitator muted this user: pause the audio of all their sessions. */
   mute(userId: string): Promise<void>;
+  /** The user is away in a kata's breakout room: pause what they send and receive here (resume on return). */
+  away(userId: string, away: boolean): Promise<void>;
   /**
    * The session left the room (by itself, kicked, ended, or past the departure timeout): close
    * its transports; the others are told its producers closed. A resumed session is not removed.
@@ -103,6 +105,8 @@ export class UnavailableMedia implements MediaSession {
   }
 
   async mute(): Promise<void> {}
+
+  async away(): Promise<void> {}
 
   async removeSession(): Promise<void> {}
 

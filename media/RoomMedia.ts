@@ -40,6 +40,8 @@ export interface RoomMediaOptions {
 export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   /** By session id. */
   readonly #peers = new Map<string, Peer>();
+  /** What away() paused, by user, to resume on their return. */
+  readonly #awayPaused = new Map<string, Array<types.Producer | types.Consumer>>();
   readonly #producers = new Map<string, { producer: types.Producer; userId: string }>();
   #speaker: ActiveSpeaker | null = null;
   readonly #recording: RoomRecording;
@@ -248,6 +250,24 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   async mute(userId: string): Promise<void> {
     const peers = [...this.#peers.values()].filter((peer) => peer.userId === userId);
     await Promise.all(peers.flatMap((peer) => [...peer.producers()].filter((p) => p.kind === 'audio').map((p) => p.pause())));
+  }
+
+  /**
+   * The user went into a kata's breakout room (away) or came back: while away, what their
+   * sessions send here and receive from here is paused, so the main room does not hear them
+   * nor they it. Only what this pauses is resumed on return (what the client paused itself stays so).
+   */
+  async away(userId: string, away: boolean): Promise<void> {
+    const peers = [...this.#peers.values()].filter((peer) => peer.userId === userId);
+    if (!away) {
+      const paused = this.#awayPaused.get(userId) ?? [];
+      this.#awayPaused.delete(userId);
+      await Promise.all(paused.filter((m) => !m.closed).map((m) => m.resume()));
+      return;
+    }
+    const pausing = peers.flatMap((peer) => [...peer.producers(), ...[...peer.consumers()].map((c) => c.consumer)]).filter((m) => !m.paused && !m.closed);
+    this.#awayPaused.set(userId, [...(this.#awayPaused.get(userId) ?? []), ...pausing]);
+    await Promise.all(pausing.map((m) => m.pause()));
   }
 
   /** A session left: its transports close, and everything it sent or received with them. */

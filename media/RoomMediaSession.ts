@@ -125,6 +125,10 @@ export class RoomMediaSession implements MediaSession {
     await this.#media?.mute(userId);
   }
 
+  async away(userId: string, away: boolean): Promise<void> {
+    await this.#media?.away(userId, away);
+  }
+
   async removeSession(sessionId: string): Promise<void> {
     this.#media?.leave(sessionId);
   }

@@ -22,7 +22,20 @@ const roomUpdated = z.discriminatedUnion('reason', [
   z.object({ reason: z.literal('classroom'), classroom: z.boolean(), editors: z.array(uuid) }),
   // The media worker under the room died: create transports again, re-produce, re-consume.
   z.object({ reason: z.literal('media'), routerRtpCapabilities: rtpObject }),
+  // A kata's breakout room: its time is up (read-only: code.update is refused) or was extended.
+  z.object({ reason: z.literal('readOnly'), readOnly: z.boolean() }),
 ]);
+
+/** A breakout room's outcome, as kata.ended reports it. */
+const kataResult = z.object({
+  roomId: uuid,
+  name: z.string(),
+  members: z.array(uuid),
+  completed: z.boolean(),
+  secondsToComplete: z.number().int().min(0).nullable(),
+  testRuns: z.number().int().min(0),
+  tests: z.object({ passed: z.number().int(), failed: z.number().int(), total: z.number().int() }).nullable(),
+});
 
 /**
  * Every push, declared once: the schema of its `data`. "Everyone" is every session in the room;
@@ -63,8 +76,9 @@ export const PUSH_SCHEMAS = {
   'recording.started': z.object({ recordingId: uuid }),
   // The room stopped recording (its file is still being uploaded): to everyone.
   'recording.stopped': z.object({ recordingId: uuid }),
-  // The dojo was stopped: to every session in the room, no seq; they leave its topic.
-  'room.closed': z.object({ dojoId: uuid, reason: z.literal('stopped') }),
+  // The dojo was stopped (a breakout room: its kata ended), or the user was moved out of this
+  // breakout room ('moved'): to those sessions, no seq; they leave its topic.
+  'room.closed': z.object({ dojoId: uuid, reason: z.enum(['stopped', 'moved']) }),
   // A facilitator removed `userId` from the dojo: only to that user's sessions, no seq; they leave its topic.
   'room.kicked': z.object({ dojoId: uuid, userId: uuid, by: uuid }),
   // A facilitator muted `userId` (their audio is paused): to everyone.
@@ -77,6 +91,28 @@ export const PUSH_SCHEMAS = {
   'code.result': executionResult,
   // The room changed (see roomUpdated): to everyone; 'reactivated' to each session taken over, no seq.
   'room.updated': roomUpdated,
+  // Kata pushes travel on the dojo's main room (its seq, so session.resume replays them in order), to everyone in it.
+  // A kata started in the dojo; `deadline` is the server's (ISO), clients count down to it themselves.
+  'kata.started': z.object({
+    kataId: uuid,
+    dojoId: uuid,
+    title: z.string(),
+    statement: z.string(),
+    language: z.string(),
+    deadline: z.iso.datetime(),
+    roomSize: z.number().int(),
+    hasTests: z.boolean(),
+  }),
+  // Users assigned to a breakout room (join it with room.join {dojoId: roomId}); roomId null: back to the main room.
+  'kata.roomAssigned': z.object({ kataId: uuid, roomId: uuid.nullable(), name: z.string().nullable(), userIds: z.array(uuid) }),
+  // The timer changed: extended by the facilitator, or expired (the rooms are read-only; the kata ends at `endsAt` unless extended).
+  'kata.timer': z.object({ kataId: uuid, deadline: z.iso.datetime(), extended: z.boolean().optional(), expired: z.boolean().optional(), endsAt: z.iso.datetime().optional() }),
+  // The facilitator's message to every room.
+  'kata.broadcast': z.object({ kataId: uuid, text: z.string().min(1).max(2000), from: uuid }),
+  // A breakout room marked itself done.
+  'kata.roomCompleted': z.object({ kataId: uuid, roomId: uuid, secondsToComplete: z.number().int().min(0) }),
+  // The kata ended (by the facilitator, or its time ran out): every breakout room closed, everyone is back in the main room.
+  'kata.ended': z.object({ kataId: uuid, reason: z.enum(['ended', 'timeout']), results: z.array(kataResult) }),
 } as const;
 
 export type PushMethod = keyof typeof PUSH_SCHEMAS;
@@ -88,7 +124,8 @@ export type PushPayloads = { [M in PushMethod]: z.output<(typeof PUSH_SCHEMAS)[M
 export type PushData<M extends PushMethod> = PushPayloads[M];
 
 /** A push frame as it travels; without `M`, the union of all (switch on `method` to narrow `data`). */
-export type PushFrame<M extends PushMethod = PushMethod> = { [K in M]: { method: K; data: PushData<K>; seq?: number } }[M];
+/** `room`: the room a room's push comes from (a session may be in several: a breakout room and its dojo). */
+export type PushFrame<M extends PushMethod = PushMethod> = { [K in M]: { method: K; data: PushData<K>; seq?: number; room?: string } }[M];
 
 export function isPushMethod(method: string): method is PushMethod {
   return Object.prototype.hasOwnProperty.call(PUSH_SCHEMAS, method);

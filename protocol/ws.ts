@@ -29,7 +29,7 @@ const rtpObject = z.record(z.string(), z.unknown());
 const inRoom = { dojoId: uuid.optional() };
 
 /** Who serves a method: the gateway itself, or the actor whose `<actor>.signal` action does. */
-export type WsServer = 'gateway' | 'dojo-room';
+export type WsServer = 'gateway' | 'dojo-room' | 'kata';
 
 /** Who may call a room method, by role in that room, and what everyone else is told. */
 export interface RoleRule {
@@ -107,6 +107,12 @@ export const WS_METHODS = {
   'media.setPreferredLayers': room(z.object({ ...inRoom, consumerId: z.string().min(1), spatialLayer: z.number().int().min(0).max(3), temporalLayer: z.number().int().min(0).max(3).optional() })),
   'recording.start': room(z.object(inRoom).passthrough().optional(), FACILITATOR('record')),
   'recording.stop': room(z.object(inRoom).passthrough().optional(), FACILITATOR('record')),
+  // A kata's facilitator methods (also REST: /v1/katas/{id}/broadcast|extend|move). Served by the
+  // kata actor, which knows the kata's facilitator (no room role rule: a kata is not a room of the session).
+  'kata.broadcast': spec('kata', z.object({ kataId: uuid, text: freeText(z.string().trim().min(1).max(2000)) })),
+  'kata.extend': spec('kata', z.object({ kataId: uuid, minutes: z.number().int().min(1).max(240) })),
+  // roomId null: back to the main room.
+  'kata.move': spec('kata', z.object({ kataId: uuid, userId: uuid, roomId: uuid.nullable() })),
 } as const;
 export type WsMethod = keyof typeof WS_METHODS;
 export type WsData<M extends WsMethod> = z.output<(typeof WS_METHODS)[M]['data']>;

@@ -52,25 +52,7 @@ export async function coder(app: TestNode, user: TestUser, dojoId: string) {
   await client.nextPushOf('session.welcome');
   const join = await client.request('room.join', { dojoId });
   if (!join.ok) throw new Error(`join failed: ${JSON.stringify(join.error)}`);
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, Buffer.from((join.data as { code: string }).code, 'base64'));
-  client.socket.on('message', (raw) => {
-    const frame = JSON.parse(raw.toString()) as Frame;
-    if (frame.method === 'code.update') Y.applyUpdate(doc, Buffer.from((frame.data as { update: string }).update, 'base64'), 'remote');
-  });
-  /** Replaces the room's code (one Yjs update, acknowledged once durable). */
-  const write = async (code: string) => {
-    let update: Uint8Array | undefined;
-    doc.once('update', (u: Uint8Array) => (update = u));
-    doc.transact(() => {
-      const text = doc.getText('code');
-      text.delete(0, text.length);
-      text.insert(0, code);
-    });
-    if (!update) return;
-    const ack = await client.request('code.update', { update: Buffer.from(update).toString('base64') });
-    if (!ack.ok) throw new Error(`code.update refused: ${JSON.stringify(ack.error)}`);
-  };
+  const { doc, write } = roomEditor(client, (join.data as { code: string }).code);
   /** Writes `code`, presses run (code.run) and waits for the room's code.result of that run. */
   const run = async (code: string, language?: string, timeoutMs = 60_000): Promise<{ result: ExecutionResult; executionId: string; output: Array<PushData<'code.output'>> }> => {
     await write(code);
@@ -82,4 +64,32 @@ export async function coder(app: TestNode, user: TestUser, dojoId: string) {
     return { result, executionId, output };
   };
   return { client, doc, dojoId, write, run };
+}
+
+/**
+ * An editor bound to a room's code (`code`: room.join's base64 state): it follows the room's
+ * code.update pushes, and `write` replaces the text with one acknowledged update. `dojoId` names
+ * the room for a session in several (a breakout room beside its dojo).
+ */
+export function roomEditor(client: WsClient, code: string, dojoId?: string) {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, Buffer.from(code, 'base64'));
+  client.socket.on('message', (raw) => {
+    const frame = JSON.parse(raw.toString()) as Frame;
+    if (frame.method === 'code.update' && (!dojoId || frame.room === dojoId)) Y.applyUpdate(doc, Buffer.from((frame.data as { update: string }).update, 'base64'), 'remote');
+  });
+  /** Replaces the room's code (one Yjs update, acknowledged once durable). */
+  const write = async (text: string) => {
+    let update: Uint8Array | undefined;
+    doc.once('update', (u: Uint8Array) => (update = u));
+    doc.transact(() => {
+      const shared = doc.getText('code');
+      shared.delete(0, shared.length);
+      shared.insert(0, text);
+    });
+    if (!update) return;
+    const ack = await client.request('code.update', { ...(dojoId ? { dojoId } : {}), update: Buffer.from(update).toString('base64') });
+    if (!ack.ok) throw new Error(`code.update refused: ${JSON.stringify(ack.error)}`);
+  };
+  return { doc, write };
 }

@@ -85,6 +85,17 @@ export class CodeDocument {
   }
 }
 
+/** The state of a document holding `text` alone (a kata's breakout room starts from its starter code). */
+export function seededState(text: string): Uint8Array {
+  const doc = new Y.Doc({ gc: true });
+  try {
+    doc.getText(CODE_TEXT).insert(0, text);
+    return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
 /** Merges updates into one (a group commit stores one row). */
 export function mergeUpdates(updates: readonly Uint8Array[]): Uint8Array {
   return updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates as Uint8Array[]);

@@ -49,7 +49,7 @@ const DOJO_COLUMNS = `id, tenant_id, facilitator_id, subject, language, dojo_dat
 // No 0/O/1/I/L: a join code is read aloud and typed on phones.
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
-function joinCode(): string {
+export function joinCode(): string {
   return [...randomBytes(8)].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
 }
 
@@ -112,7 +112,8 @@ export class DojoRepository {
   }
 
   async list(tenantId: string, filter: { status?: DojoStatus; userId?: string; limit: number; offset: number }): Promise<{ items: DojoRow[]; total: number }> {
-    const where = `tenant_id = $1 AND ($2::varchar IS NULL OR status = $2)
+    // A kata's breakout rooms are dojo rows too, listed with their kata (GET /v1/katas/{id}), not here.
+    const where = `tenant_id = $1 AND parent_dojo_id IS NULL AND ($2::varchar IS NULL OR status = $2)
       AND ($3::uuid IS NULL OR facilitator_id = $3 OR EXISTS (SELECT 1 FROM dojo_participants p WHERE p.dojo_id = dojos.id AND p.user_id = $3 AND p.kicked_at IS NULL))`;
     const bind = [tenantId, filter.status ?? null, filter.userId ?? null];
     const items = await rows<DojoRow>(this.db, `SELECT ${DOJO_COLUMNS} FROM dojos WHERE ${where} ORDER BY dojo_date DESC, id LIMIT $4 OFFSET $5`, [...bind, filter.limit, filter.offset]);

@@ -57,7 +57,7 @@ export class Room extends LiveRoom<CloseReason> {
     this.topic = DOJO_ROOMS.topic(key);
     this.#dojo = persisted.dojo;
     for (const entry of persisted.roster) this.roster.set(entry.userId, entry);
-    this.fanout = new RoomFanout(deps.broker, this.topic, persisted.dojo.epoch, deps.metrics, deps.logger);
+    this.fanout = new RoomFanout(deps.broker, this.topic, persisted.dojo.epoch, deps.metrics, deps.logger, key.dojoId);
     this.chat = new RoomChat(key, persisted.chat, {
       perSecond: deps.options.chatPerSecond,
       burst: deps.options.chatBurst,
@@ -111,7 +111,7 @@ export class Room extends LiveRoom<CloseReason> {
   }
 
   canEdit(userId: string, role: RoomRole): boolean {
-    if (role === 'observer') return false;
+    if (role === 'observer' || this.#dojo.readOnly) return false;
     if (role === 'facilitator' || !this.#dojo.classroom) return true;
     return this.roster.get(userId)?.canEdit === true;
   }
@@ -125,8 +125,8 @@ export class Room extends LiveRoom<CloseReason> {
       return;
     }
     const present = this.members.user(session.userId);
-    if (!present && session.role !== 'facilitator' && this.members.userCount >= this.#dojo.maxParticipants) {
-      throw new ConflictError('The dojo is full');
+    if (!present && session.role !== 'facilitator' && this.#headcount() >= this.#dojo.maxParticipants) {
+      throw new ConflictError(this.#dojo.parentDojoId ? 'The breakout room is full' : 'The dojo is full');
     }
     this.#admit(session, true);
   }
@@ -145,6 +145,9 @@ export class Room extends LiveRoom<CloseReason> {
       this.deps.metrics.participants(-1);
       this.fanout.push('participant.left', { userId, reason }, nodes);
       this.#background(this.deps.store.attendance(this.key, this.epoch, userId, role, { leftAfterSeconds: (Date.now() - joinedAt) / 1000 }));
+      // A participant gone from a dojo (past the departure timeout, or by leaving) frees the place
+      // a running kata kept for them (the kata actor listens; protocol/kata.ts).
+      if (role === 'participant' && !this.#dojo.parentDojoId) void this.deps.broker.emit('dojo.participant.left', { tenantId: this.key.tenantId, dojoId: this.key.dojoId, userId });
     }
     if (this.members.sessionCount === 0) this.#armEmptyTimer();
   }
@@ -202,6 +205,23 @@ export class Room extends LiveRoom<CloseReason> {
     for (const entry of this.roster.values()) if (entry.role === 'participant') entry.canEdit = !enabled || allowed.has(entry.userId);
     for (const p of this.members.participants()) p.canEdit = this.canEdit(p.userId, p.role);
     this.fanout.push('room.updated', { reason: 'classroom', classroom: enabled, editors: [...allowed] }, this.members.gatewayNodes());
+  }
+
+  /**
+   * A kata's deadline passed (read-only: nobody edits, facilitators included) or was extended.
+   * The kata actor wrote it to the dojo row first, so every later activation agrees.
+   */
+  setReadOnly(readOnly: boolean): void {
+    if (this.#dojo.readOnly === readOnly) return;
+    this.#dojo = { ...this.#dojo, readOnly };
+    for (const p of this.members.participants()) p.canEdit = this.canEdit(p.userId, p.role);
+    this.fanout.push('room.updated', { reason: 'readOnly', readOnly }, this.members.gatewayNodes());
+  }
+
+  /** Users counted against max_participants: in a breakout room, visiting facilitators are not. */
+  #headcount(): number {
+    if (!this.#dojo.parentDojoId) return this.members.userCount;
+    return this.members.participants().filter((p) => p.role !== 'facilitator').length;
   }
 
   protected onClosing(): void {

@@ -47,6 +47,9 @@ function joinReply(room: Room, caller: Caller): SignalResult {
       role: caller.role,
       canEdit: room.canEdit(caller.auth.userId, caller.role),
       classroom: room.dojo.classroom,
+      // A kata's breakout room: the dojo it belongs to, and whether its time is up.
+      parentDojoId: room.dojo.parentDojoId,
+      readOnly: room.dojo.readOnly,
       participants: room.members.participants().map(({ userId, role, muted }) => ({ userId, role, muted, canEdit: room.canEdit(userId, role) })),
       chat: room.chat.recent().map(chatView),
       code: toBase64(room.code.doc.state()),
@@ -136,6 +139,7 @@ const HANDLERS: { [M in RoomMethod]: Handler<M> } = {
   },
 
   'code.update': (room, caller, { update }) => {
+    if (room.dojo.readOnly) throw new ForbiddenError("The kata's time is up: the code is read-only");
     if (!room.canEdit(caller.auth.userId, caller.role)) throw new ForbiddenError('Classroom mode: only chosen participants edit');
     const durable = room.code.apply(fromBase64(update));
     room.deps.metrics.message('code');

@@ -17,6 +17,8 @@ interface DojoRow {
   recording: boolean;
   tests: string | null;
   room_epoch: string;
+  parent_dojo_id: string | null;
+  read_only: boolean;
 }
 
 export interface ChatRow {
@@ -61,7 +63,7 @@ export class RoomStore {
       const row = await one<DojoRow>(
         this.db,
         `UPDATE dojos SET room_epoch = room_epoch + 1 WHERE id = $1 AND tenant_id = $2 AND status = 'ACTIVE'
-         RETURNING id, tenant_id, facilitator_id, subject, language, status, max_participants, classroom, recording, tests, room_epoch`,
+         RETURNING id, tenant_id, facilitator_id, subject, language, status, max_participants, classroom, recording, tests, room_epoch, parent_dojo_id, read_only`,
         [key.dojoId, key.tenantId],
       );
       if (!row) throw await this.#whyNotActive(key);
@@ -222,5 +224,7 @@ function dojoRecord(row: DojoRow): DojoRecord {
     recording: row.recording,
     tests: row.tests,
     epoch: Number(row.room_epoch),
+    parentDojoId: row.parent_dojo_id,
+    readOnly: row.read_only,
   };
 }

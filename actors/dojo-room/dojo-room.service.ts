@@ -8,6 +8,10 @@ import { DojoRepository } from './DojoRepository';
 import { Dojos, type CreateParams } from './Dojos';
 import { BadRequestError, ForbiddenError } from './errors';
 import type { CodeEventParams, CodeLanguage } from '../../protocol/codeExec';
+import { Breakouts } from './Breakouts';
+import { runKataCall } from './KataCalls';
+import type { BreakoutParams } from './params';
+import type { BreakoutRosterParams, KataPushParams, OpenBreakoutParams } from '../../protocol/kata';
 import { noMedia, type MediaSessionFactory } from '../../media/MediaSession';
 import { RoomMetrics } from './metrics';
 import { roomOptions, type RoomOptions } from './options';
@@ -56,6 +60,13 @@ function runLocal(room: Room, call: RoomCall, nodeId: string): Promise<unknown> 
         room.fanout.push(call.event.method, call.event.data as never, room.members.gatewayNodes());
         return { value: null };
       });
+    case 'roster':
+    case 'read-only':
+    case 'finish':
+    case 'present':
+    case 'kata-push':
+    case 'away':
+      return room.run(() => runKataCall(room, call));
   }
 }
 
@@ -74,6 +85,11 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
     return { rooms, dojos };
   };
   const toRoom = (key: RoomKey, call: RoomCall, ifActive: boolean) => ready().rooms.send(key, call, ifActive);
+  let breakoutsOf: Breakouts | undefined;
+  const breakouts = () => {
+    if (!breakoutsOf) throw new Error('dojo-room is not started');
+    return breakoutsOf;
+  };
 
   return {
     name: 'dojo-room',
@@ -89,16 +105,22 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
           const joining = p.method === 'room.join' ? p.data.dojoId : undefined;
           const dojoId = joining ?? p.dojoId;
           if (!dojoId) throw new BadRequestError('Join a room first');
+          const result = (await toRoom({ tenantId: auth.tenantId, dojoId }, { kind: 'signal', auth, params: p }, false)) as SignalResult;
+          if (!joining) return result;
           // A session is in one dojo at a time: joining another leaves the ones it is in (the
           // gateway names them in `rooms`; a gateway of the previous build sends its room as dojoId).
-          const previous = new Set(joining ? (p.rooms ?? []) : []);
-          if (joining && p.dojoId) previous.add(p.dojoId);
+          // A kata's breakout room is the exception: its dojo stays joined (kata pushes come on
+          // it, and everyone returns to it), and only another breakout room is left. Decided
+          // once the join succeeded, so a refused join leaves nothing.
+          const previous = new Set(p.rooms ?? []);
+          if (p.dojoId) previous.add(p.dojoId);
           previous.delete(dojoId);
+          const parent = (result.data as { parentDojoId?: string | null }).parentDojoId;
+          if (parent) previous.delete(parent);
           for (const other of previous) {
             const leave: RoomCall = { kind: 'signal', auth, params: { ...p, method: 'room.leave', data: {}, dojoId: other } };
             await toRoom({ tenantId: auth.tenantId, dojoId: other }, leave, true).catch((err: unknown) => this.logger.warn({ err }, 'leaving the previous room failed'));
           }
-          const result = (await toRoom({ tenantId: auth.tenantId, dojoId }, { kind: 'signal', auth, params: p }, false)) as SignalResult;
           // The gateway unsubscribes the rooms left.
           if (result.join && previous.size > 0) result.join.left = [...previous];
           return result;
@@ -121,7 +143,12 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
       },
       stop: {
         params: PARAMS.dojoRef,
-        handler: (ctx: Context<{ tenant_id: string; dojo_id: string }, CallMeta>) => ready().dojos.stop(caller(ctx), ctx.params.tenant_id, ctx.params.dojo_id),
+        async handler(ctx: Context<{ tenant_id: string; dojo_id: string }, CallMeta>) {
+          const result = await ready().dojos.stop(caller(ctx), ctx.params.tenant_id, ctx.params.dojo_id);
+          // A kata running in it ends with it (the kata actor listens; protocol/kata.ts).
+          void this.broker.emit('dojo.stopped', { tenantId: ctx.params.tenant_id, dojoId: ctx.params.dojo_id });
+          return result;
+        },
       },
       list: {
         params: PARAMS.list,
@@ -180,6 +207,14 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
           return ctx.call('code-exec.get', { tenantId: auth.tenantId, dojoId: ctx.params.id, executionId: ctx.params.executionId });
         },
       },
+      // The kata actor's calls (protocol/kata.ts); not routed from clients.
+      openBreakout: { visibility: 'public', params: PARAMS.openBreakout, handler: (ctx: Context<OpenBreakoutParams>) => breakouts().open(ctx.params) },
+      breakoutRoster: { visibility: 'public', params: PARAMS.breakoutRoster, handler: (ctx: Context<BreakoutRosterParams>) => breakouts().roster(ctx.params) },
+      breakoutReadOnly: { visibility: 'public', params: PARAMS.breakoutReadOnly, handler: (ctx: Context<BreakoutParams['readOnly']>) => breakouts().readOnly(ctx.params) },
+      closeBreakout: { visibility: 'public', params: PARAMS.closeBreakout, handler: (ctx: Context<BreakoutParams['close']>) => breakouts().close(ctx.params) },
+      present: { visibility: 'public', params: PARAMS.present, handler: (ctx: Context<BreakoutParams['present']>) => breakouts().present(ctx.params) },
+      kataPush: { visibility: 'public', params: PARAMS.kataPush, handler: (ctx: Context<KataPushParams>) => breakouts().push(ctx.params) },
+      away: { visibility: 'public', params: PARAMS.away, handler: (ctx: Context<BreakoutParams['away']>) => breakouts().away(ctx.params) },
       classroom: {
         params: PARAMS.classroom,
         handler: (ctx: Context<{ id: string; enabled: boolean; editors?: string[] }, CallMeta>) => ready().dojos.classroom(caller(ctx), ctx.params.id, ctx.params.enabled, ctx.params.editors ?? []),
@@ -232,6 +267,7 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
         },
         { broker: this.broker, leases: infra.leases, options, metrics, logger },
       );
+      breakoutsOf = new Breakouts({ db, toRoom, logger });
       dojos = new Dojos({
         db,
         repo: new DojoRepository(db),

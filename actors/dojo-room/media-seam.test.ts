@@ -51,6 +51,8 @@ class FakeMedia implements MediaSession {
     return null;
   }
   async mute() {}
+
+  async away() {}
   async removeSession(sessionId: string) {
     removed.push({ dojoId: this.key.dojoId, sessionId });
   }

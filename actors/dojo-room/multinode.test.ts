@@ -1,13 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import test from 'ava';
-import { Client } from 'pg';
 import * as Y from 'yjs';
-import { signAccessToken } from '../../infra/auth/jwt';
 import { createKeyValueStore, createLeaseManager } from '../../infra/kv';
 import { authed } from '../../test/support/accounts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { WsClient, type Frame } from '../../test/support/ws-client';
 import { Cluster } from '../../test/support/cluster';
+import { seedTenant, type SeededUser } from '../../test/support/seed';
 
 // Three real processes over real NATS and Redis: one gateway, two dojo-room nodes. The room is
 // put on one room node, that node is SIGKILLed, and the clients carry on with the survivor.
@@ -24,34 +23,10 @@ test.after.always(async () => {
   await db?.drop();
 });
 
-interface User {
-  userId: string;
-  token: string;
-}
-
-/** A tenant with an admin-facilitator and a member, written straight to the database. */
-async function seed(url: string): Promise<{ tenantId: string; host: User; guest: User }> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const tenantId = randomUUID();
-    await client.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'Multi', $2)`, [tenantId, `mn-${tenantId.slice(0, 8)}`]);
-    const user = async (role: 'admin' | 'member'): Promise<User> => {
-      const userId = randomUUID();
-      const name = `${role.slice(0, 3)}${userId.slice(0, 8)}`;
-      await client.query(`INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash, status, role) VALUES ($1, $2, $3, $4, 'N', 'N', 'x', 'A', $5)`, [
-        userId,
-        tenantId,
-        name,
-        `${name}@mail.test`,
-        role,
-      ]);
-      return { userId, token: signAccessToken({ sub: userId, tid: tenantId, role, sid: randomUUID() }, secret, 3600) };
-    };
-    return { tenantId, host: await user('admin'), guest: await user('member') };
-  } finally {
-    await client.end();
-  }
+/** A tenant with an admin-facilitator and a member. */
+async function seed(url: string): Promise<{ tenantId: string; host: SeededUser; guest: SeededUser }> {
+  const { tenantId, users } = await seedTenant(url, secret, ['admin', 'member']);
+  return { tenantId, host: users[0]!, guest: users[1]! };
 }
 
 const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');

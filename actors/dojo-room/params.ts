@@ -4,6 +4,7 @@ import { idParams, uuid } from '../../protocol/rest/common';
 import { classroomBody, dojoChatQuery, dojoCreateBody, dojoListQuery, dojoRef, dojoSnapshotsQuery } from '../../protocol/rest/dojo';
 import { codeEventParams } from '../../protocol/codeExec';
 import { executionListQuery, executionParams, runBody } from '../../protocol/rest/codeExec';
+import { awayParams, breakoutReadOnlyParams, breakoutRosterParams, closeBreakoutParams, kataPushParams, openBreakoutParams, presentParams } from '../../protocol/kata';
 import { sessionEvent, signalParamsSchema } from '../../protocol/signal';
 import { validatedLater } from '../../protocol/text';
 
@@ -22,11 +23,22 @@ export const PARAMS = {
     z.object({
       tenantId: uuid,
       dojoId: uuid,
-      call: validatedLater(z.looseObject({ kind: z.enum(['signal', 'session', 'close', 'classroom', 'chat-removed', 'recording', 'run-code', 'code-event']) })),
+      call: validatedLater(
+        z.looseObject({
+          kind: z.enum(['signal', 'session', 'close', 'classroom', 'chat-removed', 'recording', 'run-code', 'code-event', 'roster', 'read-only', 'finish', 'present', 'kata-push', 'away']),
+        }),
+      ),
       ifActive: z.boolean(),
     }),
   ),
   create: zodParams(dojoCreateBody),
+  openBreakout: zodParams(openBreakoutParams),
+  breakoutRoster: zodParams(breakoutRosterParams),
+  breakoutReadOnly: zodParams(breakoutReadOnlyParams),
+  closeBreakout: zodParams(closeBreakoutParams),
+  present: zodParams(presentParams),
+  kataPush: zodParams(kataPushParams),
+  away: zodParams(awayParams),
   dojoRef: zodParams(dojoRef),
   list: zodParams(dojoListQuery),
   byId: zodParams(idParams),
@@ -46,3 +58,11 @@ export const PARAMS = {
     }),
   ),
 };
+
+/** The params of the kata actor's calls that have no named type in protocol/kata.ts. */
+export interface BreakoutParams {
+  readOnly: z.output<typeof breakoutReadOnlyParams>;
+  close: z.output<typeof closeBreakoutParams>;
+  present: z.output<typeof presentParams>;
+  away: z.output<typeof awayParams>;
+}

@@ -1,6 +1,7 @@
 import type { RoomNaming } from '../../infra/rooms';
 import type { AuthContext, RoomRole } from '../../protocol/auth';
 import type { CodeEvent, CodeLanguage } from '../../protocol/codeExec';
+import type { KataPush } from '../../protocol/kata';
 import type { SessionEvent, SignalParams } from '../../protocol/signal';
 
 export type { RoomRole };
@@ -35,6 +36,10 @@ export interface DojoRecord {
   /** The tests the room's code runs against (a kata's; null: runs are plain). */
   tests: string | null;
   epoch: number;
+  /** A kata's breakout room: the dojo it belongs to (null for a dojo). */
+  parentDojoId: string | null;
+  /** A breakout room whose kata's time is up: nobody edits the code. */
+  readOnly: boolean;
 }
 
 /** An invited user of the dojo (dojo_participants). */
@@ -78,4 +83,16 @@ export type RoomCall =
   /** POST /v1/dojos/{id}/executions: run the room's current code (the REST side checked membership). */
   | { kind: 'run-code'; userId: string; language?: CodeLanguage }
   /** A push of code-exec about a run of this room (code.runStarted / code.output / code.result). */
-  | { kind: 'code-event'; event: CodeEvent };
+  | { kind: 'code-event'; event: CodeEvent }
+  // What a kata asks of its breakout rooms and of its dojo's main room (see Breakouts.ts):
+  /** Members assigned to this breakout room, or moved out of it. */
+  | { kind: 'roster'; add: string[]; remove: string[] }
+  | { kind: 'read-only'; readOnly: boolean }
+  /** The kata ended: edits stop and the code is written; answers the final text. */
+  | { kind: 'finish' }
+  /** Who is in the room now. */
+  | { kind: 'present' }
+  /** A kata push to everyone in the room, with the room's seq. */
+  | { kind: 'kata-push'; method: KataPush; data: Record<string, unknown> }
+  /** Users away in a breakout room (their media here pauses) or back (it resumes). */
+  | { kind: 'away'; userIds: string[]; away: boolean };

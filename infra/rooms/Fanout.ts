@@ -23,6 +23,12 @@ export class RoomFanout<P extends object = PushPayloads> {
     readonly epoch: number,
     readonly metrics: Pick<RoomKitMetrics, 'fanout'>,
     readonly logger: Logger,
+    /**
+     * The room's id, sent as the frame's `room`: a session in several rooms (a participant in a
+     * kata's breakout room and its dojo, a visiting facilitator) tells them apart by it, and keeps
+     * each room's last seq for session.resume (lastSeqs).
+     */
+    readonly room?: string,
   ) {}
 
   /** The seq of the last push so far (what a client that saw everything has). */
@@ -34,13 +40,13 @@ export class RoomFanout<P extends object = PushPayloads> {
   push<M extends keyof P & string>(method: M, data: P[M], nodes: Iterable<string>): number {
     this.#n++;
     const seq = this.seq;
-    this.#publish(JSON.stringify({ method, data, seq }), seq, nodes);
+    this.#publish(JSON.stringify({ method, data, seq, room: this.room }), seq, nodes);
     return seq;
   }
 
   /** A push whose loss does not matter (awareness): not kept for replay. */
   ephemeral<M extends keyof P & string>(method: M, data: P[M], nodes: Iterable<string>): void {
-    this.#publish(JSON.stringify({ method, data }), undefined, nodes);
+    this.#publish(JSON.stringify({ method, data, room: this.room }), undefined, nodes);
   }
 
   /**
@@ -48,7 +54,7 @@ export class RoomFanout<P extends object = PushPayloads> {
    * topic (the gateway drops only this room from sessions that are in several).
    */
   toSessions<M extends keyof P & string>(method: M, data: P[M], sessionsByNode: Map<string, string[]>, unsubscribe = false): Promise<number> {
-    const frame = JSON.stringify({ method, data });
+    const frame = JSON.stringify({ method, data, room: this.room });
     const calls = [...sessionsByNode].map(([nodeID, sessionIds]) =>
       this.broker
         .call<{ delivered: number }, object>('gateway.sendToSessions', { sessionIds, frame, unsubscribe, topic: this.topic }, { nodeID, retries: 0 })

@@ -27,10 +27,12 @@ export class Cluster {
 
   private constructor(readonly run: string) {}
 
-  static async start(options: { databaseUrl: string; jwtSecret: string; roomNodes: number; env?: Record<string, string> }): Promise<Cluster> {
+  /** `roomServices`: what each room node hosts (default dojo-room; a kata test adds kata). */
+  static async start(options: { databaseUrl: string; jwtSecret: string; roomNodes: number; roomServices?: string; env?: Record<string, string> }): Promise<Cluster> {
     const cluster = new Cluster(randomBytes(4).toString('hex'));
     try {
-      const nodes = [{ id: `gw-${cluster.run}`, services: 'gateway' }, ...Array.from({ length: options.roomNodes }, (_, i) => ({ id: `room${i + 1}-${cluster.run}`, services: 'dojo-room' }))];
+      const services = options.roomServices ?? 'dojo-room';
+      const nodes = [{ id: `gw-${cluster.run}`, services: 'gateway' }, ...Array.from({ length: options.roomNodes }, (_, i) => ({ id: `room${i + 1}-${cluster.run}`, services }))];
       const ports = await Promise.all(nodes.map((n) => cluster.#spawn(n.id, n.services, options)));
       const port = ports[0];
       cluster.url = `http://127.0.0.1:${port}`;

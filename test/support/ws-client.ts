@@ -8,6 +8,8 @@ export interface Frame {
   method?: string;
   data?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   seq?: number;
+  /** The room a room's push comes from. */
+  room?: string;
   error?: { code: string; message: string; fields?: { field: string; message: string }[] };
 }
 
@@ -19,7 +21,7 @@ export interface ConnectOptions {
   checkPushes?: boolean;
 }
 
-const PUSH_KEYS = new Set(['method', 'data', 'seq']);
+const PUSH_KEYS = new Set(['method', 'data', 'seq', 'room']);
 
 /** Keys of `input` that parsing dropped (`output` is the parse of `input`): what the contract does not declare. */
 function undeclared(input: unknown, output: unknown, path: string): string[] {
@@ -30,7 +32,7 @@ function undeclared(input: unknown, output: unknown, path: string): string[] {
 
 /**
  * What is wrong with a push against the contract (protocol/push.ts), or undefined: a known method,
- * data its schema accepts with no field it does not declare, and nothing else but a `seq`.
+ * data its schema accepts with no field it does not declare, and nothing else but a `seq` and the `room` it comes from.
  */
 export function pushContractError(frame: Frame): string | undefined {
   const { method } = frame;
