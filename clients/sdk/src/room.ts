@@ -138,7 +138,7 @@ export class Room extends Emitter<RoomEvents> {
    * Sends a chat message; resolves once the server has it (across reconnects: the same
    * clientMsgId is sent again until acknowledged, and the server keeps one message per id).
    */
-  sendChat(text: string, clientMsgId: string = newClientMsgId()): Promise<ChatMessage> {
+  async sendChat(text: string, clientMsgId: string = newClientMsgId()): Promise<ChatMessage> {
     this.#assertActive();
     return this.#outbox.enqueue(text, clientMsgId);
   }
@@ -163,7 +163,7 @@ export class Room extends Emitter<RoomEvents> {
   }
 
   /** Any room method, addressed to this room (kata.*, code.run and whatever the contract adds). */
-  request<M extends RoomRequest>(method: M, data: Omit<WsRequestData<M>, 'dojoId'>): Promise<WsReply<M>> {
+  async request<M extends RoomRequest>(method: M, data: Omit<WsRequestData<M>, 'dojoId'>): Promise<WsReply<M>> {
     this.#assertActive();
     return this.#connection.request(method, { ...data, dojoId: this.dojoId } as WsRequestData<M>);
   }
