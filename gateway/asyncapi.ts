@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { CLOSE_REASON, CloseCode } from '../protocol/closeCodes';
-import { ErrorCode } from '../protocol/errors';
 import { PUSH_SCHEMAS, type PushMethod } from '../protocol/push';
 import { WS_METHODS, type WsMethod, type WsMethodSpec } from '../protocol/ws';
+import { errorObject } from './openapi';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -34,15 +34,7 @@ const replyPayload: JsonSchema = {
       properties: {
         id: { oneOf: [requestId, { type: 'null', description: 'The frame could not be read far enough to find its id' }] },
         ok: { const: false },
-        error: {
-          type: 'object',
-          required: ['code', 'message'],
-          properties: {
-            code: { type: 'string', enum: Object.values(ErrorCode) },
-            message: { type: 'string' },
-            fields: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-          },
-        },
+        error: errorObject,
       },
     },
   ],

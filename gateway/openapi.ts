@@ -11,21 +11,18 @@ function schemaOf(type: z.ZodType | undefined, io: 'input' | 'output'): JsonSche
   return schema;
 }
 
-const errorBody: JsonSchema = {
+/** The `error` of an error body (REST) or of a failed reply (WebSocket, see asyncapi.ts). */
+export const errorObject: JsonSchema = {
   type: 'object',
-  required: ['error'],
+  required: ['code', 'message'],
   properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string', enum: Object.values(ErrorCode) },
-        message: { type: 'string' },
-        fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-      },
-    },
+    code: { type: 'string', enum: Object.values(ErrorCode) },
+    message: { type: 'string' },
+    fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
   },
 };
+
+const errorBody: JsonSchema = { type: 'object', required: ['error'], properties: { error: errorObject } };
 
 /**
  * The OpenAPI 3.1 document, generated from the same route definitions the router serves,
