@@ -99,6 +99,23 @@ test('a token about to expire is refreshed before the call, and the socket is to
   t.is(connection.state, 'open');
 });
 
+test('the socket refreshes its token on its own before it expires', async (t) => {
+  const user = tenant.members[1]!;
+  const counter = countingFetch();
+  // Tokens live 15 minutes: a margin of all but 2.5 s of that makes "before it expires" now.
+  const client = new PocdojoClient({ baseUrl: app.url, fetch: counter.fetch, WebSocket: WebSocket as unknown as WebSocketConstructor, refreshMarginMs: 900_000 - 2_500 });
+  t.teardown(() => client.close());
+  await client.login(tenant.slug, user.username, user.password);
+  const before = client.auth.credentials!;
+  await client.connection.connect();
+  const [{ expiresAt }] = await client.connection.next('refreshed');
+  t.true(counter.refreshes() >= 1);
+  t.not(client.auth.credentials!.accessToken, before.accessToken);
+  t.true(expiresAt > before.expiresAt - 1_000, 'the socket took the new token');
+  // The socket lives on under the new token.
+  t.like(await client.connection.request('ping', {}), { pong: true });
+});
+
 test('a refused refresh token ends the session: the client says so and forgets the credentials', async (t) => {
   const user = tenant.members[0]!;
   const client = new PocdojoClient({ baseUrl: app.url });

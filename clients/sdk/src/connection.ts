@@ -110,7 +110,10 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.#WebSocket = WebSocketClass;
     // A token refreshed for any reason (a REST call found it expired, the timer below) moves the socket's expiry too.
     this.#offAuth = options.auth.on('changed', (credentials) => {
-      if (credentials && this.#state === 'open' && credentials.accessToken !== this.#socketToken) this.#sendRefresh(credentials.accessToken);
+      if (!credentials || this.#state !== 'open') return;
+      if (credentials.accessToken !== this.#socketToken) this.#sendRefresh(credentials.accessToken);
+      // The same token again (issued within the same second): nothing to tell the socket, but plan the next refresh.
+      else this.#scheduleRefresh();
     });
   }
 
@@ -364,7 +367,8 @@ export class Connection extends Emitter<ConnectionEvents> {
     const credentials = this.#options.auth.credentials;
     if (!credentials) return;
     const margin = this.#options.refreshMarginMs ?? 60_000;
-    const delay = Math.max(0, credentials.expiresAt - margin - Date.now());
+    // At least a second apart, so a margin longer than the token's life cannot spin.
+    const delay = Math.max(1_000, credentials.expiresAt - margin - Date.now());
     this.#refreshTimer = setTimeout(() => {
       this.#options.auth.refresh(credentials.accessToken).catch((error: unknown) => this.emit('error', error));
     }, delay);
