@@ -1,9 +1,11 @@
+import net from 'node:net';
 import test from 'ava';
+import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { Auth } from '../../clients/sdk/src/auth';
 import { fromBase64, toBase64 } from '../../clients/sdk/src/base64';
 import { ChatOutbox, type OutgoingMessage } from '../../clients/sdk/src/chat';
-import { backoffDelay, PocdojoError, SharedCode } from '../../clients/sdk/src/index';
+import { backoffDelay, Connection, PocdojoError, SharedCode, type WebSocketConstructor } from '../../clients/sdk/src/index';
 import type { TokenPair } from '../../clients/sdk/src/routes';
 
 // The SDK's parts without a server: what each promises on its own.
@@ -128,4 +130,24 @@ test('chat outbox: in order, one at a time, the same clientMsgId again after a d
     attempts.map((m) => m.clientMsgId),
     ['c1', 'c1', 'c2', 'c3'],
   );
+});
+
+test('a connection closed while its handshake hangs ends quietly, and its waiters are told', async (t) => {
+  // A server that accepts the TCP connection and never answers the upgrade.
+  const held: net.Socket[] = [];
+  const server = net.createServer((socket) => held.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    held.forEach((s) => s.destroy());
+    server.close();
+  });
+  const auth = new Auth(() => Promise.reject(new Error('no refresh here')), Date.now, { userId: 'u', accessToken: 'a.b.c', refreshToken: 'r', expiresAt: Date.now() + 900_000 });
+  const connection = new Connection({ url: `ws://127.0.0.1:${(server.address() as net.AddressInfo).port}/v1/ws`, auth, WebSocket: WebSocket as unknown as WebSocketConstructor });
+  const connecting = connection.connect();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  t.truthy(connection.socket, 'the handshake is under way');
+  connection.close();
+  await t.throwsAsync(connecting, { instanceOf: PocdojoError, code: 'CLOSED' });
+  t.is(connection.state, 'closed');
+  await new Promise((resolve) => setTimeout(resolve, 100));
 });

@@ -165,9 +165,12 @@ export class Connection extends Emitter<ConnectionEvents> {
   close(): void {
     if (this.#state === 'closed') return;
     const socket = this.#socket;
-    this.#teardown(new PocdojoError('CLOSED', 'Connection closed'));
+    const error = new PocdojoError('CLOSED', 'Connection closed');
+    this.#teardown(error);
     this.#offAuth();
     this.#setState('closed');
+    for (const waiter of this.#waitingForOpen) waiter.reject(error);
+    this.#waitingForOpen.clear();
     socket?.close(1000, 'client closed');
     this.emit('closed', { code: 1000, reason: 'client closed' });
   }
@@ -184,7 +187,14 @@ export class Connection extends Emitter<ConnectionEvents> {
     }
     if (this.#state === 'closed') return;
     // The token travels as a subprotocol: browsers cannot set headers on a WebSocket, and a query string ends up in logs.
-    const socket = new this.#WebSocket(this.#options.url, ['pocdojo.v1', token]);
+    let socket: WebSocketLike;
+    try {
+      socket = new this.#WebSocket(this.#options.url, ['pocdojo.v1', token]);
+    } catch (error) {
+      // A URL the runtime refuses: no retry will take it.
+      this.emit('error', error);
+      return this.#final(1006, `Cannot open ${this.#options.url}: ${(error as Error).message}`);
+    }
     this.#socket = socket;
     this.#socketToken = token;
     socket.onmessage = (event: { data: unknown }) => {
@@ -286,17 +296,15 @@ export class Connection extends Emitter<ConnectionEvents> {
     const socket = this.#socket;
     this.#socket = undefined;
     if (socket) {
-      socket.onmessage = socket.onclose = socket.onerror = null;
+      // No-ops rather than null: Node's `ws` throws an 'error' event nobody listens to (a socket closed while connecting).
+      const ignore = () => {};
+      socket.onmessage = socket.onclose = socket.onerror = ignore;
     }
     for (const pending of this.#pending.values()) {
       clearTimeout(pending.timer);
       pending.reject(error);
     }
     this.#pending.clear();
-    if (this.#state === 'closed') {
-      for (const waiter of this.#waitingForOpen) waiter.reject(error);
-      this.#waitingForOpen.clear();
-    }
   }
 
   #send<M extends WsMethod>(method: M, data: WsRequestData<M>, timeoutMs: number): Promise<WsReply<M>> {
