@@ -29,12 +29,17 @@ function resolve(ref: string): Json | undefined {
   return node as Json | undefined;
 }
 
-/** The message an operation sends or receives (through the channel's reference to the component). */
+/** The message an operation sends or receives (a reference into the channel, which may itself refer on). */
 function operationMessage(key: string): Json {
   const operation = (doc.operations as Json)[key] as { messages: Array<{ $ref: string }> } | undefined;
   if (!operation) throw new Error(`no operation ${key}`);
-  const viaChannel = resolve(operation.messages[0]!.$ref) as { $ref: string };
-  return resolve(viaChannel.$ref) as Json;
+  let message = resolve(operation.messages[0]!.$ref) as Json;
+  while (typeof message.$ref === 'string') message = resolve(message.$ref) as Json;
+  return message;
+}
+
+function channelMessages(): Json {
+  return (doc.channels as { signaling: { messages: Json } }).signaling.messages;
 }
 
 test('an AsyncAPI 3.0 document of /v1/ws', (t) => {
@@ -46,30 +51,30 @@ test('an AsyncAPI 3.0 document of /v1/ws', (t) => {
 test('every request method, with its data schema, a reply, and its role rule', (t) => {
   const methods = Object.keys(WS_METHODS) as WsMethod[];
   for (const method of methods) {
-    const operation = (doc.operations as Json)[method] as Json;
+    const operation = (doc.operations as Json)[`request.${method}`] as Json;
     t.is(operation?.action, 'send', method);
     t.truthy((operation.reply as Json | undefined)?.messages, `${method} has a reply`);
-    const payload = operationMessage(method).payload as { properties: Json };
+    const payload = operationMessage(`request.${method}`).payload as { properties: Json };
     t.deepEqual(payload.properties.method, { const: method });
     t.deepEqual(payload.properties.data, frameDataSchema(WS_METHODS[method].data, 'input'), `${method}: its data schema`);
-    const roles = 'roles' in WS_METHODS[method] ? (WS_METHODS[method] as { roles?: { allowed: readonly string[] } }).roles : undefined;
-    if (roles) t.deepEqual(operationMessage(method)['x-roles'], [...roles.allowed], `${method}: its roles`);
+    const roles = 'roles' in WS_METHODS[method] ? (WS_METHODS[method] as { roles?: { allowed: readonly string[]; refusal: string } }).roles : undefined;
+    if (roles) t.deepEqual(operationMessage(`request.${method}`)['x-roles'], { allowed: [...roles.allowed], refusal: roles.refusal }, `${method}: its roles`);
   }
-  const requests = Object.keys((doc.components as { messages: Json }).messages).filter((key) => key.startsWith('request.'));
+  const requests = Object.keys(channelMessages()).filter((key) => key.startsWith('request.'));
   t.is(requests.length, methods.length, 'nothing documented that the gateway does not route');
 });
 
 test('every push, with its data schema and seq', (t) => {
   const pushes = Object.keys(PUSH_SCHEMAS) as PushMethod[];
   for (const method of pushes) {
-    t.is(((doc.operations as Json)[`on.${method}`] as Json | undefined)?.action, 'receive', method);
-    const payload = operationMessage(`on.${method}`).payload as { properties: Json; required: string[] };
+    t.is(((doc.operations as Json)[`push.${method}`] as Json | undefined)?.action, 'receive', method);
+    const payload = operationMessage(`push.${method}`).payload as { properties: Json; required: string[] };
     t.deepEqual(payload.properties.method, { const: method });
     t.deepEqual(payload.properties.data, frameDataSchema(PUSH_SCHEMAS[method], 'output'), `${method}: its data schema`);
     t.truthy(payload.properties.seq);
     t.deepEqual(payload.required, ['method', 'data']);
   }
-  const documented = Object.keys((doc.components as { messages: Json }).messages).filter((key) => key.startsWith('push.'));
+  const documented = Object.keys(channelMessages()).filter((key) => key.startsWith('push.'));
   t.is(documented.length, pushes.length);
 });
 
@@ -88,7 +93,7 @@ test('every reference resolves and every key is one AsyncAPI 3.0 accepts', (t) =
   t.true(refs.length > 0);
   for (const ref of refs) t.truthy(resolve(ref), ref);
   const keyPattern = /^[\w\d.\-_]+$/;
-  for (const group of [doc.operations, (doc.components as Json).messages, (doc.channels as { signaling: { messages: Json } }).signaling.messages] as Json[]) {
+  for (const group of [doc.operations, channelMessages()] as Json[]) {
     for (const key of Object.keys(group)) t.regex(key, keyPattern);
   }
 });

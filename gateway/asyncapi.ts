@@ -44,17 +44,21 @@ function requestMessage(method: WsMethod): JsonSchema {
   const spec = WS_METHODS[method] as WsMethodSpec;
   // A method whose data may be left out (ping, room.leave, recording.*) takes a frame without it.
   const dataOptional = spec.data.safeParse(undefined).success;
+  const data = frameDataSchema(spec.data, 'input');
   const roles = spec.roles ? ` Only ${spec.roles.allowed.join(', ')} may call it; others are refused with FORBIDDEN: "${spec.roles.refusal}".` : '';
+  // A schema's .describe() in protocol/ws.ts says what the method does; otherwise who serves it.
+  const what = typeof data.description === 'string' ? data.description : `Request ${method} (served by ${spec.server === 'gateway' ? 'the gateway' : `the ${spec.server} actor`}).`;
   return {
     name: method,
     title: method,
-    summary: `Request ${method} (served by ${spec.server === 'gateway' ? 'the gateway' : `the ${spec.server} actor`}).${roles}`,
+    summary: `${what}${roles}`,
     payload: {
       type: 'object',
       required: dataOptional ? ['id', 'method'] : ['id', 'method', 'data'],
-      properties: { id: requestId, method: { const: method }, data: frameDataSchema(spec.data, 'input') },
+      properties: { id: requestId, method: { const: method }, data },
     },
-    ...(spec.roles ? { 'x-roles': spec.roles.allowed } : {}),
+    // Who may call it, by role in the room (the others get FORBIDDEN with this text).
+    ...(spec.roles ? { 'x-roles': { allowed: spec.roles.allowed, refusal: spec.roles.refusal } } : {}),
   };
 }
 
@@ -81,7 +85,8 @@ const ref = ($ref: string) => ({ $ref });
  * The AsyncAPI 3.0 document of `/v1/ws`, generated from the tables the gateway routes by
  * (protocol/ws.ts WS_METHODS) and the pushes it sends (protocol/push.ts PUSH_SCHEMAS), as
  * openapi.ts is from the REST routes: a method or push added there is documented here.
- * Message keys are `request.<method>`, `push.<method>` and `reply` (code.update is both a request and a push).
+ * Messages (in the channel) and operations are keyed `request.<method>` and `push.<method>`
+ * (code.update is both a request and a push); every request's reply is the channel's `reply`.
  */
 export function buildAsyncApi(version: string): JsonSchema {
   const methods = Object.keys(WS_METHODS) as WsMethod[];
@@ -90,10 +95,9 @@ export function buildAsyncApi(version: string): JsonSchema {
   for (const method of methods) messages[`request.${method}`] = requestMessage(method);
   for (const method of pushes) messages[`push.${method}`] = pushMessage(method);
 
-  const channelMessages = Object.fromEntries(Object.keys(messages).map((key) => [key, ref(`#/components/messages/${key}`)]));
   const operations: Record<string, JsonSchema> = {};
   for (const method of methods) {
-    operations[method] = {
+    operations[`request.${method}`] = {
       action: 'send',
       title: method,
       channel: ref(`#/channels/${CHANNEL}`),
@@ -102,7 +106,7 @@ export function buildAsyncApi(version: string): JsonSchema {
     };
   }
   for (const method of pushes) {
-    operations[`on.${method}`] = { action: 'receive', title: method, channel: ref(`#/channels/${CHANNEL}`), messages: [ref(`#/channels/${CHANNEL}/messages/push.${method}`)] };
+    operations[`push.${method}`] = { action: 'receive', title: method, channel: ref(`#/channels/${CHANNEL}`), messages: [ref(`#/channels/${CHANNEL}/messages/push.${method}`)] };
   }
 
   const closeCodes = (Object.values(CloseCode) as CloseCode[]).map((code) => `- ${code}: ${CLOSE_REASON[code]}`).join('\n');
@@ -134,12 +138,11 @@ export function buildAsyncApi(version: string): JsonSchema {
         address: '/v1/ws',
         title: 'Signaling',
         description: 'Every frame of the socket, both ways.',
-        messages: channelMessages,
+        messages,
       },
     },
     operations,
     components: {
-      messages,
       securitySchemes: {
         subprotocol: {
           type: 'httpApiKey',
