@@ -260,10 +260,11 @@ export class Room extends Emitter<RoomEvents> {
       on('awareness.update', ({ state }) => this.code.applyRemoteAwareness(state)),
       on('recording.started', ({ recordingId }) => this.#setRecording(recordingId)),
       on('recording.stopped', () => this.#setRecording(null)),
+      // Reasons the Room does not interpret (those the contract gains) still reach `push` listeners.
       on('room.updated', (update) => {
         if (update.reason === 'reactivated') this.code.resend();
         else if (update.reason === 'media') void this.#media?.restart(update.routerRtpCapabilities);
-        else {
+        else if (update.reason === 'classroom') {
           for (const [userId, member] of this.#members) {
             if (member.role === 'participant') this.#members.set(userId, { ...member, canEdit: !update.classroom || update.editors.includes(userId) });
           }
