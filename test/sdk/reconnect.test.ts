@@ -14,20 +14,24 @@ import { eventually, interceptingWebSocket, percentile, sdkClient, TcpProxy } fr
 
 let app: TestNode;
 let tenant: TestTenant;
-let proxy: TcpProxy;
 const clients: PocdojoClient[] = [];
 
 test.before(async () => {
   app = await startDojoNode();
   tenant = await createTenant(app, { members: 2, facilitators: 1 });
-  proxy = await TcpProxy.start(Number(new URL(app.url).port));
 });
 
 test.after.always(async () => {
   for (const client of clients) client.close();
-  await proxy?.close();
   await app?.stop();
 });
+
+/** A proxy of the test's own in front of the node (tests of a file run side by side). */
+async function proxyFor(t: import('ava').ExecutionContext): Promise<TcpProxy> {
+  const proxy = await TcpProxy.start(Number(new URL(app.url).port));
+  t.teardown(() => proxy.close());
+  return proxy;
+}
 
 async function join(baseUrl: string, user: TestTenant['members'][number], dojoId: string, options: Parameters<typeof sdkClient>[3] = {}): Promise<{ client: PocdojoClient; room: Room }> {
   const client = await sdkClient(baseUrl, tenant, user, options);
@@ -55,6 +59,7 @@ test('the network cut mid-chat ten times: nothing acknowledged lost, nothing dou
   const [fac, ana, bea] = [tenant.facilitators[0]!, tenant.members[0]!, tenant.members[1]!];
   const dojoId = await liveDojo(app, tenant, fac, [ana, bea]);
   // Ana goes through the proxy (her network is cut); Bea watches from a direct connection.
+  const proxy = await proxyFor(t);
   const a = await join(proxy.url, ana, dojoId);
   const b = await join(app.url, bea, dojoId);
   let resumes = 0;
@@ -134,4 +139,20 @@ test('a session the server no longer has: the room is joined again, offline edit
   await eventually(() => b.room.messages.some((m) => m.messageId === message.messageId), 'the message on b');
   t.is(b.room.messages.filter((m) => m.clientMsgId === message.clientMsgId).length, 1);
   t.is(a.room.messages.filter((m) => m.clientMsgId === message.clientMsgId).length, 1);
+});
+
+test('a path that dies silently is noticed by the heartbeat, and the SDK resumes with nothing lost', async (t) => {
+  const [fac, ana, bea] = [tenant.facilitators[0]!, tenant.members[0]!, tenant.members[1]!];
+  const dojoId = await liveDojo(app, tenant, fac, [ana, bea]);
+  const proxy = await proxyFor(t);
+  const a = await join(proxy.url, ana, dojoId, { heartbeatMs: 300 });
+  const b = await join(app.url, bea, dojoId);
+  const resumed = a.client.connection.next('resumed');
+  // No close, no reset: the bytes just stop (the proxy keeps both TCP connections open).
+  proxy.freeze();
+  const message = await a.room.sendChat('sent into the void');
+  await resumed;
+  await eventually(() => b.room.messages.some((m) => m.messageId === message.messageId), 'the message on b');
+  t.is(b.room.messages.filter((m) => m.clientMsgId === message.clientMsgId).length, 1);
+  t.is(a.client.connection.state, 'open');
 });

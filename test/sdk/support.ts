@@ -54,6 +54,17 @@ export class TcpProxy {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /**
+   * Stops carrying bytes on every open connection without closing any: a path that died
+   * silently (a NAT that forgot it, a phone between networks). New connections go through.
+   */
+  freeze(): void {
+    for (const socket of this.#sockets) {
+      socket.unpipe();
+      socket.pause();
+    }
+  }
+
   /** Drops every connection (REST keep-alives and WebSockets alike); new ones go through. */
   cut(): void {
     for (const socket of this.#sockets) socket.resetAndDestroy();

@@ -20,6 +20,8 @@ export interface ClientOptions {
   /** Refresh the access token this long before it expires (ms). Default 60 s. */
   refreshMarginMs?: number;
   backoff?: BackoffOptions;
+  /** Ping this often to notice a dead path (ms); default: the server's heartbeat. */
+  heartbeatMs?: number;
 }
 
 /**
@@ -66,6 +68,7 @@ export class PocdojoClient {
         requestTimeoutMs: this.#options.requestTimeoutMs,
         refreshMarginMs: this.#options.refreshMarginMs,
         backoff: this.#options.backoff,
+        heartbeatMs: this.#options.heartbeatMs,
       });
     }
     return this.#connection;

@@ -35,6 +35,11 @@ export interface ConnectionOptions {
   /** Refresh the access token this long before it expires, and tell the socket (ms). Default 60 s. */
   refreshMarginMs?: number;
   backoff?: BackoffOptions;
+  /**
+   * Ping this often (ms); a ping unanswered for as long means the path is dead. Default: the
+   * server's `heartbeatMs` (from session.welcome). A phone app may want to notice sooner.
+   */
+  heartbeatMs?: number;
 }
 
 export type ConnectionEvents = {
@@ -256,7 +261,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     }
     this.#sessionId = resumed ? previous : welcome.sessionId;
     this.#attempt = 0;
-    this.#startHeartbeat(welcome.heartbeatMs);
+    this.#startHeartbeat(this.#options.heartbeatMs ?? welcome.heartbeatMs);
     this.#scheduleRefresh();
     this.#setState('open');
     for (const waiter of [...this.#waitingForOpen]) waiter.resolve();
