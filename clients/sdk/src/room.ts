@@ -121,7 +121,8 @@ export class Room extends Emitter<RoomEvents> {
 
   /** The chat as known: the join reply's recent messages, then every one since, oldest first. */
   get messages(): ChatMessage[] {
-    return [...this.#messages.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.messageId.localeCompare(b.messageId));
+    // Two messages of one millisecond keep the order they arrived in, the room's order (the sort is stable).
+    return [...this.#messages.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   /** Messages sent but not yet acknowledged (shown as "sending…"). */
