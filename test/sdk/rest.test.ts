@@ -1,6 +1,6 @@
 import test from 'ava';
 import WebSocket from 'ws';
-import { PocdojoClient, PocdojoError, type FetchLike, type WebSocketConstructor } from '../../clients/sdk/src/index';
+import { CloseCode, PocdojoClient, PocdojoError, type FetchLike, type WebSocketConstructor } from '../../clients/sdk/src/index';
 import { startDojoNode } from '../../actors/dojo-room/testing';
 import { createTenant, type TestTenant } from '../support/accounts';
 import type { TestNode } from '../support/node';
@@ -127,4 +127,22 @@ test('a refused refresh token ends the session: the client says so and forgets t
   await ended;
   t.is(client.auth.credentials, undefined);
   await t.throwsAsync(client.rest.call('GET /v1/dojos', { query: {} }), { instanceOf: PocdojoError, message: 'Not logged in' });
+});
+
+test('a logout elsewhere in the login session ends the socket for good: closed with SESSION_REVOKED, no reconnect', async (t) => {
+  const user = tenant.members[0]!;
+  const client = new PocdojoClient({ baseUrl: app.url, WebSocket: WebSocket as unknown as WebSocketConstructor });
+  t.teardown(() => client.close());
+  await client.login(tenant.slug, user.username, user.password);
+  const connection = client.connection;
+  await connection.connect();
+  const closed = connection.next('closed');
+  // The REST logout alone, as another tab of the same login would: the server closes the socket.
+  await client.rest.logout();
+  const [{ code }] = await closed;
+  t.is(code, CloseCode.SESSION_REVOKED);
+  t.is(connection.state, 'closed');
+  await t.throwsAsync(connection.request('ping', {}), { instanceOf: PocdojoError, code: 'CLOSED' });
+  // A new connection of this client cannot open either: it has no credentials left.
+  await t.throwsAsync(client.connection.connect(), { instanceOf: PocdojoError, code: 'SESSION_ENDED' });
 });
