@@ -1,6 +1,7 @@
 import type { ServiceSchema } from 'moleculer';
 import type { ServiceName } from '../config';
 import type { Infrastructure } from '../infra/infrastructure';
+import { createCodeExecService } from './code-exec/code-exec.service';
 import { createDojoRoomActor } from './dojo-room/actor';
 import { createPocService } from './poc/poc.service';
 import { createRenderService } from './render/render.service';
@@ -18,6 +19,7 @@ export const ACTORS: Partial<Record<ServiceName, ActorFactory>> = {
   poc: createPocService,
   'dojo-room': createDojoRoomActor,
   render: createRenderService,
+  'code-exec': createCodeExecService,
 };
 
 /** Which backing services an actor needs, so a gateway-only node starts no database. */
@@ -29,4 +31,5 @@ export const NEEDS: Record<ServiceName, { database: boolean; objectStore: boolea
   render: { database: true, objectStore: true },
   media: { database: false, objectStore: true },
   jobs: { database: true, objectStore: false },
+  'code-exec': { database: true, objectStore: false },
 };

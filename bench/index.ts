@@ -1,3 +1,4 @@
+import * as codeExec from './code-exec/code-exec.bench';
 import * as dojoFanout from './dojo/fanout.bench';
 import * as dojoSockets from './dojo/sockets.bench';
 import * as gateway from './gateway.bench';
@@ -24,6 +25,7 @@ const BENCHES: Record<string, { title: string; run: (options?: object) => Promis
   'media-churn': { title: 'Media churn: one publisher reconnects 100 times in a 20-member room; server objects and memory before/after', run: mediaChurn.run },
   'render-video': { title: 'Yearly video render: x realtime, vs ffmpeg alone on the same frames', run: renderVideo.run },
   'render-report': { title: 'Annual PDF report for a tenant with 10,000 POCs: time and peak memory', run: renderReport.run },
+  'code-exec': { title: 'Code runs in the sandbox: overhead vs the bare interpreter (same run), trivial runs/s, fairness under a 200-run flood', run: codeExec.run },
   tenant: { title: 'GET /v1/user cached vs uncached; scrypt login cost', run: tenant.run },
   login: { title: 'Login under a storm and the hashing pool vs raw scrypt on libuv (same run); file I/O p99 beside hashing', run: login.run },
   // Half an hour: run when named, never as part of the full list.

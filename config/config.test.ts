@@ -49,6 +49,8 @@ const bad: Array<[Record<string, string>, string]> = [
   [{ TRACING_SAMPLE_RATE: '1.5' }, 'TRACING_SAMPLE_RATE'],
   [{ NODE_ID: 'a/b' }, 'NODE_ID'],
   [{ RENDER_CONCURRENCY: '0' }, 'RENDER_CONCURRENCY'],
+  [{ CODE_EXEC_TIMEOUT_MS: '50' }, 'CODE_EXEC_TIMEOUT_MS'],
+  [{ CODE_EXEC_MEMORY_MB: 'lots' }, 'CODE_EXEC_MEMORY_MB'],
   [{ VIDEO_SLIDE_SECONDS: 'long' }, 'VIDEO_SLIDE_SECONDS'],
   [{ YEARLY_SCHEDULE: 'every new year' }, 'YEARLY_SCHEDULE'],
   [{ YEARLY_SCHEDULE_ENABLED: 'yes' }, 'YEARLY_SCHEDULE_ENABLED'],

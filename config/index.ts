@@ -6,7 +6,7 @@ import { ConfigError, readers, type Env } from './readers';
 export { ConfigError } from './readers';
 
 /** Every actor a process can host; `SERVICES` picks a subset. */
-export const ALL_SERVICES = ['gateway', 'tenant', 'poc', 'dojo-room', 'render', 'media', 'jobs'] as const;
+export const ALL_SERVICES = ['gateway', 'tenant', 'poc', 'dojo-room', 'render', 'media', 'jobs', 'code-exec'] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -87,6 +87,26 @@ export interface Config {
     readonly retryBaseMs: number;
     /** Seconds each slide of a yearly video stays on screen. */
     readonly slideSeconds: number;
+  };
+  /** Code execution (the code-exec actor's sandbox and its admission limits). */
+  readonly codeExec: {
+    /** `off`: this node never runs code (runs end SANDBOX_UNAVAILABLE), as on a machine without bubblewrap. */
+    readonly sandbox: 'on' | 'off';
+    /** Sandboxes running at once on this node. */
+    readonly concurrency: number;
+    /** Runs a node takes off the queue at once and schedules round-robin by room (fairness). */
+    readonly window: number;
+    /** Wall-clock limit of a run; the CPU limit is the same in seconds, rounded up. */
+    readonly timeoutMs: number;
+    readonly memoryBytes: number;
+    /** Output kept per stream (stdout, stderr); the rest is cut with a marker. */
+    readonly outputBytes: number;
+    /** Runs one room / one tenant may ask for per minute. */
+    readonly roomRunsPerMinute: number;
+    readonly tenantRunsPerMinute: number;
+    /** Unfinished runs one room / one tenant may have; past them a run is refused with 429. */
+    readonly roomQueued: number;
+    readonly tenantQueued: number;
   };
   /** The yearly batch: when it runs (cron, UTC) and whether this process schedules it at all. */
   readonly yearly: { readonly schedule: string; readonly enabled: boolean };
@@ -180,6 +200,18 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: r.int('RENDER_MAX_ATTEMPTS', 5, 1, 20),
       retryBaseMs: r.int('RENDER_RETRY_BASE_MS', 2000, 10, 600000),
       slideSeconds: r.int('VIDEO_SLIDE_SECONDS', 4, 1, 30),
+    }),
+    codeExec: Object.freeze({
+      sandbox: r.oneOf('CODE_EXEC_SANDBOX', ['on', 'off'] as const, 'on'),
+      concurrency: r.int('CODE_EXEC_CONCURRENCY', os.availableParallelism(), 1, 256),
+      window: r.int('CODE_EXEC_WINDOW', 256, 1, 10_000),
+      timeoutMs: r.int('CODE_EXEC_TIMEOUT_MS', 10_000, 200, 300_000),
+      memoryBytes: r.int('CODE_EXEC_MEMORY_MB', 256, 32, 16_384) * 1024 * 1024,
+      outputBytes: r.int('CODE_EXEC_OUTPUT_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+      roomRunsPerMinute: r.int('CODE_EXEC_ROOM_RUNS_PER_MINUTE', 30, 1, 100_000),
+      tenantRunsPerMinute: r.int('CODE_EXEC_TENANT_RUNS_PER_MINUTE', 600, 1, 1_000_000),
+      roomQueued: r.int('CODE_EXEC_ROOM_QUEUED', 10, 1, 10_000),
+      tenantQueued: r.int('CODE_EXEC_TENANT_QUEUED', 200, 1, 100_000),
     }),
     yearly: Object.freeze({
       schedule: cron(r.string('YEARLY_SCHEDULE', '0 3 1 1 *'), 'YEARLY_SCHEDULE'),

@@ -3,6 +3,7 @@ import { hosts, type Config } from '../config';
 import type { ReadinessCheck } from '../infra/readiness';
 import { resolveFonts } from '../actors/render/fonts';
 import { resolveFfmpeg, resolveFfprobe } from '../infra/bin/ffmpeg';
+import { sandboxUnavailable } from '../infra/sandbox';
 
 /**
  * Features a node can run without, each with what it needs from the machine. A node missing
@@ -38,6 +39,16 @@ const FEATURES: readonly Feature[] = [
     requires: (config) => {
       resolveFfmpeg(config);
       fonts();
+    },
+  },
+  {
+    // Without a sandbox no code runs at all: runs end SANDBOX_UNAVAILABLE (never unsandboxed).
+    name: 'code-execution',
+    on: (config) => hosts(config, 'code-exec'),
+    requires: (config) => {
+      if (config.codeExec.sandbox === 'off') throw new Error('switched off (CODE_EXEC_SANDBOX=off): code runs end SANDBOX_UNAVAILABLE');
+      const reason = sandboxUnavailable();
+      if (reason) throw new Error(reason);
     },
   },
   {

@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { CLOSE_REASON, CloseCode } from '../protocol/closeCodes';
 import { PUSH_SCHEMAS, type PushMethod } from '../protocol/push';
 import { WS_METHODS, type WsMethod, type WsMethodSpec } from '../protocol/ws';
-import { errorObject } from './openapi';
-
-type JsonSchema = Record<string, unknown>;
+import { errorSchema, type JsonSchema } from './openapi';
 
 const CHANNEL = 'signaling';
 
@@ -34,7 +32,7 @@ const replyPayload: JsonSchema = {
       properties: {
         id: { oneOf: [requestId, { type: 'null', description: 'The frame could not be read far enough to find its id' }] },
         ok: { const: false },
-        error: errorObject,
+        error: errorSchema,
       },
     },
   ],

@@ -3,7 +3,9 @@ import test from 'ava';
 import type { Context } from 'moleculer';
 import { z } from 'zod';
 import { signAccessToken } from '../infra/auth/jwt';
+import { PUSH_SCHEMAS } from '../protocol/push';
 import type { RouteDef } from '../protocol/rest/route';
+import { WS_METHODS } from '../protocol/ws';
 import { startTestNode, type TestNode } from '../test/support/node';
 import { WsClient } from '../test/support/ws-client';
 
@@ -181,7 +183,31 @@ test('operations endpoints answer', async (t) => {
   const openapi = (await (await fetch(`${app.url}/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
   t.truthy(openapi.paths['/v1/probe/echo']?.post);
   t.truthy(openapi.paths['/v1/probe/items/{id}']?.get);
+  // The WebSocket contract, from the same tables the gateway serves: every method and push.
+  const asyncapi = (await (await fetch(`${app.url}/v1/asyncapi.json`)).json()) as AsyncApi;
+  t.is(asyncapi.asyncapi, '3.0.0');
+  t.is(asyncapi.channels.signaling.address, '/v1/ws');
+  t.deepEqual(Object.keys(asyncapi.operations).filter((k) => k.startsWith('request.')).length, Object.keys(WS_METHODS).length);
+  t.deepEqual(Object.keys(asyncapi.operations).filter((k) => k.startsWith('push.')).length, Object.keys(PUSH_SCHEMAS).length);
+  for (const [method, field] of [
+    ['media.restartIce', 'transportId'],
+    ['media.closeTransport', 'transportId'],
+    ['media.pauseConsumer', 'consumerId'],
+  ] as const) {
+    t.like(asyncapi.operations[`request.${method}`], { action: 'send', reply: { messages: [{ $ref: '#/channels/signaling/messages/reply' }] } });
+    const message = asyncapi.channels.signaling.messages[`request.${method}`];
+    t.regex(message?.summary ?? '', /\w/, `${method} says what it does`);
+    t.true(message?.payload.properties.data.required?.includes(field), `${method} requires ${field}`);
+  }
+  t.like(asyncapi.channels.signaling.messages['request.media.produce'], { 'x-roles': { allowed: ['facilitator', 'participant'] } });
+  t.like(asyncapi.operations['push.media.layersChanged'], { action: 'receive' });
 });
+
+interface AsyncApi {
+  asyncapi: string;
+  channels: { signaling: { address: string; messages: Record<string, { summary?: string; payload: { properties: { data: { required?: string[] } } } }> } };
+  operations: Record<string, unknown>;
+}
 
 test('the socket refuses a missing or bad token', async (t) => {
   const error = await t.throwsAsync(WsClient.connect(app.wsUrl));

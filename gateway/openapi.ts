@@ -2,17 +2,18 @@ import { z } from 'zod';
 import { ErrorCode } from '../protocol/errors';
 import { pathParams, type RouteDef } from '../protocol/rest/route';
 
-type JsonSchema = Record<string, unknown>;
+export type JsonSchema = Record<string, unknown>;
 
-function schemaOf(type: z.ZodType | undefined, io: 'input' | 'output'): JsonSchema | undefined {
+/** A zod schema as JSON Schema (2020-12, as OpenAPI 3.1 and AsyncAPI 3 take it), without its $schema line. */
+export function schemaOf(type: z.ZodType | undefined, io: 'input' | 'output'): JsonSchema | undefined {
   if (!type) return undefined;
   const schema = z.toJSONSchema(type, { io, unrepresentable: 'any' }) as JsonSchema;
   delete schema.$schema;
   return schema;
 }
 
-/** The `error` of an error body (REST) or of a failed reply (WebSocket, see asyncapi.ts). */
-export const errorObject: JsonSchema = {
+/** An error as every response carries it (REST bodies and WebSocket replies alike). */
+export const errorSchema: JsonSchema = {
   type: 'object',
   required: ['code', 'message'],
   properties: {
@@ -22,7 +23,7 @@ export const errorObject: JsonSchema = {
   },
 };
 
-const errorBody: JsonSchema = { type: 'object', required: ['error'], properties: { error: errorObject } };
+const errorBody: JsonSchema = { type: 'object', required: ['error'], properties: { error: errorSchema } };
 
 /**
  * The OpenAPI 3.1 document, generated from the same route definitions the router serves,

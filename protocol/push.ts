@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RoomRole } from './auth';
+import { codeOutput, codeRunStarted, executionResult } from './codeExec';
 import { uuid } from './rest/common';
 
 // What the server pushes on /v1/ws without being asked: frames `{ method, data, seq? }` with no
@@ -68,6 +69,12 @@ export const PUSH_SCHEMAS = {
   'room.kicked': z.object({ dojoId: uuid, userId: uuid, by: uuid }),
   // A facilitator muted `userId` (their audio is paused): to everyone.
   'room.muted': z.object({ userId: uuid, muted: z.literal(true), by: uuid }),
+  // A member pressed run (code.run, or POST /v1/dojos/{id}/executions) and the sandbox started it: to everyone.
+  'code.runStarted': codeRunStarted,
+  // A bounded chunk (<= 8 KiB) of a running program's stdout or stderr, at most 64 KiB per stream and run: to everyone.
+  'code.output': codeOutput,
+  // The run ended (ExecutionResult; with the kata's test counts when the room has tests): to everyone.
+  'code.result': executionResult,
   // The room changed (see roomUpdated): to everyone; 'reactivated' to each session taken over, no seq.
   'room.updated': roomUpdated,
 } as const;

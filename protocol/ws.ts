@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RoomRole } from './auth';
+import { codeLanguage } from './codeExec';
 import type { ErrorCode } from './errors';
 import { uuid } from './rest/common';
 import { freeText, validatedLater } from './text';
@@ -79,18 +80,27 @@ export const WS_METHODS = {
   'chat.send': room(z.object({ ...inRoom, text: freeText(z.string().min(1).max(2000)), clientMsgId: z.string().min(1).max(64) })),
   'chat.delete': room(z.object({ ...inRoom, messageId: uuid })),
   'code.update': room(z.object({ ...inRoom, update: base64 }), NOT_OBSERVER('edit the code')),
+  // Runs the room's current code (and the room's kata tests) in the sandbox: -> { executionId };
+  // code.runStarted, code.output and code.result follow as pushes. Defaults to the dojo's language.
+  'code.run': room(z.object({ ...inRoom, language: codeLanguage.optional() }), NOT_OBSERVER('run code')),
   'awareness.update': room(z.object({ ...inRoom, state: base64 })),
   'media.createTransport': room(z.object({ ...inRoom, direction: z.enum(['send', 'recv']) })),
   'media.connectTransport': room(z.object({ ...inRoom, transportId: z.string().min(1), dtlsParameters: rtpObject })),
   'media.produce': room(z.object({ ...inRoom, transportId: z.string().min(1), kind: z.enum(['audio', 'video']), rtpParameters: rtpObject, appData: rtpObject.optional() }), NOT_OBSERVER('send media')),
   'media.consume': room(z.object({ ...inRoom, transportId: z.string().min(1), producerId: z.string().min(1), rtpCapabilities: rtpObject })),
-  // A paused consumer forwards nothing (a hidden tile, an app in the background) until resumed.
-  'media.pauseConsumer': room(z.object({ ...inRoom, consumerId: z.string().min(1) })),
-  'media.resumeConsumer': room(z.object({ ...inRoom, consumerId: z.string().min(1) })),
-  // New ICE parameters for a transport after the client's network changed (Wi-Fi to LTE): -> { iceParameters }.
-  'media.restartIce': room(z.object({ ...inRoom, transportId: z.string().min(1) })),
-  // Closes one of the caller's transports, and everything it sends or receives.
-  'media.closeTransport': room(z.object({ ...inRoom, transportId: z.string().min(1) })),
+  // The descriptions (.describe) below are also the method's summary in /v1/asyncapi.json.
+  'media.pauseConsumer': room(
+    z.object({ ...inRoom, consumerId: z.string().min(1) }).describe('Pauses one of your consumers: nothing is forwarded to it (a hidden tile, an app in the background) until media.resumeConsumer.'),
+  ),
+  'media.resumeConsumer': room(z.object({ ...inRoom, consumerId: z.string().min(1) }).describe('Resumes one of your consumers (they start paused after media.consume).')),
+  'media.restartIce': room(
+    z
+      .object({ ...inRoom, transportId: z.string().min(1) })
+      .describe("New ICE parameters for one of your transports after the client's network changed (Wi-Fi to LTE); replies { iceParameters }. DTLS and media are kept."),
+  ),
+  'media.closeTransport': room(
+    z.object({ ...inRoom, transportId: z.string().min(1) }).describe('Closes one of your transports, and the producers and consumers it carries (the others get media.producerClosed).'),
+  ),
   'media.pauseProducer': room(z.object({ ...inRoom, producerId: z.string().min(1) })),
   'media.resumeProducer': room(z.object({ ...inRoom, producerId: z.string().min(1) })),
   'media.closeProducer': room(z.object({ ...inRoom, producerId: z.string().min(1) })),

@@ -37,6 +37,8 @@ export interface NewDojo {
   facilitatorId: string;
   subject: string;
   language: string | null;
+  /** A kata's tests the room's code runs against. */
+  tests: string | null;
   dojoDate: string;
   maxParticipants: number;
   members: string[];
@@ -68,9 +70,9 @@ export class DojoRepository {
     for (let attempt = 0; ; attempt++) {
       const inserted = await one<{ id: string }>(
         this.db,
-        `INSERT INTO dojos (id, tenant_id, facilitator_id, subject, language, dojo_date, join_code, max_participants)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tenant_id, join_code) DO NOTHING RETURNING id`,
-        [id, dojo.tenantId, dojo.facilitatorId, dojo.subject, dojo.language, dojo.dojoDate, code, dojo.maxParticipants],
+        `INSERT INTO dojos (id, tenant_id, facilitator_id, subject, language, dojo_date, join_code, max_participants, tests)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, join_code) DO NOTHING RETURNING id`,
+        [id, dojo.tenantId, dojo.facilitatorId, dojo.subject, dojo.language, dojo.dojoDate, code, dojo.maxParticipants, dojo.tests],
       );
       if (inserted) break;
       if (attempt > 5) throw new Error('could not find a free join code');

@@ -8,7 +8,7 @@ import type { DojoRepository, DojoRow } from './DojoRepository';
 import { ConflictError, FieldValidationError, ForbiddenError, NotFoundError, ServiceUnavailableError } from './errors';
 import type { Presence } from './Presence';
 import { recordingRows } from './RecordingRows';
-import type { DojoStatus, RoomCall, RoomKey } from './types';
+import type { DojoStatus, RoomCall, RoomKey, RoomRole } from './types';
 
 /** What `notification.requested` carries (the tenant actor delivers it). */
 export interface NotificationRequest {
@@ -46,6 +46,7 @@ export interface CreateParams {
   subject: string;
   language?: string;
   max_participants?: number;
+  tests?: string;
 }
 
 export interface Page {
@@ -96,6 +97,7 @@ export class Dojos {
         facilitatorId: auth.userId,
         subject: p.subject,
         language: p.language ?? null,
+        tests: p.tests ?? null,
         dojoDate: p.dojo_date,
         maxParticipants: p.max_participants ?? 50,
         members: [...new Set(p.members)],
@@ -274,6 +276,23 @@ export class Dojos {
     if (!dojo) throw new NotFoundError('Dojo');
     if (!isFacilitatorOf(auth, dojo)) throw new ForbiddenError('Only the facilitator or a tenant admin may do this');
     return dojo;
+  }
+
+  /** Throws unless the caller may see the dojo (its facilitator, an admin, or a member not kicked): for its executions. */
+  async checkVisible(auth: AuthContext, dojoId: string): Promise<void> {
+    await this.roleIn(auth, dojoId);
+  }
+
+  /** The caller's role in the dojo; throws unless they may see it. */
+  roleIn(auth: AuthContext, dojoId: string): Promise<RoomRole> {
+    return this.deps.db.withTenant(auth.tenantId, async () => {
+      const dojo = await this.deps.repo.find(auth.tenantId, dojoId);
+      if (!dojo) throw new NotFoundError('Dojo');
+      if (isFacilitatorOf(auth, dojo)) return 'facilitator';
+      const mine = (await this.deps.repo.roles(auth.tenantId, dojoId)).get(auth.userId);
+      if (!mine || mine.kicked) throw new ForbiddenError('Not a member of this dojo');
+      return mine.role;
+    });
   }
 
   async #visible(auth: AuthContext, dojoId: string): Promise<DojoRow> {

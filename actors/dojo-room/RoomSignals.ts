@@ -7,6 +7,7 @@ import { fromBase64, toBase64 } from './CodeDocument';
 import { BadRequestError, ForbiddenError, NotFoundError } from './errors';
 import { byNode, type MemberSession } from './Members';
 import type { Room } from './Room';
+import { runRoomCode } from './RoomRuns';
 import type { ChatRecord, RoomRole } from './types';
 
 type Turn = TurnResult<SignalResult>;
@@ -141,6 +142,8 @@ const HANDLERS: { [M in RoomMethod]: Handler<M> } = {
     room.fanout.push('code.update', { update, userId: caller.auth.userId }, room.members.gatewayNodes());
     return { value: { data: {} }, durable };
   },
+
+  'code.run': async (room, caller, { language }) => reply({ executionId: (await runRoomCode(room, caller.auth.userId, language)).executionId }),
 
   'awareness.update': (room, caller, { state }) => {
     room.code.doc.applyAwareness(caller.session.sessionId, fromBase64(state));

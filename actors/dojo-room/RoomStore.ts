@@ -15,6 +15,7 @@ interface DojoRow {
   max_participants: number;
   classroom: boolean;
   recording: boolean;
+  tests: string | null;
   room_epoch: string;
 }
 
@@ -60,7 +61,7 @@ export class RoomStore {
       const row = await one<DojoRow>(
         this.db,
         `UPDATE dojos SET room_epoch = room_epoch + 1 WHERE id = $1 AND tenant_id = $2 AND status = 'ACTIVE'
-         RETURNING id, tenant_id, facilitator_id, subject, language, status, max_participants, classroom, recording, room_epoch`,
+         RETURNING id, tenant_id, facilitator_id, subject, language, status, max_participants, classroom, recording, tests, room_epoch`,
         [key.dojoId, key.tenantId],
       );
       if (!row) throw await this.#whyNotActive(key);
@@ -219,6 +220,7 @@ function dojoRecord(row: DojoRow): DojoRecord {
     maxParticipants: row.max_participants,
     classroom: row.classroom,
     recording: row.recording,
+    tests: row.tests,
     epoch: Number(row.room_epoch),
   };
 }

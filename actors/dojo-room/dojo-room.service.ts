@@ -6,13 +6,15 @@ import { caller, type CallMeta } from '../auth';
 import { DatabaseChatSink, QueueChatSink, type ChatSink } from './ChatSink';
 import { DojoRepository } from './DojoRepository';
 import { Dojos, type CreateParams } from './Dojos';
-import { BadRequestError } from './errors';
+import { BadRequestError, ForbiddenError } from './errors';
+import type { CodeEventParams, CodeLanguage } from '../../protocol/codeExec';
 import { noMedia, type MediaSessionFactory } from '../../media/MediaSession';
 import { RoomMetrics } from './metrics';
 import { roomOptions, type RoomOptions } from './options';
 import { PARAMS } from './params';
 import { Presence } from './Presence';
 import { Room } from './Room';
+import { runRoomCode } from './RoomRuns';
 import { handleSignal } from './RoomSignals';
 import { RoomStore } from './RoomStore';
 import { DOJO_ROOMS, type DojoStatus, type RoomCall, type RoomKey } from './types';
@@ -46,6 +48,14 @@ function runLocal(room: Room, call: RoomCall, nodeId: string): Promise<unknown> 
       return room.run(() => ({ value: room.onChatRemoved(call.messageIds, call.by) }));
     case 'recording':
       return room.run(() => room.record(call.on));
+    case 'run-code':
+      return room.run(async () => ({ value: await runRoomCode(room, call.userId, call.language) }));
+    case 'code-event':
+      // Pushes of a run go to whoever is in the room now; they are kept for session.resume.
+      return room.run(() => {
+        room.fanout.push(call.event.method, call.event.data as never, room.members.gatewayNodes());
+        return { value: null };
+      });
   }
 }
 
@@ -133,6 +143,42 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
       recording: {
         params: PARAMS.byId,
         handler: (ctx: Context<{ id: string }, CallMeta>) => ready().dojos.recording(caller(ctx), ctx.params.id),
+      },
+      /** code-exec's pushes about a run, for the room's live members (nothing when the room is not active). */
+      codeEvent: {
+        visibility: 'public',
+        params: PARAMS.codeEvent,
+        async handler(ctx: Context<CodeEventParams>) {
+          const { tenantId, dojoId, event } = ctx.params;
+          await toRoom({ tenantId, dojoId }, { kind: 'code-event', event }, true);
+          return { delivered: true };
+        },
+      },
+      /** POST /v1/dojos/{id}/executions: the room (activated if need be) reads its code and queues the run. */
+      runCode: {
+        params: PARAMS.runCode,
+        async handler(ctx: Context<{ id: string; language?: CodeLanguage }, CallMeta>) {
+          const auth = caller(ctx);
+          const room = await ready().dojos.roleIn(auth, ctx.params.id);
+          if (room === 'observer') throw new ForbiddenError('Observers cannot run code');
+          return toRoom({ tenantId: auth.tenantId, dojoId: ctx.params.id }, { kind: 'run-code', userId: auth.userId, language: ctx.params.language }, false);
+        },
+      },
+      executions: {
+        params: PARAMS.executions,
+        async handler(ctx: Context<{ id: string; limit: number; offset: number }, CallMeta>) {
+          const auth = caller(ctx);
+          await ready().dojos.checkVisible(auth, ctx.params.id);
+          return ctx.call('code-exec.list', { tenantId: auth.tenantId, dojoId: ctx.params.id, limit: ctx.params.limit, offset: ctx.params.offset });
+        },
+      },
+      execution: {
+        params: PARAMS.execution,
+        async handler(ctx: Context<{ id: string; executionId: string }, CallMeta>) {
+          const auth = caller(ctx);
+          await ready().dojos.checkVisible(auth, ctx.params.id);
+          return ctx.call('code-exec.get', { tenantId: auth.tenantId, dojoId: ctx.params.id, executionId: ctx.params.executionId });
+        },
       },
       classroom: {
         params: PARAMS.classroom,

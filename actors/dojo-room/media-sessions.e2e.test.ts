@@ -1,11 +1,10 @@
-import { randomInt } from 'node:crypto';
 import test from 'ava';
 import { eventually } from '../../media/testing/media';
 import { WeriftClient } from '../../media/testing/werift';
 import { createTenant, type TestTenant } from '../../test/support/accounts';
-import { startTestNode, type TestNode } from '../../test/support/node';
+import type { TestNode } from '../../test/support/node';
 import type { Frame, WsClient } from '../../test/support/ws-client';
-import { joined, liveDojo, wsSignal } from './testing';
+import { joined, liveDojo, startMediaNode, wsSignal } from './testing';
 
 // Media belongs to the WebSocket session that made it (issue 14), over the real app: gateway,
 // rooms, mediasoup workers and werift clients. The tests run one after another because they
@@ -16,12 +15,7 @@ const open: Array<{ close(): unknown }> = [];
 const DEPARTURE_MS = 1500;
 
 test.before(async () => {
-  // A WebRTC port window of its own (40000-49999 like media.e2e, another part of it).
-  const minPort = 40000 + randomInt(0, 50) * 200;
-  app = await startTestNode({
-    services: ['gateway', 'tenant', 'dojo-room', 'media'],
-    env: { RTC_MIN_PORT: String(minPort), RTC_MAX_PORT: String(minPort + 199), MEDIASOUP_WORKERS: '1', DOJO_DEPARTURE_TIMEOUT_MS: String(DEPARTURE_MS) },
-  });
+  app = await startMediaNode({ DOJO_DEPARTURE_TIMEOUT_MS: String(DEPARTURE_MS) });
   tenant = await createTenant(app, { members: 3, facilitators: 1 });
 });
 

@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
@@ -8,22 +8,17 @@ import { resolveFfprobe } from '../../infra/bin/ffmpeg';
 import { eventually } from '../../media/testing/media';
 import { WeriftClient } from '../../media/testing/werift';
 import { authed, createTenant, type TestTenant } from '../../test/support/accounts';
-import { startTestNode, type TestNode } from '../../test/support/node';
-import { api, joined, liveDojo, wsSignal } from './testing';
+import type { TestNode } from '../../test/support/node';
+import { api, joined, liveDojo, startMediaNode, wsSignal } from './testing';
 
-// The real app as nodes register it, media included, with WebRTC ports in a window of its own
-// (40000-49999, apart from the media/*.test.ts windows) so test files running side by side never meet.
+// The real app as nodes register it, media included (startMediaNode: WebRTC ports in a window of its own).
 let app: TestNode;
 let tenant: TestTenant;
 let stranger: TestTenant;
 const open: Array<{ close(): unknown }> = [];
 
 test.before(async () => {
-  const minPort = 40000 + randomInt(0, 50) * 200;
-  app = await startTestNode({
-    services: ['gateway', 'tenant', 'dojo-room', 'media'],
-    env: { RTC_MIN_PORT: String(minPort), RTC_MAX_PORT: String(minPort + 199), MEDIASOUP_WORKERS: '1' },
-  });
+  app = await startMediaNode();
   [tenant, stranger] = await Promise.all([createTenant(app, { members: 3, facilitators: 1 }), createTenant(app, { members: 1 })]);
 });
 

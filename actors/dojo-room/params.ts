@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { remoteOnly, zodParams } from '../../infra/broker/zodValidator';
 import { idParams, uuid } from '../../protocol/rest/common';
 import { classroomBody, dojoChatQuery, dojoCreateBody, dojoListQuery, dojoRef, dojoSnapshotsQuery } from '../../protocol/rest/dojo';
+import { codeEventParams } from '../../protocol/codeExec';
+import { executionListQuery, executionParams, runBody } from '../../protocol/rest/codeExec';
 import { sessionEvent, signalParamsSchema } from '../../protocol/signal';
 import { validatedLater } from '../../protocol/text';
 
@@ -20,7 +22,7 @@ export const PARAMS = {
     z.object({
       tenantId: uuid,
       dojoId: uuid,
-      call: validatedLater(z.looseObject({ kind: z.enum(['signal', 'session', 'close', 'classroom', 'chat-removed', 'recording']) })),
+      call: validatedLater(z.looseObject({ kind: z.enum(['signal', 'session', 'close', 'classroom', 'chat-removed', 'recording', 'run-code', 'code-event']) })),
       ifActive: z.boolean(),
     }),
   ),
@@ -32,6 +34,10 @@ export const PARAMS = {
   snapshots: zodParams(idParams.extend(dojoSnapshotsQuery.shape)),
   classroom: zodParams(idParams.extend(classroomBody.shape)),
   sessionEvent: zodParams(sessionEvent),
+  codeEvent: zodParams(codeEventParams),
+  runCode: zodParams(idParams.extend(runBody.shape)),
+  executions: zodParams(idParams.extend(executionListQuery.shape)),
+  execution: zodParams(executionParams),
   chatRemoved: zodParams(
     z.object({
       tenantId: z.string(),

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Infrastructure } from '../../infra/infrastructure';
 import type { Signal } from '../../media/testing/werift';
 import { authed, createTenant, type TestTenant, type TestUser } from '../../test/support/accounts';
@@ -15,6 +15,19 @@ export function startDojoNode(options: Partial<RoomOptions> = {}, settings: Omit
   return startTestNode({
     services: ['gateway', 'tenant'],
     extraServices: [(infra: Infrastructure) => createDojoRoomService(infra, { ...settings, options })],
+  });
+}
+
+/**
+ * The real app as nodes register it, media included (one mediasoup worker), with WebRTC ports
+ * in a random 200-port window of 40000-49999, apart from the media/*.test.ts windows, so media
+ * test files running side by side never meet.
+ */
+export function startMediaNode(env: Record<string, string> = {}): Promise<TestNode> {
+  const minPort = 40000 + randomInt(0, 50) * 200;
+  return startTestNode({
+    services: ['gateway', 'tenant', 'dojo-room', 'media'],
+    env: { RTC_MIN_PORT: String(minPort), RTC_MAX_PORT: String(minPort + 199), MEDIASOUP_WORKERS: '1', ...env },
   });
 }
 

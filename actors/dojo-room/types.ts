@@ -1,5 +1,6 @@
 import type { RoomNaming } from '../../infra/rooms';
 import type { AuthContext, RoomRole } from '../../protocol/auth';
+import type { CodeEvent, CodeLanguage } from '../../protocol/codeExec';
 import type { SessionEvent, SignalParams } from '../../protocol/signal';
 
 export type { RoomRole };
@@ -31,6 +32,8 @@ export interface DojoRecord {
   classroom: boolean;
   /** The dojo is being recorded: every activation of its room records. */
   recording: boolean;
+  /** The tests the room's code runs against (a kata's; null: runs are plain). */
+  tests: string | null;
   epoch: number;
 }
 
@@ -71,4 +74,8 @@ export type RoomCall =
   /** POST /v1/dojo/start: the session records (checked by the REST side: a facilitator asks). */
   | { kind: 'recording'; on: boolean }
   /** Messages soft-deleted outside the room (POST /v1/user/messages): drop them live too. */
-  | { kind: 'chat-removed'; messageIds: string[]; by: string };
+  | { kind: 'chat-removed'; messageIds: string[]; by: string }
+  /** POST /v1/dojos/{id}/executions: run the room's current code (the REST side checked membership). */
+  | { kind: 'run-code'; userId: string; language?: CodeLanguage }
+  /** A push of code-exec about a run of this room (code.runStarted / code.output / code.result). */
+  | { kind: 'code-event'; event: CodeEvent };

@@ -2,14 +2,15 @@
 # `npm ci` (package.json postinstall): make sure the Debian packages the features need at run
 # time are installed. ffmpeg (+ ffprobe): recordings and the yearly videos; fonts-dejavu-core:
 # the text in videos and PDF reports. ffmpeg-static cannot download its binary offline, so
-# Debian's ffmpeg is the one that works on a fresh machine (DESIGN §2).
+# Debian's ffmpeg is the one that works on a fresh machine (DESIGN §2). bubblewrap (+ python3,
+# util-linux's prlimit/setpriv): the code-exec sandbox, which never runs code without it.
 #
 # As root (or with password-less sudo) it installs what is missing with apt-get; otherwise it
 # prints the command to run and goes on: the server starts without these features and says so
 # in its log and in /ready. POCDOJO_SKIP_SYSTEM_PACKAGES=1 skips this step.
 set -uo pipefail
 
-PACKAGES=(ffmpeg fonts-dejavu-core)
+PACKAGES=(ffmpeg fonts-dejavu-core bubblewrap python3 util-linux)
 log() { printf '[pocdojo postinstall] %s\n' "$*" >&2; }
 
 if [[ "${POCDOJO_SKIP_SYSTEM_PACKAGES:-}" == 1 ]]; then
@@ -37,7 +38,7 @@ else
   exit 0
 fi
 
-log "installing Debian packages: ${missing[*]} (recordings, videos, report fonts)"
+log "installing Debian packages: ${missing[*]} (recordings, videos, report fonts, code sandbox)"
 export DEBIAN_FRONTEND=noninteractive
 apt_log="$(mktemp)"
 trap 'rm -f "$apt_log"' EXIT
@@ -47,6 +48,6 @@ if install || { "${as_root[@]}" apt-get update -qq >>"$apt_log" 2>&1 && install;
   log "installed ${missing[*]}"
 else
   tail -n 20 "$apt_log" >&2
-  log "apt-get could not install ${missing[*]} (see above): recordings and videos stay unavailable"
+  log "apt-get could not install ${missing[*]} (see above): recordings, videos or code execution stay unavailable"
 fi
 exit 0

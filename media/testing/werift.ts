@@ -140,31 +140,45 @@ export class WeriftClient {
 /** mediasoup's side of the offer/answer, written from its transport's ICE and DTLS parameters. */
 export function answerSdp(offer: string, transport: TransportInfo, pt: number, direction: 'recvonly' | 'sendonly', ssrc?: number): string {
   const mid = /a=mid:(\S+)/.exec(offer)?.[1] ?? '0';
+  return sessionAnswer(transport, [{ kind: 'audio', mid, pt, rtpmap: 'opus/48000/2', direction, ssrc }]);
+}
+
+/** One m-section of an answer: what mediasoup receives or sends on it. */
+export interface AnswerSection {
+  kind: 'audio' | 'video';
+  mid: string;
+  pt: number;
+  /** The codec as the rtpmap line names it ("opus/48000/2", "VP8/90000"). */
+  rtpmap: string;
+  direction: 'recvonly' | 'sendonly';
+  /** What mediasoup sends from (a consumer's SSRC), when it sends. */
+  ssrc?: number;
+  rtcpFeedback?: readonly string[];
+  extensions?: ReadonlyArray<{ id: number; uri: string }>;
+}
+
+/** An ice-lite answer bundling `sections` on one mediasoup WebRtcTransport. */
+export function sessionAnswer(transport: TransportInfo, sections: readonly AnswerSection[]): string {
   const candidates = transport.iceCandidates.filter((c) => c.protocol === 'udp');
   const port = candidates[0]?.port ?? 9;
-  return [
-    'v=0',
-    'o=- 1 1 IN IP4 127.0.0.1',
-    's=-',
-    't=0 0',
-    'a=ice-lite',
-    `a=group:BUNDLE ${mid}`,
-    'a=msid-semantic: WMS *',
-    `m=audio ${port} UDP/TLS/RTP/SAVPF ${pt}`,
+  const media = sections.flatMap((s) => [
+    `m=${s.kind} ${port} UDP/TLS/RTP/SAVPF ${s.pt}`,
     'c=IN IP4 127.0.0.1',
-    `a=mid:${mid}`,
-    `a=${direction}`,
+    `a=mid:${s.mid}`,
+    `a=${s.direction}`,
     'a=rtcp-mux',
     `a=ice-ufrag:${transport.iceParameters.usernameFragment}`,
     `a=ice-pwd:${transport.iceParameters.password}`,
     ...transport.dtlsParameters.fingerprints.filter((f) => f.algorithm === 'sha-256').map((f) => `a=fingerprint:${f.algorithm} ${f.value}`),
     'a=setup:passive',
-    `a=rtpmap:${pt} opus/48000/2`,
-    ...(ssrc ? [`a=ssrc:${ssrc} cname:mediasoup`] : []),
+    `a=rtpmap:${s.pt} ${s.rtpmap}`,
+    ...(s.rtcpFeedback ?? []).map((fb) => `a=rtcp-fb:${s.pt} ${fb}`),
+    ...(s.extensions ?? []).map((e) => `a=extmap:${e.id} ${e.uri}`),
+    ...(s.ssrc ? [`a=ssrc:${s.ssrc} cname:mediasoup`] : []),
     ...candidates.map((c) => `a=candidate:${c.foundation} 1 udp ${c.priority} ${c.address} ${c.port} typ host`),
     'a=end-of-candidates',
-    '',
-  ].join('\r\n');
+  ]);
+  return ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=ice-lite', `a=group:BUNDLE ${sections.map((s) => s.mid).join(' ')}`, 'a=msid-semantic: WMS *', ...media, ''].join('\r\n');
 }
 
 /** The offer's Opus payload type and DTLS fingerprint (what mediasoup needs from the client). */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CODE_LIMITS } from '../codeExec';
+import { freeText } from '../text';
 import { flag, idParams, pagination, success, uuid } from './common';
 import { defineRoutes } from './route';
 
@@ -16,6 +18,8 @@ export const dojoCreateBody = z.object({
   subject: z.string().trim().min(1, 'must not be empty').max(DOJO_LIMITS.subject, `must be at most ${DOJO_LIMITS.subject} characters`),
   language: z.string().trim().min(1).max(DOJO_LIMITS.language).optional(),
   max_participants: z.number().int().min(DOJO_LIMITS.minParticipants).max(DOJO_LIMITS.maxParticipants).optional(),
+  /** Tests the room's code runs against (a kata's): node:test for JS/TS, unittest for Python. */
+  tests: freeText(z.string().max(CODE_LIMITS.tests, `must be at most ${CODE_LIMITS.tests} characters`)).optional(),
 });
 
 export const dojoRef = z.object({ tenant_id: uuid, dojo_id: uuid });

@@ -53,8 +53,8 @@ test('npm start serves the operations endpoints and the contract on embedded def
     const { opsPort } = await readyLine(first.output);
     const ready = (await (await fetch(`${first.url}/ready`)).json()) as { checks: Record<string, string>; features: Record<string, string> };
     t.deepEqual(ready.checks, { broker: 'ok', kv: 'ok', queue: 'ok', database: 'ok', storage: 'ok' });
-    // npm ci installed ffmpeg and the fonts (deploy/install/system-packages.sh): every feature is on.
-    t.deepEqual(ready.features, { recording: 'available', video: 'available', 'pdf-reports': 'available' });
+    // npm ci installed ffmpeg, the fonts and bubblewrap (deploy/install/system-packages.sh): every feature is on.
+    t.deepEqual(ready.features, { recording: 'available', video: 'available', 'code-execution': 'available', 'pdf-reports': 'available' });
     t.is((await fetch(`${first.url}/health`)).status, 200);
     // Metrics are on the operations port only (loopback by default), not on the public one.
     t.is((await fetch(`${first.url}/metrics`)).status, 404);

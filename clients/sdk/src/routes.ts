@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CODE_EXEC_ROUTES } from '../../../protocol/rest/codeExec';
 import type { DOJO_ROUTES } from '../../../protocol/rest/dojo';
 import type { POC_ROUTES } from '../../../protocol/rest/poc';
 import type { RENDER_ROUTES } from '../../../protocol/rest/render';
@@ -8,7 +9,7 @@ import type { TENANT_ROUTES } from '../../../protocol/rest/tenant';
 // never loaded, so the SDK ships no zod and no schema. protocol/rest/index.ts widens ROUTES to
 // RouteDef[] (the gateway needs no literals), hence each area's table here; an area added there
 // is added here too, and its routes are typed from then on.
-type AnyRoute = (typeof TENANT_ROUTES)[number] | (typeof DOJO_ROUTES)[number] | (typeof POC_ROUTES)[number] | (typeof RENDER_ROUTES)[number];
+type AnyRoute = (typeof TENANT_ROUTES)[number] | (typeof DOJO_ROUTES)[number] | (typeof POC_ROUTES)[number] | (typeof RENDER_ROUTES)[number] | (typeof CODE_EXEC_ROUTES)[number];
 
 type KeyOf<R> = R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never;
 /** `"POST /v1/login"`: a route named as its method and path, as in the OpenAPI document. */
