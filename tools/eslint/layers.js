@@ -17,11 +17,15 @@ const MAY_IMPORT = {
   // The broker settings (moleculer.config.ts) are wiring, for processes that start a broker.
   jobs: ['jobs', 'moleculer.config', 'infra', 'config', 'protocol'],
   'moleculer.config': ['infra', 'config', 'protocol'],
+  // Clients run on users' devices: they share the contract and nothing else of the server.
+  clients: ['clients', 'protocol'],
   // deploy/ wires everything: it may import every layer.
 };
 
 /** Packages the contract may use: it is shared with clients, so nothing but zod. */
 const PROTOCOL_PACKAGES = new Set(['zod']);
+/** Packages the client SDK may use: it runs in browsers, Node and React Native (zod for types only). */
+const SDK_PACKAGES = new Set(['zod', 'yjs', 'y-protocols', 'lib0']);
 
 function place(file) {
   const relative = path.relative(ROOT, file);
@@ -56,6 +60,12 @@ module.exports = {
           if (!source.startsWith('.')) {
             if (layer === 'protocol' && !PROTOCOL_PACKAGES.has(source.split('/')[0])) {
               context.report({ node: node.source, message: `layers: protocol/ is shared with clients and imports only zod, not "${source}"` });
+            }
+            if (layer === 'clients' && from[1] === 'sdk' && !SDK_PACKAGES.has(source.split('/')[0])) {
+              context.report({
+                node: node.source,
+                message: `layers: clients/sdk runs in browsers, Node and React Native; it imports only ${[...SDK_PACKAGES].join(', ')}, not "${source}" (inject runtime pieces instead)`,
+              });
             }
             return;
           }
