@@ -10,4 +10,5 @@ import { TENANT_ROUTES } from './tenant';
  * Every REST route of the contract, collected from each area's module.
  * Actors add their area's file here; the gateway serves exactly this list.
  */
-export const ROUTES: readonly RouteDef[] = [...TENANT_ROUTES, ...DOJO_ROUTES, ...KATA_ROUTES, ...POC_ROUTES, ...RENDER_ROUTES, ...CODE_EXEC_ROUTES];
+export const ROUTE_TABLES = [TENANT_ROUTES, DOJO_ROUTES, KATA_ROUTES, POC_ROUTES, RENDER_ROUTES, CODE_EXEC_ROUTES] as const;
+export const ROUTES: readonly RouteDef[] = ROUTE_TABLES.flat();

@@ -1,15 +1,11 @@
 import type { z } from 'zod';
-import type { CODE_EXEC_ROUTES } from '../../../protocol/rest/codeExec';
-import type { DOJO_ROUTES } from '../../../protocol/rest/dojo';
-import type { POC_ROUTES } from '../../../protocol/rest/poc';
-import type { RENDER_ROUTES } from '../../../protocol/rest/render';
-import type { TENANT_ROUTES } from '../../../protocol/rest/tenant';
+import type { ROUTE_TABLES } from '../../../protocol/rest/index';
 
 // The REST contract as types only: the route tables of protocol/rest/ are read by the compiler,
-// never loaded, so the SDK ships no zod and no schema. protocol/rest/index.ts widens ROUTES to
-// RouteDef[] (the gateway needs no literals), hence each area's table here; an area added there
-// is added here too, and its routes are typed from then on.
-type AnyRoute = (typeof TENANT_ROUTES)[number] | (typeof DOJO_ROUTES)[number] | (typeof POC_ROUTES)[number] | (typeof RENDER_ROUTES)[number] | (typeof CODE_EXEC_ROUTES)[number];
+// never loaded, so the SDK ships no zod and no schema. ROUTES itself is widened to RouteDef[]
+// (the gateway needs no literals), so the routes are typed from each area's table, ROUTE_TABLES:
+// an area added there is typed here with nothing else to change.
+type AnyRoute = (typeof ROUTE_TABLES)[number][number];
 
 type KeyOf<R> = R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never;
 /** `"POST /v1/login"`: a route named as its method and path, as in the OpenAPI document. */
