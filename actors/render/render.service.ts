@@ -1,7 +1,9 @@
 import type { Context, ServiceSchema } from 'moleculer';
 import type { Infrastructure } from '../../infra/infrastructure';
 import type { Logger } from '../../infra/logger';
+import { Sql } from '../../infra/db/sql';
 import { caller, type AuthContext, type CallMeta } from '../auth';
+import { dashboardActions } from './dashboard/actions';
 import { ACK_WAIT_MS, createRenderDomain, LINK_TTL_SECONDS, type RenderDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError, NotReadyError } from './errors';
 import { PARAMS } from './params';
@@ -34,6 +36,7 @@ function checkYear(year: number | undefined): number {
  */
 export function createRenderService(infra: Infrastructure): ServiceSchema {
   let d: RenderDomain;
+  const dashboards = infra.database ? dashboardActions(new Sql(infra.database), infra.kv) : undefined;
 
   async function enqueueReport(this: { logger: Logger }, row: ReportRow) {
     await d.kit.enqueue([{ kind: 'report', id: row.id, tenantId: row.tenant_id }], this.logger);
@@ -58,7 +61,9 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
 
   return {
     name: 'render',
+    events: { ...dashboards?.events },
     actions: {
+      ...dashboards?.actions,
       requestAnnual: {
         params: PARAMS.requestAnnual,
         async handler(ctx: Ctx<{ tenant_id?: string; year?: number; format?: ReportFormat }>) {
@@ -190,6 +195,8 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
         ackWaitMs: ACK_WAIT_MS,
         logger: this.logger,
         notify: async (request) => {
+          // A finished render counts in the usage dashboard.
+          await dashboards?.cache.bump(request.tenantId);
           await this.broker.emit('notification.requested', request);
         },
         sweep: { leases: infra.leases, owner: nodeId },
