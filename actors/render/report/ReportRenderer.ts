@@ -9,6 +9,7 @@ import { BillingData } from './BillingData';
 import { toCsv } from './csv';
 import { toHtml } from './html';
 import { toPdf } from './pdf';
+import { tenantLocale } from '../locale/settings';
 import { annualDoc, billingDoc, type ReportDoc } from './ReportDoc';
 
 /** The render worker's report jobs: read the figures, write the file, store it under the job's key. */
@@ -17,7 +18,7 @@ export class ReportRenderer {
   readonly #billing: BillingData;
 
   constructor(
-    sql: Sql,
+    readonly sql: Sql,
     readonly objectStore: ObjectStore,
   ) {
     this.#annual = new AnnualData(sql);
@@ -25,7 +26,11 @@ export class ReportRenderer {
   }
 
   async render(row: ReportRow, progress: Progress): Promise<JobResult> {
-    const doc = row.type === 'ANNUAL' ? annualDoc(await this.#annual.load(row.tenant_id, row.year ?? new Date().getUTCFullYear())) : billingDoc(await this.#billing.load(row.tenant_id));
+    const locale = await tenantLocale(this.sql, row.tenant_id);
+    const doc =
+      row.type === 'ANNUAL'
+        ? annualDoc(await this.#annual.load(row.tenant_id, row.year ?? new Date().getUTCFullYear(), locale.timeZone), locale)
+        : billingDoc(await this.#billing.load(row.tenant_id), locale);
     await progress.set(40);
     progress.check();
     const body = await format(doc, row);

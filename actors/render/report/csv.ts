@@ -1,4 +1,5 @@
-import type { Cell, ReportDoc } from './ReportDoc';
+import type { Formatter } from '../locale/format';
+import type { Cell, Column, ReportDoc } from './ReportDoc';
 
 const HEADER = ['section', 'row', 'field', 'value'];
 // A spreadsheet runs a cell starting with these as a formula (CSV injection, OWASP): text cells
@@ -15,7 +16,7 @@ export function toCsv(doc: ReportDoc): Buffer {
   for (const section of doc.sections) {
     section.rows.forEach((row, r) => {
       section.columns.forEach((column, c) => {
-        lines.push([section.id, String(r + 1), column.key, cell(row[c] ?? '')].map(field).join(','));
+        lines.push([section.id, String(r + 1), column.key, cell(doc.fmt, column, row[c] ?? '')].map(field).join(','));
       });
     });
   }
@@ -23,7 +24,12 @@ export function toCsv(doc: ReportDoc): Buffer {
   return Buffer.from(`\ufeff${lines.join('\r\n')}\r\n`, 'utf8');
 }
 
-function cell(value: Cell): string {
+/**
+ * CSV is for programs: numbers keep a dot and no grouping, amounts two decimals, instants
+ * become the tenant's calendar date (YYYY-MM-DD). The page formats are the localised ones.
+ */
+export function cell(fmt: Formatter, column: Column, value: Cell): string {
+  if (value instanceof Date) return column.type === 'date' ? fmt.isoDate(value) : value.toISOString();
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(2);
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
