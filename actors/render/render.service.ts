@@ -4,6 +4,9 @@ import type { Logger } from '../../infra/logger';
 import { Sql } from '../../infra/db/sql';
 import { caller, type AuthContext, type CallMeta } from '../auth';
 import { dashboardActions } from './dashboard/actions';
+import { loadPocSummary } from './dashboard/pocSummary';
+import type { z } from 'zod';
+import type { exportBody } from '../../protocol/rest/reports';
 import { ACK_WAIT_MS, createRenderDomain, LINK_TTL_SECONDS, type RenderDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError, NotReadyError } from './errors';
 import { PARAMS } from './params';
@@ -15,6 +18,7 @@ import { unqueuedYearlyJobs } from './YearlyJobs';
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 type Page = { status?: JobStatus; limit?: number; offset?: number };
+type ExportRequest = z.output<typeof exportBody>;
 
 function viewer(auth: AuthContext): Viewer {
   return { tenantId: auth.tenantId, userId: auth.userId, admin: auth.role === 'admin' };
@@ -76,6 +80,21 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
         params: PARAMS.requestBilling,
         async handler(ctx: Ctx<{ tenant_id?: string; format?: ReportFormat }>) {
           const row = await requestReport(ctx, 'BILLING', null);
+          await enqueueReport.call(this, row);
+          return { report_id: row.id, status: row.status };
+        },
+      },
+      requestExport: {
+        params: PARAMS.requestExport,
+        async handler(ctx: Ctx<ExportRequest>) {
+          const { type, format, ...options } = ctx.params;
+          const v = viewer(caller(ctx));
+          // A member's own slice exists for usage and their visible POCs; the rest is the tenant's.
+          if (!v.admin && type !== 'USAGE' && type !== 'POC_SUMMARY') throw new ForbiddenError(`Only an admin of the tenant may export ${type}`);
+          // Refused now, not in the job: a POC the caller cannot see is a 404 like its dashboard.
+          if (type === 'POC_SUMMARY') await loadPocSummary(d.sql, v, options.poc_id ?? '');
+          const year = type === 'ANNUAL' ? checkYear(options.from ? Number(options.from.slice(0, 4)) : undefined) : null;
+          const row = await d.reports.create({ tenantId: v.tenantId, userId: v.userId, type, year, format, options });
           await enqueueReport.call(this, row);
           return { report_id: row.id, status: row.status };
         },

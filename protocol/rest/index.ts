@@ -1,7 +1,7 @@
 import { DOJO_ROUTES } from './dojo';
 import { POC_ROUTES } from './poc';
 import { RENDER_ROUTES } from './render';
-import { REPORTS_ROUTES } from './reports';
+import { EXPORT_ROUTES, REPORTS_ROUTES } from './reports';
 import type { RouteDef } from './route';
 import { TENANT_ROUTES } from './tenant';
 
@@ -9,4 +9,4 @@ import { TENANT_ROUTES } from './tenant';
  * Every REST route of the contract, collected from each area's module.
  * Actors add their area's file here; the gateway serves exactly this list.
  */
-export const ROUTES: readonly RouteDef[] = [...TENANT_ROUTES, ...DOJO_ROUTES, ...POC_ROUTES, ...REPORTS_ROUTES, ...RENDER_ROUTES];
+export const ROUTES: readonly RouteDef[] = [...TENANT_ROUTES, ...DOJO_ROUTES, ...POC_ROUTES, ...REPORTS_ROUTES, ...EXPORT_ROUTES, ...RENDER_ROUTES];

@@ -132,3 +132,80 @@ export const REPORTS_ROUTES = defineRoutes([
     response: overviewResponse,
   },
 ]);
+
+/** What an export can hold: the dashboards' figures, the annual and billing reports, listings. */
+export const EXPORT_TYPES = ['USAGE', 'POC_SUMMARY', 'TENANT_OVERVIEW', 'ANNUAL', 'BILLING', 'DOJOS', 'USERS'] as const;
+export const EXPORT_FORMATS = ['pdf', 'csv', 'xlsx', 'json', 'html'] as const;
+export const REPORT_LANGUAGES = ['pt-BR', 'en'] as const;
+
+const tagList = z.array(z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters')).max(20, 'at most 20 tags');
+
+export const exportBody = z
+  .object({
+    type: z.enum(EXPORT_TYPES),
+    format: z.enum(EXPORT_FORMATS).default('pdf'),
+    from: date.optional(),
+    to: date.optional(),
+    /** POCs counted only when they carry one of these (USAGE, ANNUAL's POC figures are not filtered yet). */
+    tags: tagList.optional(),
+    exclude_tags: tagList.optional(),
+    group_by: z.enum(GROUP_BY).optional(),
+    title: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters').optional(),
+    /** The texts' language; the tenant's by default. */
+    locale: z.enum(REPORT_LANGUAGES).optional(),
+    /** The POC of a POC_SUMMARY. */
+    poc_id: uuid.optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.type === 'POC_SUMMARY' && !q.poc_id) ctx.addIssue({ code: 'custom', path: ['poc_id'], message: 'is required for a POC_SUMMARY export' });
+    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    if (q.from && q.to && (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 > MAX_RANGE_DAYS) {
+      ctx.addIssue({ code: 'custom', path: ['from'], message: `the range must be at most ${MAX_RANGE_DAYS} days` });
+    }
+  });
+
+export type ExportOptions = Omit<z.output<typeof exportBody>, 'type' | 'format'>;
+
+const jsonColumn = z.object({
+  key: z.string(),
+  label: z.string(),
+  type: z.enum(['text', 'count', 'money', 'date', 'month']),
+  currency: z.string().optional(),
+});
+/** A cell: text, a number, a date (YYYY-MM-DD, the tenant's calendar), a month (YYYY-MM), or null. */
+const jsonCell = z.union([z.string(), z.number(), z.null()]);
+
+/** The document a JSON export downloads: every section of the report, rows keyed by column. */
+export const reportJson = z.object({
+  type: z.enum(EXPORT_TYPES),
+  title: z.string(),
+  subtitle: z.string(),
+  generated_at: z.string(),
+  locale: z.enum(REPORT_LANGUAGES),
+  time_zone: z.string(),
+  currency: z.string(),
+  sections: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      columns: z.array(jsonColumn),
+      rows: z.array(z.record(z.string(), jsonCell)),
+      note: z.string().optional(),
+    }),
+  ),
+});
+
+export const EXPORT_ROUTES = defineRoutes([
+  {
+    method: 'POST',
+    path: '/v1/reports/export',
+    auth: 'user',
+    action: 'render.requestExport',
+    tag: 'reports',
+    status: 202,
+    summary:
+      'Queue an export (PDF, CSV, XLSX, JSON, HTML) of usage, a POC summary, the tenant overview, the annual or billing report, dojos or users; members may export their own usage and POC summaries only',
+    body: exportBody,
+    response: z.object({ report_id: uuid, status: z.enum(['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED']) }),
+  },
+]);

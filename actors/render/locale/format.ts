@@ -34,12 +34,25 @@ export class Formatter {
   }
 
   money(n: number, currency = this.locale.currency): string {
+    return this.#moneyFormat(currency).format(n);
+  }
+
+  #moneyFormat(currency: string): Intl.NumberFormat {
     let format = this.#money.get(currency);
     if (!format) {
       format = new Intl.NumberFormat(this.locale.locale, { style: 'currency', currency });
       this.#money.set(currency, format);
     }
-    return format.format(n);
+    return format;
+  }
+
+  /** The currency's symbol as this locale writes it: R$, US$ in pt-BR; R$, $ in en. */
+  currencySymbol(currency = this.locale.currency): string {
+    return (
+      this.#moneyFormat(currency)
+        .formatToParts(0)
+        .find((p) => p.type === 'currency')?.value ?? currency
+    );
   }
 
   /** A calendar date of the tenant: an instant in its time zone, or a `YYYY-MM-DD` as it is. */

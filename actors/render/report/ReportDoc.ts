@@ -2,7 +2,7 @@ import { Formatter } from '../locale/format';
 import { DEFAULT_LOCALE, type TenantLocale } from '../locale/settings';
 import { TEXTS, type Texts } from '../locale/texts';
 import type { AnnualFigures } from './AnnualData';
-import type { BillingFigures } from './BillingData';
+import type { BillingFigures, BillingState } from './BillingData';
 
 /** A value as the figures hold it: text, a number (count or amount), an instant. */
 export type Cell = string | number | Date;
@@ -34,6 +34,11 @@ export interface Section {
   title: string;
   columns: Column[];
   rows: Cell[][];
+  /**
+   * Rows past `rows`, in batches, for listings too long to hold at once: CSV, XLSX and JSON
+   * stream them to the file; PDF and HTML show `rows` alone (with a `note` saying so).
+   */
+  more?: () => AsyncIterable<Cell[][]>;
   layout?: 'table' | 'figures';
   chart?: { label: number; value: number };
   /** Shown when there are no rows. */
@@ -146,19 +151,12 @@ export function annualDoc(f: AnnualFigures, locale: TenantLocale = DEFAULT_LOCAL
 export function billingDoc(f: BillingFigures, locale: TenantLocale = DEFAULT_LOCALE): ReportDoc {
   const { t: all, head } = docBase(locale, new Date(f.generatedAt));
   const t = all.billing;
-  const yes = (v: boolean) => (v ? all.yes : all.no);
   return {
     ...head,
     title: t.title,
     subtitle: `${f.tenant.name} (${f.tenant.slug})`,
     sections: [
-      {
-        id: 'plan',
-        title: t.plan,
-        layout: 'figures',
-        columns: [text('plan', t.plan), money('price', t.price, f.currency), text('currency', t.currency), date('expiration', t.expires), text('autorenew', t.autorenew), text('active', t.active)],
-        rows: [[f.plan ? t.planNames[f.plan] : t.planNames.none, f.price ?? '', f.currency, f.expiration ? new Date(f.expiration) : '', yes(f.autorenew), yes(f.active)]],
-      },
+      billingState(t, f, all),
       { id: 'paid', title: t.paid, columns: [text('currency', t.currency), money('total', t.total, { column: 0 })], rows: f.paid.map((p) => [p.currency, p.total]), empty: t.nothingPaid },
       {
         id: 'payments',
@@ -169,4 +167,32 @@ export function billingDoc(f: BillingFigures, locale: TenantLocale = DEFAULT_LOC
       },
     ],
   };
+}
+
+/** Every row of a section, the held ones then the streamed ones, in batches. */
+export async function* rowBatches(section: Section): AsyncIterable<Cell[][]> {
+  if (section.rows.length) yield section.rows;
+  if (section.more) yield* section.more();
+}
+
+/** The plan section: the billing report's first, and the tenant overview's last. */
+export function billingState(t: Texts['billing'], f: BillingState, all: Texts): Section {
+  const yes = (v: boolean) => (v ? all.yes : all.no);
+  return {
+    id: 'plan',
+    title: t.plan,
+    layout: 'figures',
+    columns: [text('plan', t.plan), money('price', t.price, f.currency), text('currency', t.currency), date('expiration', t.expires), text('autorenew', t.autorenew), text('active', t.active)],
+    rows: [[f.plan ? t.planNames[f.plan] : t.planNames.none, f.price ?? '', f.currency, f.expiration ? new Date(f.expiration) : '', yes(f.autorenew), yes(f.active)]],
+  };
+}
+
+/**
+ * A cell as programs read it (CSV, JSON): numbers as numbers, a `date` column's instant as the
+ * tenant's calendar date YYYY-MM-DD, any other instant in ISO 8601 UTC, an empty cell null.
+ */
+export function machineValue(fmt: Formatter, column: Column, value: Cell | undefined): string | number | null {
+  if (value === undefined || value === '') return null;
+  if (value instanceof Date) return column.type === 'date' ? fmt.isoDate(value) : value.toISOString();
+  return value;
 }
