@@ -20,5 +20,6 @@ export const PARAMS = {
   byId: zodParams(idParams),
   generateVideo: zodParams(videoBody.extend({ year: anyYear.optional() })),
   listVideos: zodParams(jobListQuery),
+  publishJobs: zodParams(z.object({ jobs: z.array(z.object({ kind: z.enum(['report', 'video']), id: uuid, tenantId: uuid })).max(1000) })),
   queueYearlyJobs: zodParams(z.object({ tenantId: uuid, year: anyYear, limit: z.coerce.number().int().min(1).max(1000) })),
 };

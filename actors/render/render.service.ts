@@ -201,6 +201,19 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
           return { queued: jobs.length };
         },
       },
+      /**
+       * For the operators' CLI (`npm run jobs -- retry`): publishes jobs whose rows it put back to
+       * PENDING. A fresh generation, so the queue's de-duplication of the first publish does not
+       * swallow it; a pointer to a row that is not PENDING any more is acknowledged unrun.
+       */
+      publishJobs: {
+        visibility: 'public',
+        params: PARAMS.publishJobs,
+        async handler(ctx: Context<{ jobs: Array<{ kind: 'report' | 'video'; id: string; tenantId: string }> }>) {
+          await d.kit.publish(ctx.params.jobs, `retry-${Date.now()}`);
+          return { queued: ctx.params.jobs.length };
+        },
+      },
     },
     created() {
       d = createRenderDomain(infra);
