@@ -9,6 +9,7 @@ import * as mediaConsumers from './media/consumers.bench';
 import * as pocSearch from './poc/search.bench';
 import * as renderReport from './render/report.bench';
 import * as renderVideo from './render/video.bench';
+import * as reports from './reports/reports.bench';
 import * as soak from './soak/soak.bench';
 import * as tenant from './tenant.bench';
 import { formatTable, type Row } from './lib/table';
@@ -28,6 +29,10 @@ const BENCHES: Record<string, { title: string; run: (options?: object) => Promis
   'render-video': { title: 'Yearly video render: x realtime, vs ffmpeg alone on the same frames', run: renderVideo.run },
   'render-report': { title: 'Annual PDF report for a tenant with 10,000 POCs: time and peak memory', run: renderReport.run },
   'code-exec': { title: 'Code runs in the sandbox: overhead vs the bare interpreter (same run), trivial runs/s, fairness under a 200-run flood', run: codeExec.run },
+  reports: {
+    title: 'Dashboards on a generated tenant (REPORTS_BENCH_POCS, default 200k POCs): p95 uncached, cached, vs a naive single statement; 100k-row export XLSX vs CSV',
+    run: reports.run,
+  },
   tenant: { title: 'GET /v1/user cached vs uncached; scrypt login cost', run: tenant.run },
   login: { title: 'Login under a storm and the hashing pool vs raw scrypt on libuv (same run); file I/O p99 beside hashing', run: login.run },
   // Half an hour: run when named, never as part of the full list.

@@ -6,7 +6,8 @@ import { startInfrastructure } from '../infra/infrastructure';
 import type { Logger } from '../infra/logger';
 import { Sql } from '../infra/db/sql';
 import { createBrokerOptions } from '../moleculer.config';
-import { parseArgs, UsageError, USAGE, type YearlyArgs } from './args';
+import { parseArgs, UsageError, USAGE, type CliArgs, type YearlyArgs } from './args';
+import { runFailed } from './failedCli';
 import { ProgressBar, type Writer } from './ProgressBar';
 import { queueThroughRender, type QueueJobs } from './renderQueue';
 import { TenantNotFoundError, YearlyBatch, type YearlyBatchResult } from './YearlyBatch';
@@ -17,14 +18,14 @@ const RENDER_DISCOVERY_MS = 10_000;
 
 /**
  * `npm run jobs -- yearly --year 2025 [--tenant slug] [--dry-run] [--wait]`: the yearly batch by
- * hand. It writes the jobs' rows and, on NATS, joins the cluster and asks render to queue them
+ * hand (`retry --failed` and `dead-letters`: see failedCli.ts). It writes the jobs' rows and, on NATS, joins the cluster and asks render to queue them
  * on JetStream, where every render node takes its share. On embedded defaults the transporter
  * and queue are in-process, so this process only records the jobs: the running node's recovery
  * sweep publishes them within a minute.
  * Ctrl-C stops between steps; running it again does what is left.
  */
 export async function runCli(argv: readonly string[], ui: { out: Writer; err: Writer }): Promise<number> {
-  let args: YearlyArgs;
+  let args: CliArgs;
   let config;
   try {
     args = parseArgs(argv);
@@ -37,6 +38,14 @@ export async function runCli(argv: readonly string[], ui: { out: Writer; err: Wr
   const logger = pino({ level: cliLogLevel(config.logLevel) }, pino.destination(2));
   const infra = await startInfrastructure(config, { database: true, objectStore: false }, logger);
   const broker = config.transporter ? await joinCluster(config, logger) : undefined;
+  if (args.command !== 'yearly') {
+    try {
+      return await runFailed(args, new Sql(infra.database!), broker, logger, ui.out);
+    } finally {
+      await broker?.stop();
+      await infra.stop();
+    }
+  }
   const abort = new AbortController();
   const interrupt = () => {
     if (abort.signal.aborted) process.exit(130);

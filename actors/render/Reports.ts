@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { NotCancellableError, NotFoundError } from './errors';
 import type { Sql } from '../../infra/db/sql';
+import type { ExportOptions } from '../../protocol/rest/reports';
 import type { JobStatus, ReportFormat, ReportRow, ReportType } from './types';
 
 export interface ReportRequest {
@@ -9,6 +10,7 @@ export interface ReportRequest {
   type: ReportType;
   year: number | null;
   format: ReportFormat;
+  options?: ExportOptions;
 }
 
 /** Who is looking: a report is its requester's; the yearly batch's annual reports are every admin's. */
@@ -26,13 +28,14 @@ export class Reports {
 
   async create(request: ReportRequest): Promise<ReportRow> {
     const row = await this.sql.tenant(request.tenantId, () =>
-      this.sql.one<ReportRow>(`INSERT INTO reports (id, tenant_id, user_id, type, year, format) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`, [
+      this.sql.one<ReportRow>(`INSERT INTO reports (id, tenant_id, user_id, type, year, format, options) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`, [
         randomUUID(),
         request.tenantId,
         request.userId,
         request.type,
         request.year,
         request.format,
+        JSON.stringify(request.options ?? {}),
       ]),
     );
     if (!row) throw new Error('report insert returned no row');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { zodParams } from '../../infra/broker/zodValidator';
 import { idParams, uuid } from '../../protocol/rest/common';
+import { exportBody } from '../../protocol/rest/reports';
 import { annualReportBody, billingReportBody, jobListQuery, videoBody, year } from '../../protocol/rest/render';
 
 /**
@@ -14,9 +15,11 @@ const anyYear = z.coerce.number().pipe(year);
 export const PARAMS = {
   requestAnnual: zodParams(annualReportBody.extend({ year: anyYear.optional() })),
   requestBilling: zodParams(billingReportBody),
+  requestExport: zodParams(exportBody),
   listReports: zodParams(jobListQuery),
   byId: zodParams(idParams),
   generateVideo: zodParams(videoBody.extend({ year: anyYear.optional() })),
   listVideos: zodParams(jobListQuery),
+  publishJobs: zodParams(z.object({ jobs: z.array(z.object({ kind: z.enum(['report', 'video']), id: uuid, tenantId: uuid })).max(1000) })),
   queueYearlyJobs: zodParams(z.object({ tenantId: uuid, year: anyYear, limit: z.coerce.number().int().min(1).max(1000) })),
 };

@@ -1,7 +1,12 @@
 import type { Context, ServiceSchema } from 'moleculer';
 import type { Infrastructure } from '../../infra/infrastructure';
 import type { Logger } from '../../infra/logger';
+import { Sql } from '../../infra/db/sql';
 import { caller, type AuthContext, type CallMeta } from '../auth';
+import { dashboardActions } from './dashboard/actions';
+import { loadPocSummary } from './dashboard/pocSummary';
+import type { z } from 'zod';
+import type { exportBody } from '../../protocol/rest/reports';
 import { ACK_WAIT_MS, createRenderDomain, LINK_TTL_SECONDS, type RenderDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError, NotReadyError } from './errors';
 import { PARAMS } from './params';
@@ -13,6 +18,7 @@ import { unqueuedYearlyJobs } from './YearlyJobs';
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 type Page = { status?: JobStatus; limit?: number; offset?: number };
+type ExportRequest = z.output<typeof exportBody>;
 
 function viewer(auth: AuthContext): Viewer {
   return { tenantId: auth.tenantId, userId: auth.userId, admin: auth.role === 'admin' };
@@ -34,6 +40,7 @@ function checkYear(year: number | undefined): number {
  */
 export function createRenderService(infra: Infrastructure): ServiceSchema {
   let d: RenderDomain;
+  const dashboards = infra.database ? dashboardActions(new Sql(infra.database), infra.kv) : undefined;
 
   async function enqueueReport(this: { logger: Logger }, row: ReportRow) {
     await d.kit.enqueue([{ kind: 'report', id: row.id, tenantId: row.tenant_id }], this.logger);
@@ -58,7 +65,9 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
 
   return {
     name: 'render',
+    events: { ...dashboards?.events },
     actions: {
+      ...dashboards?.actions,
       requestAnnual: {
         params: PARAMS.requestAnnual,
         async handler(ctx: Ctx<{ tenant_id?: string; year?: number; format?: ReportFormat }>) {
@@ -71,6 +80,21 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
         params: PARAMS.requestBilling,
         async handler(ctx: Ctx<{ tenant_id?: string; format?: ReportFormat }>) {
           const row = await requestReport(ctx, 'BILLING', null);
+          await enqueueReport.call(this, row);
+          return { report_id: row.id, status: row.status };
+        },
+      },
+      requestExport: {
+        params: PARAMS.requestExport,
+        async handler(ctx: Ctx<ExportRequest>) {
+          const { type, format, ...options } = ctx.params;
+          const v = viewer(caller(ctx));
+          // A member's own slice exists for usage and their visible POCs; the rest is the tenant's.
+          if (!v.admin && type !== 'USAGE' && type !== 'POC_SUMMARY') throw new ForbiddenError(`Only an admin of the tenant may export ${type}`);
+          // Refused now, not in the job: a POC the caller cannot see is a 404 like its dashboard.
+          if (type === 'POC_SUMMARY') await loadPocSummary(d.sql, v, options.poc_id ?? '');
+          const year = type === 'ANNUAL' ? checkYear(options.from ? Number(options.from.slice(0, 4)) : undefined) : null;
+          const row = await d.reports.create({ tenantId: v.tenantId, userId: v.userId, type, year, format, options });
           await enqueueReport.call(this, row);
           return { report_id: row.id, status: row.status };
         },
@@ -177,6 +201,19 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
           return { queued: jobs.length };
         },
       },
+      /**
+       * For the operators' CLI (`npm run jobs -- retry`): publishes jobs whose rows it put back to
+       * PENDING. A fresh generation, so the queue's de-duplication of the first publish does not
+       * swallow it; a pointer to a row that is not PENDING any more is acknowledged unrun.
+       */
+      publishJobs: {
+        visibility: 'public',
+        params: PARAMS.publishJobs,
+        async handler(ctx: Context<{ jobs: Array<{ kind: 'report' | 'video'; id: string; tenantId: string }> }>) {
+          await d.kit.publish(ctx.params.jobs, `retry-${Date.now()}`);
+          return { queued: ctx.params.jobs.length };
+        },
+      },
     },
     created() {
       d = createRenderDomain(infra);
@@ -190,6 +227,8 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
         ackWaitMs: ACK_WAIT_MS,
         logger: this.logger,
         notify: async (request) => {
+          // A finished render counts in the usage dashboard.
+          await dashboards?.cache.bump(request.tenantId);
           await this.broker.emit('notification.requested', request);
         },
         sweep: { leases: infra.leases, owner: nodeId },

@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { QueryTypes } from 'sequelize';
 import test from 'ava';
 import { authed, createTenant, type TestTenant } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
@@ -125,7 +129,8 @@ test('the HTML report is one self-contained page', async (t) => {
   const { id } = await report({ year: YEAR, format: 'html' });
   const html = (await download(`${app.url}/v1/reports/${id}/download`, acme.admin.token)).bytes.toString('utf8');
   t.true(html.startsWith('<!DOCTYPE html>'));
-  t.true(html.includes(`Annual report ${YEAR}`));
+  t.true(html.includes(`Relatório anual ${YEAR}`), 'pt-BR, the tenant default');
+  t.true(html.includes('<html lang="pt-BR">'));
   t.true(html.includes('<svg'));
   t.true(html.includes('Kata: bowling, &#34;classic&#34;'));
   t.notRegex(html, /<(script|link|img)\b|src=|@import|url\(/i);
@@ -141,10 +146,33 @@ test('the billing report lists the plan and payments', async (t) => {
   const { id, view } = await report({ format: 'csv' }, 'billing');
   t.like(view, { type: 'BILLING', year: null, status: 'COMPLETED' });
   const f = figures((await download(`${app.url}/v1/reports/${id}/download`, acme.admin.token)).bytes.toString('utf8'));
-  t.like(f.get('plan')?.[0], { plan: 'Monthly', price: '19.99', active: 'yes' });
+  t.like(f.get('plan')?.[0], { plan: 'Mensal', price: '19.99', active: 'sim' });
   t.like(f.get('payments'), [{ total: '19.99', status: 'APPROVED', gateway: 'sandbox' }]);
   const pdf = await report({}, 'billing');
   t.like(pdf.view, { format: 'pdf', status: 'COMPLETED' });
+});
+
+test('a pt-BR billing PDF reads R$ and comma decimals (pdftotext)', async (t) => {
+  const tenant = await createTenant(app);
+  const db = app.node.infra.database!;
+  await db.withTenant(tenant.tenantId, async () => {
+    const q = (sql: string, bind: unknown[]) => db.sequelize.query(sql, { bind, type: QueryTypes.SELECT });
+    await q(`UPDATE billing SET plan = 'Y', price = 1234.56, currency = 'BRL', expiration = now() + interval '300 days', autorenew = true WHERE tenant_id = $1 RETURNING tenant_id`, [tenant.tenantId]);
+    await q(
+      `INSERT INTO payments (id, tenant_id, user_id, total, currency, payment_gateway, plan, status, idempotency_key, request_hash)
+       VALUES ($1, $2, $3, 1234.56, 'BRL', 'sandbox', 'Y', 'APPROVED', 'k1', repeat('0', 64)) RETURNING id`,
+      [randomUUID(), tenant.tenantId, tenant.admin.userId],
+    );
+  });
+  const { id } = await report({ format: 'pdf' }, 'billing', tenant);
+  const pdf = (await download(`${app.url}/v1/reports/${id}/download`, tenant.admin.token)).bytes;
+  const child = promisify(execFile)('pdftotext', ['-enc', 'UTF-8', '-', '-']);
+  child.child.stdin!.end(pdf);
+  const text = (await child).stdout.replace(/\u00a0/g, ' ');
+  t.true(text.includes('Relatório de cobrança'), text);
+  t.true(text.includes('R$ 1.234,56'), text);
+  t.true(text.includes('Anual'));
+  t.notRegex(text, /1,234\.56/);
 });
 
 test('unknown formats and years, non-admins and other tenants are refused', async (t) => {

@@ -1,10 +1,10 @@
 import type { JobMessage, JobStatus } from '../../infra/jobs';
-import type { REPORT_FORMATS } from '../../protocol/rest/render';
+import type { EXPORT_FORMATS, EXPORT_TYPES, ExportOptions } from '../../protocol/rest/reports';
 
 export type { JobStatus };
 
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-export type ReportType = 'ANNUAL' | 'BILLING';
+export type ReportFormat = (typeof EXPORT_FORMATS)[number];
+export type ReportType = (typeof EXPORT_TYPES)[number];
 export type JobKind = 'report' | 'video';
 
 /** A render queue message: only a pointer to the row, which is the job's source of truth. */
@@ -20,6 +20,8 @@ export interface ReportRow {
   year: number | null;
   format: ReportFormat;
   source: 'USER' | 'BATCH';
+  /** An export's filters and choices (migration 540); {} for the annual and billing requests. */
+  options: ExportOptions;
   status: JobStatus;
   progress: number;
   object_key: string | null;

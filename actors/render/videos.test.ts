@@ -33,7 +33,8 @@ test.before(async () => {
       tags: ['web', `t${i}`],
       frameworks: i === 0 ? ['Express'] : [],
       description: 'A proof of concept. '.repeat(i * 8),
-      created: new Date(Date.UTC(YEAR, i * 2, 1 + i)),
+      // Noon UTC: the year is the tenant's (São Paulo), where midnight UTC on 1 January is still last year.
+      created: new Date(Date.UTC(YEAR, i * 2, 1 + i, 12)),
     })),
   );
 });

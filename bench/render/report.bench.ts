@@ -5,6 +5,7 @@ import { toCsv } from '../../actors/render/report/csv';
 import { toPdf } from '../../actors/render/report/pdf';
 import { annualDoc } from '../../actors/render/report/ReportDoc';
 import { Sql } from '../../infra/db/sql';
+import { sampleMemory } from '../lib/memory';
 import type { Row } from '../lib/table';
 import { median, seedPocs, seedTenant, startRenderNode, waitForRows, YEAR } from './fixture';
 
@@ -59,19 +60,6 @@ export async function run(options: { pocs?: number } = {}): Promise<Row[]> {
   } finally {
     await bench.stop();
   }
-}
-
-/** Samples RSS every 5 ms; stop() gives the peak above the level at start. */
-function sampleMemory(): { stop(): number } {
-  const base = process.memoryUsage().rss;
-  let peak = base;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
-  return {
-    stop() {
-      clearInterval(timer);
-      return Math.max(peak, process.memoryUsage().rss) - base;
-    },
-  };
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm ci` (package.json postinstall): make sure the Debian packages the features need at run
 # time are installed. ffmpeg (+ ffprobe): recordings and the yearly videos; fonts-dejavu-core:
-# the text in videos and PDF reports. ffmpeg-static cannot download its binary offline, so
+# the text in videos and PDF reports; poppler-utils: pdftotext, to read a report PDF's text (its
+# tests, an operator checking one). ffmpeg-static cannot download its binary offline, so
 # Debian's ffmpeg is the one that works on a fresh machine (DESIGN §2). bubblewrap (+ python3,
 # util-linux's prlimit/setpriv): the code-exec sandbox, which never runs code without it.
 #
@@ -10,7 +11,7 @@
 # in its log and in /ready. POCDOJO_SKIP_SYSTEM_PACKAGES=1 skips this step.
 set -uo pipefail
 
-PACKAGES=(ffmpeg fonts-dejavu-core bubblewrap python3 util-linux)
+PACKAGES=(ffmpeg fonts-dejavu-core poppler-utils bubblewrap python3 util-linux)
 log() { printf '[pocdojo postinstall] %s\n' "$*" >&2; }
 
 if [[ "${POCDOJO_SKIP_SYSTEM_PACKAGES:-}" == 1 ]]; then

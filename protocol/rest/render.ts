@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idParams, pagination, success, uuid } from './common';
+import { EXPORT_FORMATS, EXPORT_TYPES } from './reports';
 import { defineRoutes } from './route';
 
 export const REPORT_FORMATS = ['pdf', 'csv', 'html'] as const;
@@ -18,9 +19,9 @@ const timestamp = z.string();
 
 const report = z.object({
   id: uuid,
-  type: z.enum(['ANNUAL', 'BILLING']),
+  type: z.enum(EXPORT_TYPES),
   year: z.number().nullable(),
-  format: reportFormat,
+  format: z.enum(EXPORT_FORMATS),
   source: z.enum(['USER', 'BATCH']),
   status: jobStatus,
   progress: z.number().int().min(0).max(100),

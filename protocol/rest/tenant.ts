@@ -80,6 +80,16 @@ const notification = z.object({ id: uuid, type: z.string(), title: z.string(), b
 const message = z.object({ id: uuid, room_id: uuid, user_id: uuid, text: z.string(), status: z.literal('A'), created: z.string() });
 const payment = z.object({ id: uuid, total: z.number(), currency: z.string(), plan: z.enum(['M', 'Y']), payment_gateway: z.string(), status: z.string(), created: z.string() });
 
+/** A tenant's plan and whether it is paid up (GET /v1/billing, and the tenant overview of protocol/rest/reports.ts). */
+export const billingState = z.object({
+  plan: z.enum(['M', 'Y']).nullable(),
+  price: z.number().nullable(),
+  currency: z.string(),
+  expiration: z.string().nullable(),
+  autorenew: z.boolean(),
+  active: z.boolean(),
+});
+
 export const TENANT_ROUTES = defineRoutes([
   {
     method: 'POST',
@@ -278,15 +288,6 @@ export const TENANT_ROUTES = defineRoutes([
     action: 'tenant.billing',
     tag: 'billing',
     summary: "The tenant's plan, price, expiration and autorenew, with its latest payments",
-    response: z.object({
-      tenant_id: uuid,
-      plan: z.enum(['M', 'Y']).nullable(),
-      price: z.number().nullable(),
-      currency: z.string(),
-      expiration: z.string().nullable(),
-      autorenew: z.boolean(),
-      active: z.boolean(),
-      payments: z.array(payment),
-    }),
+    response: z.object({ tenant_id: uuid, ...billingState.shape, payments: z.array(payment) }),
   },
 ]);

@@ -1,4 +1,6 @@
 import type { Sql } from '../../../infra/db/sql';
+import { yearBounds } from '../locale/calendar';
+import { DEFAULT_LOCALE } from '../locale/settings';
 
 export interface Count {
   name: string;
@@ -14,12 +16,12 @@ export interface ActiveUser {
 
 export interface DojoHeld {
   subject: string;
-  date: string;
+  date: Date;
   participants: number;
   minutes: number;
 }
 
-/** The figures of a tenant's annual report (issue 7), all for one calendar year in UTC. */
+/** The figures of a tenant's annual report (issue 7), all for one calendar year of the tenant's time zone. */
 export interface AnnualFigures {
   tenant: { name: string; slug: string };
   year: number;
@@ -42,16 +44,15 @@ const MAX_DOJOS_LISTED = 500;
 export class AnnualData {
   constructor(readonly sql: Sql) {}
 
-  load(tenantId: string, year: number): Promise<AnnualFigures> {
-    const from = new Date(Date.UTC(year, 0, 1));
-    const to = new Date(Date.UTC(year + 1, 0, 1));
-    const range = [tenantId, from, to];
+  /** `timeZone` says when the year starts and ends: a POC at 23:30 on 31 December in São Paulo is that year's. */
+  load(tenantId: string, year: number, timeZone = DEFAULT_LOCALE.timeZone): Promise<AnnualFigures> {
     return this.sql.tenant(tenantId, async () => {
+      const range = [tenantId, ...(await yearBounds(this.sql, year, timeZone))];
       const tenant = await this.sql.one<{ name: string; slug: string }>('SELECT name, slug FROM tenants WHERE id = $1', [tenantId]);
       const months = await this.sql.rows<{ month: number; n: number }>(
-        `SELECT extract(month FROM created AT TIME ZONE 'UTC')::int AS month, count(*)::int AS n FROM pocs
+        `SELECT extract(month FROM created AT TIME ZONE $4)::int AS month, count(*)::int AS n FROM pocs
           WHERE tenant_id = $1 AND deleted_at IS NULL AND created >= $2 AND created < $3 GROUP BY 1`,
-        range,
+        [...range, timeZone],
       );
       const languages = await this.sql.rows<Count>(
         `SELECT min(language) AS name, count(*)::int AS count FROM pocs
@@ -102,7 +103,7 @@ export class AnnualData {
         tags,
         frameworks,
         users: users.map(({ username, name, pocs, dojos: attended }) => ({ username, name, pocs, dojos: attended })),
-        dojos: dojos.map((d) => ({ subject: d.subject, date: d.dojo_date.toISOString().slice(0, 10), participants: d.participants, minutes: d.minutes })),
+        dojos: dojos.map((d) => ({ subject: d.subject, date: d.dojo_date, participants: d.participants, minutes: d.minutes })),
       };
     });
   }

@@ -26,16 +26,31 @@ export interface BillingFigures {
 
 const MAX_PAYMENTS = 1000;
 
+export type BillingState = Pick<BillingFigures, 'plan' | 'price' | 'currency' | 'expiration' | 'autorenew' | 'active'>;
+
+/** A tenant's plan and whether it is paid up (inside the caller's tenant scope). */
+export async function loadBillingState(sql: Sql, tenantId: string): Promise<BillingState> {
+  const billing = await sql.one<{ plan: 'M' | 'Y' | null; price: string | null; currency: string; expiration: Date | null; autorenew: boolean }>(
+    'SELECT plan, price, currency, expiration, autorenew FROM billing WHERE tenant_id = $1',
+    [tenantId],
+  );
+  return {
+    plan: billing?.plan ?? null,
+    price: billing?.price == null ? null : Number(billing.price),
+    currency: billing?.currency ?? 'USD',
+    expiration: billing?.expiration?.toISOString() ?? null,
+    autorenew: billing?.autorenew ?? false,
+    active: Boolean(billing?.expiration && billing.expiration.getTime() > Date.now()),
+  };
+}
+
 export class BillingData {
   constructor(readonly sql: Sql) {}
 
   load(tenantId: string): Promise<BillingFigures> {
     return this.sql.tenant(tenantId, async () => {
       const tenant = await this.sql.one<{ name: string; slug: string }>('SELECT name, slug FROM tenants WHERE id = $1', [tenantId]);
-      const billing = await this.sql.one<{ plan: 'M' | 'Y' | null; price: string | null; currency: string; expiration: Date | null; autorenew: boolean }>(
-        'SELECT plan, price, currency, expiration, autorenew FROM billing WHERE tenant_id = $1',
-        [tenantId],
-      );
+      const state = await loadBillingState(this.sql, tenantId);
       const payments = await this.sql.rows<{ created: Date; plan: 'M' | 'Y'; total: string; currency: string; payment_gateway: string; status: string }>(
         `SELECT created, plan, total, currency, payment_gateway, status FROM payments WHERE tenant_id = $1 ORDER BY created DESC LIMIT ${MAX_PAYMENTS}`,
         [tenantId],
@@ -47,12 +62,7 @@ export class BillingData {
       return {
         tenant: tenant ?? { name: '', slug: '' },
         generatedAt: new Date().toISOString(),
-        plan: billing?.plan ?? null,
-        price: billing?.price == null ? null : Number(billing.price),
-        currency: billing?.currency ?? 'USD',
-        expiration: billing?.expiration?.toISOString() ?? null,
-        autorenew: billing?.autorenew ?? false,
-        active: Boolean(billing?.expiration && billing.expiration.getTime() > Date.now()),
+        ...state,
         payments: payments.map((p) => ({
           date: p.created.toISOString(),
           plan: p.plan,

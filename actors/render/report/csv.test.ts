@@ -1,19 +1,21 @@
 import test from 'ava';
 import { parseCsv, toCsv } from './csv';
-import type { ReportDoc } from './ReportDoc';
+import { Formatter } from '../locale/format';
+import { DEFAULT_LOCALE } from '../locale/settings';
+import { count, date, text, type ReportDoc } from './ReportDoc';
 
 const doc: ReportDoc = {
   title: 't',
   subtitle: 's',
-  generatedAt: '2026-01-01T00:00:00.000Z',
+  generated: 'g',
+  language: 'pt-BR',
+  nothing: '-',
+  fmt: new Formatter(DEFAULT_LOCALE),
   sections: [
     {
       id: 'tags',
       title: 'Tags',
-      columns: [
-        { key: 'tag', label: 'Tag' },
-        { key: 'pocs', label: 'POCs', numeric: true },
-      ],
+      columns: [text('tag', 'Tag'), count('pocs', 'POCs')],
       rows: [
         ['plain', 3],
         ['comma, "quote"', 2],
@@ -22,6 +24,13 @@ const doc: ReportDoc = {
         ['-1', 12345678],
         ['Łódź', 0.5],
       ],
+    },
+    {
+      id: 'dates',
+      title: 'Dates',
+      columns: [date('day', 'Day')],
+      // 01:30 UTC on 1 January is still 31 December in São Paulo.
+      rows: [[new Date('2026-01-01T01:30:00Z')]],
     },
   ],
 };
@@ -43,4 +52,10 @@ test('RFC 4180: CRLF records, quoted fields with doubled quotes, a header, and i
     .filter((r) => r[2] === 'pocs')
     .map((r) => Number(r[3]));
   t.deepEqual(numbers, [3, 2, 1, 0, 12345678, 0.5]);
+});
+
+test('CSV stays machine-readable: dot decimals, and an instant as the tenant’s calendar date', (t) => {
+  const records = parseCsv(toCsv(doc).toString('utf8'));
+  t.deepEqual(records.at(-1), ['dates', '1', 'day', '2025-12-31']);
+  t.true(records.some((r) => r[3] === '0.50'));
 });

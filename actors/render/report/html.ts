@@ -1,4 +1,4 @@
-import { shortLabel, type Cell, type ReportDoc, type Section } from './ReportDoc';
+import { chartLabel, displayCell, isNumeric, type ReportDoc, type Section } from './ReportDoc';
 
 const STYLE = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:2rem auto;max-width:60rem;color:#0f172a;padding:0 1rem}
@@ -14,28 +14,28 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 export function toHtml(doc: ReportDoc): Buffer {
   const parts = [
     '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
+    `<html lang="${esc(doc.language)}"><head><meta charset="utf-8">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     // Nothing outside the page may load, even if a name in the data looked like markup.
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     `<title>${esc(doc.title)} - ${esc(doc.subtitle)}</title><style>${STYLE}</style></head><body>`,
-    `<h1>${esc(doc.title)}</h1><p class="sub">${esc(doc.subtitle)} &middot; generated ${esc(doc.generatedAt.slice(0, 16).replace('T', ' '))} UTC</p>`,
+    `<h1>${esc(doc.title)}</h1><p class="sub">${esc(doc.subtitle)} &middot; ${esc(doc.generated)}</p>`,
   ];
-  for (const section of doc.sections) parts.push(sectionHtml(section));
+  for (const section of doc.sections) parts.push(sectionHtml(doc, section));
   parts.push('</body></html>');
   return Buffer.from(parts.join('\n'), 'utf8');
 }
 
-function sectionHtml(s: Section): string {
+function sectionHtml(doc: ReportDoc, s: Section): string {
   const out = [`<section id="${esc(s.id)}"><h2>${esc(s.title)}</h2>`];
-  if (s.rows.length === 0) out.push(`<p class="empty">${esc(s.empty ?? 'Nothing to show.')}</p>`);
+  if (s.rows.length === 0) out.push(`<p class="empty">${esc(s.empty ?? doc.nothing)}</p>`);
   else if (s.layout === 'figures') {
     const row = s.rows[0] ?? [];
-    out.push(`<div class="figures">${s.columns.map((c, i) => `<div class="figure"><b>${esc(fmt(row[i] ?? ''))}</b>${esc(c.label)}</div>`).join('')}</div>`);
+    out.push(`<div class="figures">${s.columns.map((c, i) => `<div class="figure"><b>${esc(displayCell(doc.fmt, c, row, i))}</b>${esc(c.label)}</div>`).join('')}</div>`);
   } else {
-    if (s.chart) out.push(barChart(s));
-    const head = s.columns.map((c) => `<th${c.numeric ? ' class="n"' : ''}>${esc(c.label)}</th>`).join('');
-    const body = s.rows.map((r) => `<tr>${s.columns.map((c, i) => `<td${c.numeric ? ' class="n"' : ''}>${esc(fmt(r[i] ?? ''))}</td>`).join('')}</tr>`).join('\n');
+    if (s.chart) out.push(barChart(doc, s));
+    const head = s.columns.map((c) => `<th${isNumeric(c) ? ' class="n"' : ''}>${esc(c.label)}</th>`).join('');
+    const body = s.rows.map((r) => `<tr>${s.columns.map((c, i) => `<td${isNumeric(c) ? ' class="n"' : ''}>${esc(displayCell(doc.fmt, c, r, i))}</td>`).join('')}</tr>`).join('\n');
     out.push(`<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`);
   }
   if (s.note) out.push(`<p class="note">${esc(s.note)}</p>`);
@@ -43,7 +43,7 @@ function sectionHtml(s: Section): string {
   return out.join('\n');
 }
 
-function barChart(s: Section): string {
+function barChart(doc: ReportDoc, s: Section): string {
   const { label, value } = s.chart!;
   const values = s.rows.map((r) => Number(r[value]) || 0);
   const max = Math.max(1, ...values);
@@ -55,16 +55,12 @@ function barChart(s: Section): string {
     const x = Math.round(i * slot + slot * 0.15);
     const w = Math.round(slot * 0.7);
     return (
-      `<rect x="${x}" y="${height - 20 - h}" width="${w}" height="${h}" fill="#38bdf8"><title>${esc(String(s.rows[i]?.[label]))}: ${v}</title></rect>` +
-      `<text x="${x + w / 2}" y="${height - 24 - h}" text-anchor="middle" font-size="11">${v}</text>` +
-      `<text x="${x + w / 2}" y="${height - 5}" text-anchor="middle" font-size="11">${esc(shortLabel(s.rows[i]?.[label] ?? ''))}</text>`
+      `<rect x="${x}" y="${height - 20 - h}" width="${w}" height="${h}" fill="#38bdf8"><title>${esc(chartLabel(doc.fmt, s.rows[i]?.[label] ?? ''))}: ${doc.fmt.count(v)}</title></rect>` +
+      `<text x="${x + w / 2}" y="${height - 24 - h}" text-anchor="middle" font-size="11">${doc.fmt.count(v)}</text>` +
+      `<text x="${x + w / 2}" y="${height - 5}" text-anchor="middle" font-size="11">${esc(chartLabel(doc.fmt, s.rows[i]?.[label] ?? ''))}</text>`
     );
   });
   return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(s.title)}" xmlns="http://www.w3.org/2000/svg">${bars.join('')}</svg>`;
-}
-
-function fmt(value: Cell): string {
-  return typeof value === 'number' ? value.toLocaleString('en-US') : value;
 }
 
 function esc(text: string): string {

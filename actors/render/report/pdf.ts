@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { Fonts } from '../fonts';
-import { shortLabel, type Cell, type ReportDoc, type Section } from './ReportDoc';
+import { chartLabel, displayCell, isNumeric, type ReportDoc, type Section } from './ReportDoc';
 
 const MARGIN = 50;
 const ACCENT = '#0284c7';
@@ -24,12 +24,8 @@ export function toPdf(doc: ReportDoc, fonts: Fonts, attachment?: { name: string;
   pdf.registerFont('regular', fonts.regular);
   pdf.registerFont('bold', fonts.bold);
   pdf.font('bold').fontSize(22).fillColor('black').text(doc.title);
-  pdf
-    .font('regular')
-    .fontSize(11)
-    .fillColor(MUTED)
-    .text(`${doc.subtitle} · generated ${doc.generatedAt.slice(0, 16).replace('T', ' ')} UTC`);
-  for (const section of doc.sections) drawSection(pdf, section);
+  pdf.font('regular').fontSize(11).fillColor(MUTED).text(`${doc.subtitle} · ${doc.generated}`);
+  for (const section of doc.sections) drawSection(pdf, doc, section);
   footer(pdf);
   // The same figures as CSV inside the PDF (like e-invoices carry their XML): a reader sees the
   // pages, a program reads the numbers without scraping them off a page.
@@ -38,7 +34,7 @@ export function toPdf(doc: ReportDoc, fonts: Fonts, attachment?: { name: string;
   return done;
 }
 
-function drawSection(pdf: PDFKit.PDFDocument, s: Section): void {
+function drawSection(pdf: PDFKit.PDFDocument, doc: ReportDoc, s: Section): void {
   room(pdf, s.rows.length === 0 ? 60 : s.chart ? 260 : 110);
   pdf.moveDown(1.2);
   pdf.font('bold').fontSize(14).fillColor('black').text(s.title, MARGIN);
@@ -55,17 +51,17 @@ function drawSection(pdf: PDFKit.PDFDocument, s: Section): void {
       .font('regular')
       .fontSize(10)
       .fillColor(MUTED)
-      .text(s.empty ?? 'Nothing to show.', MARGIN);
+      .text(s.empty ?? doc.nothing, MARGIN);
   } else if (s.layout === 'figures') {
-    figures(pdf, s);
+    figures(pdf, doc, s);
   } else {
-    if (s.chart) chart(pdf, s);
-    table(pdf, s);
+    if (s.chart) chart(pdf, doc, s);
+    table(pdf, doc, s);
   }
   if (s.note) pdf.moveDown(0.4).font('regular').fontSize(9).fillColor(MUTED).text(s.note, MARGIN);
 }
 
-function figures(pdf: PDFKit.PDFDocument, s: Section): void {
+function figures(pdf: PDFKit.PDFDocument, doc: ReportDoc, s: Section): void {
   const row = s.rows[0] ?? [];
   const perLine = 4;
   const gap = 10;
@@ -80,7 +76,7 @@ function figures(pdf: PDFKit.PDFDocument, s: Section): void {
       .font('bold')
       .fontSize(16)
       .fillColor('black')
-      .text(fmt(row[i] ?? ''), x + 8, y + 8, { width: width - 16, lineBreak: false, ellipsis: true });
+      .text(displayCell(doc.fmt, column, row, i), x + 8, y + 8, { width: width - 16, lineBreak: false, ellipsis: true });
     pdf
       .font('regular')
       .fontSize(9)
@@ -91,7 +87,7 @@ function figures(pdf: PDFKit.PDFDocument, s: Section): void {
   pdf.y = top + Math.ceil(s.columns.length / perLine) * (height + gap);
 }
 
-function chart(pdf: PDFKit.PDFDocument, s: Section): void {
+function chart(pdf: PDFKit.PDFDocument, doc: ReportDoc, s: Section): void {
   const { label, value } = s.chart!;
   const values = s.rows.map((r) => Number(r[value]) || 0);
   const max = Math.max(1, ...values);
@@ -119,20 +115,22 @@ function chart(pdf: PDFKit.PDFDocument, s: Section): void {
       .font('regular')
       .fontSize(8)
       .fillColor('black')
-      .text(String(v), x - 6, base - h - 11, { width: w + 12, align: 'center', lineBreak: false });
-    pdf.fillColor(MUTED).text(shortLabel(s.rows[i]?.[label] ?? ''), x - 6, base + 3, { width: w + 12, align: 'center', lineBreak: false });
+      .text(doc.fmt.count(v), x - 6, base - h - 11, { width: w + 12, align: 'center', lineBreak: false });
+    pdf.fillColor(MUTED).text(chartLabel(doc.fmt, s.rows[i]?.[label] ?? ''), x - 6, base + 3, { width: w + 12, align: 'center', lineBreak: false });
   });
   pdf.x = MARGIN;
   pdf.y = base + 20;
 }
 
-function table(pdf: PDFKit.PDFDocument, s: Section): void {
-  const header = s.columns.map((c) => ({ text: c.label, font: { src: 'bold' }, backgroundColor: '#e2e8f0', align: { x: c.numeric ? 'right' : 'left' } as const }));
-  const rows = s.rows.map((r, ri) => s.columns.map((c, i) => ({ text: fmt(r[i] ?? ''), align: { x: c.numeric ? 'right' : 'left' } as const, backgroundColor: ri % 2 === 1 ? '#f8fafc' : undefined })));
+function table(pdf: PDFKit.PDFDocument, doc: ReportDoc, s: Section): void {
+  const header = s.columns.map((c) => ({ text: c.label, font: { src: 'bold' }, backgroundColor: '#e2e8f0', align: { x: isNumeric(c) ? 'right' : 'left' } as const }));
+  const rows = s.rows.map((r, ri) =>
+    s.columns.map((c, i) => ({ text: displayCell(doc.fmt, c, r, i), align: { x: isNumeric(c) ? 'right' : 'left' } as const, backgroundColor: ri % 2 === 1 ? '#f8fafc' : undefined })),
+  );
   pdf.font('regular').fontSize(9).fillColor('black');
   pdf.table({
     position: { x: MARGIN },
-    columnStyles: s.columns.map((c) => (c.numeric ? 70 : '*')),
+    columnStyles: s.columns.map((c) => (c.type === 'money' ? 90 : isNumeric(c) ? 70 : '*')),
     defaultStyle: { border: { bottom: 0.5 }, borderColor: RULE, padding: [3, 5] },
     data: [header, ...rows],
   });
@@ -158,8 +156,4 @@ function footer(pdf: PDFKit.PDFDocument): void {
       .text(`${i + 1} / ${range.count}`, MARGIN, pdf.page.height - 30, { width: pdf.page.width - 2 * MARGIN, align: 'right', lineBreak: false });
     pdf.page.margins.bottom = bottom;
   }
-}
-
-function fmt(value: Cell): string {
-  return typeof value === 'number' ? value.toLocaleString('en-US') : value;
 }

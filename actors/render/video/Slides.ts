@@ -1,4 +1,7 @@
 import type { FontName, TextLayout } from './TextLayout';
+import { Formatter } from '../locale/format';
+import { DEFAULT_LOCALE, type TenantLocale } from '../locale/settings';
+import { TEXTS, type Texts } from '../locale/texts';
 import type { VideoFigures, VideoPoc } from './VideoData';
 
 export const WIDTH = 1280;
@@ -26,7 +29,6 @@ export interface Slide {
 const WHITE = 'white';
 const MUTED = '0x94a3b8';
 const ACCENT = '0x38bdf8';
-const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 // Text drawn on a slide: no control characters (drawtext shows them as boxes), one line each.
 function clean(text: string): string {
@@ -52,42 +54,43 @@ class Column {
   }
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-}
-
-/** The slides of a yearly video: an intro, one per POC, an outro. No POCs: a short two-slide video. */
-export function composeSlides(f: VideoFigures, layout: TextLayout): Slide[] {
+/** The slides of a yearly video in the tenant's language: an intro, one per POC, an outro. No POCs: a short two-slide video. */
+export function composeSlides(f: VideoFigures, layout: TextLayout, locale: TenantLocale = DEFAULT_LOCALE): Slide[] {
+  const t = TEXTS[locale.locale].video;
+  const fmt = new Formatter(locale);
+  const pocs = (n: number) => t.pocs(fmt.count(n), n);
+  const languages = (n: number) => t.languages(fmt.count(n), n);
   const name = `${f.firstName} ${f.lastName}`;
   const slide = (texts: TextBlock[], background = '0x0f172a'): Slide => ({ background, accent: ACCENT, texts });
   const intro = new Column(layout, 120).add(String(f.year), 'bold', 120, ACCENT, 1, 24).add(name, 'bold', 56, WHITE, 2);
   if (f.total === 0) {
-    intro.add('No POCs this year', 'regular', 40, WHITE, 1).add(`@${f.username} · ${f.tenantName}`, 'regular', 26, MUTED, 1);
-    const outro = new Column(layout, 220).add(`Maybe ${f.year + 1} is the one.`, 'bold', 56, WHITE, 2).add('See you at the next dojo!', 'regular', 36, MUTED, 1);
+    intro.add(t.noPocs, 'regular', 40, WHITE, 1).add(`@${f.username} · ${f.tenantName}`, 'regular', 26, MUTED, 1);
+    const outro = new Column(layout, 220).add(t.maybeNext(f.year + 1), 'bold', 56, WHITE, 2).add(t.seeYou, 'regular', 36, MUTED, 1);
     return [slide(intro.texts, '0x1e293b'), slide(outro.texts, '0x1e293b')];
   }
-  intro.add(`${plural(f.total, 'POC')} · ${plural(f.languages.length, 'language')}`, 'regular', 40, WHITE, 2).add(`@${f.username} · ${f.tenantName}`, 'regular', 26, MUTED, 1);
+  intro.add(`${pocs(f.total)} · ${languages(f.languages.length)}`, 'regular', 40, WHITE, 2).add(`@${f.username} · ${f.tenantName}`, 'regular', 26, MUTED, 1);
   const slides = [slide(intro.texts, '0x1e293b')];
-  f.pocs.forEach((poc, i) => slides.push(slide(pocSlide(poc, i, f.total, layout))));
+  f.pocs.forEach((poc, i) => slides.push(slide(pocSlide(poc, i, f.total, layout, t, fmt))));
   const top = f.languages[0];
+  const hidden = f.total - f.pocs.length;
   const outro = new Column(layout, 140)
-    .add(`That was ${f.year}`, 'bold', 72, WHITE, 1, 30)
-    .add(`${plural(f.total, 'POC')} in ${plural(f.languages.length, 'language')}`, 'regular', 40, WHITE, 2)
-    .add(top ? `Most used: ${top.name} (${plural(top.count, 'POC')})` : '', 'regular', 32, MUTED, 2)
-    .add(f.tags.length ? `Top tags: ${f.tags.map((t) => t.name).join(', ')}` : '', 'regular', 32, MUTED, 2)
-    .add(f.pocs.length < f.total ? `(${plural(f.total - f.pocs.length, 'more POC')} not shown)` : '', 'regular', 26, MUTED, 1)
-    .add(`Keep building, ${f.firstName}!`, 'bold', 44, ACCENT, 1);
+    .add(t.thatWas(f.year), 'bold', 72, WHITE, 1, 30)
+    .add(t.inLanguages(pocs(f.total), languages(f.languages.length)), 'regular', 40, WHITE, 2)
+    .add(top ? t.mostUsed(top.name, pocs(top.count)) : '', 'regular', 32, MUTED, 2)
+    .add(f.tags.length ? t.topTags(f.tags.map((tag) => tag.name).join(', ')) : '', 'regular', 32, MUTED, 2)
+    .add(hidden > 0 ? t.notShown(fmt.count(hidden), hidden) : '', 'regular', 26, MUTED, 1)
+    .add(t.keepBuilding(f.firstName), 'bold', 44, ACCENT, 1);
   slides.push(slide(outro.texts, '0x1e293b'));
   return slides;
 }
 
-function pocSlide(poc: VideoPoc, index: number, total: number, layout: TextLayout): TextBlock[] {
+function pocSlide(poc: VideoPoc, index: number, total: number, layout: TextLayout, t: Texts['video'], fmt: Formatter): TextBlock[] {
   const column = new Column(layout, 60)
-    .add(`POC ${index + 1} of ${total} · ${DATE.format(poc.created)}`, 'regular', 26, MUTED, 1, 22)
+    .add(t.pocOf(fmt.count(index + 1), fmt.count(total), fmt.date(poc.created)), 'regular', 26, MUTED, 1, 22)
     .add(poc.name, 'bold', 54, WHITE, 2, 26)
-    .add(`Language: ${poc.language}`, 'regular', 30, ACCENT, 1, 10);
-  if (poc.tags.length) column.add(`Tags: ${poc.tags.join(', ')}`, 'regular', 28, WHITE, 2, 10);
-  if (poc.frameworks.length) column.add(`Frameworks: ${poc.frameworks.join(', ')}`, 'regular', 28, WHITE, 2, 10);
+    .add(t.language(poc.language), 'regular', 30, ACCENT, 1, 10);
+  if (poc.tags.length) column.add(t.tags(poc.tags.join(', ')), 'regular', 28, WHITE, 2, 10);
+  if (poc.frameworks.length) column.add(t.frameworks(poc.frameworks.join(', ')), 'regular', 28, WHITE, 2, 10);
   column.y += 14;
   // The description gets the lines left above the repository link.
   const repoY = HEIGHT - 90;

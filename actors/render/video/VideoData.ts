@@ -1,4 +1,6 @@
 import type { Sql } from '../../../infra/db/sql';
+import { yearBounds } from '../locale/calendar';
+import { DEFAULT_LOCALE } from '../locale/settings';
 
 export interface VideoPoc {
   name: string;
@@ -27,9 +29,10 @@ export interface VideoFigures {
 export class VideoData {
   constructor(readonly sql: Sql) {}
 
-  load(tenantId: string, userId: string, year: number, limit: number): Promise<VideoFigures> {
-    const range = [tenantId, userId, new Date(Date.UTC(year, 0, 1)), new Date(Date.UTC(year + 1, 0, 1))];
+  /** The year runs from midnight to midnight of 1 January in `timeZone` (the tenant's). */
+  load(tenantId: string, userId: string, year: number, limit: number, timeZone = DEFAULT_LOCALE.timeZone): Promise<VideoFigures> {
     return this.sql.tenant(tenantId, async () => {
+      const range = [tenantId, userId, ...(await yearBounds(this.sql, year, timeZone))];
       const user = await this.sql.one<{ first_name: string; last_name: string; username: string; tenant_name: string }>(
         'SELECT u.first_name, u.last_name, u.username, t.name AS tenant_name FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.tenant_id = $1 AND u.id = $2',
         [tenantId, userId],

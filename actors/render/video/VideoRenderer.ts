@@ -12,6 +12,7 @@ import type { Sql } from '../../../infra/db/sql';
 import type { VideoRow } from '../types';
 import { encode } from './Encoder';
 import { buildFilterGraph } from './FilterGraph';
+import { tenantLocale } from '../locale/settings';
 import { composeSlides } from './Slides';
 import { TextLayout } from './TextLayout';
 import { VideoData } from './VideoData';
@@ -34,7 +35,7 @@ export class VideoRenderer {
   #layout: TextLayout | undefined;
 
   constructor(
-    sql: Sql,
+    readonly sql: Sql,
     readonly objectStore: ObjectStore,
     readonly options: VideoRendererOptions,
   ) {
@@ -44,9 +45,10 @@ export class VideoRenderer {
   async render(row: VideoRow, progress: Progress): Promise<JobResult> {
     const ffmpeg = ffmpegBinary(this.options.ffmpeg);
     const fonts = resolveFonts();
-    const figures = await this.#data.load(row.tenant_id, row.user_id, row.year, MAX_POC_SLIDES);
+    const locale = await tenantLocale(this.sql, row.tenant_id);
+    const figures = await this.#data.load(row.tenant_id, row.user_id, row.year, MAX_POC_SLIDES, locale.timeZone);
     this.#layout ??= new TextLayout(fonts);
-    const graph = buildFilterGraph(composeSlides(figures, this.#layout), this.options.slideSeconds, fonts);
+    const graph = buildFilterGraph(composeSlides(figures, this.#layout, locale), this.options.slideSeconds, fonts);
     await progress.set(5);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pocdojo-video-'));
     try {

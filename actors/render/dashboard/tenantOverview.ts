@@ -1,0 +1,79 @@
+import type { Sql } from '../../../infra/db/sql';
+import { loadBillingState, type BillingState } from '../report/BillingData';
+
+interface Count {
+  name: string;
+  count: number;
+}
+
+export interface TenantOverview {
+  members: { total: number; by_status: Count[]; by_role: Count[] };
+  pocs: { total: number; public: number; by_language: Count[]; by_tag: Count[]; by_framework: Count[] };
+  dojos: { by_status: Count[]; held: number; minutes: number; participants: number; held_last_30_days: number };
+  storage: { recordings: Stored; videos: Stored; reports: Stored; total_bytes: number };
+  billing: BillingState;
+}
+
+interface Stored {
+  count: number;
+  bytes: number;
+}
+
+const TOP = 20;
+const STATUS_NAMES: Record<string, string> = { A: 'ACTIVE', C: 'UNCONFIRMED', D: 'DISABLED' };
+
+/** Top labels from the arrays the poc actor keeps on each POC row (as the annual report reads them). */
+const topLabels = (labels: string, keys: string) => `
+  SELECT min(l.label) AS name, count(*)::int AS count
+    FROM pocs p CROSS JOIN LATERAL unnest(p.${labels}, p.${keys}) AS l(label, key)
+   WHERE p.tenant_id = $1 AND p.deleted_at IS NULL
+   GROUP BY l.key ORDER BY count DESC, name LIMIT ${TOP}`;
+
+/** The tenant at a glance, for its admins. Each figure is one aggregate query in one tenant scope. */
+export function loadTenantOverview(sql: Sql, tenantId: string): Promise<TenantOverview> {
+  const t = [tenantId];
+  return sql.tenant(tenantId, async () => {
+    const byStatus = await sql.rows<Count>(`SELECT status AS name, count(*)::int AS count FROM users WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1`, t);
+    const byRole = await sql.rows<Count>(`SELECT role AS name, count(*)::int AS count FROM users WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1`, t);
+    const pocs = await sql.one<{ total: number; public: number }>(
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE is_public)::int AS public FROM pocs WHERE tenant_id = $1 AND deleted_at IS NULL`,
+      t,
+    );
+    const byLanguage = await sql.rows<Count>(
+      `SELECT min(language) AS name, count(*)::int AS count FROM pocs WHERE tenant_id = $1 AND deleted_at IS NULL GROUP BY language_key ORDER BY count DESC, name LIMIT ${TOP}`,
+      t,
+    );
+    const byTag = await sql.rows<Count>(topLabels('tags', 'tag_keys'), t);
+    const byFramework = await sql.rows<Count>(topLabels('frameworks', 'framework_keys'), t);
+    const dojoStatus = await sql.rows<Count>(`SELECT status AS name, count(*)::int AS count FROM dojos WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1`, t);
+    const held = await sql.one<{ held: number; minutes: number; participants: number; recent: number }>(
+      `SELECT count(*)::int AS held,
+              coalesce(sum(round(extract(epoch FROM (d.ended_at - d.started_at)) / 60)), 0)::int AS minutes,
+              coalesce(sum((SELECT count(*) FROM dojo_participants dp WHERE dp.tenant_id = $1 AND dp.dojo_id = d.id AND dp.first_joined_at IS NOT NULL)), 0)::int AS participants,
+              count(*) FILTER (WHERE d.dojo_date >= now() - interval '30 days')::int AS recent
+         FROM dojos d WHERE d.tenant_id = $1 AND d.started_at IS NOT NULL AND d.status <> 'CANCELLED'`,
+      t,
+    );
+    const stored = await sql.rows<{ what: 'recordings' | 'videos' | 'reports'; count: number; bytes: string }>(
+      `SELECT 'recordings' AS what, count(*)::int AS count, coalesce(sum(size_bytes), 0) AS bytes FROM recordings WHERE tenant_id = $1 AND status = 'READY'
+       UNION ALL
+       SELECT 'videos', count(*)::int, coalesce(sum(size_bytes), 0) FROM content_requests WHERE tenant_id = $1 AND status = 'COMPLETED' AND deleted_at IS NULL
+       UNION ALL
+       SELECT 'reports', count(*)::int, coalesce(sum(size_bytes), 0) FROM reports WHERE tenant_id = $1 AND status = 'COMPLETED'`,
+      t,
+    );
+    const billing = await loadBillingState(sql, tenantId);
+    const storage = Object.fromEntries(stored.map((s) => [s.what, { count: s.count, bytes: Number(s.bytes) }])) as Record<'recordings' | 'videos' | 'reports', Stored>;
+    return {
+      members: {
+        total: byStatus.reduce((sum, c) => sum + c.count, 0),
+        by_status: byStatus.map((c) => ({ name: STATUS_NAMES[c.name] ?? c.name, count: c.count })),
+        by_role: byRole,
+      },
+      pocs: { total: pocs?.total ?? 0, public: pocs?.public ?? 0, by_language: byLanguage, by_tag: byTag, by_framework: byFramework },
+      dojos: { by_status: dojoStatus, held: held?.held ?? 0, minutes: held?.minutes ?? 0, participants: held?.participants ?? 0, held_last_30_days: held?.recent ?? 0 },
+      storage: { ...storage, total_bytes: stored.reduce((sum, s) => sum + Number(s.bytes), 0) },
+      billing,
+    };
+  });
+}
