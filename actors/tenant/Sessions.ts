@@ -150,6 +150,14 @@ export class Sessions {
     for (const session of sessions) await this.revoke(tenantId, session.id);
   }
 
+  /** Ends every live session in a tenant (it was suspended); returns how many ended. */
+  async revokeTenant(tenantId: string): Promise<number> {
+    const { sql } = this.deps;
+    const sessions = await sql.tenant(tenantId, () => sql.rows<{ id: string }>('SELECT id FROM sessions WHERE tenant_id = $1 AND revoked_at IS NULL', [tenantId]));
+    for (const session of sessions) await this.revoke(tenantId, session.id);
+    return sessions.length;
+  }
+
   async #notifyLockout(user: LoginRow): Promise<void> {
     const minutes = Math.ceil(this.deps.throttle.limits.windowMs / 60_000);
     const to = { email: user.email, firstName: user.first_name, username: user.username, tenantName: user.tenant_name };

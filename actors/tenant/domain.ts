@@ -2,6 +2,10 @@ import type { Infrastructure } from '../../infra/infrastructure';
 import { AccountExistsMail } from './AccountExistsMail';
 import { HashPool } from '../../infra/hash/HashPool';
 import { Accounts } from './Accounts';
+import { Audit } from './Audit';
+import { Invitations } from './Invitations';
+import { LinkMail } from './LinkMail';
+import { TenantSettings } from './TenantSettings';
 import { Billing } from './Billing';
 import { ConfirmationMail } from './ConfirmationMail';
 import { LockoutMail } from './LockoutMail';
@@ -21,6 +25,9 @@ import { Users } from './Users';
 /** The tenant actor's domain objects, built once per service instance from the process's infrastructure. */
 export interface TenantDomain {
   accounts: Accounts;
+  settings: TenantSettings;
+  invitations: Invitations;
+  audit: Audit;
   sessions: Sessions;
   users: Users;
   presence: Presence;
@@ -31,6 +38,7 @@ export interface TenantDomain {
   messages: Messages;
   billing: Billing;
   revocations: RevocationLog;
+  sql: Sql;
   /** The threads passwords are hashed on; closed when the service stops. */
   hashing: HashPool;
 }
@@ -51,8 +59,13 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
   const revocations = new RevocationLog(infra.securityState);
   const notifications = new Notifications(sql);
   const gateways: PaymentGateway[] = [new SandboxGateway()];
+  const audit = new Audit(sql);
+  const invitations = new Invitations(sql, new LinkMail(infra.mailer, infra.config.publicUrl), audit);
   return {
-    accounts: new Accounts(sql, passwords, new ConfirmationMail(infra.mailer, infra.config.publicUrl), new AccountExistsMail(infra.mailer, infra.config.publicUrl)),
+    accounts: new Accounts(sql, passwords, new ConfirmationMail(infra.mailer, infra.config.publicUrl), new AccountExistsMail(infra.mailer, infra.config.publicUrl), invitations),
+    settings: new TenantSettings(sql),
+    invitations,
+    audit,
     sessions: new Sessions({
       sql,
       passwords,
@@ -65,7 +78,7 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
         await hooks.broadcastRevocation(sessionId, untilMs);
       },
     }),
-    users: new Users(sql),
+    users: new Users(sql, audit),
     presence: new Presence(infra.kv),
     pictures: new Pictures(infra.objectStore),
     notifications,
@@ -73,6 +86,7 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
     messages: new Messages(sql),
     billing: new Billing(sql, new Map(gateways.map((g) => [g.name, g]))),
     revocations,
+    sql,
     hashing,
   };
 }

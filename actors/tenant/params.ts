@@ -22,6 +22,7 @@ import {
   username,
   userQuery,
 } from '../../protocol/rest/tenant';
+import { acceptInvitationBody, auditQuery, invitationBody, invitationListQuery, tenantUpdateBody, userStatusBody } from '../../protocol/rest/membership';
 import { sessionEvent } from '../../protocol/signal';
 import { freeText } from '../../protocol/text';
 
@@ -64,4 +65,13 @@ export const PARAMS = {
     }),
   ),
   sessionEvent: zodParams(sessionEvent.omit({ rooms: true })),
+  getTenant: zodParams(z.object({})),
+  updateTenant: zodParams(tenantUpdateBody),
+  setTenantStatus: zodParams(z.object({ slug: z.string().min(1).max(40), status: z.enum(['A', 'S']) })),
+  invite: zodParams(invitationBody),
+  listInvitations: zodParams(invitationListQuery),
+  revokeInvitation: zodParams(idParams),
+  acceptInvitation: zodParams(acceptInvitationBody),
+  setUserStatus: zodParams(idParams.extend(userStatusBody.shape)),
+  audit: zodParams(auditQuery),
 };

@@ -1,6 +1,8 @@
 import type { Context, ServiceSchema } from 'moleculer';
 import type { Infrastructure } from '../../infra/infrastructure';
 import { caller, type AuthContext, type CallMeta } from '../auth';
+import { requireAdmin } from './access';
+import { adminActions } from './adminActions';
 import { createDomain, startSink, type TenantDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError } from './errors';
 import type { NotificationRequest } from './Notifications';
@@ -13,10 +15,6 @@ import { memberView, profileView, userView } from './views';
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 
 const RANK: Record<Role, number> = { member: 0, facilitator: 1, admin: 2 };
-
-function requireAdmin(auth: AuthContext): void {
-  if (auth.role !== 'admin') throw new ForbiddenError('Only an admin of the tenant may do this');
-}
 
 /**
  * The tenant actor: tenants, accounts, sessions, users, presence, notifications, billing.
@@ -36,6 +34,7 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
   return {
     name: 'tenant',
     actions: {
+      ...adminActions(() => d, profileCache),
       signup: {
         params: PARAMS.signup,
         async handler(ctx: Ctx<{ name: string; slug: string; admin: { firstName: string; lastName: string; email: string; username: string; password: string } }>) {
@@ -104,7 +103,7 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
         async handler(ctx: Ctx<{ id: string; role: Role }>) {
           const auth = caller(ctx);
           requireAdmin(auth);
-          const previous = await d.users.setRole(auth.tenantId, ctx.params.id, ctx.params.role);
+          const previous = await d.users.setRole(auth.tenantId, ctx.params.id, ctx.params.role, auth.userId);
           // Tokens carry the role they were minted with: a lowered role must not live on in them.
           if (RANK[ctx.params.role] < RANK[previous]) await d.sessions.revokeAll(auth.tenantId, ctx.params.id);
           await this.broker.cacher?.clean(profileCache(auth.tenantId));
