@@ -10,6 +10,7 @@ export interface YearlyArgs {
 }
 
 export const USAGE = `usage: npm run jobs -- yearly [--year YYYY] [--tenant SLUG] [--dry-run] [--wait] [--json]
+       npm run jobs -- tenant suspend|reactivate --tenant SLUG [--json]
 
   yearly      queue one video per active user and one annual report per active tenant
   --year      the year to render (default: the previous one)
