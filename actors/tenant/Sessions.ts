@@ -148,10 +148,12 @@ export class Sessions {
     await this.deps.onRevoked(sessionId, Date.now() + ACCESS_TTL_SECONDS * 1000 + CLOCK_SKEW_MS);
   }
 
-  /** Ends every live session of a user (their role was lowered: old tokens carry too much). */
-  async revokeAll(tenantId: string, userId: string): Promise<void> {
+  /** Ends every live session of a user (their role was lowered, password changed, account closed), except `keep`. */
+  async revokeAll(tenantId: string, userId: string, keep?: string): Promise<void> {
     const { sql } = this.deps;
-    const sessions = await sql.tenant(tenantId, () => sql.rows<{ id: string }>('SELECT id FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL', [tenantId, userId]));
+    const sessions = await sql.tenant(tenantId, () =>
+      sql.rows<{ id: string }>('SELECT id FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3)', [tenantId, userId, keep ?? null]),
+    );
     for (const session of sessions) await this.revoke(tenantId, session.id);
   }
 

@@ -2,7 +2,10 @@ import type { Infrastructure } from '../../infra/infrastructure';
 import { AccountExistsMail } from './AccountExistsMail';
 import { HashPool } from '../../infra/hash/HashPool';
 import { Accounts } from './Accounts';
+import { AccountDeletion } from './AccountDeletion';
+import { AccountTokens } from './AccountTokens';
 import { Audit } from './Audit';
+import { Credentials } from './Credentials';
 import { Invitations } from './Invitations';
 import { LinkMail } from './LinkMail';
 import { TenantSettings } from './TenantSettings';
@@ -28,6 +31,8 @@ export interface TenantDomain {
   settings: TenantSettings;
   invitations: Invitations;
   audit: Audit;
+  credentials: Credentials;
+  deletion: AccountDeletion;
   sessions: Sessions;
   users: Users;
   presence: Presence;
@@ -60,27 +65,34 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
   const notifications = new Notifications(sql);
   const gateways: PaymentGateway[] = [new SandboxGateway()];
   const audit = new Audit(sql);
-  const invitations = new Invitations(sql, new LinkMail(infra.mailer, infra.config.publicUrl), audit);
+  const links = new LinkMail(infra.mailer, infra.config.publicUrl);
+  const invitations = new Invitations(sql, links, audit);
+  const sessions = new Sessions({
+    sql,
+    passwords,
+    throttle: new LoginThrottle(infra.securityState),
+    lockoutMail: new LockoutMail(infra.mailer),
+    jwtSecret: infra.jwtSecret,
+    onMailError: hooks.onMailError,
+    async onRevoked(sessionId, untilMs) {
+      await revocations.record({ sessionId, untilMs });
+      await hooks.broadcastRevocation(sessionId, untilMs);
+    },
+  });
+  const tokens = new AccountTokens(sql);
+  const pictures = new Pictures(infra.objectStore);
+  const credentials = new Credentials({ sql, passwords, tokens, sessions, mail: links, onMailError: hooks.onMailError });
   return {
     accounts: new Accounts(sql, passwords, new ConfirmationMail(infra.mailer, infra.config.publicUrl), new AccountExistsMail(infra.mailer, infra.config.publicUrl), invitations),
     settings: new TenantSettings(sql),
     invitations,
     audit,
-    sessions: new Sessions({
-      sql,
-      passwords,
-      throttle: new LoginThrottle(infra.securityState),
-      lockoutMail: new LockoutMail(infra.mailer),
-      jwtSecret: infra.jwtSecret,
-      onMailError: hooks.onMailError,
-      async onRevoked(sessionId, untilMs) {
-        await revocations.record({ sessionId, untilMs });
-        await hooks.broadcastRevocation(sessionId, untilMs);
-      },
-    }),
+    credentials,
+    deletion: new AccountDeletion({ sql, tokens, credentials, sessions, pictures, audit }),
+    sessions,
     users: new Users(sql, audit),
     presence: new Presence(infra.kv),
-    pictures: new Pictures(infra.objectStore),
+    pictures,
     notifications,
     sink: undefined,
     messages: new Messages(sql),

@@ -22,6 +22,7 @@ import {
   username,
   userQuery,
 } from '../../protocol/rest/tenant';
+import { changePasswordBody, deleteConfirmBody, deleteRequestBody, emailChangeBody, emailConfirmBody, resetBody, resetRequestBody } from '../../protocol/rest/account';
 import { acceptInvitationBody, auditQuery, invitationBody, invitationListQuery, tenantUpdateBody, userStatusBody } from '../../protocol/rest/membership';
 import { sessionEvent } from '../../protocol/signal';
 import { freeText } from '../../protocol/text';
@@ -74,4 +75,11 @@ export const PARAMS = {
   acceptInvitation: zodParams(acceptInvitationBody),
   setUserStatus: zodParams(idParams.extend(userStatusBody.shape)),
   audit: zodParams(auditQuery),
+  changePassword: zodParams(changePasswordBody),
+  requestPasswordReset: zodParams(resetRequestBody),
+  resetPassword: zodParams(resetBody),
+  requestEmailChange: zodParams(emailChangeBody),
+  confirmEmailChange: zodParams(emailConfirmBody),
+  requestAccountDeletion: zodParams(deleteRequestBody),
+  deleteAccount: zodParams(deleteConfirmBody),
 };

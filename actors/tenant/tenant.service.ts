@@ -2,6 +2,7 @@ import type { Context, ServiceSchema } from 'moleculer';
 import type { Infrastructure } from '../../infra/infrastructure';
 import { caller, type AuthContext, type CallMeta } from '../auth';
 import { requireAdmin } from './access';
+import { accountActions } from './accountActions';
 import { adminActions } from './adminActions';
 import { createDomain, startSink, type TenantDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError } from './errors';
@@ -35,6 +36,7 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
     name: 'tenant',
     actions: {
       ...adminActions(() => d, profileCache),
+      ...accountActions(() => d, profileCache),
       signup: {
         params: PARAMS.signup,
         async handler(ctx: Ctx<{ name: string; slug: string; admin: { firstName: string; lastName: string; email: string; username: string; password: string } }>) {

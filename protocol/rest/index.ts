@@ -1,3 +1,4 @@
+import { ACCOUNT_ROUTES } from './account';
 import { DOJO_ROUTES } from './dojo';
 import { MEMBERSHIP_ROUTES } from './membership';
 import { POC_ROUTES } from './poc';
@@ -9,4 +10,4 @@ import { TENANT_ROUTES } from './tenant';
  * Every REST route of the contract, collected from each area's module.
  * Actors add their area's file here; the gateway serves exactly this list.
  */
-export const ROUTES: readonly RouteDef[] = [...TENANT_ROUTES, ...MEMBERSHIP_ROUTES, ...DOJO_ROUTES, ...POC_ROUTES, ...RENDER_ROUTES];
+export const ROUTES: readonly RouteDef[] = [...TENANT_ROUTES, ...MEMBERSHIP_ROUTES, ...ACCOUNT_ROUTES, ...DOJO_ROUTES, ...POC_ROUTES, ...RENDER_ROUTES];

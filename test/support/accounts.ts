@@ -154,3 +154,15 @@ export async function request<T = any>(app: TestNode, method: string, route: str
 export function fieldsOf(body: unknown): string[] {
   return ((body as { error?: { fields?: Array<{ field: string }> } }).error?.fields ?? []).map((f) => f.field).sort();
 }
+
+/** The token of the newest mail to `email` whose subject matches, waiting briefly for it to land. */
+export async function tokenFromMail(app: TestNode, email: string, subject: RegExp): Promise<string> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const mail = (await mailsTo(app, email)).reverse().find((m) => subject.test(m.subject));
+    const token = mail && /token=([A-Za-z0-9_-]+)/.exec(mail.body)?.[1];
+    if (token) return token;
+    if (Date.now() > deadline) throw new Error(`no mail "${subject.source}" to ${email}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
