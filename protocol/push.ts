@@ -70,7 +70,21 @@ export const PUSH_SCHEMAS = {
   'room.muted': z.object({ userId: uuid, muted: z.literal(true), by: uuid }),
   // The room changed (see roomUpdated): to everyone; 'reactivated' to each session taken over, no seq.
   'room.updated': roomUpdated,
+  // A notification was stored for the user (the user channel, userTopic): to every socket of that user, in a room or not, no seq;
+  // `unread` is the user's unread count after it. A client that was offline reads GET /v1/user/notification.
+  'notification.new': z.object({
+    notification: z.object({ id: uuid, type: z.string(), title: z.string(), body: z.string(), data: z.record(z.string(), z.unknown()), read: z.boolean(), created: z.iso.datetime() }),
+    unread: z.number().int().min(0),
+  }),
 } as const;
+
+/** The topic every authenticated socket of a user is subscribed to, whatever rooms it is in: the user channel. */
+export function userTopic(tenantId: string, userId: string): string {
+  return `user:${tenantId}:${userId}`;
+}
+
+/** The event the tenant actor broadcasts for the user channel; every gateway publishes it to its sockets of that user. */
+export const USER_PUSH_EVENT = 'gateway.user.push';
 
 export type PushMethod = keyof typeof PUSH_SCHEMAS;
 /** Every push method (the keys of PUSH_SCHEMAS). */

@@ -15,6 +15,7 @@ import { LockoutMail } from './LockoutMail';
 import { LoginThrottle } from './LoginThrottle';
 import { Messages } from './Messages';
 import { QueueSink, type NotificationSink } from './NotificationSink';
+import { NotificationDelivery, type DeliveryDeps } from './NotificationDelivery';
 import { Notifications } from './Notifications';
 import { OWASP_SCRYPT, Passwords } from './Passwords';
 import { SandboxGateway, type PaymentGateway } from './PaymentGateway';
@@ -38,6 +39,7 @@ export interface TenantDomain {
   presence: Presence;
   pictures: Pictures;
   notifications: Notifications;
+  delivery: NotificationDelivery;
   /** Set by `startSink` when the service starts. */
   sink: NotificationSink | undefined;
   messages: Messages;
@@ -53,6 +55,9 @@ export interface DomainHooks {
   broadcastRevocation(sessionId: string, untilMs: number): Promise<void>;
   /** A courtesy mail (lockout notice, sign-up with a taken email) that could not be sent. */
   onMailError(error: unknown): void;
+  /** Broadcasts a push on the user channel (every gateway). */
+  pushToUser: DeliveryDeps['push'];
+  onDeliveryError: DeliveryDeps['onError'];
 }
 
 export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantDomain {
@@ -94,6 +99,7 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
     presence: new Presence(infra.kv),
     pictures,
     notifications,
+    delivery: new NotificationDelivery({ sql, notifications, mailer: infra.mailer, publicUrl: infra.config.publicUrl, push: hooks.pushToUser, onError: hooks.onDeliveryError }),
     sink: undefined,
     messages: new Messages(sql),
     billing: new Billing(sql, new Map(gateways.map((g) => [g.name, g]))),
@@ -103,7 +109,7 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
   };
 }
 
-/** Notifications go through the process's durable queue (JetStream on NATS, in-process otherwise). */
-export function startSink(infra: Infrastructure, notifications: Notifications): Promise<NotificationSink> {
-  return QueueSink.start(infra.queue, (request) => notifications.store(request));
+/** Notifications go through the process's durable queue (JetStream on NATS, in-process otherwise), then to the user live and by mail. */
+export function startSink(infra: Infrastructure, delivery: NotificationDelivery): Promise<NotificationSink> {
+  return QueueSink.start(infra.queue, (request) => delivery.deliver(request));
 }

@@ -8,6 +8,7 @@ import { createDomain, startSink, type TenantDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError } from './errors';
 import type { NotificationRequest } from './Notifications';
 import { PARAMS } from './params';
+import { USER_PUSH_EVENT } from '../../protocol/push';
 import { decodePicture } from './Pictures';
 import type { SessionRef } from './Presence';
 import type { Role } from './Users';
@@ -252,10 +253,14 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
           await this.broker.broadcast('auth.session.revoked', { sessionId, untilMs });
         },
         onMailError: (error) => this.logger.warn({ err: error }, 'tenant: a notice mail could not be sent'),
+        pushToUser: async (tenantId, userId, data) => {
+          await this.broker.broadcast(USER_PUSH_EVENT, { tenantId, userId, method: 'notification.new', data });
+        },
+        onDeliveryError: (error, what) => this.logger.warn({ err: error, what }, 'tenant: a notification was stored but its delivery failed'),
       });
     },
     async started() {
-      d.sink = await startSink(infra, d.notifications);
+      d.sink = await startSink(infra, d.delivery);
     },
     async stopped() {
       await d.sink?.close();
