@@ -121,7 +121,8 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
         async handler(ctx: Ctx<Page>) {
           const { limit = 20, offset = 0, status } = ctx.params;
           const { rows, total } = await d.videos.list(caller(ctx), { status, limit, offset });
-          return { items: rows.map((row) => videoView(row)), total, limit, offset };
+          // Each completed item carries its links, so a list screen plays or downloads without a second call.
+          return { items: await Promise.all(rows.map(async (row) => videoView(row, await videoLinks(row)))), total, limit, offset };
         },
       },
       getVideo: {

@@ -223,7 +223,10 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
       billing: {
         params: PARAMS.billing,
         handler(ctx: Ctx) {
-          return d.billing.view(caller(ctx).tenantId);
+          const auth = caller(ctx);
+          // Prices, payments and who paid are the company's business, not every member's.
+          requireAdmin(auth);
+          return d.billing.view(auth.tenantId);
         },
       },
     },

@@ -277,7 +277,7 @@ export const TENANT_ROUTES = defineRoutes([
     auth: 'user',
     action: 'tenant.billing',
     tag: 'billing',
-    summary: "The tenant's plan, price, expiration and autorenew, with its latest payments",
+    summary: "The tenant's plan, price, expiration and autorenew, with its latest payments (admins only)",
     response: z.object({
       tenant_id: uuid,
       plan: z.enum(['M', 'Y']).nullable(),
