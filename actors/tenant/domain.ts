@@ -68,7 +68,7 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
   const passwords = new Passwords(OWASP_SCRYPT, hashing);
   const revocations = new RevocationLog(infra.securityState);
   const notifications = new Notifications(sql);
-  const gateways: PaymentGateway[] = [new SandboxGateway()];
+  const gateways: PaymentGateway[] = [new SandboxGateway(), new SandboxGateway('sandbox-card-declined', 'card_declined'), new SandboxGateway('sandbox-insufficient-funds', 'insufficient_funds')];
   const audit = new Audit(sql);
   const links = new LinkMail(infra.mailer, infra.config.publicUrl);
   const invitations = new Invitations(sql, links, audit);

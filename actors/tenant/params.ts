@@ -82,4 +82,15 @@ export const PARAMS = {
   confirmEmailChange: zodParams(emailConfirmBody),
   requestAccountDeletion: zodParams(deleteRequestBody),
   deleteAccount: zodParams(deleteConfirmBody),
+  renewPlans: zodParams(
+    z.object({
+      horizonMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(31 * 24 * 60 * 60 * 1000)
+        .optional(),
+    }),
+  ),
+  planStatus: zodParams(z.object({ tenantId: uuid })),
 };

@@ -201,7 +201,7 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
       },
       pay: {
         params: PARAMS.pay,
-        handler(ctx: Ctx<{ tenant_id: string; total: number; payment_gateway: string; plan: 'M' | 'Y'; autorenew?: boolean }>) {
+        handler(ctx: Ctx<{ tenant_id: string; total?: number; payment_gateway: string; plan: 'M' | 'Y'; autorenew?: boolean }>) {
           const auth = caller(ctx);
           if (ctx.params.tenant_id !== auth.tenantId) throw new NotFoundError('Tenant');
           requireAdmin(auth);
@@ -227,6 +227,20 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
           // Prices, payments and who paid are the company's business, not every member's.
           requireAdmin(auth);
           return d.billing.view(auth.tenantId);
+        },
+      },
+      // For the jobs scheduler (no REST route): renews the plans that are due.
+      renewPlans: {
+        params: PARAMS.renewPlans,
+        handler(ctx: Ctx<{ horizonMs?: number }>) {
+          return d.billing.renewDue(ctx.params.horizonMs ?? 24 * 60 * 60 * 1000);
+        },
+      },
+      // For other actors (no REST route): may the tenant start new paid work (dojos, renders)?
+      planStatus: {
+        params: PARAMS.planStatus,
+        async handler(ctx: Ctx<{ tenantId: string }>) {
+          return { expired: await d.billing.expired(ctx.params.tenantId) };
         },
       },
     },
