@@ -54,6 +54,8 @@ export class AccountDeletion {
       );
       await sql.rows('DELETE FROM notifications WHERE tenant_id = $1 AND user_id = $2 RETURNING id', [tenantId, userId]);
       await sql.rows('DELETE FROM account_tokens WHERE tenant_id = $1 AND user_id = $2 RETURNING id', [tenantId, userId]);
+      // Their archives go with the profile prefix below; the rows held the keys.
+      await sql.rows('DELETE FROM account_exports WHERE tenant_id = $1 AND user_id = $2 RETURNING id', [tenantId, userId]);
       await sql.rows(`UPDATE dojo_chat_messages SET text = '', status = 'R', updated = now() WHERE tenant_id = $1 AND user_id = $2 RETURNING id`, [tenantId, userId]);
       // The address also sits in the invitation that brought the user and in its audit rows.
       await sql.rows(`UPDATE invitations SET email = $3 WHERE tenant_id = $1 AND lower(email) = lower($2) RETURNING id`, [tenantId, before?.email ?? '', `${compact}@deleted.invalid`]);

@@ -50,6 +50,22 @@ export function accountActions(d: () => TenantDomain, profileCache: (tenantId: s
         return d().deletion.request(caller(ctx), ctx.params.password);
       },
     },
+    requestExport: {
+      params: PARAMS.requestExport,
+      async handler(ctx: Ctx<Record<string, never>>) {
+        const auth = caller(ctx);
+        const row = await d().exports.request(auth.tenantId, auth.userId);
+        await d().exports.kit.enqueue([{ kind: 'export', id: row.id, tenantId: auth.tenantId }], this.logger);
+        return row;
+      },
+    },
+    getExport: {
+      params: PARAMS.getExport,
+      handler(ctx: Ctx<{ id: string }>) {
+        const auth = caller(ctx);
+        return d().exports.get(auth.tenantId, auth.userId, ctx.params.id);
+      },
+    },
     deleteAccount: {
       params: PARAMS.deleteAccount,
       async handler(ctx: Ctx<{ confirmation_token: string; pocs: 'keep' | 'delete' }>) {

@@ -6,6 +6,7 @@ import { AccountDeletion } from './AccountDeletion';
 import { AccountTokens } from './AccountTokens';
 import { Audit } from './Audit';
 import { Credentials } from './Credentials';
+import { DataExports } from './DataExport';
 import { Invitations } from './Invitations';
 import { LinkMail } from './LinkMail';
 import { TenantSettings } from './TenantSettings';
@@ -34,6 +35,7 @@ export interface TenantDomain {
   audit: Audit;
   credentials: Credentials;
   deletion: AccountDeletion;
+  exports: DataExports;
   sessions: Sessions;
   users: Users;
   presence: Presence;
@@ -94,6 +96,7 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
     audit,
     credentials,
     deletion: new AccountDeletion({ sql, tokens, credentials, sessions, pictures, audit }),
+    exports: new DataExports(sql, infra.objectStore, infra.queue),
     sessions,
     users: new Users(sql, audit),
     presence: new Presence(infra.kv),

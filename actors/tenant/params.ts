@@ -93,4 +93,6 @@ export const PARAMS = {
     }),
   ),
   planStatus: zodParams(z.object({ tenantId: uuid })),
+  requestExport: zodParams(z.object({})),
+  getExport: zodParams(idParams),
 };

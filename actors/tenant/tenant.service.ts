@@ -278,8 +278,20 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
     },
     async started() {
       d.sink = await startSink(infra, d.delivery);
+      await d.exports.kit.start({
+        concurrency: 1,
+        maxAttempts: 5,
+        retryBaseMs: 2000,
+        ackWaitMs: 5 * 60_000,
+        logger: this.logger,
+        notify: async (request) => {
+          await this.broker.emit('notification.requested', request);
+        },
+        sweep: { leases: infra.leases, owner: infra.config.nodeId },
+      });
     },
     async stopped() {
+      await d.exports.kit.stop();
       await d.sink?.close();
       await d.hashing.close();
     },

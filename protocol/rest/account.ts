@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { success, uuid } from './common';
+import { idParams, success, uuid } from './common';
 import { defineRoutes } from './route';
 import { email, password, slug } from './tenant';
 
@@ -15,7 +15,39 @@ export const deleteRequestBody = z.object({ password: z.string().min(1).max(200)
 /** keep: the POCs stay, owned by the anonymised account; delete: they are deleted with it. */
 export const deleteConfirmBody = z.object({ confirmation_token: token, pocs: z.enum(['keep', 'delete']) });
 
+const exportView = z.object({
+  id: uuid,
+  status: z.enum(['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED']),
+  progress: z.number().int().min(0).max(100),
+  error: z.string().nullable(),
+  size_bytes: z.number().nullable(),
+  created: z.string(),
+  completed_at: z.string().nullable(),
+  /** A pre-signed link (15 minutes) to the JSON archive, once COMPLETED. */
+  url: z.string().optional(),
+});
+
 export const ACCOUNT_ROUTES = defineRoutes([
+  {
+    method: 'POST',
+    path: '/v1/account/export',
+    auth: 'user',
+    action: 'tenant.requestExport',
+    tag: 'accounts',
+    status: 202,
+    summary: "Export the caller's data as a JSON archive; a job makes it, and export.ready says when it can be downloaded",
+    response: exportView,
+  },
+  {
+    method: 'GET',
+    path: '/v1/account/export/{id}',
+    auth: 'user',
+    action: 'tenant.getExport',
+    tag: 'accounts',
+    summary: "One of the caller's exports: its status and, once completed, a pre-signed link to the archive",
+    params: idParams,
+    response: exportView,
+  },
   {
     method: 'POST',
     path: '/v1/account/password',
