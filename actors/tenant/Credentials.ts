@@ -112,15 +112,16 @@ export class Credentials {
     });
   }
 
-  /** Moves the account to the address its link was mailed to. */
+  /** Moves the account to the address its link was mailed to; the old address is told, in case it was not its owner's doing. */
   async confirmEmailChange(token: string): Promise<{ tenantId: string; userId: string; email: string }> {
     const { sql, tokens } = this.deps;
     const changed = await sql
       .system(async () => {
         const holder = await tokens.consume(token, 'email');
         if (!holder?.detail) return undefined;
+        const before = await sql.one<{ email: string; first_name: string }>('SELECT email, first_name FROM users WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [holder.tenantId, holder.userId]);
         await sql.rows('UPDATE users SET email = $3, updated = now() WHERE tenant_id = $1 AND id = $2 RETURNING id', [holder.tenantId, holder.userId, holder.detail]);
-        return { tenantId: holder.tenantId, userId: holder.userId, email: holder.detail };
+        return { tenantId: holder.tenantId, userId: holder.userId, email: holder.detail, before };
       })
       .catch((error: unknown) => {
         // Someone registered the address between the request and the confirmation.
@@ -128,6 +129,18 @@ export class Credentials {
         throw error;
       });
     if (!changed) throw new FieldValidationError(BAD_TOKEN);
-    return changed;
+    const { before, ...result } = changed;
+    if (before) {
+      await this.deps.mail.mailer
+        .send({
+          to: before.email,
+          subject: 'Your pocdojo address was changed',
+          text: [`Hello ${before.first_name},`, '', `Your account's email address is now ${result.email}.`, 'If you did not do this, reset your password and tell an admin of your team.', ''].join(
+            '\n',
+          ),
+        })
+        .catch((error: unknown) => this.deps.onMailError(error));
+    }
+    return result;
   }
 }

@@ -105,6 +105,10 @@ test('an email change takes effect only once the new address confirms it', async
   t.deepEqual(await request(app, 'POST', '/v1/account/email/confirm', undefined, { token }), { status: 200, body: { id: user.userId, email: next } });
   t.is(await emailOf(user), next);
   t.is((await request(app, 'POST', '/v1/account/email/confirm', undefined, { token })).status, 422, 'once only');
+  t.true(
+    (await mailsTo(app, old)).some((m) => /address was changed/.test(m.subject) && m.body.includes(next)),
+    'the old address is told',
+  );
 });
 
 test('deleting an account takes a confirmation step and leaves no personal data in PostgreSQL or the bucket', async (t) => {

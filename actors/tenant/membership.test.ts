@@ -85,6 +85,24 @@ test('a revoked invitation no longer works, and inviting again replaces the pend
   );
 });
 
+test('an invitation expires after 7 days', async (t) => {
+  const tenant = await inviteOnly();
+  const email = `${unique('exp')}@mail.test`;
+  const invited = await request(fixture.app, 'POST', '/v1/invitations', tenant.admin.token, { email });
+  t.is(Math.round((Date.parse(invited.body.expires_at) - Date.parse(invited.body.created)) / 60_000), 7 * 24 * 60, 'a week, in minutes');
+  const token = await readConfirmationToken(fixture.app, email);
+  // A week passes.
+  const db = fixture.app.node.infra.database!;
+  await db.asSystem(() => db.sequelize.query(`UPDATE invitations SET expires_at = now() - interval '1 second' WHERE id = $1`, { bind: [invited.body.id] }));
+  const late = await request(fixture.app, 'POST', '/v1/invitations/accept', undefined, { token, firstName: 'A', lastName: 'B', username: unique('l'), password: PASSWORD });
+  t.is(late.status, 422);
+  const list = await request(fixture.app, 'GET', '/v1/invitations?status=EXPIRED', tenant.admin.token);
+  t.deepEqual(
+    list.body.invitations.map((i: { id: string }) => i.id),
+    [invited.body.id],
+  );
+});
+
 test('an address that already has an account cannot be invited; members cannot invite or read the settings', async (t) => {
   const member = fixture.acme.members[0]!;
   const users = await request(fixture.app, 'GET', '/v1/users', fixture.acme.admin.token);
