@@ -4,7 +4,8 @@ import { pathParams, type RouteDef } from '../protocol/rest/route';
 
 type JsonSchema = Record<string, unknown>;
 
-function schemaOf(type: z.ZodType | undefined, io: 'input' | 'output'): JsonSchema | undefined {
+/** The JSON Schema of a zod schema as a document shows it (shared with the AsyncAPI document). */
+export function schemaOf(type: z.ZodType | undefined, io: 'input' | 'output'): JsonSchema | undefined {
   if (!type) return undefined;
   const schema = z.toJSONSchema(type, { io, unrepresentable: 'any' }) as JsonSchema;
   delete schema.$schema;

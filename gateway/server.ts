@@ -13,6 +13,7 @@ import { addMetricsText } from '../infra/metrics';
 import { HttpMetrics } from './http-metrics';
 import { GatewayMetrics } from './metrics';
 import { loadNativeUws } from './native';
+import { buildAsyncApi } from './asyncapi';
 import { buildOpenApi } from './openapi';
 import { mountWebSocket } from './ws/endpoint';
 import { Fanout } from './ws/fanout';
@@ -68,6 +69,7 @@ export class GatewayServer {
     mountOps(this.app, {
       checks: deps.checks,
       openApi: () => buildOpenApi(deps.routes, deps.version),
+      asyncApi: () => buildAsyncApi(deps.version),
       nodeId: config.nodeId,
       version: deps.version,
     });

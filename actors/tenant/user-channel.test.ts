@@ -80,3 +80,17 @@ test('the email preference mails notifications; switching it off stops the mails
   t.false((await mailsTo(app, email)).some((m) => m.subject.includes('Quiet dojo')));
   await socket.close();
 });
+
+test('the AsyncAPI description of /v1/ws documents notification.new on the user channel', async (t) => {
+  const doc = (await (await fetch(`${app.url}/v1/asyncapi.json`)).json()) as {
+    asyncapi: string;
+    channels: { signaling: { messages: Record<string, { summary: string; payload: { properties: { data: { properties: Record<string, unknown> } } } }> } };
+    operations: Record<string, { action: string }>;
+  };
+  t.is(doc.asyncapi, '3.0.0');
+  const push = doc.channels.signaling.messages['push.notification.new']!;
+  t.regex(push.summary, /every authenticated socket of the user, in a room or not/);
+  t.deepEqual(Object.keys(push.payload.properties.data.properties).sort(), ['notification', 'unread']);
+  t.is(doc.operations['receive.notification.new']?.action, 'receive');
+  t.is(doc.operations['send.room.join']?.action, 'send');
+});
