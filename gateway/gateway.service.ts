@@ -2,6 +2,7 @@ import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
 import { z } from 'zod';
 import type { Config } from '../config';
 import { remoteOnly, zodParams } from '../infra/broker/zodValidator';
+import { USER_PUSH_EVENT, userTopic, type PushMethod } from '../protocol/push';
 import type { RouteDef } from '../protocol/rest/route';
 import type { SessionEvent } from '../protocol/signal';
 import { Authenticator, RevocationList } from './auth';
@@ -79,6 +80,13 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
           revocations.revoke(ctx.params.sessionId, ctx.params.untilMs);
           // Every gateway gets the event: each closes the sockets it holds for that login.
           server?.sessions.revoke(ctx.params.sessionId);
+        },
+      },
+      [USER_PUSH_EVENT]: {
+        params: zodParams(z.object({ tenantId: z.string(), userId: z.string(), method: z.string(), data: z.unknown() })),
+        handler(ctx: Context<{ tenantId: string; userId: string; method: PushMethod; data: unknown }>) {
+          // Broadcast to every gateway: each publishes to the sockets of that user it holds (often none).
+          server?.fanout.publish(userTopic(ctx.params.tenantId, ctx.params.userId), undefined, JSON.stringify({ method: ctx.params.method, data: ctx.params.data }));
         },
       },
       'dojo.room.closed': {

@@ -29,6 +29,13 @@ export class UnauthorizedError extends ClientError {
   }
 }
 
+/** The tenant's plan expired: the message says what is refused and how to restore it. */
+export class PaymentRequiredError extends ClientError {
+  constructor(message: string) {
+    super(ErrorCode.PAYMENT_REQUIRED, message);
+  }
+}
+
 export class ConflictError extends ClientError {
   constructor(message: string, field?: string) {
     super(ErrorCode.CONFLICT, message, field ? { fields: [{ field, message }] } : undefined);

@@ -24,6 +24,7 @@ export type CliArgs = YearlyArgs | FailedArgs;
 export const USAGE = `usage: npm run jobs -- yearly [--year YYYY] [--tenant SLUG] [--dry-run] [--wait] [--json]
        npm run jobs -- retry --failed [--kind video|report] [--tenant SLUG] [--limit N] [--json]
        npm run jobs -- dead-letters [--kind video|report] [--tenant SLUG] [--limit N] [--replay] [--json]
+       npm run jobs -- tenant suspend|reactivate --tenant SLUG [--json]
 
   yearly      queue one video per active user and one annual report per active tenant
   --year      the year to render (default: the previous one)

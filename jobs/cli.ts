@@ -10,6 +10,7 @@ import { parseArgs, UsageError, USAGE, type CliArgs, type YearlyArgs } from './a
 import { runFailed } from './failedCli';
 import { ProgressBar, type Writer } from './ProgressBar';
 import { queueThroughRender, type QueueJobs } from './renderQueue';
+import { parseTenantArgs, runTenantCommand, TENANT_USAGE, type LocalTenantActor, type TenantArgs } from './tenantCommand';
 import { TenantNotFoundError, YearlyBatch, type YearlyBatchResult } from './YearlyBatch';
 
 const WAIT_POLL_MS = 1000;
@@ -24,7 +25,8 @@ const RENDER_DISCOVERY_MS = 10_000;
  * sweep publishes them within a minute.
  * Ctrl-C stops between steps; running it again does what is left.
  */
-export async function runCli(argv: readonly string[], ui: { out: Writer; err: Writer }): Promise<number> {
+export async function runCli(argv: readonly string[], ui: { out: Writer; err: Writer }, local: { tenant?: LocalTenantActor } = {}): Promise<number> {
+  if (argv[0] === 'tenant') return runTenantCli(argv.slice(1), ui, local.tenant);
   let args: CliArgs;
   let config;
   try {
@@ -78,6 +80,21 @@ export async function runCli(argv: readonly string[], ui: { out: Writer; err: Wr
     await broker?.stop();
     await infra.stop();
   }
+}
+
+/** `npm run jobs -- tenant suspend|reactivate --tenant slug`: platform operators' control of a tenant. */
+async function runTenantCli(argv: readonly string[], ui: { out: Writer; err: Writer }, localActor: LocalTenantActor | undefined): Promise<number> {
+  let args: TenantArgs;
+  let config: Config;
+  try {
+    args = parseTenantArgs(argv);
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof UsageError) && !(error instanceof ConfigError)) throw error;
+    ui.err.write(`${error.message}\n${error instanceof UsageError ? `${TENANT_USAGE}\n` : ''}`);
+    return 2;
+  }
+  return runTenantCommand(args, config, pino({ level: cliLogLevel(config.logLevel) }, pino.destination(2)), ui, localActor);
 }
 
 /** A broker on the cluster's transporter that hosts nothing: it only calls render's actions. */

@@ -113,7 +113,21 @@ export const PUSH_SCHEMAS = {
   'kata.roomCompleted': z.object({ kataId: uuid, roomId: uuid, secondsToComplete: z.number().int().min(0) }),
   // The kata ended (by the facilitator, or its time ran out): every breakout room closed, everyone is back in the main room.
   'kata.ended': z.object({ kataId: uuid, reason: z.enum(['ended', 'timeout']), results: z.array(kataResult) }),
+  // A notification was stored for the user (the user channel, userTopic): to every socket of that user, in a room or not, no seq;
+  // `unread` is the user's unread count after it. A client that was offline reads GET /v1/user/notification.
+  'notification.new': z.object({
+    notification: z.object({ id: uuid, type: z.string(), title: z.string(), body: z.string(), data: z.record(z.string(), z.unknown()), read: z.boolean(), created: z.iso.datetime() }),
+    unread: z.number().int().min(0),
+  }),
 } as const;
+
+/** The topic every authenticated socket of a user is subscribed to, whatever rooms it is in: the user channel. */
+export function userTopic(tenantId: string, userId: string): string {
+  return `user:${tenantId}:${userId}`;
+}
+
+/** The event the tenant actor broadcasts for the user channel; every gateway publishes it to its sockets of that user. */
+export const USER_PUSH_EVENT = 'gateway.user.push';
 
 export type PushMethod = keyof typeof PUSH_SCHEMAS;
 /** Every push method (the keys of PUSH_SCHEMAS). */

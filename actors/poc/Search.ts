@@ -60,9 +60,9 @@ export class Search {
   }
 }
 
-/** The one filter value of a search that has at most one and no text or favorite filter. */
+/** The one filter value of a search that has at most one and no text, favorite or owner filter. */
 export function singleFilter(filters: SearchFilters): FacetFilter | undefined {
-  if (filters.q || filters.favorite !== undefined) return undefined;
+  if (filters.q || filters.favorite !== undefined || filters.mine) return undefined;
   const given = [
     ...(filters.language ? [{ dim: 'language' as const, key: filters.language }] : []),
     ...filters.tags.map((key) => ({ dim: 'tag' as const, key })),

@@ -35,14 +35,15 @@ export class TagIndex {
     return addCounts(shared, own);
   }
 
-  async popular(tenantId: string, userId: string, limit: number): Promise<FacetCount[]> {
-    return top((await this.counts(tenantId, userId)).tag, limit);
+  /** The most used tags (or frameworks, with `dim`) among the POCs the caller may see. */
+  async popular(tenantId: string, userId: string, limit: number, dim: 'tag' | 'framework' = 'tag'): Promise<FacetCount[]> {
+    return top((await this.counts(tenantId, userId))[dim], limit);
   }
 
-  async suggest(tenantId: string, userId: string, prefix: string, limit: number): Promise<FacetCount[]> {
+  async suggest(tenantId: string, userId: string, prefix: string, limit: number, dim: 'tag' | 'framework' = 'tag'): Promise<FacetCount[]> {
     const start = labelKey(prefix);
-    const tags = (await this.counts(tenantId, userId)).tag;
-    return top(new Map([...tags].filter(([key]) => key.startsWith(start))), limit);
+    const labels = (await this.counts(tenantId, userId))[dim];
+    return top(new Map([...labels].filter(([key]) => key.startsWith(start))), limit);
   }
 
   async #shared(tenantId: string): Promise<Counts> {

@@ -38,12 +38,15 @@ export function filteredQuery(tenantId: string, userId: string, filters: SearchF
   for (const fw of filters.frameworks) sets.push(`SELECT poc_id AS id FROM poc_frameworks WHERE tenant_id = $1 AND framework_key = ${param(fw, 'text')}`);
   if (filters.favorite === true) sets.push(`SELECT poc_id AS id FROM poc_favorites WHERE tenant_id = $1 AND user_id = $2`);
   if (filters.favorite === false) where.push(`NOT ${FAVORITE}`);
+  // The caller's own POCs, from the owner index of migration 001.
+  if (filters.mine) sets.push(`SELECT id FROM pocs WHERE tenant_id = $1 AND owner_id = $2 AND deleted_at IS NULL`);
   let from: string;
   if (text) {
     if (filters.language) where.push(`p.language_key = ${param(filters.language, 'text')}`);
     if (filters.tags.length > 0) where.push(`p.tag_keys @> ${param(filters.tags, 'varchar[]')}`);
     if (filters.frameworks.length > 0) where.push(`p.framework_keys @> ${param(filters.frameworks, 'varchar[]')}`);
     if (filters.favorite === true) where.push(FAVORITE);
+    if (filters.mine) where.push('p.owner_id = $2');
     // A language holds a large share of a tenant (about one POC in sixteen here): its set only
     // narrows text matches when no smaller tag, framework or favorites set is given.
     const narrowing = sets.length > 0 ? sets : languageSet ? [languageSet()] : [];

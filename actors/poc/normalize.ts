@@ -28,6 +28,8 @@ export interface SearchFilters {
   tags: string[];
   frameworks: string[];
   favorite: boolean | undefined;
+  /** Only the caller's own POCs. */
+  mine: boolean;
   sort: PocSort;
   limit: number;
   offset: number;
@@ -100,6 +102,7 @@ export function filtersFrom(params: unknown): SearchFilters {
     tags: [...new Set((query.tag ?? []).map(labelKey))].sort(),
     frameworks: [...new Set((query.framework ?? []).map(labelKey))].sort(),
     favorite: query.favorite,
+    mine: query.owner === 'me',
     sort: query.sort ?? (q ? 'relevance' : 'newest'),
     limit: query.limit,
     offset: query.offset,

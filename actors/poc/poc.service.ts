@@ -131,6 +131,23 @@ export function createPocService(infra: Infrastructure): ServiceSchema {
           return { tags: await tags.suggest(tenantId, userId, ctx.params.prefix, clamp(ctx.params.limit, 10, 50)) };
         },
       },
+      // Frameworks come from the same maintained counts as tags (TagIndex), beside them.
+      popularFrameworks: {
+        params: PARAMS.popular,
+        cache: cacheOf(['limit']),
+        async handler(ctx: Ctx<{ limit?: number }>) {
+          const { tenantId, userId } = caller(ctx);
+          return { frameworks: await tags.popular(tenantId, userId, clamp(ctx.params.limit, 20, 100), 'framework') };
+        },
+      },
+      suggestFrameworks: {
+        params: PARAMS.suggest,
+        cache: cacheOf(['prefix', 'limit']),
+        async handler(ctx: Ctx<{ prefix: string; limit?: number }>) {
+          const { tenantId, userId } = caller(ctx);
+          return { frameworks: await tags.suggest(tenantId, userId, ctx.params.prefix, clamp(ctx.params.limit, 10, 50), 'framework') };
+        },
+      },
     },
     events: {
       // Sent only when cacher and kv store are in-process (no REDIS_URL): each node then holds

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { exportBody } from '../../protocol/rest/reports';
 import { ACK_WAIT_MS, createRenderDomain, LINK_TTL_SECONDS, type RenderDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError, NotReadyError } from './errors';
+import { PaymentRequiredError } from '../../infra/errors';
 import { PARAMS } from './params';
 import { reportFileName } from './report/ReportRenderer';
 import type { Viewer } from './Reports';
@@ -46,6 +47,12 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
     await d.kit.enqueue([{ kind: 'report', id: row.id, tenantId: row.tenant_id }], this.logger);
   }
 
+  /** New renders wait for a payment once the tenant's plan expired (reads and downloads still work). */
+  async function requirePlan(ctx: Ctx<unknown>, what: string): Promise<void> {
+    const { expired } = (await ctx.call('tenant.planStatus', { tenantId: caller(ctx).tenantId })) as { expired: boolean };
+    if (expired) throw new PaymentRequiredError(`The tenant's plan has expired: ${what} resume once an admin renews it (POST /v1/payment)`);
+  }
+
   async function requestReport(ctx: Ctx<{ tenant_id?: string; format?: ReportFormat }>, type: ReportType, year: number | null) {
     const auth = caller(ctx);
     if (ctx.params.tenant_id && ctx.params.tenant_id !== auth.tenantId) throw new NotFoundError('Tenant');
@@ -71,6 +78,7 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
       requestAnnual: {
         params: PARAMS.requestAnnual,
         async handler(ctx: Ctx<{ tenant_id?: string; year?: number; format?: ReportFormat }>) {
+          await requirePlan(ctx, 'annual reports');
           const row = await requestReport(ctx, 'ANNUAL', checkYear(ctx.params.year));
           await enqueueReport.call(this, row);
           return { report_id: row.id, status: row.status };
@@ -133,6 +141,7 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
         params: PARAMS.generateVideo,
         async handler(ctx: Ctx<{ year?: number }>) {
           const auth = caller(ctx);
+          await requirePlan(ctx, 'videos');
           const { row, queue } = await d.videos.request(auth, checkYear(ctx.params.year));
           if (queue) {
             await d.kit.enqueue([{ kind: 'video', id: row.id, tenantId: row.tenant_id }], this.logger, queue === 'again' ? `again-${Date.now()}` : undefined);
@@ -145,7 +154,8 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
         async handler(ctx: Ctx<Page>) {
           const { limit = 20, offset = 0, status } = ctx.params;
           const { rows, total } = await d.videos.list(caller(ctx), { status, limit, offset });
-          return { items: rows.map((row) => videoView(row)), total, limit, offset };
+          // Each completed item carries its links, so a list screen plays or downloads without a second call.
+          return { items: await Promise.all(rows.map(async (row) => videoView(row, await videoLinks(row)))), total, limit, offset };
         },
       },
       getVideo: {

@@ -140,14 +140,14 @@ test('the billing report lists the plan and payments', async (t) => {
   const pay = await fetch(`${app.url}/v1/payment`, {
     method: 'POST',
     headers: { ...authed(acme.admin.token), 'idempotency-key': `k-${Date.now()}` },
-    body: JSON.stringify({ tenant_id: acme.tenantId, total: 19.99, payment_gateway: 'sandbox', plan: 'M' }),
+    body: JSON.stringify({ tenant_id: acme.tenantId, total: 99.9, payment_gateway: 'sandbox', plan: 'M' }),
   });
   t.is(pay.status, 200);
   const { id, view } = await report({ format: 'csv' }, 'billing');
   t.like(view, { type: 'BILLING', year: null, status: 'COMPLETED' });
   const f = figures((await download(`${app.url}/v1/reports/${id}/download`, acme.admin.token)).bytes.toString('utf8'));
-  t.like(f.get('plan')?.[0], { plan: 'Mensal', price: '19.99', active: 'sim' });
-  t.like(f.get('payments'), [{ total: '19.99', status: 'APPROVED', gateway: 'sandbox' }]);
+  t.like(f.get('plan')?.[0], { plan: 'Mensal', price: '99.90', active: 'sim' });
+  t.like(f.get('payments'), [{ total: '99.90', status: 'APPROVED', gateway: 'sandbox' }]);
   const pdf = await report({}, 'billing');
   t.like(pdf.view, { format: 'pdf', status: 'COMPLETED' });
 });

@@ -87,7 +87,13 @@ test.serial('a user with six POCs gets a 1280x720 H.264 + AAC video of a slide p
   // Asking again returns the same video rather than rendering another.
   t.is(await generate(owner.token), id);
   const listed = await getJson(`${app.url}/v1/videos`, owner.token);
-  t.is((listed.body.items as Array<{ id: string }>).filter((x) => x.id === id).length, 1);
+  const items = (listed.body.items as Array<{ id: string; user_id: string; url?: string }>).filter((x) => x.id === id);
+  t.is(items.length, 1);
+  t.is(items[0]!.user_id, owner.userId);
+  // The list item's pre-signed link downloads the same video, without the gateway.
+  const direct = await fetch(items[0]!.url!);
+  t.is(direct.status, 200);
+  t.is(Buffer.from(await direct.arrayBuffer()).length, video.bytes.length);
 });
 
 test.serial('a redelivered job neither renders again nor leaves a second object', async (t) => {

@@ -22,6 +22,7 @@ export function reportView(row: ReportRow, url?: string) {
 export function videoView(row: VideoRow, urls?: { url: string; thumbnail_url: string }) {
   return {
     id: row.id,
+    user_id: row.user_id,
     year: row.year,
     status: row.status,
     progress: row.progress,

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { AccountExistsMail } from './AccountExistsMail';
 import { CONFIRMATION_TTL_MS, type ConfirmationMail } from './ConfirmationMail';
 import { ConflictError, FieldValidationError, NotFoundError } from './errors';
+import type { Invitations } from './Invitations';
 import { digestToken, newSecretToken, type Passwords } from './Passwords';
+import { checkMembership, type Membership } from './TenantSettings';
 import { uniqueViolation, type Sql } from '../../infra/db/sql';
+import type { Role } from './Users';
 
 export interface NewUser {
   firstName: string;
@@ -36,6 +39,7 @@ export class Accounts {
     readonly passwords: Passwords,
     readonly mail: ConfirmationMail,
     readonly existsMail: AccountExistsMail,
+    readonly invitations: Invitations,
   ) {}
 
   /** A tenant, its billing row and its first admin (unconfirmed), in one transaction. */
@@ -61,6 +65,8 @@ export class Accounts {
   async register(slug: string, input: NewUser): Promise<{ userId: string }> {
     const tenant = await this.#tenantBySlug(slug);
     if (!tenant) throw new NotFoundError('Tenant');
+    // Refused before anything else: the refusal depends on the tenant's rule only, never on who is registered.
+    checkMembership(tenant, input.email);
     // Hashed in either case, so the time taken does not tell a taken email either.
     const hash = await this.passwords.hash(input.password);
     const create = () =>
@@ -75,6 +81,25 @@ export class Accounts {
       await this.#tellOwner(tenant, input.email);
       return { userId: randomUUID() };
     }
+  }
+
+  /**
+   * Creates the account an invitation grants, already active (the invitation's mail proved the
+   * address), with the invitation's email and role. The invitation is taken in the same
+   * transaction, so a taken username leaves it usable.
+   */
+  async acceptInvitation(token: string, input: Omit<NewUser, 'email'>): Promise<{ userId: string }> {
+    const hash = await this.passwords.hash(input.password);
+    return this.sql
+      .system(async () => {
+        const invitation = await this.invitations.consume(token);
+        if (!invitation) throw new FieldValidationError([{ field: 'token', message: 'is unknown, expired, revoked or already used' }]);
+        if (await this.#usernameTaken(invitation.tenantId, input.username)) throw new ConflictError(CONFLICTS.users_tenant_username_key!.message, 'username');
+        const userId = await this.#createUser(invitation.tenantId, '', { ...input, email: invitation.email }, hash, invitation.role, 'A');
+        await this.invitations.accepted(invitation, userId);
+        return { userId };
+      })
+      .catch(asConflict);
   }
 
   /** Consumes a confirmation token (once) and activates its account. */
@@ -125,18 +150,24 @@ export class Accounts {
     if (owner) await this.existsMail.send({ email: owner.email, firstName: owner.first_name, username: owner.username, tenantName: tenant.name });
   }
 
-  async #tenantBySlug(slug: string): Promise<{ id: string; name: string } | undefined> {
-    return this.sql.system(() => this.sql.one<{ id: string; name: string }>(`SELECT id, name FROM tenants WHERE lower(slug) = lower($1) AND status = 'A'`, [slug]));
+  async #tenantBySlug(slug: string): Promise<{ id: string; name: string; membership: Membership; allowed_domains: string[] } | undefined> {
+    return this.sql.system(() =>
+      this.sql.one<{ id: string; name: string; membership: Membership; allowed_domains: string[] }>(
+        `SELECT id, name, membership, allowed_domains FROM tenants WHERE lower(slug) = lower($1) AND status = 'A'`,
+        [slug],
+      ),
+    );
   }
 
-  async #createUser(tenantId: string, tenantName: string, input: NewUser, hash: string, role: 'admin' | 'member'): Promise<string> {
+  /** An unconfirmed account gets its confirmation mail; an invited one is active already. */
+  async #createUser(tenantId: string, tenantName: string, input: NewUser, hash: string, role: Role, status: 'C' | 'A' = 'C'): Promise<string> {
     const id = randomUUID();
     await this.sql.rows(
       `INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash, status, role, updated)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'C', $8, now()) RETURNING id`,
-      [id, tenantId, input.username, input.email, input.firstName, input.lastName, hash, role],
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8, now()) RETURNING id`,
+      [id, tenantId, input.username, input.email, input.firstName, input.lastName, hash, role, status],
     );
-    await this.#issueToken(tenantId, tenantName, { id, firstName: input.firstName, email: input.email });
+    if (status === 'C') await this.#issueToken(tenantId, tenantName, { id, firstName: input.firstName, email: input.email });
     return id;
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ExpiringStore } from '../../infra/kv';
 import { RateLimitedError } from './errors';
 
@@ -76,13 +77,15 @@ export class LoginThrottle {
 
   #keys(attempt: LoginAttempt): { account: string; pair: string; wait: string; address: string | undefined } {
     const window = Math.floor(this.now() / this.limits.windowMs);
-    const account = `${attempt.tenant.toLowerCase()}:${attempt.username.toLowerCase()}`;
-    const pair = `${account}:${attempt.address ?? '-'}`;
+    // Digests, not names: the counters outlive nothing personal (an erased account's username, an address).
+    const account = digest(`${attempt.tenant.toLowerCase()}:${attempt.username.toLowerCase()}`);
+    const address = attempt.address ? digest(attempt.address) : '-';
+    const pair = `${account}:${address}`;
     return {
       account: `login:fail:account:${account}:${window}`,
       pair: `login:fail:pair:${pair}:${window}`,
       wait: `login:wait:${pair}`,
-      address: attempt.address ? `login:fail:addr:${attempt.address}:${window}` : undefined,
+      address: attempt.address ? `login:fail:addr:${address}:${window}` : undefined,
     };
   }
 
@@ -90,4 +93,8 @@ export class LoginThrottle {
     const { windowMs } = this.limits;
     return (Math.floor(this.now() / windowMs) + 1) * windowMs - this.now();
   }
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }

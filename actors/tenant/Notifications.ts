@@ -42,21 +42,29 @@ function clip(text: string, max: number): string {
 export class Notifications {
   constructor(readonly sql: Sql) {}
 
-  /** False when nothing was stored: a duplicate, a user not in that tenant, or switched off. */
-  async store(req: NotificationRequest): Promise<boolean> {
+  /** The stored notification; undefined when nothing was stored: a duplicate, a user not in that tenant, or switched off. */
+  async store(req: NotificationRequest): Promise<NotificationView | undefined> {
     const preference = PREFERENCE_OF[req.type] ?? null;
     // INSERT ... SELECT from users: a user id that does not belong to the tenant inserts nothing.
     const rows = await this.sql.tenant(req.tenantId, () =>
-      this.sql.rows(
+      this.sql.rows<{ id: string; type: string; title: string; body: string; data: Record<string, unknown>; created: Date }>(
         `INSERT INTO notifications (id, tenant_id, user_id, type, title, body, data, dedupe_key)
          SELECT $1, u.tenant_id, u.id, $4, $5, $6, $7::jsonb, $8 FROM users u
           WHERE u.tenant_id = $2 AND u.id = $3 AND ($9::text IS NULL OR coalesce((u.notification_prefs ->> $9::text)::boolean, true))
          ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
-         RETURNING id`,
+         RETURNING id, type, title, body, data, created`,
         [randomUUID(), req.tenantId, req.userId, req.type, clip(req.title, TITLE_MAX), req.body ?? '', JSON.stringify(req.data ?? {}), req.dedupeKey ?? null, preference],
       ),
     );
-    return rows.length > 0;
+    const row = rows[0];
+    return row && { id: row.id, type: row.type, title: row.title, body: row.body, data: row.data, read: false, created: iso(row.created) as string };
+  }
+
+  async unread(tenantId: string, userId: string): Promise<number> {
+    const row = await this.sql.tenant(tenantId, () =>
+      this.sql.one<{ n: number }>('SELECT count(*)::int AS n FROM notifications WHERE tenant_id = $1 AND user_id = $2 AND read_at IS NULL', [tenantId, userId]),
+    );
+    return row?.n ?? 0;
   }
 
   async list(tenantId: string, userId: string, page: { limit: number; offset: number; unreadOnly: boolean }): Promise<{ notifications: NotificationView[]; unread: number }> {

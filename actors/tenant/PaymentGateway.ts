@@ -27,17 +27,30 @@ export interface PaymentGateway {
  * the charges it really made so tests can prove none was doubled.
  */
 export class SandboxGateway implements PaymentGateway {
-  readonly name = 'sandbox';
   readonly #results = new Map<string, ChargeResult>();
   charges = 0;
+
+  /**
+   * Prices come from the plan, so a client cannot pick the cents: `sandbox-card-declined` and
+   * `sandbox-insufficient-funds` decline every charge with that reason (test cards, in effect).
+   */
+  constructor(
+    readonly name = 'sandbox',
+    readonly declines?: 'card_declined' | 'insufficient_funds',
+  ) {}
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     const previous = this.#results.get(request.idempotencyKey);
     if (previous) return previous;
     const reference = `sbx_${createHash('sha256').update(request.idempotencyKey).digest('hex').slice(0, 24)}`;
     const cents = request.amountCents % 100;
-    const result: ChargeResult =
-      cents === 2 ? { status: 'DECLINED', reference, reason: 'card_declined' } : cents === 5 ? { status: 'DECLINED', reference, reason: 'insufficient_funds' } : { status: 'APPROVED', reference };
+    const result: ChargeResult = this.declines
+      ? { status: 'DECLINED', reference, reason: this.declines }
+      : cents === 2
+        ? { status: 'DECLINED', reference, reason: 'card_declined' }
+        : cents === 5
+          ? { status: 'DECLINED', reference, reason: 'insufficient_funds' }
+          : { status: 'APPROVED', reference };
     if (result.status === 'APPROVED') this.charges++;
     this.#results.set(request.idempotencyKey, result);
     return result;

@@ -52,6 +52,11 @@ export class Pictures {
     if (previousKey && previousKey !== key) await this.store.delete(previousKey);
   }
 
+  /** The account was deleted: every object under its profile prefix goes (the picture, any older one left behind). */
+  async removeAll(tenantId: string, userId: string): Promise<number> {
+    return this.store.deletePrefix(`tenants/${tenantId}/users/${userId}/`);
+  }
+
   url(key: string | null): Promise<string | null> {
     return key ? this.store.presignGet(key, PICTURE_URL_TTL_SECONDS) : Promise.resolve(null);
   }

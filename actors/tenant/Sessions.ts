@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { signAccessToken, type AccessClaims } from '../../infra/auth/jwt';
-import { AccountDisabledError, AccountNotConfirmedError, BadCredentialsError, InvalidRefreshTokenError } from './errors';
+import { AccountDisabledError, AccountNotConfirmedError, BadCredentialsError, InvalidRefreshTokenError, TenantSuspendedError } from './errors';
 import type { LockoutMail } from './LockoutMail';
 import type { LoginAttempt, LoginThrottle } from './LoginThrottle';
 import { digestToken, newSecretToken, type Passwords } from './Passwords';
@@ -36,6 +36,7 @@ interface LoginRow {
   id: string;
   tenant_id: string;
   tenant_name: string;
+  tenant_status: 'A' | 'S';
   email: string;
   first_name: string;
   username: string;
@@ -67,11 +68,11 @@ export class Sessions {
     // The tenant is known only by slug here: finding the account is system work.
     const user = await sql.system(() =>
       sql.one<LoginRow>(
-        `SELECT u.id, u.tenant_id, t.name AS tenant_name, u.email, u.first_name, u.username, u.password_hash, u.status, u.role,
+        `SELECT u.id, u.tenant_id, t.name AS tenant_name, t.status AS tenant_status, u.email, u.first_name, u.username, u.password_hash, u.status, u.role,
                 EXISTS (SELECT 1 FROM sessions s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.id AND s.ip = $3
                           AND s.created > now() - $4::bigint * interval '1 millisecond') AS known_address
            FROM users u JOIN tenants t ON t.id = u.tenant_id
-          WHERE lower(t.slug) = lower($1) AND t.status = 'A' AND lower(u.username) = lower($2)`,
+          WHERE lower(t.slug) = lower($1) AND lower(u.username) = lower($2)`,
         [input.tenant, input.username, input.ip?.slice(0, 64) ?? null, REFRESH_TTL_MS],
       ),
     );
@@ -87,6 +88,7 @@ export class Sessions {
     // Status is told only to whoever knows the password, so it reveals nothing to a guesser.
     if (user.status === 'C') throw new AccountNotConfirmedError();
     if (user.status === 'D') throw new AccountDisabledError();
+    if (user.tenant_status === 'S') throw new TenantSuspendedError();
     const rehash = passwords.needsRehash(user.password_hash) ? await passwords.hash(input.password) : undefined;
     return sql.tenant(user.tenant_id, async () => {
       if (rehash) await sql.rows('UPDATE users SET password_hash = $1 WHERE id = $2 AND tenant_id = $3 RETURNING id', [rehash, user.id, user.tenant_id]);
@@ -122,8 +124,11 @@ export class Sessions {
         const reused = await sql.one('SELECT id FROM refresh_tokens WHERE id = $1 AND rotated_at IS NOT NULL', [found.id]);
         return { reused: Boolean(reused) };
       }
-      const user = await sql.one<{ role: AccessClaims['role']; status: string }>('SELECT role, status FROM users WHERE id = $1 AND tenant_id = $2', [found.user_id, found.tenant_id]);
-      if (user?.status !== 'A') return { reused: false };
+      const user = await sql.one<{ role: AccessClaims['role']; status: string; tenant_status: string }>(
+        'SELECT u.role, u.status, t.status AS tenant_status FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1 AND u.tenant_id = $2',
+        [found.user_id, found.tenant_id],
+      );
+      if (user?.status !== 'A' || user.tenant_status !== 'A') return { reused: false };
       await sql.rows('UPDATE sessions SET last_seen = now() WHERE id = $1 AND tenant_id = $2 RETURNING id', [found.session_id, found.tenant_id]);
       return { pair: await this.#issue(found.tenant_id, found.user_id, user.role, found.session_id) };
     });
@@ -143,11 +148,21 @@ export class Sessions {
     await this.deps.onRevoked(sessionId, Date.now() + ACCESS_TTL_SECONDS * 1000 + CLOCK_SKEW_MS);
   }
 
-  /** Ends every live session of a user (their role was lowered: old tokens carry too much). */
-  async revokeAll(tenantId: string, userId: string): Promise<void> {
+  /** Ends every live session of a user (their role was lowered, password changed, account closed), except `keep`. */
+  async revokeAll(tenantId: string, userId: string, keep?: string): Promise<void> {
     const { sql } = this.deps;
-    const sessions = await sql.tenant(tenantId, () => sql.rows<{ id: string }>('SELECT id FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL', [tenantId, userId]));
+    const sessions = await sql.tenant(tenantId, () =>
+      sql.rows<{ id: string }>('SELECT id FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3)', [tenantId, userId, keep ?? null]),
+    );
     for (const session of sessions) await this.revoke(tenantId, session.id);
+  }
+
+  /** Ends every live session in a tenant (it was suspended); returns how many ended. */
+  async revokeTenant(tenantId: string): Promise<number> {
+    const { sql } = this.deps;
+    const sessions = await sql.tenant(tenantId, () => sql.rows<{ id: string }>('SELECT id FROM sessions WHERE tenant_id = $1 AND revoked_at IS NULL', [tenantId]));
+    for (const session of sessions) await this.revoke(tenantId, session.id);
+    return sessions.length;
   }
 
   async #notifyLockout(user: LoginRow): Promise<void> {

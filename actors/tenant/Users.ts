@@ -1,4 +1,5 @@
 import type { AccessClaims } from '../../infra/auth/jwt';
+import type { Audit } from './Audit';
 import { ConflictError, NotFoundError } from './errors';
 import { iso, type Sql } from '../../infra/db/sql';
 
@@ -64,7 +65,10 @@ function record(row: UserRow): UserRecord {
 
 /** The tenant's user directory. Every method is scoped by tenant (and RLS checks it again). */
 export class Users {
-  constructor(readonly sql: Sql) {}
+  constructor(
+    readonly sql: Sql,
+    readonly audit: Audit,
+  ) {}
 
   /** By id or username; a user of another tenant is simply not found. */
   async find(tenantId: string, by: { id?: string; username?: string }): Promise<UserRecord> {
@@ -85,8 +89,8 @@ export class Users {
     });
   }
 
-  /** Returns the previous role. The tenant always keeps at least one admin. */
-  async setRole(tenantId: string, userId: string, role: Role): Promise<Role> {
+  /** Returns the previous role. The tenant always keeps at least one admin. Audited as done `by` the caller. */
+  async setRole(tenantId: string, userId: string, role: Role, by: string): Promise<Role> {
     return this.sql.tenant(tenantId, async () => {
       // Row locks on the admins serialize two concurrent demotions, so both cannot pass the check.
       const admins = await this.sql.rows<{ id: string }>(`SELECT id FROM users WHERE tenant_id = $1 AND role = 'admin' FOR UPDATE`, [tenantId]);
@@ -94,7 +98,32 @@ export class Users {
       if (!current) throw new NotFoundError('User');
       if (current.role === 'admin' && role !== 'admin' && admins.length <= 1) throw new ConflictError('The tenant must keep at least one admin', 'role');
       await this.sql.rows('UPDATE users SET role = $1, updated = now() WHERE tenant_id = $2 AND id = $3 RETURNING id', [role, tenantId, userId]);
+      if (current.role !== role) await this.audit.record({ tenantId, actorId: by, action: 'user.role', targetId: userId, detail: { from: current.role, to: role } });
       return current.role;
+    });
+  }
+
+  /**
+   * Deactivates (D) or reactivates (A) an account; returns whether it changed. An admin cannot
+   * deactivate themself (nobody could undo it if they were the last admin), nor can the last
+   * active admin be deactivated; an unconfirmed or deleted account is not reactivated this way.
+   */
+  async setAccountStatus(tenantId: string, userId: string, status: 'A' | 'D', by: string): Promise<boolean> {
+    if (userId === by && status === 'D') throw new ConflictError('You cannot deactivate your own account', 'id');
+    return this.sql.tenant(tenantId, async () => {
+      const admins = await this.sql.rows<{ id: string }>(`SELECT id FROM users WHERE tenant_id = $1 AND role = 'admin' AND status = 'A' FOR UPDATE`, [tenantId]);
+      const current = await this.sql.one<{ status: 'C' | 'A' | 'D'; role: Role; deleted_at: Date | null }>('SELECT status, role, deleted_at FROM users WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [
+        tenantId,
+        userId,
+      ]);
+      if (!current) throw new NotFoundError('User');
+      if (current.deleted_at) throw new ConflictError('The account was deleted', 'id');
+      if (current.status === status) return false;
+      if (current.status === 'C') throw new ConflictError('The account is not confirmed yet', 'account_status');
+      if (status === 'D' && current.role === 'admin' && admins.length <= 1) throw new ConflictError('The tenant must keep at least one active admin', 'id');
+      await this.sql.rows('UPDATE users SET status = $1, updated = now() WHERE tenant_id = $2 AND id = $3 RETURNING id', [status, tenantId, userId]);
+      await this.audit.record({ tenantId, actorId: by, action: status === 'D' ? 'user.deactivated' : 'user.reactivated', targetId: userId });
+      return true;
     });
   }
 

@@ -2,12 +2,21 @@ import type { Infrastructure } from '../../infra/infrastructure';
 import { AccountExistsMail } from './AccountExistsMail';
 import { HashPool } from '../../infra/hash/HashPool';
 import { Accounts } from './Accounts';
+import { AccountDeletion } from './AccountDeletion';
+import { AccountTokens } from './AccountTokens';
+import { Audit } from './Audit';
+import { Credentials } from './Credentials';
+import { DataExports } from './DataExport';
+import { Invitations } from './Invitations';
+import { LinkMail } from './LinkMail';
+import { TenantSettings } from './TenantSettings';
 import { Billing } from './Billing';
 import { ConfirmationMail } from './ConfirmationMail';
 import { LockoutMail } from './LockoutMail';
 import { LoginThrottle } from './LoginThrottle';
 import { Messages } from './Messages';
 import { QueueSink, type NotificationSink } from './NotificationSink';
+import { NotificationDelivery, type DeliveryDeps } from './NotificationDelivery';
 import { Notifications } from './Notifications';
 import { OWASP_SCRYPT, Passwords } from './Passwords';
 import { SandboxGateway, type PaymentGateway } from './PaymentGateway';
@@ -21,16 +30,24 @@ import { Users } from './Users';
 /** The tenant actor's domain objects, built once per service instance from the process's infrastructure. */
 export interface TenantDomain {
   accounts: Accounts;
+  settings: TenantSettings;
+  invitations: Invitations;
+  audit: Audit;
+  credentials: Credentials;
+  deletion: AccountDeletion;
+  exports: DataExports;
   sessions: Sessions;
   users: Users;
   presence: Presence;
   pictures: Pictures;
   notifications: Notifications;
+  delivery: NotificationDelivery;
   /** Set by `startSink` when the service starts. */
   sink: NotificationSink | undefined;
   messages: Messages;
   billing: Billing;
   revocations: RevocationLog;
+  sql: Sql;
   /** The threads passwords are hashed on; closed when the service stops. */
   hashing: HashPool;
 }
@@ -40,6 +57,9 @@ export interface DomainHooks {
   broadcastRevocation(sessionId: string, untilMs: number): Promise<void>;
   /** A courtesy mail (lockout notice, sign-up with a taken email) that could not be sent. */
   onMailError(error: unknown): void;
+  /** Broadcasts a push on the user channel (every gateway). */
+  pushToUser: DeliveryDeps['push'];
+  onDeliveryError: DeliveryDeps['onError'];
 }
 
 export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantDomain {
@@ -50,34 +70,49 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
   const passwords = new Passwords(OWASP_SCRYPT, hashing);
   const revocations = new RevocationLog(infra.securityState);
   const notifications = new Notifications(sql);
-  const gateways: PaymentGateway[] = [new SandboxGateway()];
+  const gateways: PaymentGateway[] = [new SandboxGateway(), new SandboxGateway('sandbox-card-declined', 'card_declined'), new SandboxGateway('sandbox-insufficient-funds', 'insufficient_funds')];
+  const audit = new Audit(sql);
+  const links = new LinkMail(infra.mailer, infra.config.publicUrl);
+  const invitations = new Invitations(sql, links, audit);
+  const sessions = new Sessions({
+    sql,
+    passwords,
+    throttle: new LoginThrottle(infra.securityState),
+    lockoutMail: new LockoutMail(infra.mailer),
+    jwtSecret: infra.jwtSecret,
+    onMailError: hooks.onMailError,
+    async onRevoked(sessionId, untilMs) {
+      await revocations.record({ sessionId, untilMs });
+      await hooks.broadcastRevocation(sessionId, untilMs);
+    },
+  });
+  const tokens = new AccountTokens(sql);
+  const pictures = new Pictures(infra.objectStore);
+  const credentials = new Credentials({ sql, passwords, tokens, sessions, mail: links, onMailError: hooks.onMailError });
   return {
-    accounts: new Accounts(sql, passwords, new ConfirmationMail(infra.mailer, infra.config.publicUrl), new AccountExistsMail(infra.mailer, infra.config.publicUrl)),
-    sessions: new Sessions({
-      sql,
-      passwords,
-      throttle: new LoginThrottle(infra.securityState),
-      lockoutMail: new LockoutMail(infra.mailer),
-      jwtSecret: infra.jwtSecret,
-      onMailError: hooks.onMailError,
-      async onRevoked(sessionId, untilMs) {
-        await revocations.record({ sessionId, untilMs });
-        await hooks.broadcastRevocation(sessionId, untilMs);
-      },
-    }),
-    users: new Users(sql),
+    accounts: new Accounts(sql, passwords, new ConfirmationMail(infra.mailer, infra.config.publicUrl), new AccountExistsMail(infra.mailer, infra.config.publicUrl), invitations),
+    settings: new TenantSettings(sql),
+    invitations,
+    audit,
+    credentials,
+    deletion: new AccountDeletion({ sql, tokens, credentials, sessions, pictures, audit }),
+    exports: new DataExports(sql, infra.objectStore, infra.queue),
+    sessions,
+    users: new Users(sql, audit),
     presence: new Presence(infra.kv),
-    pictures: new Pictures(infra.objectStore),
+    pictures,
     notifications,
+    delivery: new NotificationDelivery({ sql, notifications, mailer: infra.mailer, publicUrl: infra.config.publicUrl, push: hooks.pushToUser, onError: hooks.onDeliveryError }),
     sink: undefined,
     messages: new Messages(sql),
     billing: new Billing(sql, new Map(gateways.map((g) => [g.name, g]))),
     revocations,
+    sql,
     hashing,
   };
 }
 
-/** Notifications go through the process's durable queue (JetStream on NATS, in-process otherwise). */
-export function startSink(infra: Infrastructure, notifications: Notifications): Promise<NotificationSink> {
-  return QueueSink.start(infra.queue, (request) => notifications.store(request));
+/** Notifications go through the process's durable queue (JetStream on NATS, in-process otherwise), then to the user live and by mail. */
+export function startSink(infra: Infrastructure, delivery: NotificationDelivery): Promise<NotificationSink> {
+  return QueueSink.start(infra.queue, (request) => delivery.deliver(request));
 }

@@ -28,3 +28,10 @@ export class InvalidRefreshTokenError extends ClientError {
     super(ErrorCode.UNAUTHORIZED, 'Invalid or expired refresh token');
   }
 }
+
+/** The tenant was suspended by the platform's operators; told only to whoever knows the password. */
+export class TenantSuspendedError extends ClientError {
+  constructor() {
+    super(ErrorCode.FORBIDDEN, 'This tenant is suspended; its admins can contact pocdojo support');
+  }
+}

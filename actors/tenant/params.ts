@@ -22,6 +22,8 @@ import {
   username,
   userQuery,
 } from '../../protocol/rest/tenant';
+import { changePasswordBody, deleteConfirmBody, deleteRequestBody, emailChangeBody, emailConfirmBody, resetBody, resetRequestBody } from '../../protocol/rest/account';
+import { acceptInvitationBody, auditQuery, invitationBody, invitationListQuery, tenantUpdateBody, userStatusBody } from '../../protocol/rest/membership';
 import { sessionEvent } from '../../protocol/signal';
 import { freeText } from '../../protocol/text';
 
@@ -64,4 +66,33 @@ export const PARAMS = {
     }),
   ),
   sessionEvent: zodParams(sessionEvent.omit({ rooms: true })),
+  getTenant: zodParams(z.object({})),
+  updateTenant: zodParams(tenantUpdateBody),
+  setTenantStatus: zodParams(z.object({ slug: z.string().min(1).max(40), status: z.enum(['A', 'S']) })),
+  invite: zodParams(invitationBody),
+  listInvitations: zodParams(invitationListQuery),
+  revokeInvitation: zodParams(idParams),
+  acceptInvitation: zodParams(acceptInvitationBody),
+  setUserStatus: zodParams(idParams.extend(userStatusBody.shape)),
+  audit: zodParams(auditQuery),
+  changePassword: zodParams(changePasswordBody),
+  requestPasswordReset: zodParams(resetRequestBody),
+  resetPassword: zodParams(resetBody),
+  requestEmailChange: zodParams(emailChangeBody),
+  confirmEmailChange: zodParams(emailConfirmBody),
+  requestAccountDeletion: zodParams(deleteRequestBody),
+  deleteAccount: zodParams(deleteConfirmBody),
+  renewPlans: zodParams(
+    z.object({
+      horizonMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(31 * 24 * 60 * 60 * 1000)
+        .optional(),
+    }),
+  ),
+  planStatus: zodParams(z.object({ tenantId: uuid })),
+  requestExport: zodParams(z.object({})),
+  getExport: zodParams(idParams),
 };

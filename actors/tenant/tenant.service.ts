@@ -1,10 +1,14 @@
 import type { Context, ServiceSchema } from 'moleculer';
 import type { Infrastructure } from '../../infra/infrastructure';
 import { caller, type AuthContext, type CallMeta } from '../auth';
+import { requireAdmin } from './access';
+import { accountActions } from './accountActions';
+import { adminActions } from './adminActions';
 import { createDomain, startSink, type TenantDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError } from './errors';
 import type { NotificationRequest } from './Notifications';
 import { PARAMS } from './params';
+import { USER_PUSH_EVENT } from '../../protocol/push';
 import { decodePicture } from './Pictures';
 import type { SessionRef } from './Presence';
 import type { Role } from './Users';
@@ -13,10 +17,6 @@ import { memberView, profileView, userView } from './views';
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 
 const RANK: Record<Role, number> = { member: 0, facilitator: 1, admin: 2 };
-
-function requireAdmin(auth: AuthContext): void {
-  if (auth.role !== 'admin') throw new ForbiddenError('Only an admin of the tenant may do this');
-}
 
 /**
  * The tenant actor: tenants, accounts, sessions, users, presence, notifications, billing.
@@ -36,6 +36,8 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
   return {
     name: 'tenant',
     actions: {
+      ...adminActions(() => d, profileCache),
+      ...accountActions(() => d, profileCache),
       signup: {
         params: PARAMS.signup,
         async handler(ctx: Ctx<{ name: string; slug: string; admin: { firstName: string; lastName: string; email: string; username: string; password: string } }>) {
@@ -104,7 +106,7 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
         async handler(ctx: Ctx<{ id: string; role: Role }>) {
           const auth = caller(ctx);
           requireAdmin(auth);
-          const previous = await d.users.setRole(auth.tenantId, ctx.params.id, ctx.params.role);
+          const previous = await d.users.setRole(auth.tenantId, ctx.params.id, ctx.params.role, auth.userId);
           // Tokens carry the role they were minted with: a lowered role must not live on in them.
           if (RANK[ctx.params.role] < RANK[previous]) await d.sessions.revokeAll(auth.tenantId, ctx.params.id);
           await this.broker.cacher?.clean(profileCache(auth.tenantId));
@@ -199,7 +201,7 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
       },
       pay: {
         params: PARAMS.pay,
-        handler(ctx: Ctx<{ tenant_id: string; total: number; payment_gateway: string; plan: 'M' | 'Y'; autorenew?: boolean }>) {
+        handler(ctx: Ctx<{ tenant_id: string; total?: number; payment_gateway: string; plan: 'M' | 'Y'; autorenew?: boolean }>) {
           const auth = caller(ctx);
           if (ctx.params.tenant_id !== auth.tenantId) throw new NotFoundError('Tenant');
           requireAdmin(auth);
@@ -221,7 +223,24 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
       billing: {
         params: PARAMS.billing,
         handler(ctx: Ctx) {
-          return d.billing.view(caller(ctx).tenantId);
+          const auth = caller(ctx);
+          // Prices, payments and who paid are the company's business, not every member's.
+          requireAdmin(auth);
+          return d.billing.view(auth.tenantId);
+        },
+      },
+      // For the jobs scheduler (no REST route): renews the plans that are due.
+      renewPlans: {
+        params: PARAMS.renewPlans,
+        handler(ctx: Ctx<{ horizonMs?: number }>) {
+          return d.billing.renewDue(ctx.params.horizonMs ?? 24 * 60 * 60 * 1000);
+        },
+      },
+      // For other actors (no REST route): may the tenant start new paid work (dojos, renders)?
+      planStatus: {
+        params: PARAMS.planStatus,
+        async handler(ctx: Ctx<{ tenantId: string }>) {
+          return { expired: await d.billing.expired(ctx.params.tenantId) };
         },
       },
     },
@@ -251,12 +270,28 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
           await this.broker.broadcast('auth.session.revoked', { sessionId, untilMs });
         },
         onMailError: (error) => this.logger.warn({ err: error }, 'tenant: a notice mail could not be sent'),
+        pushToUser: async (tenantId, userId, data) => {
+          await this.broker.broadcast(USER_PUSH_EVENT, { tenantId, userId, method: 'notification.new', data });
+        },
+        onDeliveryError: (error, what) => this.logger.warn({ err: error, what }, 'tenant: a notification was stored but its delivery failed'),
       });
     },
     async started() {
-      d.sink = await startSink(infra, d.notifications);
+      d.sink = await startSink(infra, d.delivery);
+      await d.exports.kit.start({
+        concurrency: 1,
+        maxAttempts: 5,
+        retryBaseMs: 2000,
+        ackWaitMs: 5 * 60_000,
+        logger: this.logger,
+        notify: async (request) => {
+          await this.broker.emit('notification.requested', request);
+        },
+        sweep: { leases: infra.leases, owner: infra.config.nodeId },
+      });
     },
     async stopped() {
+      await d.exports.kit.stop();
       await d.sink?.close();
       await d.hashing.close();
     },

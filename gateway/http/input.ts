@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { HttpResponse } from 'uWebSockets.js';
+import { z } from 'zod';
 import { ErrorCode, type FieldError } from '../../protocol/errors';
 import type { RouteDef } from '../../protocol/rest/route';
 import { validate } from '../../protocol/validation';
@@ -14,7 +15,7 @@ import type { Exchange } from './respond';
 export function validateInput(route: RouteDef, names: string[], info: RequestInfo, body: unknown) {
   const params: Record<string, unknown> = {};
   const fields: FieldError[] = [];
-  if (!route.params && !route.query && !route.body) return { params, fields };
+  if (!route.params && !route.query && !route.body) return { params, fields: unknownQueryKeys(route, parseQuery(info.query)) };
   const apply = (schema: RouteDef['body'], value: unknown) => {
     if (!schema) return;
     const result = validate(schema, value);
@@ -22,9 +23,28 @@ export function validateInput(route: RouteDef, names: string[], info: RequestInf
     else fields.push(...result.fields);
   };
   if (route.params) apply(route.params, Object.fromEntries(names.map((name, i) => [name, info.params[i]])));
-  if (route.query) apply(route.query, parseQuery(info.query));
+  const query = parseQuery(info.query);
+  fields.push(...unknownQueryKeys(route, query));
+  if (route.query) apply(route.query, query);
   if (route.body) apply(route.body, body ?? {});
   return { params, fields };
+}
+
+/**
+ * Query keys the route does not declare: refused, not dropped, so a misspelt filter (`?owner=me`
+ * on a route without it, `?limt=5`) is a 422 naming it instead of a silently unfiltered answer.
+ * A route whose query schema is not a plain object declares no keys to compare with: not checked.
+ */
+function unknownQueryKeys(route: RouteDef, query: Record<string, unknown>): FieldError[] {
+  const keys = Object.keys(query);
+  if (keys.length === 0) return [];
+  let known: Set<string>;
+  if (!route.query) known = new Set();
+  else if (route.query instanceof z.ZodObject) known = new Set(Object.keys(route.query.shape));
+  else return [];
+  return keys
+    .filter((key) => !known.has(key))
+    .map((key) => ({ field: key, message: known.size ? `is not a query parameter of this route (known: ${[...known].join(', ')})` : 'is not a query parameter of this route (it takes none)' }));
 }
 
 /** The JSON object of a request body; answers 413/415/400 itself and says so with `ok: false`. */

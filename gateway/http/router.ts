@@ -65,7 +65,8 @@ export function mountRoutes(app: TemplatedApp, routes: readonly RouteDef[], opti
       ],
       // Public routes (sign-up, login, confirmations) throttle and record by address.
       address: route.auth !== 'user' || route.rateLimitPerMinute !== undefined,
-      query: route.query !== undefined,
+      // Read on every route: one that takes no query refuses any key it is sent (gateway/http/input.ts).
+      query: true,
       method: route.method,
       path: route.path,
     };

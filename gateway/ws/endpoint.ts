@@ -3,7 +3,7 @@ import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
 import { ErrorCode, type FieldError } from '../../protocol/errors';
 import { validate } from '../../protocol/validation';
 import { CloseCode } from '../../protocol/closeCodes';
-import type { PushFrame } from '../../protocol/push';
+import { userTopic, type PushFrame } from '../../protocol/push';
 import { isWsMethod, RequestFrame, WS_METHODS, type ReplyFrame, type WsData } from '../../protocol/ws';
 import type { Authenticator } from '../auth';
 import type { Deadlines } from '../../infra/broker/deadlines';
@@ -68,6 +68,8 @@ export function mountWebSocket(app: TemplatedApp, path: string, options: WsOptio
     open: (ws) => {
       const { session } = ws.getUserData();
       session.socket = ws;
+      // The user channel: pushes for the user (notification.new) reach every socket of theirs, in a room or not.
+      ws.subscribe(userTopic(session.auth.tenantId, session.auth.userId));
       // expiresAt tells the client when to send session.refresh at the latest.
       ws.send(
         JSON.stringify({

@@ -94,6 +94,10 @@ export class DemoSeed {
   /** The members' ids, once each exists and is confirmed. */
   async #members(adminToken: string, changed: DemoResult['changed']): Promise<string[]> {
     const before = await this.#users(adminToken);
+    // A new tenant admits members by invitation only; the demo's people sign up by slug themselves.
+    if (MEMBERS.some((person) => !before.has(person.username))) {
+      await this.api.call('PUT', '/v1/tenant', { token: adminToken, body: { settings: { membership: 'open' } } });
+    }
     const unconfirmed: string[] = [];
     for (const person of MEMBERS) {
       const user = before.get(person.username);

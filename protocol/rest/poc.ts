@@ -80,6 +80,8 @@ export const pocSearchQuery = z.object({
   framework: repeatable(pocLabel, POC_LIMITS.frameworks, 'frameworks').optional(),
   /** true: only the caller's favorites; false: only the others; absent: both. */
   favorite: flag.optional(),
+  /** me: only the caller's own POCs (a mobile app's "My POCs"). */
+  owner: z.enum(['me'], { message: 'must be "me"' }).optional(),
   sort: z.enum(POC_SORTS, { message: `must be one of ${POC_SORTS.join(', ')}` }).optional(),
   ...pagination(20, 100),
 });
@@ -103,6 +105,7 @@ const pocView = z.object({
 });
 const facetCount = z.object({ value: z.string(), count: z.number().int() });
 const tagCounts = z.object({ tags: z.array(facetCount) });
+const frameworkCounts = z.object({ frameworks: z.array(facetCount) });
 
 export const POC_ROUTES = defineRoutes([
   {
@@ -190,5 +193,25 @@ export const POC_ROUTES = defineRoutes([
     summary: 'Tags starting with a prefix (case-insensitive), most used first',
     query: suggestTagsQuery,
     response: tagCounts,
+  },
+  {
+    method: 'GET',
+    path: '/v1/frameworks/popular',
+    auth: 'user',
+    action: 'poc.popularFrameworks',
+    tag: 'pocs',
+    summary: 'Most used frameworks among the POCs the caller may see',
+    query: popularTagsQuery,
+    response: frameworkCounts,
+  },
+  {
+    method: 'GET',
+    path: '/v1/frameworks/suggest',
+    auth: 'user',
+    action: 'poc.suggestFrameworks',
+    tag: 'pocs',
+    summary: 'Frameworks starting with a prefix (case-insensitive), most used first',
+    query: suggestTagsQuery,
+    response: frameworkCounts,
   },
 ]);

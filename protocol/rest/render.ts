@@ -35,6 +35,8 @@ const report = z.object({
 
 const video = z.object({
   id: uuid,
+  /** The user the video is of (seed 004's GET /videos shape). */
+  user_id: uuid,
   year: z.number(),
   status: jobStatus,
   progress: z.number().int().min(0).max(100),
@@ -43,6 +45,7 @@ const video = z.object({
   duration_ms: z.number().nullable(),
   created: timestamp,
   completed_at: timestamp.nullable(),
+  /** Pre-signed, short-lived (15 minutes) download and thumbnail links, on a COMPLETED video, in lists too. */
   url: z.string().optional(),
   thumbnail_url: z.string().optional(),
 });

@@ -66,7 +66,8 @@ export const markNotificationsBody = z
   .refine((b) => b.notification_ids || b.all, { message: 'notification_ids or all is required', path: ['notification_ids'] });
 export const paymentBody = z.object({
   tenant_id: uuid,
-  total: z.number().positive().max(1_000_000).multipleOf(0.01, 'must have at most 2 decimals'),
+  /** Optional: the plan sets the price; a total that differs from it is refused, never charged. */
+  total: z.number().positive().max(1_000_000).multipleOf(0.01, 'must have at most 2 decimals').optional(),
   payment_gateway: z.string().min(1).max(30),
   plan: z.enum(['M', 'Y']),
   autorenew: z.boolean().default(true),
@@ -287,7 +288,7 @@ export const TENANT_ROUTES = defineRoutes([
     auth: 'user',
     action: 'tenant.billing',
     tag: 'billing',
-    summary: "The tenant's plan, price, expiration and autorenew, with its latest payments",
+    summary: "The tenant's plan, price, expiration and autorenew, with its latest payments (admins only)",
     response: z.object({ tenant_id: uuid, ...billingState.shape, payments: z.array(payment) }),
   },
 ]);

@@ -44,7 +44,7 @@ async function call<T>(app: TestNode, method: string, route: string, body?: unkn
  * A confirmed tenant with its admin, members and facilitators, all logged in. It goes through
  * REST only, as a client would: sign-up, the confirmation mail in the outbox, confirm, login.
  */
-export async function createTenant(app: TestNode, opts: { members?: number; facilitators?: number; slug?: string } = {}): Promise<TestTenant> {
+export async function createTenant(app: TestNode, opts: { members?: number; facilitators?: number; slug?: string; membership?: 'open' | 'invite' } = {}): Promise<TestTenant> {
   const slug = opts.slug ?? `t-${suffix()}`;
   const adminName = `adm${suffix()}`;
   const signup = await call<{ tenant_id: string; admin_user_id: string }>(app, 'POST', '/v1/tenants', {
@@ -54,6 +54,8 @@ export async function createTenant(app: TestNode, opts: { members?: number; faci
   });
   await confirm(app, `${adminName}@mail.test`);
   const admin = await login(app, slug, signup.tenant_id, adminName, 'admin');
+  // New tenants admit members by invitation only; most tests register people by slug, as an open tenant allows.
+  if ((opts.membership ?? 'open') === 'open') await call(app, 'PUT', '/v1/tenant', { settings: { membership: 'open' } }, authed(admin.token));
   // Accounts are independent of each other, so they are made side by side.
   const members = await Promise.all(Array.from({ length: opts.members ?? 0 }, () => createMember(app, slug, signup.tenant_id, 'mem')));
   const facilitators = await Promise.all(
@@ -138,4 +140,29 @@ function parseEml(raw: string): { to: string; subject: string; body: string } {
   // escapes over the whole body is harmless for the token's alphabet.
   else body = body.replace(/=\r\n/g, '').replace(/=3D/gi, '=');
   return { to, subject, body };
+}
+
+/** One JSON request as a client makes it (with a token, or public without one): the status and parsed body. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers loosely; the gateway checks them
+export async function request<T = any>(app: TestNode, method: string, route: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${app.url}${route}`, { method, headers: token ? authed(token) : JSON_HEADERS, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as T) : (undefined as T) };
+}
+
+/** The fields a 4xx answer names, sorted. */
+export function fieldsOf(body: unknown): string[] {
+  return ((body as { error?: { fields?: Array<{ field: string }> } }).error?.fields ?? []).map((f) => f.field).sort();
+}
+
+/** The token of the newest mail to `email` whose subject matches, waiting briefly for it to land. */
+export async function tokenFromMail(app: TestNode, email: string, subject: RegExp): Promise<string> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const mail = (await mailsTo(app, email)).reverse().find((m) => subject.test(m.subject));
+    const token = mail && /token=([A-Za-z0-9_-]+)/.exec(mail.body)?.[1];
+    if (token) return token;
+    if (Date.now() > deadline) throw new Error(`no mail "${subject.source}" to ${email}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -13,15 +13,15 @@ export interface TenantLocale {
 export const DEFAULT_LOCALE: TenantLocale = { locale: 'pt-BR', timeZone: 'America/Sao_Paulo', currency: 'BRL' };
 
 /**
- * The one place reports, dashboards and videos learn a tenant's locale, time zone and currency.
- * Tenant settings do not exist yet (they arrive with the tenant-administration work): until then
- * every tenant gets the defaults. When they land, read them here (with `sql`, inside the caller's
- * tenant scope or its own) and nothing else changes.
+ * The one place reports, dashboards and videos learn a tenant's locale, time zone and currency:
+ * the tenant's settings (PUT /v1/tenant; new tenants start with DEFAULT_LOCALE). Called outside
+ * any transaction (at the start of a request or a job), so it opens its own tenant scope.
  */
 export async function tenantLocale(sql: Sql, tenantId: string): Promise<TenantLocale> {
-  void sql;
-  void tenantId;
-  return DEFAULT_LOCALE;
+  const row = await sql.tenant(tenantId, () =>
+    sql.one<{ locale: ReportLanguage; time_zone: string; currency: string }>('SELECT locale, time_zone, currency FROM tenants WHERE id = $1', [tenantId]),
+  );
+  return row ? { locale: row.locale, timeZone: row.time_zone, currency: row.currency } : DEFAULT_LOCALE;
 }
 
 /** A request's own `locale` (an export may ask for English) over the tenant's. */

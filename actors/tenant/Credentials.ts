@@ -1,0 +1,146 @@
+import type { AccountTokens } from './AccountTokens';
+import { ConflictError, FieldValidationError, NotFoundError } from './errors';
+import type { LinkMail } from './LinkMail';
+import type { Passwords } from './Passwords';
+import type { Sessions } from './Sessions';
+import { uniqueViolation, type Sql } from '../../infra/db/sql';
+
+/** A reset link works for an hour: long enough to reach the mailbox, short for a leaked link. */
+export const RESET_TTL_MS = 60 * 60 * 1000;
+export const EMAIL_CHANGE_TTL_MS = 24 * 60 * 60 * 1000;
+
+const WRONG_PASSWORD = [{ field: 'current_password', message: 'is not your current password' }];
+const BAD_TOKEN = [{ field: 'token', message: 'is unknown, expired or already used' }];
+
+export interface CredentialsDeps {
+  sql: Sql;
+  passwords: Passwords;
+  tokens: AccountTokens;
+  sessions: Sessions;
+  mail: LinkMail;
+  /** A reset mail that could not be sent: logged; the answer stays the same. */
+  onMailError(error: unknown): void;
+}
+
+/** Passwords and addresses of existing accounts: change, reset by mail, change of email. */
+export class Credentials {
+  constructor(readonly deps: CredentialsDeps) {}
+
+  /** Throws the 422 naming `field` unless `password` is the user's current one. */
+  async verify(tenantId: string, userId: string, password: string, field = 'current_password'): Promise<void> {
+    const { sql, passwords } = this.deps;
+    const row = await sql.tenant(tenantId, () => sql.one<{ password_hash: string }>(`SELECT password_hash FROM users WHERE tenant_id = $1 AND id = $2 AND status = 'A'`, [tenantId, userId]));
+    if (!row) throw new NotFoundError('User');
+    if (!(await passwords.verify(password, row.password_hash))) throw new FieldValidationError(WRONG_PASSWORD.map((f) => ({ ...f, field })));
+  }
+
+  /** Changes the password; every other session of the user ends (the one asking stays). */
+  async change(auth: { tenantId: string; userId: string; sessionId: string }, current: string, next: string): Promise<void> {
+    const { sql, passwords, sessions } = this.deps;
+    await this.verify(auth.tenantId, auth.userId, current);
+    const hash = await passwords.hash(next);
+    await sql.tenant(auth.tenantId, () => sql.rows('UPDATE users SET password_hash = $3, updated = now() WHERE tenant_id = $1 AND id = $2 RETURNING id', [auth.tenantId, auth.userId, hash]));
+    await sessions.revokeAll(auth.tenantId, auth.userId, auth.sessionId);
+  }
+
+  /**
+   * Mails a reset link if `email` is an active account of the tenant; otherwise does nothing.
+   * The caller answers the same either way, and the mail leaves after the answer, so neither
+   * the answer nor its timing tells whether the account exists.
+   */
+  async requestReset(slug: string, email: string): Promise<void> {
+    const { sql, tokens } = this.deps;
+    const issued = await sql.system(async () => {
+      const user = await sql.one<{ id: string; tenant_id: string; first_name: string; email: string; tenant_name: string }>(
+        `SELECT u.id, u.tenant_id, u.first_name, u.email, t.name AS tenant_name FROM users u JOIN tenants t ON t.id = u.tenant_id
+          WHERE lower(t.slug) = lower($1) AND t.status = 'A' AND lower(u.email) = lower($2) AND u.status = 'A'`,
+        [slug, email],
+      );
+      return user && { user, ...(await tokens.issue(user.tenant_id, user.id, 'reset', RESET_TTL_MS)) };
+    });
+    if (!issued) return;
+    const { user, token } = issued;
+    void this.deps.mail
+      .send(
+        user.email,
+        `Hello ${user.first_name},`,
+        {
+          subject: `Reset your ${user.tenant_name} password on pocdojo`,
+          intro: ['Choose a new password by opening this link:'],
+          path: 'reset-password',
+          outro: ['The link works once and expires in 1 hour.', 'If you did not ask for this, ignore this mail: your password stays as it is.'],
+        },
+        token,
+      )
+      .catch((error: unknown) => this.deps.onMailError(error));
+  }
+
+  /** Sets the password a reset link allows, once; every session of the account ends. */
+  async reset(token: string, password: string): Promise<void> {
+    const { sql, passwords, tokens, sessions } = this.deps;
+    const hash = await passwords.hash(password);
+    const holder = await sql.system(async () => {
+      const found = await tokens.consume(token, 'reset');
+      if (found) await sql.rows('UPDATE users SET password_hash = $3, updated = now() WHERE tenant_id = $1 AND id = $2 RETURNING id', [found.tenantId, found.userId, hash]);
+      return found;
+    });
+    if (!holder) throw new FieldValidationError(BAD_TOKEN);
+    await sessions.revokeAll(holder.tenantId, holder.userId);
+  }
+
+  /** Mails a confirmation link to the new address; the account keeps its old one until it is used. */
+  async requestEmailChange(auth: { tenantId: string; userId: string }, email: string, password: string): Promise<void> {
+    const { sql, tokens } = this.deps;
+    await this.verify(auth.tenantId, auth.userId, password, 'password');
+    await sql.tenant(auth.tenantId, async () => {
+      const taken = await sql.one('SELECT id FROM users WHERE tenant_id = $1 AND lower(email) = lower($2)', [auth.tenantId, email]);
+      if (taken) throw new ConflictError('email is already registered in this tenant', 'email');
+      const user = await sql.one<{ first_name: string }>('SELECT first_name FROM users WHERE tenant_id = $1 AND id = $2', [auth.tenantId, auth.userId]);
+      const { token } = await tokens.issue(auth.tenantId, auth.userId, 'email', EMAIL_CHANGE_TTL_MS, email);
+      // Inside the transaction: a link that was never mailed is not left behind.
+      await this.deps.mail.send(
+        email,
+        `Hello ${user?.first_name ?? ''},`,
+        {
+          subject: 'Confirm your new address on pocdojo',
+          intro: ['Confirm that this is your new address by opening this link:'],
+          path: 'confirm-email',
+          outro: ['The link works once and expires in 24 hours.', 'If you did not ask for this, ignore this mail.'],
+        },
+        token,
+      );
+    });
+  }
+
+  /** Moves the account to the address its link was mailed to; the old address is told, in case it was not its owner's doing. */
+  async confirmEmailChange(token: string): Promise<{ tenantId: string; userId: string; email: string }> {
+    const { sql, tokens } = this.deps;
+    const changed = await sql
+      .system(async () => {
+        const holder = await tokens.consume(token, 'email');
+        if (!holder?.detail) return undefined;
+        const before = await sql.one<{ email: string; first_name: string }>('SELECT email, first_name FROM users WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [holder.tenantId, holder.userId]);
+        await sql.rows('UPDATE users SET email = $3, updated = now() WHERE tenant_id = $1 AND id = $2 RETURNING id', [holder.tenantId, holder.userId, holder.detail]);
+        return { tenantId: holder.tenantId, userId: holder.userId, email: holder.detail, before };
+      })
+      .catch((error: unknown) => {
+        // Someone registered the address between the request and the confirmation.
+        if (uniqueViolation(error) === 'users_tenant_email_key') throw new ConflictError('email is already registered in this tenant', 'email');
+        throw error;
+      });
+    if (!changed) throw new FieldValidationError(BAD_TOKEN);
+    const { before, ...result } = changed;
+    if (before) {
+      await this.deps.mail.mailer
+        .send({
+          to: before.email,
+          subject: 'Your pocdojo address was changed',
+          text: [`Hello ${before.first_name},`, '', `Your account's email address is now ${result.email}.`, 'If you did not do this, reset your password and tell an admin of your team.', ''].join(
+            '\n',
+          ),
+        })
+        .catch((error: unknown) => this.deps.onMailError(error));
+    }
+    return result;
+  }
+}

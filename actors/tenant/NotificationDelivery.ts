@@ -1,0 +1,62 @@
+import type { Mailer } from '../../infra/mail';
+import type { Sql } from '../../infra/db/sql';
+import type { NotificationRequest, Notifications, NotificationView } from './Notifications';
+
+export interface DeliveryDeps {
+  sql: Sql;
+  notifications: Notifications;
+  mailer: Mailer;
+  publicUrl: string;
+  /** Sends `notification.new` on the user channel of every gateway. */
+  push(tenantId: string, userId: string, data: { notification: NotificationView; unread: number }): Promise<void>;
+  /** A push or mail that failed: logged. The notification is stored, so it is not retried (no second copy). */
+  onError(error: unknown, what: 'push' | 'mail'): void;
+}
+
+/**
+ * What happens to a notification request taken from the queue: it is stored (respecting the
+ * user's preference for its type), then pushed live to the user's sockets with the unread count,
+ * and mailed unless the user switched `email` off (an absent preference means yes).
+ */
+export class NotificationDelivery {
+  constructor(readonly deps: DeliveryDeps) {}
+
+  async deliver(request: NotificationRequest): Promise<void> {
+    const { notifications } = this.deps;
+    const stored = await notifications.store(request);
+    // A duplicate, a stranger, or a type the user switched off: nothing to tell anyone.
+    if (!stored) return;
+    try {
+      await this.deps.push(request.tenantId, request.userId, { notification: stored, unread: await notifications.unread(request.tenantId, request.userId) });
+    } catch (error) {
+      this.deps.onError(error, 'push');
+    }
+    await this.#mail(request, stored).catch((error: unknown) => this.deps.onError(error, 'mail'));
+  }
+
+  async #mail(request: NotificationRequest, stored: NotificationView): Promise<void> {
+    const { sql } = this.deps;
+    const user = await sql.tenant(request.tenantId, () =>
+      sql.one<{ email: string; first_name: string; wants: boolean }>(
+        `SELECT email, first_name, coalesce((notification_prefs ->> 'email')::boolean, true) AS wants FROM users
+          WHERE tenant_id = $1 AND id = $2 AND status = 'A' AND deleted_at IS NULL`,
+        [request.tenantId, request.userId],
+      ),
+    );
+    if (!user?.wants) return;
+    await this.deps.mailer.send({
+      to: user.email,
+      subject: stored.title,
+      text: [
+        `Hello ${user.first_name},`,
+        '',
+        stored.title,
+        ...(stored.body ? ['', stored.body] : []),
+        '',
+        `Open pocdojo: ${this.deps.publicUrl.replace(/\/$/, '')}`,
+        'You can switch these mails off in your notification preferences.',
+        '',
+      ].join('\n'),
+    });
+  }
+}
