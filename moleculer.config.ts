@@ -4,6 +4,7 @@ import { PromptDiscoverer } from './infra/broker/discoverer';
 import { ZodValidator } from './infra/broker/zodValidator';
 import { ErrorCode } from './protocol/errors';
 import { LogSpanExporter } from './infra/tracing';
+import { LOG_REDACT_CENSOR, LOG_REDACT_PATHS } from './infra/redaction';
 
 /**
  * Broker settings for realtime work. The defaults of Moleculer suit batch back-ends: a dead node
@@ -21,7 +22,8 @@ export function createBrokerOptions(config: Config): BrokerOptions {
       type: 'Pino',
       options: {
         level: config.logLevel === 'silent' ? 'fatal' : config.logLevel,
-        pino: { options: { level: config.logLevel === 'silent' ? 'silent' : config.logLevel } },
+        // Secrets and personal data never reach the log (infra/redaction.ts).
+        pino: { options: { level: config.logLevel === 'silent' ? 'silent' : config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: LOG_REDACT_CENSOR } } },
       },
     },
     logLevel: config.logLevel === 'silent' ? 'fatal' : config.logLevel,

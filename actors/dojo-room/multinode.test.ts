@@ -223,6 +223,9 @@ run('default settings: room calls go to the owner, and after its SIGKILL the cli
   t.is(pushed.messageId, reply?.data.messageId);
 
   // The survivor, a node without the gateway, is scraped and probed on its operations port.
-  t.is(sampled(await scrape(nodes.opsUrl(other)), 'pocdojo_dojo_rooms_active'), 1);
+  const survivorMetrics = await scrape(nodes.opsUrl(other));
+  t.is(sampled(survivorMetrics, 'pocdojo_dojo_rooms_active'), 1);
+  // Its owner never closed the room: the survivor counts the take-over as a failover.
+  t.is(sampled(survivorMetrics, 'pocdojo_dojo_failovers_total'), 1);
   t.like(await (await fetch(`${nodes.opsUrl(other)}/ready`)).json(), { status: 'ready', checks: { broker: 'ok', kv: 'ok', database: 'ok' } });
 });

@@ -5,6 +5,7 @@ import { caller, type CallMeta } from '../auth';
 import { cacheOf, cleanTenant } from './cache';
 import { FacetCounts } from './FacetCounts';
 import { pocModels } from './models';
+import { pocsCreated } from './metrics';
 import { changesFrom, draftFrom, filtersFrom } from './normalize';
 import { PARAMS, SEARCH_KEYS } from './params';
 import { PocRepository } from './PocRepository';
@@ -69,6 +70,7 @@ export function createPocService(infra: Infrastructure): ServiceSchema {
           const { tenantId, userId } = caller(ctx);
           const { view, facetsChanged } = await pocs.create(tenantId, userId, draftFrom(ctx.params));
           await written(ctx, 'poc.created', view.id, facetsChanged);
+          pocsCreated().inc();
           return view;
         },
       },

@@ -4,6 +4,7 @@ import { caller, type AuthContext, type CallMeta } from '../auth';
 import { createDomain, startSink, type TenantDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError } from './errors';
 import type { NotificationRequest } from './Notifications';
+import { countedLogin } from './metrics';
 import { PARAMS } from './params';
 import { decodePicture } from './Pictures';
 import type { SessionRef } from './Presence';
@@ -68,7 +69,7 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
       login: {
         params: PARAMS.login,
         handler(ctx: Ctx<{ tenant: string; username: string; password: string }>) {
-          return d.sessions.login({ ...ctx.params, ip: ctx.meta.ip, userAgent: ctx.meta.userAgent });
+          return countedLogin(d.sessions.login({ ...ctx.params, ip: ctx.meta.ip, userAgent: ctx.meta.userAgent }));
         },
       },
       refresh: {

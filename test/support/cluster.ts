@@ -27,10 +27,12 @@ export class Cluster {
 
   private constructor(readonly run: string) {}
 
-  static async start(options: { databaseUrl: string; jwtSecret: string; roomNodes: number; env?: Record<string, string> }): Promise<Cluster> {
+  /** `roomServices`: what the room nodes host (default `dojo-room`; say `dojo-room,tenant` to log in through them). */
+  static async start(options: { databaseUrl: string; jwtSecret: string; roomNodes: number; roomServices?: string; env?: Record<string, string> }): Promise<Cluster> {
     const cluster = new Cluster(randomBytes(4).toString('hex'));
     try {
-      const nodes = [{ id: `gw-${cluster.run}`, services: 'gateway' }, ...Array.from({ length: options.roomNodes }, (_, i) => ({ id: `room${i + 1}-${cluster.run}`, services: 'dojo-room' }))];
+      const roomServices = options.roomServices ?? 'dojo-room';
+      const nodes = [{ id: `gw-${cluster.run}`, services: 'gateway' }, ...Array.from({ length: options.roomNodes }, (_, i) => ({ id: `room${i + 1}-${cluster.run}`, services: roomServices }))];
       const ports = await Promise.all(nodes.map((n) => cluster.#spawn(n.id, n.services, options)));
       const port = ports[0];
       cluster.url = `http://127.0.0.1:${port}`;
@@ -60,6 +62,13 @@ export class Cluster {
     return `http://127.0.0.1:${port}`;
   }
 
+  /** A node's DATA_DIR (its mail outbox when it hosts tenant). */
+  dataDir(nodeId: string): string {
+    const proc = this.#procs.get(nodeId);
+    if (!proc) throw new Error(`no node ${nodeId}`);
+    return proc.dataDir.path;
+  }
+
   logs(nodeId: string): string[] {
     return this.#procs.get(nodeId)?.logs ?? [];
   }
@@ -69,6 +78,15 @@ export class Cluster {
     const proc = this.#procs.get(nodeId);
     if (!proc) throw new Error(`no node ${nodeId}`);
     proc.child.kill('SIGKILL');
+  }
+
+  /** SIGTERM, as an orchestrator's rolling update does; resolves with the exit code once the node is gone. */
+  async terminate(nodeId: string): Promise<number | null> {
+    const proc = this.#procs.get(nodeId);
+    if (!proc) throw new Error(`no node ${nodeId}`);
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+    return proc.child.exitCode;
   }
 
   async stop(): Promise<void> {
