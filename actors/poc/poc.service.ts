@@ -41,6 +41,8 @@ export function createPocService(infra: Infrastructure): ServiceSchema {
   const tags = new TagIndex(infra.kv, facets);
   const search = new Search(database, facets, tags);
   const timers = new Set<NodeJS.Timeout>();
+  // Registered now, so the series is scraped at 0 before the first POC (rate() needs a start).
+  const created = pocsCreated();
 
   async function written(ctx: Ctx, event: 'poc.created' | 'poc.updated' | 'poc.deleted' | undefined, pocId: string, facetsChanged: boolean) {
     const { tenantId, userId } = caller(ctx);
@@ -70,7 +72,7 @@ export function createPocService(infra: Infrastructure): ServiceSchema {
           const { tenantId, userId } = caller(ctx);
           const { view, facetsChanged } = await pocs.create(tenantId, userId, draftFrom(ctx.params));
           await written(ctx, 'poc.created', view.id, facetsChanged);
-          pocsCreated().inc();
+          created.inc();
           return view;
         },
       },

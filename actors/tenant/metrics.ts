@@ -8,6 +8,11 @@ import { Counter, metric } from '../../infra/metrics';
 const logins = () =>
   metric('pocdojo_logins_total', (registers) => new Counter({ name: 'pocdojo_logins_total', help: 'Login attempts by outcome (ok or the error code)', labelNames: ['outcome'], registers }));
 
+/** Registers the series (scraped from the start, before the first login). */
+export function registerLoginMetrics(): void {
+  logins();
+}
+
 /** Counts one login, then hands its result on untouched. */
 export async function countedLogin<T>(attempt: Promise<T>): Promise<T> {
   try {

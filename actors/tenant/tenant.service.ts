@@ -4,7 +4,7 @@ import { caller, type AuthContext, type CallMeta } from '../auth';
 import { createDomain, startSink, type TenantDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError } from './errors';
 import type { NotificationRequest } from './Notifications';
-import { countedLogin } from './metrics';
+import { countedLogin, registerLoginMetrics } from './metrics';
 import { PARAMS } from './params';
 import { decodePicture } from './Pictures';
 import type { SessionRef } from './Presence';
@@ -25,6 +25,7 @@ function requireAdmin(auth: AuthContext): void {
  */
 export function createTenantService(infra: Infrastructure): ServiceSchema {
   let d: TenantDomain;
+  registerLoginMetrics();
   const profileCache = (tenantId: string) => `tenant.userProfile:${tenantId}|**`;
 
   /** Acting on another user's data: 404 if they are not in the caller's tenant, 403 if they are. */

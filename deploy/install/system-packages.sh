@@ -2,14 +2,15 @@
 # `npm ci` (package.json postinstall): make sure the Debian packages the features need at run
 # time are installed. ffmpeg (+ ffprobe): recordings and the yearly videos; fonts-dejavu-core:
 # the text in videos and PDF reports. ffmpeg-static cannot download its binary offline, so
-# Debian's ffmpeg is the one that works on a fresh machine (DESIGN §2).
+# Debian's ffmpeg is the one that works on a fresh machine (DESIGN §2). prometheus: its promtool
+# checks the alert rules of deploy/prometheus in the tests (the server it also installs is not started here).
 #
 # As root (or with password-less sudo) it installs what is missing with apt-get; otherwise it
 # prints the command to run and goes on: the server starts without these features and says so
 # in its log and in /ready. POCDOJO_SKIP_SYSTEM_PACKAGES=1 skips this step.
 set -uo pipefail
 
-PACKAGES=(ffmpeg fonts-dejavu-core)
+PACKAGES=(ffmpeg fonts-dejavu-core prometheus)
 log() { printf '[pocdojo postinstall] %s\n' "$*" >&2; }
 
 if [[ "${POCDOJO_SKIP_SYSTEM_PACKAGES:-}" == 1 ]]; then
