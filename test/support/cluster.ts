@@ -1,6 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { Client } from 'pg';
+import { signAccessToken } from '../../infra/auth/jwt';
+import { createKeyValueStore, createLeaseManager, type LeaseManager } from '../../infra/kv';
+import { authed } from './accounts';
+import { WsClient } from './ws-client';
 import { tempDataDir } from './dirs';
 import { deleteQueueStreams } from './nats';
 
@@ -157,4 +162,84 @@ export class Cluster {
       });
     });
   }
+}
+
+export interface SeededUser {
+  userId: string;
+  token: string;
+}
+
+/**
+ * A tenant with an admin-facilitator and a member, written straight to the database, with access
+ * tokens signed by the cluster's secret: room tests need no tenant actor on the cluster.
+ */
+export async function seedTenant(url: string, secret: string): Promise<{ tenantId: string; host: SeededUser; guest: SeededUser }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tenantId = randomUUID();
+    await client.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'Multi', $2)`, [tenantId, `mn-${tenantId.slice(0, 8)}`]);
+    const user = async (role: 'admin' | 'member'): Promise<SeededUser> => {
+      const userId = randomUUID();
+      const name = `${role.slice(0, 3)}${userId.slice(0, 8)}`;
+      await client.query(`INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash, status, role) VALUES ($1, $2, $3, $4, 'N', 'N', 'x', 'A', $5)`, [
+        userId,
+        tenantId,
+        name,
+        `${name}@mail.test`,
+        role,
+      ]);
+      return { userId, token: signAccessToken({ sub: userId, tid: tenantId, role, sid: randomUUID() }, secret, 3600) };
+    };
+    return { tenantId, host: await user('admin'), guest: await user('member') };
+  } finally {
+    await client.end();
+  }
+}
+
+export interface ClusterRoom {
+  dojoId: string;
+  /** The host's and the guest's sockets, both joined. */
+  a: WsClient;
+  b: WsClient;
+  leases: LeaseManager;
+  /** The room's lease name, and the room nodes holding it and not. */
+  lease: string;
+  owner: string;
+  other: string;
+  close(): Promise<void>;
+}
+
+/** A started dojo on the cluster with its host and guest joined over the gateway, and who holds it. */
+export async function openRoom(cluster: Cluster, seeded: { tenantId: string; host: SeededUser; guest: SeededUser }, subject: string): Promise<ClusterRoom> {
+  const { tenantId, host, guest } = seeded;
+  const post = (path: string, body: unknown) => fetch(`${cluster.url}${path}`, { method: 'POST', headers: authed(host.token), body: JSON.stringify(body) });
+  const created = (await (await post('/v1/dojo/create', { tenant_id: tenantId, dojo_date: new Date().toISOString(), subject, members: [guest.userId] })).json()) as { dojo_id: string };
+  const dojoId = created.dojo_id;
+  const started = await post('/v1/dojo/start', { tenant_id: tenantId, dojo_id: dojoId });
+  if (started.status !== 200) throw new Error(`dojo/start -> ${started.status}`);
+  const a = await WsClient.connect(cluster.wsUrl, host.token);
+  const b = await WsClient.connect(cluster.wsUrl, guest.token);
+  for (const client of [a, b]) {
+    const joined = await client.request('room.join', { dojoId });
+    if (!joined.ok) throw new Error(`room.join: ${JSON.stringify(joined)}`);
+  }
+  const kv = createKeyValueStore({ redisUrl: process.env.REDIS_URL, keyPrefix: `${cluster.namespace}:` });
+  const leases = createLeaseManager(kv);
+  const lease = `room:${tenantId}:${dojoId}`;
+  const owner = (await leases.holder(lease))?.owner as string;
+  const other = cluster.nodeIds.find((id) => id.startsWith('room') && id !== owner) as string;
+  return {
+    dojoId,
+    a,
+    b,
+    leases,
+    lease,
+    owner,
+    other,
+    close: async () => {
+      await Promise.all([a.close(), b.close()]);
+      await kv.close();
+    },
+  };
 }
