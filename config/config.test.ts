@@ -47,6 +47,7 @@ const bad: Array<[Record<string, string>, string]> = [
   [{ TRACING: 'zipkin' }, 'TRACING'],
   [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
   [{ TRACING_SAMPLE_RATE: '1.5' }, 'TRACING_SAMPLE_RATE'],
+  [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT'],
   [{ NODE_ID: 'a/b' }, 'NODE_ID'],
   [{ RENDER_CONCURRENCY: '0' }, 'RENDER_CONCURRENCY'],
   [{ VIDEO_SLIDE_SECONDS: 'long' }, 'VIDEO_SLIDE_SECONDS'],
