@@ -25,7 +25,7 @@ async function promtool(): Promise<string | undefined> {
   }
 }
 
-test('the alert rules and the compose Prometheus config pass promtool', async (t) => {
+test('the alert rules and the compose Prometheus config pass promtool, and the rules their unit tests', async (t) => {
   if (!(await promtool())) {
     // CI installs Debian's prometheus package (.ci/run): there a missing promtool is a failure.
     if (process.env.CI) {
@@ -38,6 +38,9 @@ test('the alert rules and the compose Prometheus config pass promtool', async (t
   }
   const rules = await run('promtool', ['check', 'rules', RULES]);
   t.regex(rules.stdout, /SUCCESS: \d+ rules found/);
+  // The rules' own unit tests: they fire on the series that should fire them, and only then.
+  const unit = await run('promtool', ['test', 'rules', path.join(HERE, 'prometheus/alerts.test.yml')]);
+  t.regex(unit.stdout + unit.stderr, /SUCCESS/);
   // The config names the rules where the container mounts them: check a copy that points here.
   const dir = await mkdtemp(path.join(os.tmpdir(), 'promcfg-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
