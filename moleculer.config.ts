@@ -4,6 +4,8 @@ import { PromptDiscoverer } from './infra/broker/discoverer';
 import { ZodValidator } from './infra/broker/zodValidator';
 import { ErrorCode } from './protocol/errors';
 import { LogSpanExporter } from './infra/tracing';
+import { OtlpSpanExporter } from './infra/otlpTracing';
+import { LOG_REDACT_CENSOR, LOG_REDACT_PATHS } from './infra/redaction';
 
 /**
  * Broker settings for realtime work. The defaults of Moleculer suit batch back-ends: a dead node
@@ -21,7 +23,8 @@ export function createBrokerOptions(config: Config): BrokerOptions {
       type: 'Pino',
       options: {
         level: config.logLevel === 'silent' ? 'fatal' : config.logLevel,
-        pino: { options: { level: config.logLevel === 'silent' ? 'silent' : config.logLevel } },
+        // Secrets and personal data never reach the log (infra/redaction.ts).
+        pino: { options: { level: config.logLevel === 'silent' ? 'silent' : config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: LOG_REDACT_CENSOR } } },
       },
     },
     logLevel: config.logLevel === 'silent' ? 'fatal' : config.logLevel,
@@ -57,7 +60,7 @@ export function createBrokerOptions(config: Config): BrokerOptions {
     // Metrics go through prom-client (infra/metrics): Moleculer's per-call metrics made a busy
     // gateway burn more CPU minute after minute (15 -> 60 us per request within 12 s).
     metrics: { enabled: false },
-    tracing: config.tracing.enabled ? { enabled: true, sampling: { rate: config.tracing.sampleRate }, exporter: [new LogSpanExporter() as never] } : { enabled: false },
+    tracing: tracingOptions(config),
     // Action and event params are zod schemas, the protocol's (infra/broker/zodValidator.ts).
     validator: new ZodValidator(),
     internalServices: true,
@@ -66,5 +69,22 @@ export function createBrokerOptions(config: Config): BrokerOptions {
     skipProcessEventRegistration: true,
   };
 }
+
+/**
+ * TRACING=log writes spans to the log; OTEL_EXPORTER_OTLP_ENDPOINT sends them to an OpenTelemetry
+ * collector. With OTLP every request is traced and the exporter keeps all failed spans and a
+ * TRACING_SAMPLE_RATE share of the rest (decided per trace id); the log alone samples up front.
+ */
+function tracingOptions(config: Config): BrokerOptions['tracing'] {
+  const { enabled, sampleRate, otlpEndpoint, serviceName } = config.tracing;
+  if (!enabled && !otlpEndpoint) return { enabled: false };
+  const exporter: unknown[] = [];
+  if (enabled) exporter.push(new LogSpanExporter());
+  if (otlpEndpoint) exporter.push(new OtlpSpanExporter({ endpoint: otlpEndpoint, serviceName, nodeId: config.nodeId, version: VERSION, sampleRate }));
+  return { enabled: true, sampling: { rate: otlpEndpoint ? 1 : sampleRate }, exporter: exporter as never };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION: string = require('./package.json').version;
 
 export default createBrokerOptions;

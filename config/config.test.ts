@@ -47,6 +47,7 @@ const bad: Array<[Record<string, string>, string]> = [
   [{ TRACING: 'zipkin' }, 'TRACING'],
   [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
   [{ TRACING_SAMPLE_RATE: '1.5' }, 'TRACING_SAMPLE_RATE'],
+  [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT'],
   [{ NODE_ID: 'a/b' }, 'NODE_ID'],
   [{ RENDER_CONCURRENCY: '0' }, 'RENDER_CONCURRENCY'],
   [{ CODE_EXEC_TIMEOUT_MS: '50' }, 'CODE_EXEC_TIMEOUT_MS'],

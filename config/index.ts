@@ -76,8 +76,11 @@ export interface Config {
   };
   /** Password hashing (login, sign-up): threads, and jobs that may wait before a login is refused with 503. */
   readonly hashing: { readonly concurrency: number; readonly queueLimit: number; readonly maxWaitMs: number };
-  /** Distributed tracing: off, or spans written to the logs with this share of requests sampled. */
-  readonly tracing: { readonly enabled: boolean; readonly sampleRate: number };
+  /**
+   * Distributed tracing: spans written to the logs (TRACING=log) and/or sent over OTLP/HTTP to
+   * OTEL_EXPORTER_OTLP_ENDPOINT (errors always, this share of the other traces).
+   */
+  readonly tracing: { readonly enabled: boolean; readonly sampleRate: number; readonly otlpEndpoint: string | undefined; readonly serviceName: string };
   readonly render: {
     /** Render jobs one node runs at once. */
     readonly concurrency: number;
@@ -194,6 +197,8 @@ export function loadConfig(env: Env = process.env): Config {
     tracing: Object.freeze({
       enabled: r.oneOf('TRACING', ['off', 'log'] as const, 'off') === 'log',
       sampleRate: r.fraction('TRACING_SAMPLE_RATE', 1),
+      otlpEndpoint: r.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
+      serviceName: r.string('OTEL_SERVICE_NAME', 'pocdojo'),
     }),
     render: Object.freeze({
       concurrency: r.int('RENDER_CONCURRENCY', 1, 1, 64),

@@ -38,6 +38,21 @@ export function timedCall(
   const nodeID = options.preferNode && endpoints?.getEndpointByNodeID(options.preferNode) ? options.preferNode : undefined;
   const local = nodeID ? nodeID === broker.nodeID : (endpoints?.hasLocal() ?? false);
   const deadline = local ? deadlines.track(options.timeoutMs, onTimeout) : undefined;
-  const result = broker.call(action, params, { timeout: local ? 0 : options.timeoutMs, retries: 0, requestID: options.requestID, meta: options.meta, nodeID });
+  // With tracing on, the gateway's side of the call is the trace's root span (the request id is
+  // the trace id), so the action's span on whichever node runs it is its child.
+  const span = broker.isTracingEnabled() ? broker.tracer.startSpan(`call ${action}`, { traceID: options.requestID, type: 'gateway', tags: { action, nodeID: broker.nodeID } }) : undefined;
+  const result = broker.call(action, params, {
+    timeout: local ? 0 : options.timeoutMs,
+    retries: 0,
+    requestID: options.requestID,
+    meta: options.meta,
+    nodeID,
+    ...(span ? { parentSpan: { id: span.id, traceID: span.traceID, sampled: span.sampled } } : {}),
+  });
+  if (span)
+    result.then(
+      () => span.finish(),
+      (error: Error) => span.setError(error).finish(),
+    );
   return { result, deadline };
 }

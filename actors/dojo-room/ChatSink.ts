@@ -1,6 +1,7 @@
 import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
 import { PermanentError, type DurableQueue, type Subscription } from '../../infra/queue';
+import { watchQueue } from '../../infra/queue/metrics';
 import { Batcher } from './Batcher';
 import { rows } from './sql';
 import type { ChatRecord } from './types';
@@ -99,6 +100,7 @@ export class DatabaseChatSink implements ChatSink {
  */
 export class QueueChatSink implements ChatSink {
   #subscription: Subscription | undefined;
+  #unwatch: (() => void) | undefined;
 
   private constructor(
     readonly queue: DurableQueue,
@@ -131,6 +133,7 @@ export class QueueChatSink implements ChatSink {
       },
       { durable: `${subject.replace(/\./g, '-')}-persist`, concurrency: CONSUMER_CONCURRENCY, maxDeliver: 20, backoffMs: [200, 1_000, 5_000, 15_000], ackWaitMs: 10_000 },
     );
+    sink.#unwatch = watchQueue('chat', queue, subject);
     return sink;
   }
 
@@ -139,6 +142,7 @@ export class QueueChatSink implements ChatSink {
   }
 
   async close(): Promise<void> {
+    this.#unwatch?.();
     await this.#subscription?.stop();
   }
 }

@@ -255,6 +255,7 @@ export class Room extends LiveRoom<CloseReason> {
     if (reason === 'stopped' || reason === 'empty') void this.deps.broker.broadcast('dojo.room.closed', { topic: this.topic });
     await this.media.close();
     await this.code.finish();
+    await this.deps.store.closed(this.key, this.epoch);
   }
 
   #mediaHooks(): MediaHooks {

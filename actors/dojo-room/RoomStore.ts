@@ -19,6 +19,8 @@ interface DojoRow {
   room_epoch: string;
   parent_dojo_id: string | null;
   read_only: boolean;
+  /** The room_open flag before this claim set it (claim only). */
+  was_open?: boolean;
 }
 
 export interface ChatRow {
@@ -62,8 +64,12 @@ export class RoomStore {
     return this.db.withTenant(key.tenantId, async () => {
       const row = await one<DojoRow>(
         this.db,
-        `UPDATE dojos SET room_epoch = room_epoch + 1 WHERE id = $1 AND tenant_id = $2 AND status = 'ACTIVE'
-         RETURNING id, tenant_id, facilitator_id, subject, language, status, max_participants, classroom, recording, tests, room_epoch, parent_dojo_id, read_only`,
+        // `before` reads the flag this UPDATE overwrites (claims never race: the lease is held).
+        `UPDATE dojos d SET room_epoch = d.room_epoch + 1, room_open = true
+           FROM (SELECT room_open FROM dojos WHERE id = $1 AND tenant_id = $2) before
+          WHERE d.id = $1 AND d.tenant_id = $2 AND d.status = 'ACTIVE'
+         RETURNING d.id, d.tenant_id, d.facilitator_id, d.subject, d.language, d.status, d.max_participants, d.classroom, d.recording, d.tests, d.room_epoch,
+                   d.parent_dojo_id, d.read_only, before.room_open AS was_open`,
         [key.dojoId, key.tenantId],
       );
       if (!row) throw await this.#whyNotActive(key);
@@ -102,7 +108,15 @@ export class RoomStore {
           updateCount: (snapshot?.update_count ?? 0) + updates.reduce((n, u) => n + u.update_count, 0),
         },
         chat: chat.reverse().map(chatRecord),
+        takenOver: row.was_open === true,
       };
+    });
+  }
+
+  /** The activation closed cleanly (its last state written): the next one is no failover. */
+  closed(key: RoomKey, epoch: number): Promise<void> {
+    return this.#fenced(key, epoch, 'room close', async () => {
+      await rows(this.db, `UPDATE dojos SET room_open = false WHERE id = $1 AND tenant_id = $2 RETURNING id`, [key.dojoId, key.tenantId]);
     });
   }
 

@@ -262,7 +262,11 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
         {
           service: 'dojo-room',
           naming: DOJO_ROOMS,
-          create: async (key) => new Room(key, await store.claim(key, options.chatHistory), await presence.load(key), roomDeps),
+          create: async (key) => {
+            const persisted = await store.claim(key, options.chatHistory);
+            if (persisted.takenOver) metrics?.failover();
+            return new Room(key, persisted, await presence.load(key), roomDeps);
+          },
           deliver: (room, call) => runLocal(room, call, nodeId),
         },
         { broker: this.broker, leases: infra.leases, options, metrics, logger },

@@ -22,6 +22,7 @@ export class RoomMetrics {
       }),
   );
   readonly #activations = counter('pocdojo_dojo_activations_total', 'Room activations on this node', ['outcome']);
+  readonly #failovers = counter('pocdojo_dojo_failovers_total', 'Rooms this node took over after their owner stopped answering');
   readonly #forwards = counter('pocdojo_dojo_forwards_total', 'Calls forwarded to the node that holds the room', ['outcome']);
   readonly #replayHits = counter('pocdojo_dojo_replay_hits_total', 'Room sessions resumed from the gateway replay buffer (no rejoin needed)');
 
@@ -47,6 +48,10 @@ export class RoomMetrics {
 
   activation(outcome: 'activated' | 'refused' | 'failed'): void {
     this.#activations.inc({ outcome });
+  }
+
+  failover(): void {
+    this.#failovers.inc();
   }
 
   replayHit(): void {

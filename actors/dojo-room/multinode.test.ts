@@ -4,9 +4,10 @@ import * as Y from 'yjs';
 import { createKeyValueStore, createLeaseManager } from '../../infra/kv';
 import { authed } from '../../test/support/accounts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
+import { sampled, scrape } from '../../test/support/metrics';
 import { WsClient, type Frame } from '../../test/support/ws-client';
-import { Cluster } from '../../test/support/cluster';
-import { seedTenant, type SeededUser } from '../../test/support/seed';
+import { Cluster, openRoom } from '../../test/support/cluster';
+import { seedHostAndGuest } from '../../test/support/seed';
 
 // Three real processes over real NATS and Redis: one gateway, two dojo-room nodes. The room is
 // put on one room node, that node is SIGKILLed, and the clients carry on with the survivor.
@@ -23,30 +24,14 @@ test.after.always(async () => {
   await db?.drop();
 });
 
-/** A tenant with an admin-facilitator and a member. */
-async function seed(url: string): Promise<{ tenantId: string; host: SeededUser; guest: SeededUser }> {
-  const { tenantId, users } = await seedTenant(url, secret, ['admin', 'member']);
-  return { tenantId, host: users[0]!, guest: users[1]! };
-}
-
 const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
-
-/** The sum of a metric's samples in a Prometheus exposition (0 when it has none yet). */
-function sampled(text: string, name: string): number {
-  const lines = text.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return lines.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-}
-
-async function scrape(url: string): Promise<string> {
-  return (await fetch(`${url}/metrics`)).text();
-}
 
 run('a room survives the SIGKILL of its node: same room, chat history and code intact, no acked message lost', async (t) => {
   t.timeout(120_000);
   db = await createTestDatabase();
   // A call the gateway routed to a node that just died gives up sooner (the test below keeps the defaults).
   cluster = await Cluster.start({ databaseUrl: db.url, jwtSecret: secret, roomNodes: 2, env: { REQUEST_TIMEOUT_MS: '4000' } });
-  const { tenantId, host, guest } = await seed(db.url);
+  const { tenantId, host, guest } = await seedHostAndGuest(db.url, secret);
   const api = async (method: string, path: string, token: string, body?: unknown) => {
     const res = await fetch(`${cluster!.url}${path}`, { method, headers: authed(token), body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -146,22 +131,8 @@ run('default settings: room calls go to the owner, and after its SIGKILL the cli
   // Nothing tuned: the request timeout, heartbeats and leases are the product's defaults.
   const nodes = await Cluster.start({ databaseUrl: database.url, jwtSecret: secret, roomNodes: 2 });
   t.teardown(() => nodes.stop());
-  const { tenantId, host, guest } = await seed(database.url);
-  const post = async (path: string, body: unknown) => fetch(`${nodes.url}${path}`, { method: 'POST', headers: authed(host.token), body: JSON.stringify(body) });
-  const created = (await (await post('/v1/dojo/create', { tenant_id: tenantId, dojo_date: new Date().toISOString(), subject: 'Defaults', members: [guest.userId] })).json()) as { dojo_id: string };
-  const dojoId = created.dojo_id;
-  t.is((await post('/v1/dojo/start', { tenant_id: tenantId, dojo_id: dojoId })).status, 200);
-  const a = await WsClient.connect(nodes.wsUrl, host.token);
-  const b = await WsClient.connect(nodes.wsUrl, guest.token);
-  t.teardown(() => Promise.all([a.close(), b.close()]));
-  t.true((await a.request('room.join', { dojoId })).ok);
-  t.true((await b.request('room.join', { dojoId })).ok);
-
-  const kv = createKeyValueStore({ redisUrl: process.env.REDIS_URL, keyPrefix: `${nodes.namespace}:` });
-  t.teardown(() => kv.close());
-  const leases = createLeaseManager(kv);
-  const owner = (await leases.holder(`room:${tenantId}:${dojoId}`))?.owner as string;
-  const other = nodes.nodeIds.find((id) => id.startsWith('room') && id !== owner) as string;
+  const { a, b, leases, lease, owner, other, close } = await openRoom(nodes, await seedHostAndGuest(database.url, secret), 'Defaults');
+  t.teardown(close);
   t.truthy(owner);
   t.truthy(other);
 
@@ -192,12 +163,15 @@ run('default settings: room calls go to the owner, and after its SIGKILL the cli
   const dropped = nodes.logs(gateway).find((line) => line.includes('no heartbeat from node') && line.includes(owner));
   t.truthy(dropped, 'the gateway noticed the dead node');
   t.log(`the gateway dropped the dead node ${(JSON.parse(dropped as string) as { time: number }).time - killedAt} ms after the SIGKILL`);
-  const survivor = (await leases.holder(`room:${tenantId}:${dojoId}`))?.owner;
+  const survivor = (await leases.holder(lease))?.owner;
   t.is(survivor, other);
   const pushed = await b.nextPushOf('chat.message', (d) => d.text === 'first after the kill', 15_000);
   t.is(pushed.messageId, reply?.data.messageId);
 
   // The survivor, a node without the gateway, is scraped and probed on its operations port.
-  t.is(sampled(await scrape(nodes.opsUrl(other)), 'pocdojo_dojo_rooms_active'), 1);
+  const survivorMetrics = await scrape(nodes.opsUrl(other));
+  t.is(sampled(survivorMetrics, 'pocdojo_dojo_rooms_active'), 1);
+  // Its owner never closed the room: the survivor counts the take-over as a failover.
+  t.is(sampled(survivorMetrics, 'pocdojo_dojo_failovers_total'), 1);
   t.like(await (await fetch(`${nodes.opsUrl(other)}/ready`)).json(), { status: 'ready', checks: { broker: 'ok', kv: 'ok', database: 'ok' } });
 });

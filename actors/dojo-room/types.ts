@@ -68,6 +68,8 @@ export interface PersistedRoom {
   roster: RosterEntry[];
   code: { state: Uint8Array | null; updates: Uint8Array[]; lastUpdateId: number; updateCount: number };
   chat: ChatRecord[];
+  /** The previous activation never closed (its node died or lost the lease): this one is a failover. */
+  takenOver: boolean;
 }
 
 /** Everything a room handles, one at a time. Plain data: it crosses the transporter when forwarded. */

@@ -5,6 +5,7 @@ import { caller, type CallMeta } from '../auth';
 import { cacheOf, cleanTenant } from './cache';
 import { FacetCounts } from './FacetCounts';
 import { pocModels } from './models';
+import { pocsCreated } from './metrics';
 import { changesFrom, draftFrom, filtersFrom } from './normalize';
 import { PARAMS, SEARCH_KEYS } from './params';
 import { PocRepository } from './PocRepository';
@@ -40,6 +41,8 @@ export function createPocService(infra: Infrastructure): ServiceSchema {
   const tags = new TagIndex(infra.kv, facets);
   const search = new Search(database, facets, tags);
   const timers = new Set<NodeJS.Timeout>();
+  // Registered now, so the series is scraped at 0 before the first POC (rate() needs a start).
+  const created = pocsCreated();
 
   async function written(ctx: Ctx, event: 'poc.created' | 'poc.updated' | 'poc.deleted' | undefined, pocId: string, facetsChanged: boolean) {
     const { tenantId, userId } = caller(ctx);
@@ -69,6 +72,7 @@ export function createPocService(infra: Infrastructure): ServiceSchema {
           const { tenantId, userId } = caller(ctx);
           const { view, facetsChanged } = await pocs.create(tenantId, userId, draftFrom(ctx.params));
           await written(ctx, 'poc.created', view.id, facetsChanged);
+          created.inc();
           return view;
         },
       },

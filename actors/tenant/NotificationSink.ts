@@ -1,4 +1,5 @@
 import type { DurableQueue, Subscription } from '../../infra/queue';
+import { watchQueue } from '../../infra/queue/metrics';
 import type { NotificationRequest } from './Notifications';
 
 /**
@@ -20,6 +21,7 @@ export type NotificationHandler = (request: NotificationRequest) => Promise<unkn
  */
 export class QueueSink implements NotificationSink {
   #subscription: Subscription | undefined;
+  #unwatch: (() => void) | undefined;
 
   private constructor(
     readonly queue: DurableQueue,
@@ -35,6 +37,7 @@ export class QueueSink implements NotificationSink {
       maxDeliver: 5,
       backoffMs: [200, 1000, 5000, 15_000],
     });
+    sink.#unwatch = watchQueue('notifications', queue, sink.subject);
     return sink;
   }
 
@@ -43,6 +46,7 @@ export class QueueSink implements NotificationSink {
   }
 
   async close(): Promise<void> {
+    this.#unwatch?.();
     await this.#subscription?.stop();
   }
 }

@@ -7,6 +7,7 @@ import { adminActions } from './adminActions';
 import { createDomain, startSink, type TenantDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError } from './errors';
 import type { NotificationRequest } from './Notifications';
+import { countedLogin, registerLoginMetrics } from './metrics';
 import { PARAMS } from './params';
 import { USER_PUSH_EVENT } from '../../protocol/push';
 import { decodePicture } from './Pictures';
@@ -24,6 +25,7 @@ const RANK: Record<Role, number> = { member: 0, facilitator: 1, admin: 2 };
  */
 export function createTenantService(infra: Infrastructure): ServiceSchema {
   let d: TenantDomain;
+  registerLoginMetrics();
   const profileCache = (tenantId: string) => `tenant.userProfile:${tenantId}|**`;
 
   /** Acting on another user's data: 404 if they are not in the caller's tenant, 403 if they are. */
@@ -70,7 +72,7 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
       login: {
         params: PARAMS.login,
         handler(ctx: Ctx<{ tenant: string; username: string; password: string }>) {
-          return d.sessions.login({ ...ctx.params, ip: ctx.meta.ip, userAgent: ctx.meta.userAgent });
+          return countedLogin(d.sessions.login({ ...ctx.params, ip: ctx.meta.ip, userAgent: ctx.meta.userAgent }));
         },
       },
       refresh: {

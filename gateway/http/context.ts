@@ -39,12 +39,13 @@ export interface RequestShape {
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 // Request ids correlate log lines and responses; they need to be unique, not secret. A random
-// prefix per process and a counter cost a fraction of a random UUID per request.
-const ID_PREFIX = randomBytes(6).toString('hex');
+// prefix per process and a counter cost a fraction of a random UUID per request. 32 hex digits:
+// the request id is also the trace id, as OpenTelemetry writes them (infra/tracing).
+const ID_PREFIX = randomBytes(8).toString('hex');
 let lastId = 0;
 export function newRequestId(): string {
   lastId = (lastId + 1) % Number.MAX_SAFE_INTEGER;
-  return `${ID_PREFIX}-${lastId.toString(36)}`;
+  return ID_PREFIX + lastId.toString(16).padStart(16, '0');
 }
 
 /** Headers every handler may read. Routes add theirs (see router.ts). */

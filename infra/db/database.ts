@@ -1,6 +1,7 @@
 import { Sequelize, Transaction } from 'sequelize';
 import type { Logger } from '../logger';
 import { AsyncLocalNamespace } from './context';
+import { watchPool } from './poolMetrics';
 
 export interface DatabaseOptions {
   url: string;
@@ -16,6 +17,7 @@ let clsInstalled = false;
  */
 export class Database {
   readonly sequelize: Sequelize;
+  readonly #unwatch: () => void;
   #closed = false;
 
   constructor(options: DatabaseOptions) {
@@ -35,6 +37,7 @@ export class Database {
         },
       },
     });
+    this.#unwatch = watchPool(this.sequelize);
   }
 
   /** Runs `fn` in a transaction that sees only `tenantId`'s rows. */
@@ -60,6 +63,7 @@ export class Database {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#unwatch();
     await this.sequelize.close();
   }
 }

@@ -141,6 +141,20 @@ export class JetStreamQueue implements DurableQueue {
     return info.state.subjects?.[full] ?? 0;
   }
 
+  async oldestAge(subject: string): Promise<number> {
+    this.#open();
+    const full = this.#names.queueSubject(subjectArg(subject));
+    try {
+      // The first message stored on the subject is the oldest not yet acked (a work queue removes the rest).
+      // next_by_subj is the server's STREAM.MSG.GET field; nats.js types only seq/last_by_subj there.
+      const stored = await this.#jsm.streams.getMessage(this.#names.stream, { seq: 0, next_by_subj: full } as unknown as number);
+      return Math.max(0, (Date.now() - stored.time.getTime()) / 1000);
+    } catch (error) {
+      if (error instanceof NatsError && /no message found/i.test(error.message)) return 0;
+      throw error;
+    }
+  }
+
   async deadLetters(subject: string, limit?: number): Promise<DeadLetter[]> {
     this.#open();
     const max = limitArg(limit);

@@ -11,6 +11,8 @@ interface Entry {
   readonly subject: string;
   /** JSON, decoded per delivery so no handler sees another's mutations (as on JetStream). */
   readonly body: string;
+  /** Epoch milliseconds of the publish (oldestAge). */
+  readonly storedAt: number;
   deliveries: number;
   /** Bumped per delivery and on ack-wait expiry; a delivery whose generation is old is stale. */
   generation: number;
@@ -59,7 +61,7 @@ export class MemoryQueue implements DurableQueue {
     const msgId = msgIdArg(options.msgId);
     const body = encodePayload(payload);
     if (msgId !== undefined && !this.#firstSight(dedupeKey(subject, msgId))) return;
-    const entry: Entry = { seq: ++this.#seq, id: msgId ?? randomUUID(), subject, body, deliveries: 0, generation: 0, done: false };
+    const entry: Entry = { seq: ++this.#seq, id: msgId ?? randomUUID(), subject, body, storedAt: Date.now(), deliveries: 0, generation: 0, done: false };
     state.live.add(entry);
     this.#enqueue(entry);
   }
@@ -103,6 +105,13 @@ export class MemoryQueue implements DurableQueue {
   async pending(subject: string): Promise<number> {
     this.#open();
     return this.#subjects.get(subjectArg(subject))?.live.size ?? 0;
+  }
+
+  async oldestAge(subject: string): Promise<number> {
+    this.#open();
+    // A Set iterates in insertion order: the first live entry is the oldest.
+    const first = this.#subjects.get(subjectArg(subject))?.live.values().next();
+    return first && !first.done ? (Date.now() - first.value.storedAt) / 1000 : 0;
   }
 
   async deadLetters(subject: string, limit?: number): Promise<DeadLetter[]> {

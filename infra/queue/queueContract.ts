@@ -65,6 +65,20 @@ export function queueContract(label: string, setup: () => Promise<ContractTarget
     t.deepEqual(seen, ['m1:first', 'm2:second']);
   });
 
+  it('oldestAge: the age of the oldest message not yet acknowledged, 0 once none is left', async (t) => {
+    const queue = await open(t);
+    const subject = name('s');
+    t.is(await queue.oldestAge(subject), 0);
+    await queue.publish(subject, 'first', { msgId: 'a1' });
+    await sleep(QUIET_MS);
+    await queue.publish(subject, 'second', { msgId: 'a2' });
+    // The first message's age, not the last's: at least the pause between the two publishes.
+    t.true((await queue.oldestAge(subject)) >= (QUIET_MS - 50) / 1000);
+    await queue.consume(subject, async () => undefined, { durable: name('d') });
+    await waitFor(async () => (await queue.pending(subject)) === 0);
+    t.is(await queue.oldestAge(subject), 0);
+  });
+
   it('a failing handler is retried with growing delays, then dead-lettered with its error', async (t) => {
     const dead: DeadLetter[] = [];
     const queue = await open(t, { onDeadLetter: (deadLetter) => dead.push(deadLetter) });

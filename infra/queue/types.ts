@@ -20,6 +20,8 @@ export interface DurableQueue {
   consume<T>(subject: string, handler: (msg: QueueMessage<T>) => Promise<void>, options: ConsumeOptions): Promise<Subscription>;
   /** Queue depth: messages stored and not yet acknowledged (waiting, in flight or waiting to retry). */
   pending(subject: string): Promise<number>;
+  /** Seconds since the oldest message not yet acknowledged was stored; 0 when there is none (queue-age alerts). */
+  oldestAge(subject: string): Promise<number>;
   /** Oldest first, at most `limit` (default 100); the oldest are dropped past the store's limit. */
   deadLetters(subject: string, limit?: number): Promise<DeadLetter[]>;
   /** Throws while the queue cannot store messages (its server is unreachable): readiness checks. */

@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { createKeyValueStore, createLeaseManager, type LeaseManager } from '../../infra/kv';
+import { authed } from './accounts';
+import type { SeededUser } from './seed';
+import { WsClient } from './ws-client';
 import { tempDataDir } from './dirs';
 import { deleteQueueStreams } from './nats';
 
@@ -27,12 +31,12 @@ export class Cluster {
 
   private constructor(readonly run: string) {}
 
-  /** `roomServices`: what each room node hosts (default dojo-room; a kata test adds kata). */
+  /** `roomServices`: what the room nodes host (default `dojo-room`; say `dojo-room,tenant` to log in through them). */
   static async start(options: { databaseUrl: string; jwtSecret: string; roomNodes: number; roomServices?: string; env?: Record<string, string> }): Promise<Cluster> {
     const cluster = new Cluster(randomBytes(4).toString('hex'));
     try {
-      const services = options.roomServices ?? 'dojo-room';
-      const nodes = [{ id: `gw-${cluster.run}`, services: 'gateway' }, ...Array.from({ length: options.roomNodes }, (_, i) => ({ id: `room${i + 1}-${cluster.run}`, services }))];
+      const roomServices = options.roomServices ?? 'dojo-room';
+      const nodes = [{ id: `gw-${cluster.run}`, services: 'gateway' }, ...Array.from({ length: options.roomNodes }, (_, i) => ({ id: `room${i + 1}-${cluster.run}`, services: roomServices }))];
       const ports = await Promise.all(nodes.map((n) => cluster.#spawn(n.id, n.services, options)));
       const port = ports[0];
       cluster.url = `http://127.0.0.1:${port}`;
@@ -62,6 +66,13 @@ export class Cluster {
     return `http://127.0.0.1:${port}`;
   }
 
+  /** A node's DATA_DIR (its mail outbox when it hosts tenant). */
+  dataDir(nodeId: string): string {
+    const proc = this.#procs.get(nodeId);
+    if (!proc) throw new Error(`no node ${nodeId}`);
+    return proc.dataDir.path;
+  }
+
   logs(nodeId: string): string[] {
     return this.#procs.get(nodeId)?.logs ?? [];
   }
@@ -71,6 +82,15 @@ export class Cluster {
     const proc = this.#procs.get(nodeId);
     if (!proc) throw new Error(`no node ${nodeId}`);
     proc.child.kill('SIGKILL');
+  }
+
+  /** SIGTERM, as an orchestrator's rolling update does; resolves with the exit code once the node is gone. */
+  async terminate(nodeId: string): Promise<number | null> {
+    const proc = this.#procs.get(nodeId);
+    if (!proc) throw new Error(`no node ${nodeId}`);
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+    return proc.child.exitCode;
   }
 
   async stop(): Promise<void> {
@@ -141,4 +161,51 @@ export class Cluster {
       });
     });
   }
+}
+
+export interface ClusterRoom {
+  dojoId: string;
+  /** The host's and the guest's sockets, both joined. */
+  a: WsClient;
+  b: WsClient;
+  leases: LeaseManager;
+  /** The room's lease name, and the room nodes holding it and not. */
+  lease: string;
+  owner: string;
+  other: string;
+  close(): Promise<void>;
+}
+
+/** A started dojo on the cluster with its host and guest joined over the gateway, and who holds it. */
+export async function openRoom(cluster: Cluster, seeded: { tenantId: string; host: SeededUser; guest: SeededUser }, subject: string): Promise<ClusterRoom> {
+  const { tenantId, host, guest } = seeded;
+  const post = (path: string, body: unknown) => fetch(`${cluster.url}${path}`, { method: 'POST', headers: authed(host.token), body: JSON.stringify(body) });
+  const created = (await (await post('/v1/dojo/create', { tenant_id: tenantId, dojo_date: new Date().toISOString(), subject, members: [guest.userId] })).json()) as { dojo_id: string };
+  const dojoId = created.dojo_id;
+  const started = await post('/v1/dojo/start', { tenant_id: tenantId, dojo_id: dojoId });
+  if (started.status !== 200) throw new Error(`dojo/start -> ${started.status}`);
+  const a = await WsClient.connect(cluster.wsUrl, host.token);
+  const b = await WsClient.connect(cluster.wsUrl, guest.token);
+  for (const client of [a, b]) {
+    const joined = await client.request('room.join', { dojoId });
+    if (!joined.ok) throw new Error(`room.join: ${JSON.stringify(joined)}`);
+  }
+  const kv = createKeyValueStore({ redisUrl: process.env.REDIS_URL, keyPrefix: `${cluster.namespace}:` });
+  const leases = createLeaseManager(kv);
+  const lease = `room:${tenantId}:${dojoId}`;
+  const owner = (await leases.holder(lease))?.owner as string;
+  const other = cluster.nodeIds.find((id) => id.startsWith('room') && id !== owner) as string;
+  return {
+    dojoId,
+    a,
+    b,
+    leases,
+    lease,
+    owner,
+    other,
+    close: async () => {
+      await Promise.all([a.close(), b.close()]);
+      await kv.close();
+    },
+  };
 }

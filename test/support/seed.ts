@@ -36,3 +36,9 @@ export async function seedTenant(databaseUrl: string, jwtSecret: string, roles: 
     await client.end();
   }
 }
+
+/** A tenant with an admin-facilitator (`host`) and a member (`guest`): what most room tests need. */
+export async function seedHostAndGuest(databaseUrl: string, jwtSecret: string): Promise<{ tenantId: string; host: SeededUser; guest: SeededUser }> {
+  const { tenantId, users } = await seedTenant(databaseUrl, jwtSecret, ['admin', 'member']);
+  return { tenantId, host: users[0]!, guest: users[1]! };
+}

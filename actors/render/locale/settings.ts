@@ -18,9 +18,7 @@ export const DEFAULT_LOCALE: TenantLocale = { locale: 'pt-BR', timeZone: 'Americ
  * any transaction (at the start of a request or a job), so it opens its own tenant scope.
  */
 export async function tenantLocale(sql: Sql, tenantId: string): Promise<TenantLocale> {
-  const row = await sql.tenant(tenantId, () =>
-    sql.one<{ locale: ReportLanguage; time_zone: string; currency: string }>('SELECT locale, time_zone, currency FROM tenants WHERE id = $1', [tenantId]),
-  );
+  const row = await sql.tenant(tenantId, () => sql.one<{ locale: ReportLanguage; time_zone: string; currency: string }>('SELECT locale, time_zone, currency FROM tenants WHERE id = $1', [tenantId]));
   return row ? { locale: row.locale, timeZone: row.time_zone, currency: row.currency } : DEFAULT_LOCALE;
 }
 
