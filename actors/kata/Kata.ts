@@ -164,7 +164,10 @@ export class Kata extends LiveRoom<KataCloseReason> {
 
   /** The deadline passed: rooms turn read-only, clients hear when the kata ends unless extended. */
   async #expire(): Promise<void> {
-    if (this.closing || this.#ended || this.#kata.deadline.getTime() > Date.now()) return;
+    if (this.closing || this.#ended) return;
+    // A timer may fire a millisecond before the wall clock agrees (timers run on a monotonic
+    // clock); too early is armed again, never dropped, or the kata would never expire.
+    if (this.#kata.deadline.getTime() > Date.now()) return this.#arm();
     try {
       await this.deps.store.setTimer(this.key, this.#kata.epoch, this.#kata.deadline, true);
       this.#kata = { ...this.#kata, readOnly: true };
@@ -177,7 +180,8 @@ export class Kata extends LiveRoom<KataCloseReason> {
   }
 
   async #endOnTime(): Promise<void> {
-    if (this.closing || this.#ended || !this.#kata.readOnly || this.endsAt().getTime() > Date.now()) return;
+    if (this.closing || this.#ended || !this.#kata.readOnly) return;
+    if (this.endsAt().getTime() > Date.now()) return this.#arm();
     await this.end('timeout').catch((err: unknown) => this.#failed(err, 'ending the kata on time failed'));
   }
 
