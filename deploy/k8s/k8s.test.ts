@@ -93,7 +93,6 @@ for (const overlay of OVERLAYS) {
       t.is(ops?.containerPort, 9464, `${name}: an ops port`);
       t.like(container.readinessProbe, { httpGet: { path: '/ready', port: 'ops' } }, `${name}: readiness on /ready`);
       t.like(container.livenessProbe, { httpGet: { path: '/health', port: 'ops' } }, `${name}: liveness on /health`);
-      t.true(pod.spec.securityContext.runAsNonRoot, `${name}: not root`);
 
       // The environment the pod gets, as the node's config sees it (fieldRefs given sample values).
       const env: Record<string, string> = {};
@@ -114,6 +113,18 @@ for (const overlay of OVERLAYS) {
       t.is(env.OPS_HOST, '0.0.0.0', `${name}: probes and scrapes reach the operations port`);
       const config = loadConfig(env);
       config.services.forEach((s) => hosted.add(s));
+      if (config.services.includes('code-exec')) {
+        // The sandbox makes namespaces and cgroups (root, privileged); such pods stay on their own tainted nodes, without the API's token.
+        t.deepEqual(config.services, ['code-exec'], `${name}: the sandbox hosts nothing else`);
+        t.true(pod.spec.containers[0].securityContext.privileged, `${name}: privileged for bubblewrap and cgroups`);
+        t.like(pod.spec, { nodeSelector: { 'pocdojo.io/sandbox': 'true' }, automountServiceAccountToken: false }, `${name}: on sandbox nodes only`);
+        t.true(
+          pod.spec.tolerations.some((x: { key: string }) => x.key === 'pocdojo.io/sandbox'),
+          `${name}: tolerates the sandbox nodes' taint`,
+        );
+      } else {
+        t.true(pod.spec.securityContext.runAsNonRoot, `${name}: not root`);
+      }
       if (config.services.includes('media')) {
         t.true(pod.spec.hostNetwork, `${name}: media on the node's network (its RTC ports)`);
         t.is(config.rtc.announcedIp, '10.0.0.7', `${name}: announces the node's address`);
