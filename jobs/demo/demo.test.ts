@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
@@ -17,6 +17,12 @@ test.after.always(async () => {
 });
 
 const outbox = () => path.join(app.dataDir, 'outbox');
+/** The mails about accounts in the outbox: confirmations and "you already have an account" (not notifications). */
+async function accountMails(): Promise<number> {
+  const files = await readdir(outbox());
+  const texts = await Promise.all(files.map((f) => readFile(path.join(outbox(), f), 'utf8')));
+  return texts.filter((text) => /^Subject: (Confirm your|You already have)/m.test(text)).length;
+}
 
 async function demo(...extra: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -55,7 +61,8 @@ async function login(slug: string, username: string, password: string): Promise<
 test.serial('the demo seeds its tenant once: a second run changes nothing and prints the same credentials', async (t) => {
   const first = await demo();
   t.is(first.code, 0, first.err);
-  const mails = (await readdir(outbox())).length;
+  const mails = await accountMails();
+  t.true(mails > 0, 'the first run signed its people up by mail');
 
   const second = await demo();
   t.is(second.code, 0, second.err);
@@ -63,8 +70,9 @@ test.serial('the demo seeds its tenant once: a second run changes nothing and pr
   const creds = credentials(second.out);
   t.deepEqual(creds, credentials(first.out));
   t.is(creds.members.length, 4);
-  // No account was made or confirmed again: the node sent no mail.
-  t.is((await readdir(outbox())).length, mails);
+  // No account was made or confirmed again: the node sent no account mail. (Notification mails of
+  // the first run's dojo may still be arriving from the notification queue; they are not counted.)
+  t.is(await accountMails(), mails);
 
   const admin = await login(creds.slug, creds.admin, creds.password);
   const users = await call('GET', '/v1/users', undefined, admin);
