@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CLOSE_REASON, CloseCode } from '../protocol/closeCodes';
-import { PUSH_SCHEMAS, type PushMethod } from '../protocol/push';
+import { PUSH_SCHEMAS, USER_CHANNEL_PUSHES, type PushMethod } from '../protocol/push';
 import { WS_METHODS, type WsMethod, type WsMethodSpec } from '../protocol/ws';
 import { errorSchema, type JsonSchema } from './openapi';
 
@@ -64,7 +64,7 @@ function pushMessage(method: PushMethod): JsonSchema {
   return {
     name: method,
     title: method,
-    summary: `Server push ${method}`,
+    summary: USER_CHANNEL_PUSHES.includes(method) ? `Server push ${method}: to every authenticated socket of the user, in a room or not (the user channel; no seq)` : `Server push ${method}`,
     payload: {
       type: 'object',
       required: ['method', 'data'],

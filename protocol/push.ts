@@ -130,6 +130,8 @@ export function userTopic(tenantId: string, userId: string): string {
 export const USER_PUSH_EVENT = 'gateway.user.push';
 
 export type PushMethod = keyof typeof PUSH_SCHEMAS;
+/** Pushes of the user channel (userTopic): to every authenticated socket of the user, not to a room. */
+export const USER_CHANNEL_PUSHES: readonly PushMethod[] = ['notification.new'];
 /** Every push method (the keys of PUSH_SCHEMAS). */
 export const PUSH_METHODS = Object.keys(PUSH_SCHEMAS) as readonly PushMethod[];
 /** Each push's data by method (what a room's fan-out sends). */

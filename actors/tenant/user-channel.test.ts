@@ -91,6 +91,6 @@ test('the AsyncAPI description of /v1/ws documents notification.new on the user 
   const push = doc.channels.signaling.messages['push.notification.new']!;
   t.regex(push.summary, /every authenticated socket of the user, in a room or not/);
   t.deepEqual(Object.keys(push.payload.properties.data.properties).sort(), ['notification', 'unread']);
-  t.is(doc.operations['receive.notification.new']?.action, 'receive');
-  t.is(doc.operations['send.room.join']?.action, 'send');
+  t.is(doc.operations['push.notification.new']?.action, 'receive');
+  t.is(doc.operations['request.room.join']?.action, 'send');
 });
