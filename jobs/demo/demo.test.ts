@@ -19,8 +19,9 @@ test.after.always(async () => {
 const outbox = () => path.join(app.dataDir, 'outbox');
 /** The mails about accounts in the outbox: confirmations and "you already have an account" (not notifications). */
 async function accountMails(): Promise<number> {
-  const files = await readdir(outbox());
-  const texts = await Promise.all(files.map((f) => readFile(path.join(outbox(), f), 'utf8')));
+  // Finished mails only: one being written is a dot-file renamed when complete.
+  const files = (await readdir(outbox())).filter((f) => f.endsWith('.eml') && !f.startsWith('.'));
+  const texts = await Promise.all(files.map((f) => readFile(path.join(outbox(), f), 'utf8').catch(() => '')));
   return texts.filter((text) => /^Subject: (Confirm your|You already have)/m.test(text)).length;
 }
 
