@@ -75,7 +75,7 @@ async function firstHour(t: ExecutionContext, checkout: string, where: string): 
   try {
     t.log(`${where}: ready after ${node.readyAfterMs} ms`);
     const ready = (await (await fetch(`${node.url}/ready`)).json()) as { features: Record<string, string> };
-    t.deepEqual(ready.features, { recording: 'available', video: 'available', 'pdf-reports': 'available' }, where);
+    t.deepEqual(ready.features, { recording: 'available', video: 'available', 'pdf-reports': 'available', 'code-execution': 'available' }, where);
     const app = { url: node.url, wsUrl: `${node.url.replace('http', 'ws')}/v1/ws`, dataDir: path.join(checkout, 'data') } as TestNode;
     const tenant = await createTenant(app, { members: 1, facilitators: 1 });
     const [member, facilitator] = [tenant.members[0]!, tenant.facilitators[0]!];
