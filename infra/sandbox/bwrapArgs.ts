@@ -1,4 +1,5 @@
 import { sharedLibraries } from './binds';
+import { reachable } from './reachable';
 import type { LanguageSpec } from './languages';
 
 /** Inside the sandbox the program runs as this uid/gid (mapped to the run's unprivileged host uid). */
@@ -19,7 +20,7 @@ export function bwrapArgs(spec: LanguageSpec, workBytes: number): string[] {
   if (!binds) {
     const files = new Set([...spec.readOnly(), ...sharedLibraries(spec.linked())]);
     binds = [...files].flatMap((file) => ['--ro-bind', file, file]);
-    for (const { from, to } of spec.extraBinds?.() ?? []) binds.push('--ro-bind', from, to);
+    for (const { from, to } of spec.extraBinds?.() ?? []) binds.push('--ro-bind', reachable(from), to);
     cache.set(spec.name, binds);
   }
   return [
