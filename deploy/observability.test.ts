@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,24 +16,14 @@ const HERE = __dirname;
 const RULES = path.join(HERE, 'prometheus/alerts.yml');
 const DASHBOARDS = path.join(HERE, 'grafana/dashboards');
 
-async function promtool(): Promise<string | undefined> {
-  try {
-    await run('promtool', ['--version']);
-    return 'promtool';
-  } catch {
-    return undefined;
-  }
-}
+// CI installs Debian's prometheus package (.ci/run): there a missing promtool is a failure;
+// elsewhere the check is reported as skipped, not passed.
+const promtoolThere = spawnSync('promtool', ['--version']).status === 0;
+const promtoolTest = promtoolThere || process.env.CI ? test : test.skip;
 
-test('the alert rules and the compose Prometheus config pass promtool, and the rules their unit tests', async (t) => {
-  if (!(await promtool())) {
-    // CI installs Debian's prometheus package (.ci/run): there a missing promtool is a failure.
-    if (process.env.CI) {
-      t.fail('promtool is missing: install Debian\'s "prometheus" package (.ci/run does)');
-      return;
-    }
-    t.log('SKIPPED: promtool is not installed (apt-get install prometheus); CI runs this check');
-    t.pass();
+promtoolTest('the alert rules and the compose Prometheus config pass promtool, and the rules their unit tests', async (t) => {
+  if (!promtoolThere) {
+    t.fail('promtool is missing: install Debian\'s "prometheus" package (.ci/run does)');
     return;
   }
   const rules = await run('promtool', ['check', 'rules', RULES]);
