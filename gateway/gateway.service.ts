@@ -8,6 +8,7 @@ import type { SessionEvent } from '../protocol/signal';
 import { Authenticator, RevocationList } from './auth';
 import type { ReadinessCheck } from './http/ops';
 import type { RateLimiterLike } from './http/router';
+import type { StaticSite } from './http/staticSite';
 import { GatewayServer } from './server';
 import type { Session } from './ws/sessions';
 
@@ -20,6 +21,8 @@ export interface GatewayServiceDeps {
   /** Sessions revoked before this gateway started (the durable log), loaded before it listens. */
   revokedSessions?(): Promise<ReadonlyArray<{ sessionId: string; untilMs: number }>>;
   version: string;
+  /** Built web apps the gateway serves beside the API (deploy/sites.ts). */
+  sites?: readonly StaticSite[];
   /** Called once listening, with the bound port (useful with PORT=0). */
   onListening?(port: number): void;
 }
@@ -110,6 +113,7 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
         checks: deps.checks,
         rateLimiter: deps.rateLimiter,
         version: deps.version,
+        sites: deps.sites,
         sessionEvents: {
           opened: emit('gateway.session.opened'),
           detached: emit('gateway.session.detached'),

@@ -8,6 +8,7 @@ import { mountFallback } from './http/fallback';
 import { guardApp } from './http/guard';
 import { mountOps, type ReadinessCheck } from './http/ops';
 import { mountRoutes, type RateLimiterLike } from './http/router';
+import { mountStaticSite, type StaticSite } from './http/staticSite';
 import { Deadlines } from '../infra/broker/deadlines';
 import { addMetricsText } from '../infra/metrics';
 import { HttpMetrics } from './http-metrics';
@@ -29,6 +30,8 @@ export interface GatewayDeps {
   rateLimiter?: RateLimiterLike;
   sessionEvents: SessionEvents;
   version: string;
+  /** Built web apps served beside the API (the console at /console/, the docs page). */
+  sites?: readonly StaticSite[];
 }
 
 /** The uWebSockets.js server: REST routes, operations endpoints and the signaling socket. */
@@ -107,6 +110,7 @@ export class GatewayServer {
         failed: (error, info) => logger.error({ err: error, requestId: info.requestId, url: info.url }, 'request failed'),
       },
     });
+    for (const site of deps.sites ?? []) mountStaticSite(this.app, site);
     mountFallback(this.app, deps.routes);
   }
 
