@@ -52,6 +52,15 @@ export function buildOpenApi(routes: readonly RouteDef[], version: string): Json
       parameters,
       responses: {
         [String(route.redirect ? 302 : (route.status ?? 200))]: success,
+        // gateway/http/router.ts: a client sending `Accept: application/json` gets the target as JSON.
+        ...(route.redirect
+          ? {
+              200: {
+                description: 'The same URL as JSON, when the request accepts only application/json (browsers cannot read a redirect)',
+                content: { 'application/json': { schema: { type: 'object', properties: { url: { type: 'string' } }, required: ['url'] } } },
+              },
+            }
+          : {}),
         default: { description: 'Error', content: { 'application/json': { schema: errorBody } } },
       },
       ...(route.auth === 'public' ? { security: [] } : {}),

@@ -61,6 +61,7 @@ export function mountRoutes(app: TemplatedApp, routes: readonly RouteDef[], opti
         ...(options.trustProxy ? [FORWARDED_FOR] : []),
         ...(route.auth === 'user' ? ['authorization'] : ['user-agent']),
         ...(BODY_METHODS.has(route.method) ? ['content-type', 'content-length'] : []),
+        ...(route.redirect ? ['accept'] : []),
         ...(route.headers ?? []),
       ],
       // Public routes (sign-up, login, confirmations) throttle and record by address.
@@ -168,7 +169,7 @@ function callAction(route: RouteDef, names: string[], info: RequestInfo, exchang
     (result) => {
       deadline?.settle();
       try {
-        respond(route, result, exchange);
+        respond(route, result, exchange, info);
       } catch (error) {
         fail(error, info, exchange, options);
       }
@@ -180,11 +181,19 @@ function callAction(route: RouteDef, names: string[], info: RequestInfo, exchang
   );
 }
 
-function respond(route: RouteDef, result: unknown, exchange: Exchange): void {
+/**
+ * A browser page cannot read where a redirect goes (fetch's `redirect: 'manual'` is opaque), and
+ * following it would send the page to the storage host its CSP does not allow. So a client that
+ * accepts only JSON (the SDK, the console) gets the target as `{ url }`; everyone else the 302.
+ */
+const JSON_ONLY = /^application\/json\s*(;|$)/i;
+
+function respond(route: RouteDef, result: unknown, exchange: Exchange, info: RequestInfo): void {
   if (route.redirect) {
     const url = (result as { url?: unknown } | null)?.url;
     if (typeof url !== 'string') throw new Error(`${route.action} returned no url to redirect to`);
-    exchange.redirect(url);
+    if (JSON_ONLY.test(info.headers.accept ?? '')) exchange.json(200, { url });
+    else exchange.redirect(url);
   } else {
     exchange.json(route.status ?? 200, result ?? {});
   }
