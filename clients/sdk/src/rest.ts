@@ -41,7 +41,8 @@ export class RestClient {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     const fetchImpl = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
     if (!fetchImpl) throw new TypeError('No fetch in this runtime: pass options.fetch');
-    this.#fetch = fetchImpl;
+    // Browsers refuse fetch called as a method of another object ("Illegal invocation"): bind the global to itself.
+    this.#fetch = options.fetch ? fetchImpl : fetchImpl.bind(globalThis);
     this.#timeoutMs = options.timeoutMs ?? 15_000;
     this.#now = options.now ?? Date.now;
     this.auth = new Auth((refreshToken) => this.callPublic('POST /v1/token/refresh', { body: { refreshToken } }) as Promise<TokenPair>, this.#now, options.credentials);
