@@ -5,9 +5,9 @@ const tseslint = require('typescript-eslint');
 const layers = require('./tools/eslint/layers');
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'media/worker-build/subprojects/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'media/worker-build/subprojects/**', 'clients/console/dist/**', 'test-artifacts/**'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.recommended],
     plugins: { pocdojo: layers },
     rules: {

@@ -11,6 +11,7 @@ import { createBrokerOptions } from '../moleculer.config';
 import { ROUTES } from '../protocol/rest';
 import type { RouteDef } from '../protocol/rest/route';
 import { featureChecks } from './features';
+import { webSites } from './sites';
 import { startInfrastructure, type Infrastructure } from '../infra/infrastructure';
 import { startOpsListener, type OpsListener } from './ops';
 
@@ -67,6 +68,7 @@ export async function startNode(config: Config, extras: NodeExtras = {}): Promis
           rateLimiter: infra.rateLimiter,
           revokedSessions: () => new RevocationLog(infra.securityState).live(),
           version: VERSION,
+          sites: await webSites(logger),
           onListening: (p) => {
             port = p;
           },
