@@ -6,6 +6,8 @@ import { SignIn } from './screens/SignIn';
 import { Confirm } from './screens/Confirm';
 import { Dojos } from './screens/Dojos';
 import { LiveDojo } from './screens/LiveDojo';
+import { Reports } from './screens/Reports';
+import { Search } from './screens/Search';
 import './styles.css';
 
 function App() {
@@ -30,6 +32,8 @@ function App() {
         </a>
         <nav aria-label="main">
           <a {...linkProps('/')}>Dojos</a>
+          <a {...linkProps('/pocs')}>POCs</a>
+          <a {...linkProps('/reports')}>Reports</a>
         </nav>
         <button
           type="button"
@@ -42,7 +46,7 @@ function App() {
           Sign out
         </button>
       </header>
-      <main>{live ? <LiveDojo key={live[1]} dojoId={live[1]!} /> : <Dojos />}</main>
+      <main>{live ? <LiveDojo key={live[1]} dojoId={live[1]!} mainDojoId={query.get('main') ?? undefined} /> : path === '/pocs' ? <Search /> : path === '/reports' ? <Reports /> : <Dojos />}</main>
     </>
   );
 }

@@ -6,6 +6,7 @@ import { linkProps } from '../router';
 import { useAction } from '../useAsync';
 import type { Media } from '../media/seam';
 import { VideoTiles } from './VideoTiles';
+import { KataPanel, RunPanel } from './Kata';
 
 // CodeMirror is most of the console's weight: it loads when a room is open, not with the list.
 const Editor = lazy(() => import('./Editor'));
@@ -15,10 +16,10 @@ type Details = RouteOutput<'GET /v1/dojos/{id}'>;
 // Leaving is a request; a join made before its answer would get the room being left (one Room per
 // connection), so the next join waits for the last leave.
 let leaving: Promise<unknown> = Promise.resolve();
-type Ended = 'kicked' | 'closed' | undefined;
+type Ended = 'kicked' | 'closed' | 'moved' | undefined;
 
 /** The live dojo: people, chat, the shared editor, recording; facilitators mute and kick. */
-export function LiveDojo({ dojoId }: { dojoId: string }) {
+export function LiveDojo({ dojoId, mainDojoId }: { dojoId: string; mainDojoId?: string }) {
   const [room, setRoom] = useState<Room | undefined>(undefined);
   const [joinError, setJoinError] = useState<unknown>(undefined);
   const [details, setDetails] = useState<Details | undefined>(undefined);
@@ -29,6 +30,7 @@ export function LiveDojo({ dojoId }: { dojoId: string }) {
   const [ended, setEnded] = useState<Ended>(undefined);
   const [connection, setConnection] = useState<string>('open');
   const [media, setMedia] = useState<Media | undefined>(undefined);
+  const [breakout, setBreakout] = useState<string | undefined>(undefined);
 
   useEffect(() => {
     let live = true;
@@ -69,7 +71,15 @@ export function LiveDojo({ dojoId }: { dojoId: string }) {
               if (userId === me()?.userId) setMutedBy(by);
             }),
             r.on('kicked', () => setEnded('kicked')),
-            r.on('closed', () => setEnded('closed')),
+            r.on('closed', () => setEnded((e) => e ?? 'closed')),
+            // A kata moved this user to a breakout room: the main room closes for them with reason 'moved'.
+            r.onPush('kata.roomAssigned', ({ roomId, userIds }) => {
+              if (userIds.includes(me()?.userId ?? '')) setBreakout(roomId ?? undefined);
+            }),
+            // On the connection: the Room stops passing pushes on once it closed itself for this one.
+            client.connection.onPush('room.closed', ({ dojoId: closed, reason }) => {
+              if (closed === dojoId && reason === 'moved') setEnded('moved');
+            }),
             client.connection.on('state', (state) => setConnection(state)),
           );
         },
@@ -86,6 +96,13 @@ export function LiveDojo({ dojoId }: { dojoId: string }) {
     const p = details?.participants.find((x) => x.user_id === userId);
     return p ? `${p.first_name} ${p.last_name} (${p.username})` : userId.slice(0, 8);
   };
+  if (ended === 'moved')
+    return (
+      <section>
+        <p role="status">You were moved to a breakout room of the kata.</p>
+        {breakout && <a {...linkProps(`/dojos/${breakout}?main=${dojoId}`)}>Go to the breakout room</a>}
+      </section>
+    );
   if (ended)
     return (
       <section>
@@ -117,8 +134,17 @@ export function LiveDojo({ dojoId }: { dojoId: string }) {
           <Suspense fallback={<p role="status">Loading the editor…</p>}>
             <Editor room={room} name={nameOf(me()?.userId ?? '')} language={details?.language ?? null} />
           </Suspense>
+          <RunPanel room={room} language={details?.language ?? null} />
         </div>
         <aside className="side">
+          {mainDojoId ? (
+            <section>
+              <p>A breakout room of the kata.</p>
+              <a {...linkProps(`/dojos/${mainDojoId}`)}>Back to the main room</a>
+            </section>
+          ) : (
+            <KataPanel room={room} dojoId={dojoId} />
+          )}
           <Participants room={room} members={members} nameOf={nameOf} facilitator={facilitator} />
           <Recording room={room} dojoId={dojoId} recording={recording} facilitator={facilitator} />
           <Chat room={room} messages={messages} nameOf={nameOf} />
