@@ -4,9 +4,9 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { findChromium, launchChromium } from '../support/browser/chromium';
-import { createTenant, type TestTenant, type TestUser } from '../support/accounts';
-import type { TestNode } from '../support/node';
-import { startMediaNode } from '../../actors/dojo-room/testing';
+import { randomInt } from 'node:crypto';
+import { authed, createTenant, type TestTenant, type TestUser } from '../support/accounts';
+import { startTestNode, type TestNode } from '../support/node';
 
 // The facilitator's console (clients/console) in Debian's Chromium, served by the node's gateway
 // at /console/: a facilitator and two members in three browser contexts, as people use it.
@@ -24,7 +24,10 @@ const contexts: BrowserContext[] = [];
 test.before(async () => {
   if (!chromiumPath) return;
   mkdirSync(ARTIFACTS, { recursive: true });
-  app = await startMediaNode();
+  // Every service, as `npm start` runs them (katas, code runs, POC search and renders too), with
+  // WebRTC ports in a 200-port window of their own.
+  const minPort = 40000 + randomInt(0, 50) * 200;
+  app = await startTestNode({ env: { RTC_MIN_PORT: String(minPort), RTC_MAX_PORT: String(minPort + 199), MEDIASOUP_WORKERS: '1' } });
   [tenant, browser] = await Promise.all([createTenant(app, { members: 2, facilitators: 1 }), launchChromium(chromiumPath)]);
 });
 
@@ -108,7 +111,8 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-const title = 'console in Chromium: a facilitator creates and starts a dojo, two members join; chat, shared code with cursors, video, mute, recording and a reload work across the three pages';
+const title =
+  'console in Chromium: a facilitator creates and starts a dojo, two members join; chat, shared code with cursors, video, recording, mute, a reload, a kata with broadcast, a code run, POC search and a video request work across the three pages';
 if (!chromiumPath) {
   test.skip(`${title} (skipped: no Chromium at /usr/bin/chromium; apt-get install chromium, as CI's .ci/run does)`, () => undefined);
 } else {
@@ -208,6 +212,23 @@ if (!chromiumPath) {
     await until(bobPage, 'video after a reload', async () => (await framesDecoded(bobPage)) > 0);
     t.pass('a reloaded page has its chat, code and video back');
 
+    // Kata: the facilitator starts one; everyone sees its timer, and the broadcast.
+    await facPage.getByLabel('Title').fill('To Roman');
+    await facPage.getByLabel('Statement').fill('Write toRoman(n) for 1..3999.');
+    await facPage.getByRole('button', { name: 'Start kata' }).click();
+    for (const page of [facPage, annPage, bobPage]) await page.getByTestId('kata-timer').waitFor();
+    await facPage.getByLabel('Message to every room').fill('Ten minutes left');
+    await facPage.getByRole('button', { name: 'Broadcast' }).click();
+    for (const page of [annPage, bobPage]) await page.getByText('Ten minutes left').waitFor();
+
+    // Run code: the output panel shows what the program printed, on every page.
+    await facPage.locator('.cm-content').click();
+    await facPage.keyboard.press('Control+End');
+    await facPage.keyboard.type('\nconsole.log("roman:", toRoman(3));');
+    await facPage.getByRole('button', { name: 'Run code' }).click();
+    for (const page of [facPage, annPage]) await page.getByTestId('run-output').filter({ hasText: 'roman: III' }).waitFor({ timeout: 60_000 });
+    await shot(facPage, '5-kata-and-run');
+
     // More joins for the figure: Bob leaves to the list and joins again.
     for (let i = joins.length; i < JOINS; i++) {
       await bobPage.getByRole('link', { name: 'Dojos' }).click();
@@ -230,6 +251,31 @@ if (!chromiumPath) {
     t.log(`join -> first remote video frame: p50 ${Math.round(median(joins))} ms over ${joins.length} joins (${joins.map(Math.round).join(', ')})`);
     t.log(`dojo list load: first ${loads[0]} ms, reload p50 ${median(loads.slice(1))} ms (${loads.join(', ')})`);
     t.log(`main bundle: ${(gzipped / 1024).toFixed(1)} KB gzipped (${entry})`);
+
+    // POC search with facets: three POCs, narrowed by a language facet.
+    for (const [name, language] of [
+      ['Roman numerals in Rust', 'rust'],
+      ['Roman numerals in Go', 'go'],
+      ['Bowling kata', 'go'],
+    ]) {
+      const res = await fetch(`${app.url}/v1/pocs`, {
+        method: 'POST',
+        headers: authed(fac.token),
+        body: JSON.stringify({ name, description: `${name}, a kata`, repo_url: 'https://example.com/r', language, tags: ['kata'], is_public: true }),
+      });
+      t.is(res.status, 201, await res.clone().text());
+    }
+    await facPage.getByRole('link', { name: 'POCs' }).click();
+    await facPage.getByTestId('poc-results').locator('li').nth(2).waitFor();
+    await facPage.getByRole('checkbox', { name: /^go/ }).check();
+    await until(facPage, 'the go facet to narrow the list', async () => (await facPage.getByTestId('poc-results').locator('li').count()) === 2);
+    await shot(facPage, '6-poc-search');
+
+    // Reports: a yearly video is queued and its row shows (progress while it renders).
+    await facPage.getByRole('link', { name: 'Reports' }).click();
+    await facPage.getByRole('button', { name: /^Make my video of/ }).click();
+    await facPage.getByText(/^Video \d{4}$/).waitFor();
+    await shot(facPage, '7-reports');
 
     // The facilitator stops the dojo: the members' pages say it ended.
     await facPage.getByRole('link', { name: 'Dojos' }).click();
