@@ -99,7 +99,7 @@ test('the Dockerfile: bookworm-slim stages, the project’s worker build, ffmpeg
   const stages = [...dockerfile.matchAll(/^FROM (\S+) AS (\w+)$/gm)].map((m) => ({ image: m[1], name: m[2] }));
   t.deepEqual(
     stages.map((s) => s.name),
-    ['worker', 'deps', 'runtime'],
+    ['worker', 'deps', 'console', 'runtime'],
   );
   t.true(
     stages.every((s) => s.image === '${NODE_IMAGE}'),
@@ -110,6 +110,7 @@ test('the Dockerfile: bookworm-slim stages, the project’s worker build, ffmpeg
   t.true(dockerfile.includes(`COPY --from=worker /out/mediasoup-worker ${bin}`), 'the worker is where MEDIASOUP_WORKER_BIN says');
   const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
   for (const pkg of ['ffmpeg', 'bubblewrap', 'fonts-dejavu-core', 'tini']) t.regex(runtime, new RegExp(`\\b${pkg}\\b`), `${pkg} in the runtime image`);
+  t.regex(runtime, /^COPY --from=console \/app\/clients\/console\/dist clients\/console\/dist$/m, 'the console, built in its stage, is served by the image');
   t.regex(runtime, /^USER pocdojo$/m);
   t.regex(runtime, /^HEALTHCHECK [\s\S]*OPS_PORT[\s\S]*\/health/m);
   t.regex(runtime, /^CMD \["node", "--import", "tsx", "deploy\/start\.ts"\]$/m);
