@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { findChromium, launchChromium } from '../support/browser/chromium';
 import { randomInt } from 'node:crypto';
-import { authed, createTenant, type TestTenant, type TestUser } from '../support/accounts';
+import { authed, createTenant, readConfirmationToken, type TestTenant, type TestUser } from '../support/accounts';
 import { startTestNode, type TestNode } from '../support/node';
 
 // The facilitator's console (clients/console) in Debian's Chromium, served by the node's gateway
@@ -15,7 +15,7 @@ import { startTestNode, type TestNode } from '../support/node';
 const chromiumPath = findChromium();
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'console');
 const DIST = path.join(__dirname, '..', '..', 'clients', 'console', 'dist');
-const JOINS = 6;
+const JOINS = 10;
 let app: TestNode;
 let tenant: TestTenant;
 let browser: Browser;
@@ -112,7 +112,7 @@ function median(values: number[]): number {
 }
 
 const title =
-  'console in Chromium: a facilitator creates and starts a dojo, two members join; chat, shared code with cursors, video, recording, mute, a reload, a kata with broadcast, a code run, POC search and a video request work across the three pages';
+  'console in Chromium: a facilitator creates and starts a dojo, two members join; chat, shared code with cursors, video, recording, mute, a reload, a kata with broadcast, a code run, POC search, a video request, a kick, and a sign-up with its confirmation link all work';
 if (!chromiumPath) {
   test.skip(`${title} (skipped: no Chromium at /usr/bin/chromium; apt-get install chromium, as CI's .ci/run does)`, () => undefined);
 } else {
@@ -277,10 +277,41 @@ if (!chromiumPath) {
     await facPage.getByText(/^Video \d{4}$/).waitFor();
     await shot(facPage, '7-reports');
 
-    // The facilitator stops the dojo: the members' pages say it ended.
+    // The facilitator removes Bob: his page says so. Then stops the dojo: it leaves the live list.
+    await facPage.getByRole('link', { name: 'Dojos' }).click();
+    await facPage.locator(`[data-dojo="${dojoId}"]`).getByRole('button', { name: 'Join' }).click();
+    await facPage
+      .locator(`[data-user="${bob.userId}"]`)
+      .getByRole('button', { name: /^Remove/ })
+      .click();
+    await bobPage.getByText('A facilitator removed you from this dojo.').waitFor();
     await facPage.getByRole('link', { name: 'Dojos' }).click();
     await facPage.getByRole('tab', { name: 'Live' }).click();
     await facPage.locator(`[data-dojo="${dojoId}"]`).getByRole('button', { name: 'Stop' }).click();
-    await bobPage.getByText('The dojo has ended.').waitFor();
+    await facPage.locator(`[data-dojo="${dojoId}"]`).waitFor({ state: 'detached' });
+
+    // Sign-up of a new organisation, the confirmation link from the mail, then sign-in.
+    const newcomer = await newPage();
+    const slug = `c-${Date.now().toString(36)}`;
+    await newcomer.goto(`${app.url}/console/signup`);
+    await newcomer.getByLabel('Create a new organisation').check();
+    await newcomer.getByLabel('Organisation name').fill('Console Corp');
+    await newcomer.getByLabel('Organisation id (lower case, digits, -)').fill(slug);
+    await newcomer.getByLabel('First name').fill('Cleo');
+    await newcomer.getByLabel('Last name').fill('Console');
+    await newcomer.getByLabel('Email').fill(`cleo@${slug}.test`);
+    await newcomer.getByLabel('Username').fill('cleo');
+    await newcomer.getByLabel('Password').fill('Correct-Horse-Battery-9');
+    await newcomer.getByRole('button', { name: 'Sign up' }).click();
+    await newcomer.getByText('Check your mail').waitFor();
+    const token = await readConfirmationToken(app, `cleo@${slug}.test`);
+    await newcomer.goto(`${app.url}/console/confirm?token=${token}`);
+    await newcomer.getByText('Your account is confirmed.').waitFor();
+    await newcomer.getByRole('link', { name: 'Sign in' }).click();
+    await newcomer.getByLabel('Organisation').fill(slug);
+    await newcomer.getByLabel('Username').fill('cleo');
+    await newcomer.getByLabel('Password').fill('Correct-Horse-Battery-9');
+    await newcomer.getByRole('button', { name: 'Sign in' }).click();
+    await newcomer.getByRole('heading', { name: 'Dojos' }).waitFor();
   });
 }
