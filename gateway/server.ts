@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { CloseCode } from '../protocol/closeCodes';
 import type { RouteDef } from '../protocol/rest/route';
 import type { Authenticator } from './auth';
+import { mountDocsSite } from './http/docsSite';
 import { mountFallback } from './http/fallback';
 import { guardApp } from './http/guard';
 import { mountOps, type ReadinessCheck } from './http/ops';
@@ -107,6 +108,7 @@ export class GatewayServer {
         failed: (error, info) => logger.error({ err: error, requestId: info.requestId, url: info.url }, 'request failed'),
       },
     });
+    mountDocsSite(this.app);
     mountFallback(this.app, deps.routes);
   }
 
