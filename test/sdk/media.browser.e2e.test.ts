@@ -110,7 +110,7 @@ if (!chromiumPath) {
     // Join to first remote frame, through the SDK (figures, not asserted): the member leaves and
     // joins again in a fresh client while the facilitator keeps sending.
     const times: number[] = [];
-    for (let run = 0; run < 5; run++) {
+    for (let run = 0; run < 10; run++) {
       await sdkCall(member, 'leave');
       await join(member, ana, dojoId);
       times.push(

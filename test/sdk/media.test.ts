@@ -100,8 +100,20 @@ test('two members see each other: producers received from the join reply and fro
   t.false(b.media.remotes.find((r) => r.producerId === camera)!.paused);
   await b.media.setPreferredLayers(camera!, 0);
 
+  // The facilitator mutes a: a's media client follows (the microphone shows paused), and a unmutes itself.
+  const host = await sdkClient(app.url, tenant, fac);
+  clients.push(host);
+  const hostRoom = await host.join(dojoId);
+  const muted = a.room.next('muted');
+  await hostRoom.mute(ana.userId);
+  await muted;
+  t.true(a.media.paused('microphone'));
+  await a.media.setPaused('microphone', false);
+  t.false(a.media.paused('microphone'));
+
   // a mutes its microphone, then stops its camera: b's tile goes away.
   await a.media.setPaused('microphone', true);
+  t.true(a.media.paused('microphone'));
   await a.media.unpublish('camera');
   await eventually(() => !b.remotes.has(camera!), "b drops a's closed camera");
   t.deepEqual(b.closed, [camera]);

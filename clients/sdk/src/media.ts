@@ -26,6 +26,8 @@ export interface MediaClient {
   push(frame: PushFrame<MediaPush>): void;
   /** The server's media worker restarted (room.updated `media`): create transports again, re-produce, re-consume. */
   restart(routerRtpCapabilities: Record<string, unknown>): Promise<void>;
+  /** A facilitator muted this user (room.muted): the server paused its audio; the client follows, so unmuting is the user's `resume`. */
+  muted?(): void;
   /** The socket came back and the session was resumed (its media kept): often a network change, so a good time to restart ICE. */
   resumed?(): void;
   /** The room was left, closed, or this user was removed. */

@@ -132,6 +132,19 @@ export class MediasoupClient extends Emitter<MediaEvents> implements MediaClient
     await this.#start(routerRtpCapabilities, []);
   }
 
+  /** A facilitator muted this user: the server paused the microphone's producer; pause it here too, so `setPaused('microphone', false)` unmutes. */
+  muted(): void {
+    const published = this.#published.get('microphone');
+    if (!published) return;
+    published.paused = true;
+    if (published.producer && !published.producer.closed) published.producer.pause();
+  }
+
+  /** Whether a published source is paused (by the user, or the microphone by a facilitator). */
+  paused(source: MediaSource): boolean {
+    return this.#published.get(source)?.paused ?? false;
+  }
+
   /** The socket came back after a drop (often a network change): restart ICE rather than wait for a timeout. */
   resumed(): void {
     this.#restartIce('resumed');

@@ -264,6 +264,7 @@ export class Room extends Emitter<RoomEvents> {
       on('room.muted', ({ userId, by }) => {
         const member = this.#members.get(userId);
         if (member) this.#members.set(userId, { ...member, muted: true });
+        if (userId === this.#userId) this.#media?.muted?.();
         this.emit('muted', { userId, by });
         this.emit('members', this.#members);
       }),
