@@ -9,14 +9,14 @@ import { eventually, sdkClient } from './support';
 // A kata's breakout room through the SDK: when its time is up (room.updated readOnly) the Room
 // says so and the shared code stops sending edits (the server would refuse them); when the
 // facilitator extends the time, what was typed meanwhile goes out and reaches the room.
-// A "minute" lasts 3 s here, so the deadline passes within the test.
+// A "minute" lasts 10 s here (time for four clients to join on a loaded machine), so the deadline passes within the test.
 
 let app: TestNode;
 let tenant: TestTenant;
 const clients: PocdojoClient[] = [];
 
 test.before(async () => {
-  app = await startKataNode({ minuteMs: 3_000, endGraceMs: 60_000 });
+  app = await startKataNode({ minuteMs: 10_000, endGraceMs: 60_000 });
   tenant = await createTenant(app, { members: 2, facilitators: 1 });
 });
 
