@@ -76,7 +76,6 @@ export class MediasoupClient extends Emitter<MediaEvents> implements MediaClient
     this.#remote = new RemoteMedia({
       remote: (track) => this.emit('remote', track),
       remoteClosed: (track) => this.emit('remoteClosed', track),
-      error: (error) => this.emit('error', error),
     });
   }
 

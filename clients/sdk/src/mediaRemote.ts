@@ -11,7 +11,6 @@ interface Entry {
 export interface RemoteEvents {
   remote(track: RemoteTrack): void;
   remoteClosed(track: RemoteTrack): void;
-  error(error: unknown): void;
 }
 
 /**
