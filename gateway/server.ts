@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { CloseCode } from '../protocol/closeCodes';
 import type { RouteDef } from '../protocol/rest/route';
 import type { Authenticator } from './auth';
+import { mountDocsSite } from './http/docsSite';
 import { mountFallback } from './http/fallback';
 import { guardApp } from './http/guard';
 import { mountOps, type ReadinessCheck } from './http/ops';
@@ -111,6 +112,7 @@ export class GatewayServer {
       },
     });
     for (const site of deps.sites ?? []) mountStaticSite(this.app, site);
+    mountDocsSite(this.app);
     mountFallback(this.app, deps.routes);
   }
 

@@ -26,6 +26,8 @@ const MAY_IMPORT = {
 const PROTOCOL_PACKAGES = new Set(['zod']);
 /** Packages the client SDK may use: it runs in browsers, Node and React Native (zod for types only). */
 const SDK_PACKAGES = new Set(['zod', 'yjs', 'y-protocols', 'lib0']);
+/** ...and its media module (src/media*.ts, the `@pocdojo/sdk/media` entry) also mediasoup-client, which the core never loads. */
+const SDK_MEDIA_PACKAGES = new Set(['mediasoup-client']);
 
 function place(file) {
   const relative = path.relative(ROOT, file);
@@ -61,7 +63,8 @@ module.exports = {
             if (layer === 'protocol' && !PROTOCOL_PACKAGES.has(source.split('/')[0])) {
               context.report({ node: node.source, message: `layers: protocol/ is shared with clients and imports only zod, not "${source}"` });
             }
-            if (layer === 'clients' && from[1] === 'sdk' && !SDK_PACKAGES.has(source.split('/')[0])) {
+            const sdkMedia = /^media/.test(from[from.length - 1]) && SDK_MEDIA_PACKAGES.has(source);
+            if (layer === 'clients' && from[1] === 'sdk' && !SDK_PACKAGES.has(source.split('/')[0]) && !sdkMedia) {
               context.report({
                 node: node.source,
                 message: `layers: clients/sdk runs in browsers, Node and React Native; it imports only ${[...SDK_PACKAGES].join(', ')}, not "${source}" (inject runtime pieces instead)`,

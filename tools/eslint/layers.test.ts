@@ -31,3 +31,9 @@ test('a folder that shares a name with a layer is no false alarm; tests may impo
   t.deepEqual(await problems('actors/poc/x.test.ts', "import { startTestNode } from '../../test/support/node';\nimport { GatewayServer } from '../../gateway/server';\n"), []);
   t.deepEqual(await problems('deploy/x.ts', "import { ACTORS } from '../actors';\nimport { createGatewayService } from '../gateway/gateway.service';\n"), []);
 });
+
+test("the client SDK's core imports no WebRTC; its media module (src/media*.ts) may use mediasoup-client", async (t) => {
+  t.regex((await problems('clients/sdk/src/room.ts', "import { Device } from 'mediasoup-client';\n"))[0] ?? '', /clients\/sdk runs in browsers, Node and React Native/);
+  t.deepEqual(await problems('clients/sdk/src/mediaClient.ts', "import { Device } from 'mediasoup-client';\nimport * as Y from 'yjs';\n"), []);
+  t.is((await problems('clients/sdk/src/mediaClient.ts', "import { App } from 'uWebSockets.js';\n")).length, 1);
+});

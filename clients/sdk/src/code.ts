@@ -35,6 +35,7 @@ export class SharedCode {
   #pending: Uint8Array[] = [];
   #sending = false;
   #online = false;
+  #readOnly = false;
 
   constructor(channel: CodeChannel, doc: Y.Doc = new Y.Doc()) {
     this.#channel = channel;
@@ -76,6 +77,20 @@ export class SharedCode {
 
   offline(): void {
     this.#online = false;
+  }
+
+  /**
+   * A breakout room's time is up (room.updated readOnly): the server refuses edits, so none is
+   * sent. Local edits made meanwhile stay pending and go out if the time is extended; an app
+   * makes its editor read-only (Room's `readOnly` event) so there are none.
+   */
+  setReadOnly(readOnly: boolean): void {
+    this.#readOnly = readOnly;
+    this.#flush();
+  }
+
+  get readOnly(): boolean {
+    return this.#readOnly;
   }
 
   /** A code.update push (our own edits come back too: applying them again changes nothing). */
@@ -120,7 +135,7 @@ export class SharedCode {
 
   /** Sends what is pending as one merged update, one send at a time. */
   #flush(): void {
-    if (this.#sending || !this.#online || this.#pending.length === 0) return;
+    if (this.#sending || !this.#online || this.#readOnly || this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
     this.#sending = true;

@@ -15,8 +15,9 @@ export interface RoomMediaContext {
 /**
  * The seam where media plugs into a Room (mediasoup-client in browsers, react-native-webrtc on
  * phones): the core SDK carries no WebRTC. A Room with a media client calls it after each
- * (re)join, hands it every media push, and closes it on leave. No implementation ships in the
- * core package.
+ * (re)join, hands it every media push, and closes it on leave. The mediasoup-client
+ * implementation is `MediasoupClient` (mediaClient.ts, imported from `@pocdojo/sdk/media`), kept
+ * out of the core entry so an app without media carries no WebRTC code.
  */
 export interface MediaClient {
   /** The room was (re)joined: load the device from `routerRtpCapabilities`, create transports, consume `producers`. */
@@ -25,6 +26,10 @@ export interface MediaClient {
   push(frame: PushFrame<MediaPush>): void;
   /** The server's media worker restarted (room.updated `media`): create transports again, re-produce, re-consume. */
   restart(routerRtpCapabilities: Record<string, unknown>): Promise<void>;
+  /** A facilitator muted this user (room.muted): the server paused its audio; the client follows, so unmuting is the user's `resume`. */
+  muted?(): void;
+  /** The socket came back and the session was resumed (its media kept): often a network change, so a good time to restart ICE. */
+  resumed?(): void;
   /** The room was left, closed, or this user was removed. */
   close(): void;
 }

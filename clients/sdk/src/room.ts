@@ -21,6 +21,8 @@ export type RoomEvents = {
   /** A chat message not seen before, in arrival order. */
   chat: [ChatMessage];
   chatDeleted: [{ messageId: string; by: string }];
+  /** A breakout room's time is up (true: make the editor read-only; edits are not sent) or was extended (false). */
+  readOnly: [boolean];
   /** Recording started (its id) or stopped (null). */
   recording: [string | null];
   /** A facilitator muted `userId` (this user included). */
@@ -62,7 +64,9 @@ export class Room extends Emitter<RoomEvents> {
   readonly #off: Array<() => void> = [];
   #state: RoomState = 'joining';
   #role: RoomRole = 'participant';
+  /** Whether this user may edit apart from the room being read-only (classroom mode, role). */
   #canEdit = false;
+  #readOnly = false;
   #recording: string | null = null;
 
   /** Use `Client.join` (or `Room.join`). */
@@ -109,9 +113,14 @@ export class Room extends Emitter<RoomEvents> {
     return this.#role;
   }
 
-  /** Whether this user may edit the code now (observers never; in classroom mode, chosen participants). */
+  /** Whether this user may edit the code now (observers never; in classroom mode, chosen participants; nobody while read-only). */
   get canEdit(): boolean {
-    return this.#canEdit;
+    return this.#canEdit && !this.#readOnly;
+  }
+
+  /** A breakout room whose time is up: the code is read-only for everyone until the facilitator extends it. */
+  get readOnly(): boolean {
+    return this.#readOnly;
   }
 
   /** Who is in the room, by user id. */
@@ -190,7 +199,11 @@ export class Room extends Emitter<RoomEvents> {
     const reply = await this.#connection.request('room.join', { dojoId: this.dojoId });
     this.#connection.resetSeq(reply.seq);
     this.#role = reply.role;
-    this.#canEdit = reply.canEdit;
+    this.#readOnly = reply.readOnly === true;
+    // The server's canEdit already says no while read-only; what applies once the time is extended
+    // is the role's (a classroom's chosen editors are not known until its next room.updated).
+    this.#canEdit = this.#readOnly ? reply.role === 'facilitator' || (reply.role === 'participant' && !reply.classroom) : reply.canEdit;
+    this.code.setReadOnly(this.#readOnly);
     this.#recording = reply.recording;
     this.#members.clear();
     for (const p of reply.participants) this.#members.set(p.userId, p);
@@ -215,6 +228,7 @@ export class Room extends Emitter<RoomEvents> {
         if (!this.#active()) return;
         this.#outbox.resume();
         this.code.resumed();
+        this.#media?.resumed?.();
       }),
       c.on('reset', () => {
         if (!this.#active()) return;
@@ -250,6 +264,7 @@ export class Room extends Emitter<RoomEvents> {
       on('room.muted', ({ userId, by }) => {
         const member = this.#members.get(userId);
         if (member) this.#members.set(userId, { ...member, muted: true });
+        if (userId === this.#userId) this.#media?.muted?.();
         this.emit('muted', { userId, by });
         this.emit('members', this.#members);
       }),
@@ -265,7 +280,11 @@ export class Room extends Emitter<RoomEvents> {
       on('room.updated', (update) => {
         if (update.reason === 'reactivated') this.code.resend();
         else if (update.reason === 'media') void this.#media?.restart(update.routerRtpCapabilities);
-        else if (update.reason === 'classroom') {
+        else if (update.reason === 'readOnly') {
+          this.#readOnly = update.readOnly;
+          this.code.setReadOnly(update.readOnly);
+          this.emit('readOnly', update.readOnly);
+        } else if (update.reason === 'classroom') {
           for (const [userId, member] of this.#members) {
             if (member.role === 'participant') this.#members.set(userId, { ...member, canEdit: !update.classroom || update.editors.includes(userId) });
           }

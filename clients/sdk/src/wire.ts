@@ -20,6 +20,10 @@ export interface JoinReply {
   role: RoomRole;
   canEdit: boolean;
   classroom: boolean;
+  /** A kata's breakout room: the dojo it belongs to (null for a dojo's main room). */
+  parentDojoId?: string | null;
+  /** A breakout room whose time is up: nobody may edit the code (code.update is refused). */
+  readOnly?: boolean;
   participants: Participant[];
   chat: ChatMessage[];
   /** The shared code: a Yjs update (base64) holding the whole document. */

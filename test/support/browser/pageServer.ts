@@ -5,12 +5,16 @@ import { build } from 'esbuild';
 
 const HTML = '<!doctype html><html><head><meta charset="utf-8"><title>dojo</title></head><body><script src="/page.js"></script></body></html>';
 
+/** The pages: page.ts writes its own signaling on mediasoup-client; sdkPage.ts is an app on the SDK (clients/sdk and its media module). */
+export type PageEntry = 'page.ts' | 'sdkPage.ts';
+
 /**
  * The web app of the browser tests, served from an origin of its own (not the gateway's), as
- * a customer's app is: an HTML page and page/page.ts bundled with mediasoup-client by esbuild.
+ * a customer's app is: an HTML page and page/<entry> bundled with its imports (mediasoup-client,
+ * the SDK) by esbuild.
  */
-export async function servePage(): Promise<{ url: string; close(): Promise<void> }> {
-  const bundle = await build({ entryPoints: [path.join(__dirname, 'page', 'page.ts')], bundle: true, format: 'iife', platform: 'browser', target: 'chrome110', write: false, logLevel: 'silent' });
+export async function servePage(entry: PageEntry = 'page.ts'): Promise<{ url: string; close(): Promise<void> }> {
+  const bundle = await build({ entryPoints: [path.join(__dirname, 'page', entry)], bundle: true, format: 'iife', platform: 'browser', target: 'chrome110', write: false, logLevel: 'silent' });
   const script = bundle.outputFiles[0]?.contents ?? new Uint8Array();
   const server: Server = createServer((req, res) => {
     if (req.url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
