@@ -1,7 +1,7 @@
 import test from 'ava';
 import { QueryTypes } from 'sequelize';
 import * as Y from 'yjs';
-import { createTenant, type TestTenant, type TestUser } from '../../test/support/accounts';
+import { createTenant, mailsTo, type TestTenant, type TestUser } from '../../test/support/accounts';
 import type { TestNode } from '../../test/support/node';
 import { WsClient } from '../../test/support/ws-client';
 import { CODE_TEXT } from './CodeDocument';
@@ -218,3 +218,39 @@ test("every new route answers 404 to another tenant's caller", async (t) => {
   );
   t.like((await api(app, 'GET', `/v1/dojos/${dojoId}`, fac().token)).body, { subject: 'Katas' });
 });
+
+test("notifications speak the tenant's language: pt-BR by default (its time zone's dates), en when its admin chooses", async (t) => {
+  const { dojoId, joinCode } = await scheduled({ subject: 'Katas de sexta', dojo_date: '2026-12-20T10:00:00Z', members: [] });
+  const socket = await connected(member(2));
+  t.is((await api(app, 'POST', `/v1/dojos/${dojoId}/members`, fac().token, { members: [member(2).userId] })).status, 200);
+  const { notification } = await socket.nextPushOf('notification.new', (d) => d.notification.data.dojoId === dojoId);
+  t.is(notification.title, 'Você foi convidado para um dojo: Katas de sexta');
+  // 10:00 UTC is 07:00 in São Paulo, the default time zone.
+  t.is(notification.body, `Em domingo, 20 de dezembro de 2026 às 07:00. Código de acesso ${joinCode}.`);
+  const mail = await mailOf(`${member(2).username}@mail.test`, notification.title);
+  t.true(mail.body.includes('Olá, Max,'), mail.body);
+  t.true(mail.body.includes('Você pode desativar estes e-mails'));
+  await socket.close();
+
+  const english = await createTenant(app, { members: 1 });
+  t.is((await api(app, 'PUT', '/v1/tenant', english.admin.token, { settings: { locale: 'en', time_zone: 'UTC' } })).status, 200);
+  const listener = await connected(english.members[0]!);
+  const created = await api(app, 'POST', '/v1/dojo/create', english.admin.token, {
+    tenant_id: english.tenantId,
+    dojo_date: '2026-12-20T10:00:00Z',
+    subject: 'Friday katas',
+    members: [english.members[0]!.userId],
+  });
+  const invited = await listener.nextPushOf('notification.new', (d) => d.notification.data.dojoId === created.body.dojo_id);
+  t.like(invited.notification, { title: 'You are invited to a dojo: Friday katas', body: `On Sunday, December 20, 2026 at 10:00 AM. Join code ${created.body.join_code}.` });
+  await listener.close();
+});
+
+async function mailOf(email: string, subject: string): Promise<{ subject: string; body: string }> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const mail = (await mailsTo(app, email)).find((m) => m.subject === subject);
+    if (mail || Date.now() > deadline) return mail ?? { subject: '', body: '' };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
