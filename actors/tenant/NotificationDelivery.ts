@@ -14,12 +14,17 @@ export interface DeliveryDeps {
   onError(error: unknown, what: 'push' | 'mail'): void;
 }
 
+const VOICE_TTL_MS = 10_000;
+const VOICES_KEPT = 1000;
+
 /**
  * What happens to a notification request taken from the queue: it is stored (respecting the
  * user's preference for its type), then pushed live to the user's sockets with the unread count,
  * and mailed unless the user switched `email` off (an absent preference means yes).
  */
 export class NotificationDelivery {
+  readonly #voices = new Map<string, { voice: TenantVoice; until: number }>();
+
   constructor(readonly deps: DeliveryDeps) {}
 
   async deliver(emitted: NotificationRequest): Promise<void> {
@@ -38,10 +43,19 @@ export class NotificationDelivery {
     await this.#mail(request, stored, textsOf(voice.locale)).catch((error: unknown) => this.deps.onError(error, 'mail'));
   }
 
+  /**
+   * The tenant's language and zone, kept for VOICE_TTL_MS: a burst of notifications (a dojo
+   * starting for 200 members) reads them once, and a changed setting is heard within seconds.
+   */
   async #voice(tenantId: string): Promise<TenantVoice> {
+    const known = this.#voices.get(tenantId);
+    if (known && known.until > Date.now()) return known.voice;
     const { sql } = this.deps;
     const row = await sql.tenant(tenantId, () => sql.one<{ locale: Locale; time_zone: string }>('SELECT locale, time_zone FROM tenants WHERE id = $1', [tenantId]));
-    return { locale: row?.locale ?? DEFAULT_LOCALE, timeZone: row?.time_zone ?? 'UTC' };
+    const voice = { locale: row?.locale ?? DEFAULT_LOCALE, timeZone: row?.time_zone ?? 'UTC' };
+    if (this.#voices.size >= VOICES_KEPT) this.#voices.clear();
+    this.#voices.set(tenantId, { voice, until: Date.now() + VOICE_TTL_MS });
+    return voice;
   }
 
   async #mail(request: NotificationRequest, stored: NotificationView, texts: Texts): Promise<void> {
