@@ -42,7 +42,6 @@ export const PARAMS = {
             'kata-push',
             'away',
             'members',
-            'readmit',
           ]),
         }),
       ),
