@@ -76,9 +76,10 @@ export const PUSH_SCHEMAS = {
   'recording.started': z.object({ recordingId: uuid }),
   // The room stopped recording (its file is still being uploaded): to everyone.
   'recording.stopped': z.object({ recordingId: uuid }),
-  // The dojo was stopped (a breakout room: its kata ended), or the user was moved out of this
-  // breakout room ('moved'): to those sessions, no seq; they leave its topic.
-  'room.closed': z.object({ dojoId: uuid, reason: z.enum(['stopped', 'moved']) }),
+  // The dojo was stopped (a breakout room: its kata ended), the user was moved out of this
+  // breakout room ('moved'), or removed from the dojo's members ('removed', DELETE
+  // /v1/dojos/{id}/members/{userId}): to those sessions, no seq; they leave its topic.
+  'room.closed': z.object({ dojoId: uuid, reason: z.enum(['stopped', 'moved', 'removed']) }),
   // A facilitator removed `userId` from the dojo: only to that user's sessions, no seq; they leave its topic.
   'room.kicked': z.object({ dojoId: uuid, userId: uuid, by: uuid }),
   // A facilitator muted `userId` (their audio is paused): to everyone.

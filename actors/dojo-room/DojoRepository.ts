@@ -8,6 +8,9 @@ export interface DojoRow {
   tenant_id: string;
   facilitator_id: string;
   subject: string;
+  description: string | null;
+  is_private: boolean;
+  initial_code: string | null;
   language: string | null;
   dojo_date: Date;
   status: DojoStatus;
@@ -36,6 +39,9 @@ export interface NewDojo {
   tenantId: string;
   facilitatorId: string;
   subject: string;
+  description: string | null;
+  isPrivate: boolean;
+  initialCode: string | null;
   language: string | null;
   /** A kata's tests the room's code runs against. */
   tests: string | null;
@@ -45,7 +51,7 @@ export interface NewDojo {
   observers: string[];
 }
 
-const DOJO_COLUMNS = `id, tenant_id, facilitator_id, subject, language, dojo_date, status, join_code, max_participants, classroom, started_at, ended_at, created`;
+export const DOJO_COLUMNS = `id, tenant_id, facilitator_id, subject, description, is_private, initial_code, language, dojo_date, status, join_code, max_participants, classroom, started_at, ended_at, created`;
 // No 0/O/1/I/L: a join code is read aloud and typed on phones.
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
@@ -70,9 +76,9 @@ export class DojoRepository {
     for (let attempt = 0; ; attempt++) {
       const inserted = await one<{ id: string }>(
         this.db,
-        `INSERT INTO dojos (id, tenant_id, facilitator_id, subject, language, dojo_date, join_code, max_participants, tests)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, join_code) DO NOTHING RETURNING id`,
-        [id, dojo.tenantId, dojo.facilitatorId, dojo.subject, dojo.language, dojo.dojoDate, code, dojo.maxParticipants, dojo.tests],
+        `INSERT INTO dojos (id, tenant_id, facilitator_id, subject, language, dojo_date, join_code, max_participants, tests, description, is_private, initial_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (tenant_id, join_code) DO NOTHING RETURNING id`,
+        [id, dojo.tenantId, dojo.facilitatorId, dojo.subject, dojo.language, dojo.dojoDate, code, dojo.maxParticipants, dojo.tests, dojo.description, dojo.isPrivate, dojo.initialCode],
       );
       if (inserted) break;
       if (attempt > 5) throw new Error('could not find a free join code');

@@ -3,7 +3,9 @@ import type { Logger } from '../../infra/logger';
 import type { ObjectStore } from '../../infra/storage/types';
 import { ErrorCode } from '../../protocol/errors';
 import type { AuthContext } from '../auth';
+import { checkInvitees, facilitatedDojo, isFacilitatorOf } from './access';
 import { toBase64 } from './CodeDocument';
+import { seedInitialCode } from './InitialCode';
 import type { DojoRepository, DojoRow } from './DojoRepository';
 import { ConflictError, FieldValidationError, ForbiddenError, NotFoundError, ServiceUnavailableError } from './errors';
 import type { Presence } from './Presence';
@@ -14,7 +16,7 @@ import type { DojoStatus, RoomCall, RoomKey, RoomRole } from './types';
 export interface NotificationRequest {
   tenantId: string;
   userId: string;
-  type: 'dojo.invited' | 'dojo.starting';
+  type: 'dojo.invited' | 'dojo.starting' | 'dojo.removed' | 'dojo.readmitted';
   title: string;
   body: string;
   data: Record<string, unknown>;
@@ -44,6 +46,9 @@ export interface CreateParams {
   members: string[];
   observers?: string[];
   subject: string;
+  description?: string;
+  is_private?: boolean;
+  initial_code?: string;
   language?: string;
   max_participants?: number;
   tests?: string;
@@ -54,12 +59,15 @@ export interface Page {
   offset: number;
 }
 
-function view(d: DojoRow) {
+export function view(d: DojoRow) {
   return {
     id: d.id,
     tenant_id: d.tenant_id,
     facilitator_id: d.facilitator_id,
     subject: d.subject,
+    description: d.description,
+    is_private: d.is_private,
+    initial_code: d.initial_code,
     language: d.language,
     dojo_date: d.dojo_date.toISOString(),
     status: d.status,
@@ -72,8 +80,6 @@ function view(d: DojoRow) {
   };
 }
 
-const isFacilitatorOf = (auth: AuthContext, dojo: DojoRow) => auth.role === 'admin' || dojo.facilitator_id === auth.userId;
-
 /** The REST side of dojos: scheduling, starting and stopping, and what they left behind. */
 export class Dojos {
   constructor(readonly deps: DojosDeps) {}
@@ -82,20 +88,16 @@ export class Dojos {
     this.#sameTenant(auth, p.tenant_id);
     if (auth.role === 'member') throw new ForbiddenError('Only facilitators and admins create dojos');
     const observers = p.observers ?? [];
-    const overlap = observers.findIndex((u) => p.members.includes(u));
-    if (overlap >= 0) throw new FieldValidationError([{ field: `observers.${overlap}`, message: 'is also a member' }]);
     const { db, repo } = this.deps;
     const created = await db.withTenant(auth.tenantId, async () => {
-      const invited = [...new Set([...p.members, ...observers])];
-      const found = await repo.existingUsers(auth.tenantId, invited);
-      const fields = [...p.members.map((u, i) => ['members', u, i] as const), ...observers.map((u, i) => ['observers', u, i] as const)]
-        .filter(([, u]) => !found.has(u))
-        .map(([list, , i]) => ({ field: `${list}.${i}`, message: 'is not a user of this tenant' }));
-      if (fields.length > 0) throw new FieldValidationError(fields);
+      await checkInvitees(repo, auth.tenantId, p.members, observers);
       return repo.insert({
         tenantId: auth.tenantId,
         facilitatorId: auth.userId,
         subject: p.subject,
+        description: p.description ?? null,
+        isPrivate: p.is_private ?? false,
+        initialCode: p.initial_code ?? null,
         language: p.language ?? null,
         tests: p.tests ?? null,
         dojoDate: p.dojo_date,
@@ -112,7 +114,7 @@ export class Dojos {
         type: 'dojo.invited',
         title: `You are invited to a dojo: ${p.subject}`,
         body: `On ${new Date(p.dojo_date).toUTCString()}. Join code ${created.joinCode}.`,
-        data: { dojoId: created.id, joinCode: created.joinCode, dojoDate: p.dojo_date },
+        data: { dojoId: created.id, subject: p.subject, joinCode: created.joinCode, dojoDate: p.dojo_date },
         dedupeKey: `dojo:${created.id}:invited:${userId}`,
       });
     }
@@ -135,6 +137,8 @@ export class Dojos {
       await recordingRows.switch(db, key, true);
       if (dojo.status === 'ACTIVE') return undefined;
       await repo.setStatus(tenantId, dojoId, 'ACTIVE');
+      // Before any activation of the room can claim it: the room loads the seeded document.
+      if (dojo.initial_code) await seedInitialCode(db, key, dojo.initial_code);
       return { dojo, people: await repo.roles(tenantId, dojoId) };
     });
     await this.deps.toRoom(key, { kind: 'recording', on: true }).catch((err: unknown) => {
@@ -151,7 +155,7 @@ export class Dojos {
         type: 'dojo.starting',
         title: `The dojo has started: ${started?.dojo.subject}`,
         body: 'Join now from the app.',
-        data: { dojoId },
+        data: { dojoId, subject: started?.dojo.subject },
         dedupeKey: `dojo:${dojoId}:started:${userId}`,
       });
     }
@@ -271,11 +275,8 @@ export class Dojos {
     if (tenantId !== auth.tenantId) throw new ForbiddenError('This tenant is not yours');
   }
 
-  async #facilitated(auth: AuthContext, dojoId: string, lock: boolean): Promise<DojoRow> {
-    const dojo = await this.deps.repo.find(auth.tenantId, dojoId, lock);
-    if (!dojo) throw new NotFoundError('Dojo');
-    if (!isFacilitatorOf(auth, dojo)) throw new ForbiddenError('Only the facilitator or a tenant admin may do this');
-    return dojo;
+  #facilitated(auth: AuthContext, dojoId: string, lock: boolean): Promise<DojoRow> {
+    return facilitatedDojo(this.deps.repo, auth, dojoId, lock);
   }
 
   /** Throws unless the caller may see the dojo (its facilitator, an admin, or a member not kicked): for its executions. */

@@ -1,7 +1,7 @@
 import type { TurnResult } from '../../infra/rooms';
 import type { PushPayloads } from '../../protocol/push';
-import { byNode } from './Members';
 import type { Room } from './Room';
+import { admitToRoster, dismissFromRoom } from './RosterChanges';
 import type { RoomCall } from './types';
 
 type KataCall = Extract<RoomCall, { kind: 'roster' | 'read-only' | 'finish' | 'present' | 'kata-push' | 'away' }>;
@@ -37,17 +37,10 @@ export async function runKataCall(room: Room, call: KataCall): Promise<TurnResul
 
 /** Assigned members may join; those moved out leave at once (their sessions are told, and leave its topic). */
 function roster(room: Room, add: readonly string[], remove: readonly string[]): null {
-  for (const userId of add) {
-    const entry = room.roster.get(userId);
-    if (entry) entry.kicked = false;
-    else room.roster.set(userId, { userId, role: 'participant', canEdit: true, kicked: false });
-  }
-  for (const userId of remove) {
-    room.roster.delete(userId);
-    const sessions = room.members.sessionsOf(userId);
-    if (sessions.length === 0) continue;
-    void room.fanout.toSessions('room.closed', { dojoId: room.key.dojoId, reason: 'moved' }, byNode(sessions), true);
-    for (const s of sessions) room.onLeave(s.sessionId, 'left');
-  }
+  admitToRoster(
+    room,
+    add.map((userId) => room.roster.get(userId) ?? { userId, role: 'participant', canEdit: true, kicked: false }),
+  );
+  dismissFromRoom(room, remove, 'moved');
   return null;
 }

@@ -5,7 +5,10 @@ import type { SessionEvent, SignalParams, SignalResult } from '../../protocol/si
 import { caller, type CallMeta } from '../auth';
 import { DatabaseChatSink, QueueChatSink, type ChatSink } from './ChatSink';
 import { DojoRepository } from './DojoRepository';
-import { Dojos, type CreateParams } from './Dojos';
+import { DojoChanges } from './DojoChanges';
+import { DojoChangeSql, type DojoFields } from './DojoChangeSql';
+import { Dojos, type CreateParams, type NotificationRequest } from './Dojos';
+import { requirePlan } from '../plan';
 import { BadRequestError, ForbiddenError } from './errors';
 import type { CodeEventParams, CodeLanguage } from '../../protocol/codeExec';
 import { Breakouts } from './Breakouts';
@@ -21,6 +24,7 @@ import { Room } from './Room';
 import { runRoomCode } from './RoomRuns';
 import { handleSignal } from './RoomSignals';
 import { RoomStore } from './RoomStore';
+import { admitToRoster, dismissFromRoom } from './RosterChanges';
 import { DOJO_ROOMS, type DojoStatus, type RoomCall, type RoomKey } from './types';
 
 export interface DojoRoomSettings {
@@ -48,6 +52,12 @@ function runLocal(room: Room, call: RoomCall, nodeId: string): Promise<unknown> 
       return room.close(call.reason);
     case 'classroom':
       return room.run(() => ({ value: room.setClassroom(call.enabled, call.editors) }));
+    case 'members':
+      return room.run(() => {
+        admitToRoster(room, call.add);
+        dismissFromRoom(room, call.remove, 'removed');
+        return { value: null };
+      });
     case 'chat-removed':
       return room.run(() => ({ value: room.onChatRemoved(call.messageIds, call.by) }));
     case 'recording':
@@ -85,6 +95,11 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
     return { rooms, dojos };
   };
   const toRoom = (key: RoomKey, call: RoomCall, ifActive: boolean) => ready().rooms.send(key, call, ifActive);
+  let changesOf: DojoChanges | undefined;
+  const changes = () => {
+    if (!changesOf) throw new Error('dojo-room is not started');
+    return changesOf;
+  };
   let breakoutsOf: Breakouts | undefined;
   const breakouts = () => {
     if (!breakoutsOf) throw new Error('dojo-room is not started');
@@ -135,7 +150,36 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
       },
       create: {
         params: PARAMS.create,
-        handler: (ctx: Context<CreateParams, CallMeta>) => ready().dojos.create(caller(ctx), ctx.params),
+        async handler(ctx: Context<CreateParams, CallMeta>) {
+          const auth = caller(ctx);
+          // Read-only for new dojos once the plan expired; checked where it is cheap to refuse.
+          if (auth.tenantId === ctx.params.tenant_id) await requirePlan(ctx, auth.tenantId, 'new dojos');
+          return ready().dojos.create(auth, ctx.params);
+        },
+      },
+      update: {
+        params: PARAMS.update,
+        handler: (ctx: Context<{ id: string } & DojoFields, CallMeta>) => {
+          const { id, ...fields } = ctx.params;
+          return changes().update(caller(ctx), id, fields);
+        },
+      },
+      addMembers: {
+        params: PARAMS.addMembers,
+        handler: (ctx: Context<{ id: string; members?: string[]; observers?: string[] }, CallMeta>) =>
+          changes().addMembers(caller(ctx), ctx.params.id, ctx.params.members ?? [], ctx.params.observers ?? []),
+      },
+      removeMember: {
+        params: PARAMS.member,
+        handler: (ctx: Context<{ id: string; userId: string }, CallMeta>) => changes().removeMember(caller(ctx), ctx.params.id, ctx.params.userId),
+      },
+      readmit: {
+        params: PARAMS.member,
+        handler: (ctx: Context<{ id: string; userId: string }, CallMeta>) => changes().readmit(caller(ctx), ctx.params.id, ctx.params.userId),
+      },
+      joinByCode: {
+        params: PARAMS.joinByCode,
+        handler: (ctx: Context<{ code: string }, CallMeta>) => changes().joinByCode(caller(ctx), ctx.params.code),
       },
       start: {
         params: PARAMS.dojoRef,
@@ -272,16 +316,18 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
         { broker: this.broker, leases: infra.leases, options, metrics, logger },
       );
       breakoutsOf = new Breakouts({ db, toRoom, logger });
-      dojos = new Dojos({
+      const dojosDeps = {
         db,
         repo: new DojoRepository(db),
         presence,
-        notify: (request) => void this.broker.emit('notification.requested', request),
-        toLiveRoom: (key, call) => toRoom(key, call, true),
-        toRoom: (key, call) => toRoom(key, call, false),
+        notify: (request: NotificationRequest) => void this.broker.emit('notification.requested', request),
+        toLiveRoom: (key: RoomKey, call: RoomCall) => toRoom(key, call, true),
+        toRoom: (key: RoomKey, call: RoomCall) => toRoom(key, call, false),
         objectStore: infra.objectStore,
         logger,
-      });
+      };
+      dojos = new Dojos(dojosDeps);
+      changesOf = new DojoChanges({ ...dojosDeps, sql: new DojoChangeSql(db), kv: infra.kv });
     },
     async stopped() {
       // Rooms keep their state (and members' presence) for whichever node takes them next.
@@ -289,6 +335,7 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
       await chatSink?.close();
       rooms = undefined;
       dojos = undefined;
+      changesOf = undefined;
     },
   };
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { remoteOnly, zodParams } from '../../infra/broker/zodValidator';
 import { idParams, uuid } from '../../protocol/rest/common';
 import { classroomBody, dojoChatQuery, dojoCreateBody, dojoListQuery, dojoRef, dojoSnapshotsQuery } from '../../protocol/rest/dojo';
+import { dojoJoinBody, dojoMemberParams, dojoMembersBody, dojoUpdateBody } from '../../protocol/rest/dojoChanges';
 import { codeEventParams } from '../../protocol/codeExec';
 import { executionListQuery, executionParams, runBody } from '../../protocol/rest/codeExec';
 import { awayParams, breakoutReadOnlyParams, breakoutRosterParams, closeBreakoutParams, kataPushParams, openBreakoutParams, presentParams } from '../../protocol/kata';
@@ -25,13 +26,17 @@ export const PARAMS = {
       dojoId: uuid,
       call: validatedLater(
         z.looseObject({
-          kind: z.enum(['signal', 'session', 'close', 'classroom', 'chat-removed', 'recording', 'run-code', 'code-event', 'roster', 'read-only', 'finish', 'present', 'kata-push', 'away']),
+          kind: z.enum(['signal', 'session', 'close', 'classroom', 'chat-removed', 'recording', 'run-code', 'code-event', 'roster', 'read-only', 'finish', 'present', 'kata-push', 'away', 'members']),
         }),
       ),
       ifActive: z.boolean(),
     }),
   ),
   create: zodParams(dojoCreateBody),
+  update: zodParams(idParams.extend(dojoUpdateBody.shape)),
+  addMembers: zodParams(idParams.extend(dojoMembersBody.shape)),
+  member: zodParams(dojoMemberParams),
+  joinByCode: zodParams(dojoJoinBody),
   openBreakout: zodParams(openBreakoutParams),
   breakoutRoster: zodParams(breakoutRosterParams),
   breakoutReadOnly: zodParams(breakoutReadOnlyParams),

@@ -78,6 +78,8 @@ export type RoomCall =
   | { kind: 'session'; event: 'detached' | 'resumed' | 'ended'; session: SessionEvent }
   | { kind: 'close'; reason: 'stopped' }
   | { kind: 'classroom'; enabled: boolean; editors: string[] }
+  /** Members added (or a kicked user admitted again) and removed through REST (DojoChanges): the roster follows. */
+  | { kind: 'members'; add: RosterEntry[]; remove: string[] }
   /** POST /v1/dojo/start: the session records (checked by the REST side: a facilitator asks). */
   | { kind: 'recording'; on: boolean }
   /** Messages soft-deleted outside the room (POST /v1/user/messages): drop them live too. */

@@ -2,6 +2,7 @@ import type { Context, ServiceSchema } from 'moleculer';
 import type { Infrastructure } from '../../infra/infrastructure';
 import type { Logger } from '../../infra/logger';
 import { Sql } from '../../infra/db/sql';
+import { requirePlan } from '../plan';
 import { caller, type AuthContext, type CallMeta } from '../auth';
 import { dashboardActions } from './dashboard/actions';
 import { loadPocSummary } from './dashboard/pocSummary';
@@ -9,7 +10,6 @@ import type { z } from 'zod';
 import type { exportBody } from '../../protocol/rest/reports';
 import { ACK_WAIT_MS, createRenderDomain, LINK_TTL_SECONDS, type RenderDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError, NotReadyError } from './errors';
-import { PaymentRequiredError } from '../../infra/errors';
 import { PARAMS } from './params';
 import { reportFileName } from './report/ReportRenderer';
 import type { Viewer } from './Reports';
@@ -48,10 +48,7 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
   }
 
   /** New renders wait for a payment once the tenant's plan expired (reads and downloads still work). */
-  async function requirePlan(ctx: Ctx<unknown>, what: string): Promise<void> {
-    const { expired } = (await ctx.call('tenant.planStatus', { tenantId: caller(ctx).tenantId })) as { expired: boolean };
-    if (expired) throw new PaymentRequiredError(`The tenant's plan has expired: ${what} resume once an admin renews it (POST /v1/payment)`);
-  }
+  const requirePaidPlan = (ctx: Ctx<unknown>, what: string) => requirePlan(ctx, caller(ctx).tenantId, what);
 
   async function requestReport(ctx: Ctx<{ tenant_id?: string; format?: ReportFormat }>, type: ReportType, year: number | null) {
     const auth = caller(ctx);
@@ -78,7 +75,7 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
       requestAnnual: {
         params: PARAMS.requestAnnual,
         async handler(ctx: Ctx<{ tenant_id?: string; year?: number; format?: ReportFormat }>) {
-          await requirePlan(ctx, 'annual reports');
+          await requirePaidPlan(ctx, 'annual reports');
           const row = await requestReport(ctx, 'ANNUAL', checkYear(ctx.params.year));
           await enqueueReport.call(this, row);
           return { report_id: row.id, status: row.status };
@@ -141,7 +138,7 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
         params: PARAMS.generateVideo,
         async handler(ctx: Ctx<{ year?: number }>) {
           const auth = caller(ctx);
-          await requirePlan(ctx, 'videos');
+          await requirePaidPlan(ctx, 'videos');
           const { row, queue } = await d.videos.request(auth, checkYear(ctx.params.year));
           if (queue) {
             await d.kit.enqueue([{ kind: 'video', id: row.id, tenantId: row.tenant_id }], this.logger, queue === 'again' ? `again-${Date.now()}` : undefined);

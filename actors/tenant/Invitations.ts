@@ -1,3 +1,4 @@
+import { textsOf } from './texts';
 import { randomUUID } from 'node:crypto';
 import type { Audit } from './Audit';
 import { ConflictError, NotFoundError } from './errors';
@@ -65,19 +66,10 @@ export class Invitations {
           [id, tenantId, input.email, input.role, hash, by, new Date(Date.now() + INVITATION_TTL_MS)],
         );
         await this.audit.record({ tenantId, actorId: by, action: 'invitation.created', targetId: id, detail: { email: input.email, role: input.role } });
-        const tenant = await this.sql.one<{ name: string }>('SELECT name FROM tenants WHERE id = $1', [tenantId]);
+        const tenant = await this.sql.one<{ name: string; locale: string }>('SELECT name, locale FROM tenants WHERE id = $1', [tenantId]);
+        const { greeting, ...text } = textsOf(tenant?.locale).invitation(tenant?.name ?? 'pocdojo');
         // Sent inside the transaction: an invitation whose mail never left is not left behind.
-        await this.mail.send(
-          input.email,
-          'Hello,',
-          {
-            subject: `You are invited to ${tenant?.name ?? 'a team'} on pocdojo`,
-            intro: [`You are invited to join ${tenant?.name ?? 'a team'} on pocdojo.`, 'Create your account by opening this link:'],
-            path: 'invitation',
-            outro: ['The link works once and expires in 7 days.', 'If you did not expect this, ignore this mail.'],
-          },
-          token,
-        );
+        await this.mail.send(input.email, greeting, { ...text, path: 'invitation' }, token);
         return created as InvitationRow & { status: Status };
       })
       .catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import type { Mailer } from '../../infra/mail';
 import type { Sql } from '../../infra/db/sql';
 import type { NotificationRequest, Notifications, NotificationView } from './Notifications';
+import { DEFAULT_LOCALE, localize, textsOf, type Locale, type TenantVoice, type Texts } from './texts';
 
 export interface DeliveryDeps {
   sql: Sql;
@@ -13,16 +14,24 @@ export interface DeliveryDeps {
   onError(error: unknown, what: 'push' | 'mail'): void;
 }
 
+const VOICE_TTL_MS = 10_000;
+const VOICES_KEPT = 1000;
+
 /**
  * What happens to a notification request taken from the queue: it is stored (respecting the
  * user's preference for its type), then pushed live to the user's sockets with the unread count,
  * and mailed unless the user switched `email` off (an absent preference means yes).
  */
 export class NotificationDelivery {
+  readonly #voices = new Map<string, { voice: TenantVoice; until: number }>();
+
   constructor(readonly deps: DeliveryDeps) {}
 
-  async deliver(request: NotificationRequest): Promise<void> {
+  async deliver(emitted: NotificationRequest): Promise<void> {
     const { notifications } = this.deps;
+    const voice = await this.#voice(emitted.tenantId);
+    // Stored in the tenant's language: the list, the push and the mail all read the same words.
+    const request = localize(emitted, voice);
     const stored = await notifications.store(request);
     // A duplicate, a stranger, or a type the user switched off: nothing to tell anyone.
     if (!stored) return;
@@ -31,10 +40,25 @@ export class NotificationDelivery {
     } catch (error) {
       this.deps.onError(error, 'push');
     }
-    await this.#mail(request, stored).catch((error: unknown) => this.deps.onError(error, 'mail'));
+    await this.#mail(request, stored, textsOf(voice.locale)).catch((error: unknown) => this.deps.onError(error, 'mail'));
   }
 
-  async #mail(request: NotificationRequest, stored: NotificationView): Promise<void> {
+  /**
+   * The tenant's language and zone, kept for VOICE_TTL_MS: a burst of notifications (a dojo
+   * starting for 200 members) reads them once, and a changed setting is heard within seconds.
+   */
+  async #voice(tenantId: string): Promise<TenantVoice> {
+    const known = this.#voices.get(tenantId);
+    if (known && known.until > Date.now()) return known.voice;
+    const { sql } = this.deps;
+    const row = await sql.tenant(tenantId, () => sql.one<{ locale: Locale; time_zone: string }>('SELECT locale, time_zone FROM tenants WHERE id = $1', [tenantId]));
+    const voice = { locale: row?.locale ?? DEFAULT_LOCALE, timeZone: row?.time_zone ?? 'UTC' };
+    if (this.#voices.size >= VOICES_KEPT) this.#voices.clear();
+    this.#voices.set(tenantId, { voice, until: Date.now() + VOICE_TTL_MS });
+    return voice;
+  }
+
+  async #mail(request: NotificationRequest, stored: NotificationView, texts: Texts): Promise<void> {
     const { sql } = this.deps;
     const user = await sql.tenant(request.tenantId, () =>
       sql.one<{ email: string; first_name: string; wants: boolean }>(
@@ -47,16 +71,9 @@ export class NotificationDelivery {
     await this.deps.mailer.send({
       to: user.email,
       subject: stored.title,
-      text: [
-        `Hello ${user.first_name},`,
-        '',
-        stored.title,
-        ...(stored.body ? ['', stored.body] : []),
-        '',
-        `Open pocdojo: ${this.deps.publicUrl.replace(/\/$/, '')}`,
-        'You can switch these mails off in your notification preferences.',
-        '',
-      ].join('\n'),
+      text: [texts.mail.hello(user.first_name), '', stored.title, ...(stored.body ? ['', stored.body] : []), '', texts.mail.open(this.deps.publicUrl.replace(/\/$/, '')), texts.mail.optOut, ''].join(
+        '\n',
+      ),
     });
   }
 }

@@ -38,7 +38,8 @@ test('an invitation mails a single-use link that creates the account already con
   t.is(invited.status, 201);
   t.like(invited.body, { email, role: 'facilitator', status: 'PENDING', invited_by: tenant.admin.userId });
   const [mail] = await mailsTo(fixture.app, email);
-  t.regex(mail!.subject, /invited/);
+  // A new tenant speaks pt-BR (its settings' default).
+  t.regex(mail!.subject, /^Você foi convidado para Tenant .* no pocdojo$/);
   const token = await readConfirmationToken(fixture.app, email);
   const username = unique('new');
   const accepted = await request(fixture.app, 'POST', '/v1/invitations/accept', undefined, { token, firstName: 'Ivy', lastName: 'Invited', username, password: PASSWORD });

@@ -4,18 +4,32 @@ import { freeText } from '../text';
 import { flag, idParams, pagination, success, uuid } from './common';
 import { defineRoutes } from './route';
 
-export const DOJO_LIMITS = { subject: 200, language: 50, members: 1000, minParticipants: 2, maxParticipants: 1000 } as const;
+export const DOJO_LIMITS = { subject: 200, description: 2000, language: 50, members: 1000, minParticipants: 2, maxParticipants: 1000, initialCode: CODE_LIMITS.code } as const;
 
 export const dojoStatus = z.enum(['SCHEDULED', 'ACTIVE', 'COMPLETED', 'CANCELLED']);
-const userList = z.array(uuid).max(DOJO_LIMITS.members, `at most ${DOJO_LIMITS.members} users`);
+export const userList = z.array(uuid).max(DOJO_LIMITS.members, `at most ${DOJO_LIMITS.members} users`);
+
+/** What describes a dojo, set at creation and changed with PUT /v1/dojos/{id} (protocol/rest/dojoChanges.ts). */
+export const dojoDetails = {
+  subject: z.string().trim().min(1, 'must not be empty').max(DOJO_LIMITS.subject, `must be at most ${DOJO_LIMITS.subject} characters`),
+  dojo_date: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
+  description: freeText(z.string().max(DOJO_LIMITS.description, `must be at most ${DOJO_LIMITS.description} characters`)),
+  /** A private dojo takes only the members its facilitator adds: its join code admits nobody. */
+  is_private: z.boolean(),
+  /** The text the room's shared code starts with (seeded once, when the dojo starts). */
+  initial_code: freeText(z.string().max(DOJO_LIMITS.initialCode, `must be at most ${DOJO_LIMITS.initialCode} characters`)),
+};
 
 export const dojoCreateBody = z.object({
   tenant_id: uuid,
-  dojo_date: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
+  dojo_date: dojoDetails.dojo_date,
   members: userList,
   /** Read-only attendees (an extension of the contract): they watch and chat, never edit. */
   observers: userList.optional(),
-  subject: z.string().trim().min(1, 'must not be empty').max(DOJO_LIMITS.subject, `must be at most ${DOJO_LIMITS.subject} characters`),
+  subject: dojoDetails.subject,
+  description: dojoDetails.description.optional(),
+  is_private: dojoDetails.is_private.optional(),
+  initial_code: dojoDetails.initial_code.optional(),
   language: z.string().trim().min(1).max(DOJO_LIMITS.language).optional(),
   max_participants: z.number().int().min(DOJO_LIMITS.minParticipants).max(DOJO_LIMITS.maxParticipants).optional(),
   /** Tests the room's code runs against (a kata's): node:test for JS/TS, unittest for Python. */
@@ -28,11 +42,14 @@ export const dojoChatQuery = z.object(pagination(100, 500));
 export const dojoSnapshotsQuery = z.object({ ...pagination(20, 100), with_state: flag.default(false) });
 export const classroomBody = z.object({ enabled: z.boolean(), editors: userList.optional() });
 
-const dojo = z.object({
+export const dojoView = z.object({
   id: uuid,
   tenant_id: uuid,
   facilitator_id: uuid,
   subject: z.string(),
+  description: z.string().nullable(),
+  is_private: z.boolean(),
+  initial_code: z.string().nullable(),
   language: z.string().nullable(),
   dojo_date: z.string(),
   status: dojoStatus,
@@ -69,7 +86,7 @@ export const DOJO_ROUTES = defineRoutes([
     action: 'dojo-room.create',
     tag: 'dojos',
     status: 201,
-    summary: 'Schedule a dojo (facilitators and admins); members are notified of the invitation',
+    summary: "Schedule a dojo (facilitators and admins); members are notified of the invitation. 402 when the tenant's plan has expired",
     body: dojoCreateBody,
     response: z.object({ dojo_id: uuid, join_code: z.string() }),
   },
@@ -101,7 +118,7 @@ export const DOJO_ROUTES = defineRoutes([
     tag: 'dojos',
     summary: 'Dojos of the tenant (admins) or those the caller takes part in, newest date first',
     query: dojoListQuery,
-    response: z.object({ items: z.array(dojo), total: z.number() }),
+    response: z.object({ items: z.array(dojoView), total: z.number() }),
   },
   {
     method: 'GET',
@@ -111,7 +128,7 @@ export const DOJO_ROUTES = defineRoutes([
     tag: 'dojos',
     summary: 'A dojo with its participants (who is online now, time present)',
     params: idParams,
-    response: dojo.extend({ participants: z.array(participant) }),
+    response: dojoView.extend({ participants: z.array(participant) }),
   },
   {
     method: 'GET',

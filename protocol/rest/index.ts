@@ -1,6 +1,7 @@
 import { ACCOUNT_ROUTES } from './account';
 import { CODE_EXEC_ROUTES } from './codeExec';
 import { DOJO_ROUTES } from './dojo';
+import { DOJO_CHANGE_ROUTES } from './dojoChanges';
 import { KATA_ROUTES } from './kata';
 import { MEMBERSHIP_ROUTES } from './membership';
 import { POC_ROUTES } from './poc';
@@ -14,5 +15,17 @@ import { TENANT_ROUTES } from './tenant';
  * Actors add their area's file here; the gateway serves exactly this list.
  */
 // Order matters where paths overlap: the reports' fixed paths (/v1/reports/usage) come before render's /v1/reports/{id}.
-export const ROUTE_TABLES = [TENANT_ROUTES, MEMBERSHIP_ROUTES, ACCOUNT_ROUTES, DOJO_ROUTES, KATA_ROUTES, POC_ROUTES, REPORTS_ROUTES, EXPORT_ROUTES, RENDER_ROUTES, CODE_EXEC_ROUTES] as const;
+export const ROUTE_TABLES = [
+  TENANT_ROUTES,
+  MEMBERSHIP_ROUTES,
+  ACCOUNT_ROUTES,
+  DOJO_ROUTES,
+  DOJO_CHANGE_ROUTES,
+  KATA_ROUTES,
+  POC_ROUTES,
+  REPORTS_ROUTES,
+  EXPORT_ROUTES,
+  RENDER_ROUTES,
+  CODE_EXEC_ROUTES,
+] as const;
 export const ROUTES: readonly RouteDef[] = ROUTE_TABLES.flat();

@@ -135,6 +135,16 @@ export const REPORTS_ROUTES = defineRoutes([
 
 /** What an export can hold: the dashboards' figures, the annual and billing reports, listings. */
 export const EXPORT_TYPES = ['USAGE', 'POC_SUMMARY', 'TENANT_OVERVIEW', 'ANNUAL', 'BILLING', 'DOJOS', 'USERS'] as const;
+/** Each report's name in English: render's file names, and the English notifications (actors/tenant/texts). */
+export const REPORT_NAMES: Record<(typeof EXPORT_TYPES)[number], string> = {
+  ANNUAL: 'Annual report',
+  BILLING: 'Billing report',
+  USAGE: 'Usage report',
+  POC_SUMMARY: 'POC summary',
+  TENANT_OVERVIEW: 'Tenant overview',
+  DOJOS: 'Dojos export',
+  USERS: 'Users export',
+};
 export const EXPORT_FORMATS = ['pdf', 'csv', 'xlsx', 'json', 'html'] as const;
 export const REPORT_LANGUAGES = ['pt-BR', 'en'] as const;
 

@@ -142,15 +142,29 @@ function parseEml(raw: string): { to: string; subject: string; body: string } {
   const split = raw.indexOf('\r\n\r\n');
   const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
   const to = /^to:\s*(.*)$/im.exec(head)?.[1] ?? '';
-  const subject = /^subject:\s*(.*)$/im.exec(head)?.[1] ?? '';
+  const subject = decodeWords(/^subject:\s*(.*)$/im.exec(head)?.[1] ?? '');
   const encoding = /^content-transfer-encoding:\s*(\S+)/im.exec(head)?.[1]?.toLowerCase();
   let body = raw.slice(split + 4);
-  if (encoding === 'quoted-printable') body = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  // The file was read as latin1 (one char a byte): the decoded bytes are read again as UTF-8.
+  if (encoding === 'quoted-printable') body = utf8(body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))));
   else if (encoding === 'base64') body = Buffer.from(body, 'base64').toString('utf8');
   // A multipart mail keeps each part's encoding in the part; decoding the quoted-printable
   // escapes over the whole body is harmless for the token's alphabet.
   else body = body.replace(/=\r\n/g, '').replace(/=3D/gi, '=');
   return { to, subject, body };
+}
+
+const utf8 = (bytes: string) => Buffer.from(bytes, 'latin1').toString('utf8');
+
+/** RFC 2047 encoded words (=?UTF-8?Q?...?= or ?B?), as a subject in pt-BR arrives. */
+function decodeWords(header: string): string {
+  return header
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?utf-8\?([qb])\?([^?]*)\?=/gi, (_, kind: string, text: string) =>
+      kind.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : utf8(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (__, hex: string) => String.fromCharCode(parseInt(hex, 16)))),
+    );
 }
 
 /** One JSON request as a client makes it (with a token, or public without one): the status and parsed body. */

@@ -1,3 +1,4 @@
+import { REPORT_NAMES } from '../../../protocol/rest/reports';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -97,15 +98,7 @@ async function held(doc: ReportDoc): Promise<ReportDoc> {
   return { ...doc, sections };
 }
 
-const NAMES: Record<ReportRow['type'], string> = {
-  ANNUAL: 'Annual report',
-  BILLING: 'Billing report',
-  USAGE: 'Usage report',
-  POC_SUMMARY: 'POC summary',
-  TENANT_OVERVIEW: 'Tenant overview',
-  DOJOS: 'Dojos export',
-  USERS: 'Users export',
-};
+const NAMES = REPORT_NAMES;
 
 /** "Annual report 2025", "Billing report", "Usage report". */
 export function reportTitle(row: Pick<ReportRow, 'type' | 'year'>): string {
