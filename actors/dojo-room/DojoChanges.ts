@@ -1,4 +1,4 @@
-import type { KeyValueStore } from '../../infra/kv';
+import type { ExpiringStore } from '../../infra/kv';
 import { ErrorCode } from '../../protocol/errors';
 import { DOJO_LIVE_EDITABLE, JOIN_CODE_FAILURES } from '../../protocol/rest/dojoChanges';
 import type { AuthContext } from '../auth';
@@ -11,8 +11,11 @@ import type { RoomRole } from './types';
 
 export interface DojoChangesDeps extends DojosDeps {
   sql: DojoChangeSql;
-  /** Counts wrong join codes per user (join by code refuses a guesser for a while). */
-  kv: KeyValueStore;
+  /**
+   * Counts wrong join codes per user (join by code refuses a guesser for a while). Security state:
+   * it lives where revocations and login lockouts do, so a restart does not reset a guesser.
+   */
+  kv: ExpiringStore;
 }
 
 /** Fields of PUT /v1/dojos/{id} that change only while the dojo is scheduled. */

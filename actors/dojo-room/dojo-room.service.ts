@@ -327,7 +327,7 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
         logger,
       };
       dojos = new Dojos(dojosDeps);
-      changesOf = new DojoChanges({ ...dojosDeps, sql: new DojoChangeSql(db), kv: infra.kv });
+      changesOf = new DojoChanges({ ...dojosDeps, sql: new DojoChangeSql(db), kv: infra.securityState });
     },
     async stopped() {
       // Rooms keep their state (and members' presence) for whichever node takes them next.
