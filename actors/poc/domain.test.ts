@@ -68,13 +68,13 @@ test('search parameters: defaults, keys, repeated tags, and the sort that fits',
   t.throws(() => filtersFrom({ limit: 101 }), { instanceOf: FieldValidationError });
 });
 
-test('cache keys lead with tenant and user and cannot collide through separators', (t) => {
-  const meta = { auth: { tenantId: 'T', userId: 'U' } };
-  const keys = ['#auth.tenantId', '#auth.userId', 'q', 'language'];
-  const a = pocCacheKey('poc.search', { q: 'a|b' }, meta, keys);
-  const b = pocCacheKey('poc.search', { q: 'a', language: 'b' }, meta, keys);
+test('cache keys lead with tenant, version and user and cannot collide through separators', (t) => {
+  const keys = ['q', 'language'];
+  const a = pocCacheKey('poc.search', 'T', '3', 'U', { q: 'a|b' }, keys);
+  const b = pocCacheKey('poc.search', 'T', '3', 'U', { q: 'a', language: 'b' }, keys);
   t.not(a, b);
-  t.true(a.startsWith('poc.search:T:U:'));
-  t.is(a, pocCacheKey('poc.search', { q: 'a|b', ignored: 1 }, meta, keys));
-  t.not(a, pocCacheKey('poc.search', { q: 'a|b' }, { auth: { tenantId: 'T', userId: 'V' } }, keys));
+  t.true(a.startsWith('poc.search:T:3:U:'));
+  t.is(a, pocCacheKey('poc.search', 'T', '3', 'U', { q: 'a|b', ignored: 1 }, keys));
+  t.not(a, pocCacheKey('poc.search', 'T', '3', 'V', { q: 'a|b' }, keys));
+  t.not(a, pocCacheKey('poc.search', 'T', '4', 'U', { q: 'a|b' }, keys));
 });
