@@ -13,7 +13,7 @@ import { PocRepository } from './PocRepository';
 import { Search } from './Search';
 import { SharedSequelizeAdapter } from './SharedSequelizeAdapter';
 import { TagIndex } from './TagIndex';
-import { tokenize } from './text';
+import { MIN_TYPO_LENGTH, oneEditApart, tokenize } from './text';
 import type { FacetCount, PocView } from './views';
 
 // The search SQL against a real PostgreSQL, checked against a brute-force model of the same rows
@@ -148,16 +148,20 @@ function favoriteMatches(user: string, row: PocView, query: Record<string, unkno
   return query.favorite === undefined || favorites.has(`${user}:${row.id}`) === (query.favorite === 'true');
 }
 
-function matches(row: PocView, query: Record<string, unknown>): boolean {
+function matches(row: PocView, query: Record<string, unknown>, seen: PocView[] = []): boolean {
   const has = (list: string[], value: unknown) => list.map(labelKey).includes(labelKey(String(value)));
   if (query.language && labelKey(row.language) !== labelKey(String(query.language))) return false;
   for (const tag of [query.tag ?? []].flat()) if (!has(row.tags, tag)) return false;
   if (query.framework && !has(row.frameworks, query.framework)) return false;
   if (query.q) {
-    const words = tokenize(`${row.name} ${row.description}`);
+    const wordsOf = (r: PocView) => tokenize(`${r.name} ${r.description}`);
+    const words = wordsOf(row);
     const wanted = tokenize(String(query.q));
     const last = wanted.length - 1;
-    if (!wanted.every((w, i) => words.includes(w) || (i === last && w.length >= 3 && words.some((x) => x.startsWith(w))))) return false;
+    const found = (w: string, i: number, list: string[]) => list.includes(w) || (i === last && w.length >= 3 && list.some((x) => x.startsWith(w)));
+    // A word found as typed among what the caller sees is no typo; otherwise one edit away matches.
+    const typo = (w: string, i: number) => w.length >= MIN_TYPO_LENGTH && !seen.some((r) => found(w, i, wordsOf(r))) && words.some((x) => oneEditApart(w, x));
+    if (!wanted.every((w, i) => found(w, i, words) || typo(w, i))) return false;
   }
   return true;
 }
@@ -181,6 +185,9 @@ const QUERIES: Array<Record<string, unknown>> = [
   { q: 'kafka', favorite: 'true' },
   { q: 'kafka', favorite: 'false', language: 'rust' },
   { q: 'nosuchword' },
+  { q: 'kafak' },
+  { q: 'gatway parsr' },
+  { q: 'ledgr', language: 'go' },
   { favorite: 'true' },
   { favorite: 'true', tag: 'api' },
 ];
@@ -188,7 +195,7 @@ const QUERIES: Array<Record<string, unknown>> = [
 for (const query of QUERIES) {
   test(`total, facets and pages agree with the rows: ${JSON.stringify(query)}`, async (t) => {
     for (const [user, engine] of USERS.flatMap((u) => [[u, search], ...(query.q ? [[u, narrowingSearch] as const] : [])] as const)) {
-      const expected = visible(user).filter((row) => matches(row, query) && favoriteMatches(user, row, query));
+      const expected = visible(user).filter((row) => matches(row, query, visible(user)) && favoriteMatches(user, row, query));
       const result = await engine.search(TENANT, user, filtersFrom({ ...query, limit: 100 }));
       const counts = expectedCounts(expected);
       t.is(result.total, counts.total);
