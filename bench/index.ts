@@ -7,6 +7,7 @@ import * as login from './login.bench';
 import * as mediaChurn from './media/churn.bench';
 import * as mediaConsumers from './media/consumers.bench';
 import * as pocSearch from './poc/search.bench';
+import * as pocZipf from './poc/zipf.bench';
 import * as renderReport from './render/report.bench';
 import * as renderVideo from './render/video.bench';
 import * as reports from './reports/reports.bench';
@@ -24,6 +25,11 @@ const BENCHES: Record<string, { title: string; run: (options?: object) => Promis
   'dojo-sockets': { title: 'Idle authenticated sockets per gateway process: memory per socket vs ws', run: dojoSockets.run },
   kata: { title: 'Katas: rooms/auto of 100 present participants into 25 rooms (until all joined), facilitator broadcast vs a chat message in the 100-member room (same run)', run: kata.run },
   poc: { title: 'POC search on the largest tenant (1M POCs; POC_BENCH_SCALE to shrink) vs a naive ILIKE + GROUP BY', run: pocSearch.run },
+  'poc-zipf': {
+    title:
+      'POC search and creation through the gateway on one Zipf-shaped tenant (--size, default 20k): create rate first vs last, p50/p95/p99 uncached and cached per query class, vs a naive ILIKE + GROUP BY',
+    run: pocZipf.run,
+  },
   media: { title: 'Consumers per mediasoup worker at 85% of a core: pocdojo media layer vs a bare router (about 11 min)', run: mediaConsumers.run },
   'media-churn': { title: 'Media churn: one publisher reconnects 100 times in a 20-member room; server objects and memory before/after', run: mediaChurn.run },
   'render-video': { title: 'Yearly video render: x realtime, vs ffmpeg alone on the same frames', run: renderVideo.run },

@@ -31,6 +31,18 @@ const OWN_FILTER: Record<FacetFilter['dim'], string> = {
   framework: 'framework_keys @> ARRAY[$3]::varchar[]',
 };
 
+// A pending write matching the filter; the key is bound as $3.
+const DELTA_FILTER: Record<FacetFilter['dim'], string> = {
+  '*': 'TRUE',
+  language: 'd.language_key = $3',
+  tag: 'd.tag_keys @> ARRAY[$3::text]',
+  framework: 'd.framework_keys @> ARRAY[$3::text]',
+};
+
+// First key of the advisory lock a fold takes (the second is the tenant's hash); distinct from
+// other users of advisory locks in this database (the migration lock).
+const FOLD_LOCK = 94_501;
+
 /**
  * Exact facet counts for browsing with at most one filter value, without aggregating the
  * matching rows: the public POCs' counts are kept per filter value in `poc_facet_counts` (by a
@@ -40,14 +52,40 @@ const OWN_FILTER: Record<FacetFilter['dim'], string> = {
 export class FacetCounts {
   constructor(readonly database: Database) {}
 
-  /** Counts of the tenant's public POCs matching `filter`. */
+  /**
+   * Counts of the tenant's public POCs matching `filter`: the folded counts plus the writes not
+   * folded yet (migration 945), in one statement, so one snapshot sees both or neither side of a
+   * fold. The display is the newest a write gave, else the folded one.
+   */
   shared(tenantId: string, filter: FacetFilter): Promise<Counts> {
     return this.#query(
       tenantId,
-      `SELECT dim, key, display, n FROM poc_facet_counts
-        WHERE tenant_id = $1 AND filter_dim = $2 AND filter_key = $3 AND n > 0`,
+      `SELECT dim, key, (array_agg(display ORDER BY ord DESC) FILTER (WHERE n > 0 OR ord = 0))[1] AS display, sum(n)::int AS n FROM (
+         SELECT dim, key, display, n, 0::bigint AS ord FROM poc_facet_counts
+          WHERE tenant_id = $1 AND filter_dim = $2 AND filter_key = $3 AND n <> 0
+         UNION ALL
+         SELECT x.dim, x.key, x.display, d.n, d.id FROM poc_facet_deltas d,
+                poc_facet_values(d.language_key, d.language, d.tag_keys, d.tags, d.framework_keys, d.frameworks) AS x
+          WHERE d.tenant_id = $1 AND ${DELTA_FILTER[filter.dim]}) u
+       GROUP BY dim, key HAVING sum(n) > 0`,
       [tenantId, filter.dim, filter.key],
     );
+  }
+
+  /**
+   * Moves the tenant's pending writes into the folded counts (one transaction). One fold per
+   * tenant at a time: false when another holds the tenant's fold lock (it folds what is there).
+   */
+  async fold(tenantId: string): Promise<boolean> {
+    return this.database.withTenant(tenantId, async () => {
+      const [row] = await this.database.sequelize.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(${FOLD_LOCK}, hashtext($1::text)) AS locked`, {
+        bind: [tenantId],
+        type: QueryTypes.SELECT,
+      });
+      if (!row?.locked) return false;
+      await this.database.sequelize.query(`SELECT poc_facet_deltas_fold($1::uuid)`, { bind: [tenantId] });
+      return true;
+    });
   }
 
   /** Counts of the caller's own private POCs matching `filter`. */

@@ -144,12 +144,22 @@ export class PocRepository {
     await this.models.PocFramework.destroy({ where: { tenantId, pocId } });
   }
 
-  /** `privateOwner`: null for a public POC, its owner for a private one (who alone may find it). */
+  /**
+   * `privateOwner`: null for a public POC, its owner for a private one (who alone may find it).
+   * Terms new to the tenant also join its spelling dictionary (migration 946), in key order so
+   * two creates adding the same new terms wait for each other instead of deadlocking.
+   */
   async #writeTerms(tenantId: string, pocId: string, terms: Map<string, number>, privateOwner: string | null): Promise<void> {
     if (terms.size === 0) return;
     await this.database.sequelize.query(
-      `INSERT INTO poc_terms (tenant_id, term, poc_id, weight, private_owner)
-       SELECT $1, t.term, $2, t.weight, $5::uuid FROM unnest($3::text[], $4::smallint[]) AS t(term, weight)`,
+      `WITH added AS (
+         INSERT INTO poc_terms (tenant_id, term, poc_id, weight, private_owner)
+         SELECT $1, t.term, $2, t.weight, $5::uuid FROM unnest($3::text[], $4::smallint[]) AS t(term, weight))
+       INSERT INTO poc_term_deletes (tenant_id, del, term)
+       SELECT $1, d COLLATE "C", t COLLATE "C" FROM unnest($3::text[]) AS t, poc_term_deletes_of(t) AS d
+        WHERE NOT EXISTS (SELECT 1 FROM poc_term_deletes x WHERE x.tenant_id = $1 AND x.del = t COLLATE "C" AND x.term = t COLLATE "C")
+        ORDER BY 2, 3
+       ON CONFLICT DO NOTHING`,
       { bind: [tenantId, pocId, [...terms.keys()], [...terms.values()], privateOwner] },
     );
   }

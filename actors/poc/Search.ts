@@ -6,7 +6,7 @@ import type { TagIndex } from './TagIndex';
 import { filteredQuery, TEXT_MATCHES_READ_ONE_BY_ONE } from './filteredQuery';
 import { FAVORITE, ORDER, VISIBLE } from './sql';
 import { withTenantQuery } from './tenantQuery';
-import { termQuery } from './text';
+import { deletesOf, oneEditApart, termQuery, typoWords } from './text';
 import { toView, VIEW_COLUMNS, type FacetCount, type SearchResult, type ViewRow } from './views';
 
 interface FilteredRow {
@@ -35,19 +35,35 @@ export class Search {
   ) {}
 
   async search(tenantId: string, userId: string, filters: SearchFilters): Promise<SearchResult> {
-    const text = filters.q ? termQuery(filters.q) : undefined;
     // Words that are all stop words or punctuation match nothing rather than everything.
-    if (text && text.words === 0) return { items: [], total: 0, facets: { languages: [], tags: [], frameworks: [] } };
-    const single = text ? undefined : singleFilter(filters);
+    if (filters.q && termQuery(filters.q, () => []).words === 0) return { items: [], total: 0, facets: { languages: [], tags: [], frameworks: [] } };
+    const single = filters.q ? undefined : singleFilter(filters);
     if (single) return this.#browse(tenantId, userId, filters, single);
-    const { sql, bind } = filteredQuery(tenantId, userId, filters, text, this.textMatchesReadOneByOne);
-    const [row] = await withTenantQuery(this.database, tenantId, () => this.database.sequelize.query<FilteredRow>(sql, { bind, type: QueryTypes.SELECT }));
+    const [row] = await withTenantQuery(this.database, tenantId, async () => {
+      const text = filters.q ? termQuery(filters.q, await this.#spellings(tenantId, filters.q)) : undefined;
+      const { sql, bind } = filteredQuery(tenantId, userId, filters, text, this.textMatchesReadOneByOne);
+      return this.database.sequelize.query<FilteredRow>(sql, { bind, type: QueryTypes.SELECT });
+    });
     if (!row) throw new Error('search returned no row');
     return {
       items: row.items.map(toView),
       total: row.total,
       facets: { languages: row.languages, tags: row.tags, frameworks: row.frameworks },
     };
+  }
+
+  /**
+   * The tenant's terms one edit from each typo-tolerant word of `q`, from the spelling dictionary
+   * (migration 946): one statement of length + 1 equality probes per word.
+   */
+  async #spellings(tenantId: string, q: string): Promise<(word: string) => string[]> {
+    const words = typoWords(q);
+    if (words.length === 0) return () => [];
+    const rows = await this.database.sequelize.query<{ term: string }>(`SELECT DISTINCT term FROM poc_term_deletes WHERE tenant_id = $1 AND del = ANY($2::text[] COLLATE "C")`, {
+      bind: [tenantId, [...new Set(words.flatMap(deletesOf))]],
+      type: QueryTypes.SELECT,
+    });
+    return (word) => rows.map((r) => r.term).filter((term) => oneEditApart(word, term));
   }
 
   async #browse(tenantId: string, userId: string, filters: SearchFilters, filter: FacetFilter): Promise<SearchResult> {

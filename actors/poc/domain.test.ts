@@ -2,7 +2,7 @@ import test from 'ava';
 import { pocCacheKey } from './cache';
 import { label, labels, filtersFrom, draftFrom } from './normalize';
 import { FieldValidationError } from '../../infra/errors';
-import { indexTerms, MAX_TERM_LENGTH, NAME_WEIGHT, termQuery, tokenize, typoVariants } from './text';
+import { deletesOf, indexTerms, MAX_TERM_LENGTH, NAME_WEIGHT, oneEditApart, termQuery, tokenize, typoVariants } from './text';
 
 test('words are lower-cased, accent-free, split on anything but letters and digits, without stop words', (t) => {
   t.deepEqual(tokenize('The Café-Racer: a K8s operator for Node.js (v2)'), ['cafe', 'racer', 'k8s', 'operator', 'node', 'js', 'v2']);
@@ -22,6 +22,33 @@ test('spelling variants are exactly one edit away (Damerau)', (t) => {
   t.false(variants.has('python'));
   t.false(variants.has('pyhtonn'), 'two edits');
   t.true(typoVariants('über').includes('uber'), 'the letters of the word itself are candidates too');
+});
+
+test('the spelling dictionary finds every variant one edit away, and the check keeps exactly those', (t) => {
+  for (const word of ['python', 'kafka', 'über', 'ledger', 'aabb']) {
+    const keys = new Set(deletesOf(word));
+    for (const variant of typoVariants(word)) {
+      t.true(oneEditApart(word, variant), `${word} ~ ${variant}`);
+      // SymSpell: a term one edit away shares a key (itself or one deletion) with the word.
+      if (variant.length >= 3)
+        t.true(
+          deletesOf(variant).some((k) => keys.has(k)),
+          `${word} and ${variant} share a key`,
+        );
+    }
+  }
+  for (const [a, b] of [
+    ['python', 'python'],
+    ['python', 'pyhtonn'],
+    ['python', 'pythonxx'],
+    ['kafka', 'kfkaa'],
+    ['ledger', 'lgdeer'],
+  ]) {
+    t.false(oneEditApart(a as string, b as string), `${a} !~ ${b}`);
+  }
+  t.true(oneEditApart('ledger', 'legder'));
+  t.true(oneEditApart('ledger', 'ledgers'));
+  t.true(oneEditApart('ledgers', 'ledger'));
 });
 
 test('a query probes each word, a prefix of the last one, and typo variants of long enough words', (t) => {
@@ -68,13 +95,13 @@ test('search parameters: defaults, keys, repeated tags, and the sort that fits',
   t.throws(() => filtersFrom({ limit: 101 }), { instanceOf: FieldValidationError });
 });
 
-test('cache keys lead with tenant and user and cannot collide through separators', (t) => {
-  const meta = { auth: { tenantId: 'T', userId: 'U' } };
-  const keys = ['#auth.tenantId', '#auth.userId', 'q', 'language'];
-  const a = pocCacheKey('poc.search', { q: 'a|b' }, meta, keys);
-  const b = pocCacheKey('poc.search', { q: 'a', language: 'b' }, meta, keys);
+test('cache keys lead with tenant, version and user and cannot collide through separators', (t) => {
+  const keys = ['q', 'language'];
+  const a = pocCacheKey('poc.search', 'T', '3', 'U', { q: 'a|b' }, keys);
+  const b = pocCacheKey('poc.search', 'T', '3', 'U', { q: 'a', language: 'b' }, keys);
   t.not(a, b);
-  t.true(a.startsWith('poc.search:T:U:'));
-  t.is(a, pocCacheKey('poc.search', { q: 'a|b', ignored: 1 }, meta, keys));
-  t.not(a, pocCacheKey('poc.search', { q: 'a|b' }, { auth: { tenantId: 'T', userId: 'V' } }, keys));
+  t.true(a.startsWith('poc.search:T:3:U:'));
+  t.is(a, pocCacheKey('poc.search', 'T', '3', 'U', { q: 'a|b', ignored: 1 }, keys));
+  t.not(a, pocCacheKey('poc.search', 'T', '3', 'V', { q: 'a|b' }, keys));
+  t.not(a, pocCacheKey('poc.search', 'T', '4', 'U', { q: 'a|b' }, keys));
 });

@@ -1,9 +1,10 @@
-import { Cachers, type Context, type ServiceBroker, type ServiceSchema } from 'moleculer';
+import { Cachers, type Context, type ServiceSchema } from 'moleculer';
 import DbService from 'moleculer-db';
 import type { Infrastructure } from '../../infra/infrastructure';
 import { caller, type CallMeta } from '../auth';
-import { cacheOf, cleanTenant } from './cache';
+import { ReadCache } from './cache';
 import { FacetCounts } from './FacetCounts';
+import { FacetFolder } from './FacetFolder';
 import { pocModels } from './models';
 import { pocsCreated } from './metrics';
 import { changesFrom, draftFrom, filtersFrom } from './normalize';
@@ -26,10 +27,6 @@ export interface PocEvent {
 // tenants or owners; the actor takes the mixin's adapter lifecycle and methods, not its actions.
 const dbLifecycle = { ...(DbService as unknown as ServiceSchema), actions: {} } as ServiceSchema;
 
-// A read that started before a write may store its stale answer just after the write cleaned
-// the cache; a second clean once such a read must have finished closes that window.
-const SECOND_CLEAN_MS = 1_000;
-
 /** The poc actor: POCs, their search, favorites and tags. A thin schema over the domain classes. */
 export function createPocService(infra: Infrastructure): ServiceSchema {
   const database = infra.database;
@@ -40,22 +37,20 @@ export function createPocService(infra: Infrastructure): ServiceSchema {
   const facets = new FacetCounts(database);
   const tags = new TagIndex(infra.kv, facets);
   const search = new Search(database, facets, tags);
-  const timers = new Set<NodeJS.Timeout>();
+  const cache = new ReadCache(infra.kv);
+  let folder: FacetFolder;
   // Registered now, so the series is scraped at 0 before the first POC (rate() needs a start).
   const created = pocsCreated();
 
   async function written(ctx: Ctx, event: 'poc.created' | 'poc.updated' | 'poc.deleted' | undefined, pocId: string, facetsChanged: boolean) {
     const { tenantId, userId } = caller(ctx);
-    if (facetsChanged) await tags.invalidate(tenantId);
-    await cleanTenant(ctx.broker, tenantId);
-    // Other nodes' in-process cachers and kv stores; with REDIS_URL both are shared and done.
+    if (facetsChanged) {
+      folder.written(tenantId);
+      await tags.invalidate(tenantId);
+    }
+    await cache.written(tenantId);
+    // Other nodes' in-process kv stores (which hold the versions); with REDIS_URL it is shared.
     if (!(ctx.broker.cacher instanceof Cachers.Redis)) await ctx.broadcast('poc.cache.clean', { tenantId }, 'poc');
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      cleanTenant(ctx.broker, tenantId).catch(() => undefined);
-    }, SECOND_CLEAN_MS);
-    timer.unref();
-    timers.add(timer);
     if (event) await ctx.emit(event, { tenantId, userId, pocId } satisfies PocEvent);
   }
 
@@ -78,18 +73,16 @@ export function createPocService(infra: Infrastructure): ServiceSchema {
       },
       search: {
         params: PARAMS.search,
-        cache: cacheOf(SEARCH_KEYS),
         handler(ctx: Ctx) {
           const { tenantId, userId } = caller(ctx);
-          return search.search(tenantId, userId, filtersFrom(ctx.params));
+          return cache.read(ctx, SEARCH_KEYS, () => search.search(tenantId, userId, filtersFrom(ctx.params)));
         },
       },
       get: {
         params: PARAMS.byId,
-        cache: cacheOf(['id']),
         handler(ctx: Ctx<{ id: string }>) {
           const { tenantId, userId } = caller(ctx);
-          return pocs.get(tenantId, userId, ctx.params.id);
+          return cache.read(ctx, ['id'], () => pocs.get(tenantId, userId, ctx.params.id));
         },
       },
       update: {
@@ -121,35 +114,33 @@ export function createPocService(infra: Infrastructure): ServiceSchema {
       },
       popularTags: {
         params: PARAMS.popular,
-        cache: cacheOf(['limit']),
-        async handler(ctx: Ctx<{ limit?: number }>) {
+        handler(ctx: Ctx<{ limit?: number }>) {
           const { tenantId, userId } = caller(ctx);
-          return { tags: await tags.popular(tenantId, userId, clamp(ctx.params.limit, 20, 100)) };
+          return cache.read(ctx, ['limit'], async () => ({ tags: await tags.popular(tenantId, userId, clamp(ctx.params.limit, 20, 100)) }));
         },
       },
       suggestTags: {
         params: PARAMS.suggest,
-        cache: cacheOf(['prefix', 'limit']),
-        async handler(ctx: Ctx<{ prefix: string; limit?: number }>) {
+        handler(ctx: Ctx<{ prefix: string; limit?: number }>) {
           const { tenantId, userId } = caller(ctx);
-          return { tags: await tags.suggest(tenantId, userId, ctx.params.prefix, clamp(ctx.params.limit, 10, 50)) };
+          return cache.read(ctx, ['prefix', 'limit'], async () => ({ tags: await tags.suggest(tenantId, userId, ctx.params.prefix, clamp(ctx.params.limit, 10, 50)) }));
         },
       },
       // Frameworks come from the same maintained counts as tags (TagIndex), beside them.
       popularFrameworks: {
         params: PARAMS.popular,
-        cache: cacheOf(['limit']),
-        async handler(ctx: Ctx<{ limit?: number }>) {
+        handler(ctx: Ctx<{ limit?: number }>) {
           const { tenantId, userId } = caller(ctx);
-          return { frameworks: await tags.popular(tenantId, userId, clamp(ctx.params.limit, 20, 100), 'framework') };
+          return cache.read(ctx, ['limit'], async () => ({ frameworks: await tags.popular(tenantId, userId, clamp(ctx.params.limit, 20, 100), 'framework') }));
         },
       },
       suggestFrameworks: {
         params: PARAMS.suggest,
-        cache: cacheOf(['prefix', 'limit']),
-        async handler(ctx: Ctx<{ prefix: string; limit?: number }>) {
+        handler(ctx: Ctx<{ prefix: string; limit?: number }>) {
           const { tenantId, userId } = caller(ctx);
-          return { frameworks: await tags.suggest(tenantId, userId, ctx.params.prefix, clamp(ctx.params.limit, 10, 50), 'framework') };
+          return cache.read(ctx, ['prefix', 'limit'], async () => ({
+            frameworks: await tags.suggest(tenantId, userId, ctx.params.prefix, clamp(ctx.params.limit, 10, 50), 'framework'),
+          }));
         },
       },
     },
@@ -159,17 +150,19 @@ export function createPocService(infra: Infrastructure): ServiceSchema {
       'poc.cache.clean': {
         params: PARAMS.cacheClean,
         async handler(ctx: Context<{ tenantId: string }>) {
+          // This node bumped its own versions before broadcasting; again would miss a fresh entry.
+          if (ctx.nodeID === ctx.broker.nodeID) return;
           await tags.invalidate(ctx.params.tenantId);
-          await cleanTenant(ctx.broker as ServiceBroker, ctx.params.tenantId);
+          await cache.written(ctx.params.tenantId);
         },
       },
     },
     created() {
       pocs = new PocRepository(database, models, this.adapter as SharedSequelizeAdapter);
+      folder = new FacetFolder(facets, this.logger);
     },
     stopped() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      folder.stop();
     },
   };
 }

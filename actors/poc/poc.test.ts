@@ -327,6 +327,75 @@ test('an update is visible to the next search at once, cached or not', async (t)
   t.is((await call('GET', `/v1/pocs/${poc.id}`, bob)).status, 404);
 });
 
+/** Reads of `action` answered from the cache (`hit`) or computed (`miss`) so far, from the node's metrics. */
+async function cacheReads(action: string, result: 'hit' | 'miss'): Promise<number> {
+  const text = await (await fetch(`${app.opsUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`pocdojo_poc_cache_reads_total{action="${action}",result="${result}"}`));
+  return Number(line?.split(' ')[1] ?? 0);
+}
+
+// Serial: ava runs these before the concurrent tests, so no other search moves the counters.
+test.serial('a repeated identical search is served from the cache until the next write, however long after it', async (t) => {
+  const marker = word();
+  await create(alice, { name: `${marker} one`, is_public: true });
+  const path = `q=${marker}&language=C%23`;
+  const [hits, misses] = [await cacheReads('poc.search', 'hit'), await cacheReads('poc.search', 'miss')];
+  const first = await search(bob, path);
+  t.is(await cacheReads('poc.search', 'miss'), misses + 1);
+  // Past the moment the old design cleaned the tenant's cache a second time after a write.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  t.deepEqual((await search(bob, path)).body, first.body);
+  t.deepEqual((await search(bob, path)).body, first.body);
+  t.is(await cacheReads('poc.search', 'hit'), hits + 2);
+  t.is(await cacheReads('poc.search', 'miss'), misses + 1);
+  // A write anywhere in the tenant: the next identical search is computed again and sees it.
+  await create(alice, { name: `${marker} two`, language: 'C#', is_public: true });
+  t.is((await search(bob, path)).body.total, 1);
+  t.is(await cacheReads('poc.search', 'miss'), misses + 2);
+  t.is((await search(bob, path)).body.total, 1);
+  t.is(await cacheReads('poc.search', 'hit'), hits + 3);
+  // Another user's identical search is theirs: computed, not served from bob's entry.
+  t.is((await search(alice, path)).body.total, 1);
+  t.is(await cacheReads('poc.search', 'miss'), misses + 3);
+});
+
+test('concurrent creates and updates leave browse facets equal to a recount of what was written', async (t) => {
+  const { admin, members } = await createTenant(app, { members: 2 });
+  const users = [admin, ...members];
+  const languages = ['Go', 'Rust', 'Python'];
+  const tagPool = ['api', 'cli', 'web', 'ml', 'data'];
+  const made = await Promise.all(
+    Array.from({ length: 24 }, (_, i) =>
+      create(users[i % users.length] as TestUser, { language: languages[i % 3], tags: tagPool.filter((_, k) => (i + k) % 3 === 0), frameworks: i % 4 ? ['React'] : [], is_public: i % 5 !== 0 }),
+    ),
+  );
+  // Some turn private, some change tags, one is deleted, all at once.
+  const owner = (i: number) => users[i % users.length] as TestUser;
+  await Promise.all(made.slice(0, 8).map((p, i) => call('PUT', `/v1/pocs/${p.id}`, owner(i), i % 2 ? { is_public: false } : { tags: ['web'] })));
+  await call('DELETE', `/v1/pocs/${(made[9] as PocView).id}`, owner(9));
+  const live = made.map((p, i) => ({ id: p.id, by: owner(i) })).filter((_, i) => i !== 9);
+  const current = (await Promise.all(live.map(({ id, by }) => call('GET', `/v1/pocs/${id}`, by)))).map((r) => r.body);
+  const recount = (viewer: TestUser, filter: (p: PocView) => boolean) => {
+    const seen = current.filter((p) => (p.is_public || p.owner_id === viewer.userId) && filter(p));
+    const count = (values: string[]) => Object.fromEntries([...new Set(values)].sort().map((v) => [v, values.filter((x) => x === v).length]));
+    return { total: seen.length, languages: count(seen.map((p) => p.language)), tags: count(seen.flatMap((p) => p.tags)) };
+  };
+  const asMap = (list: Array<{ value: string; count: number }>) => Object.fromEntries([...list].sort((a, b) => (a.value < b.value ? -1 : 1)).map((f) => [f.value, f.count]));
+  for (const viewer of users) {
+    for (const [query, filter] of [
+      ['', () => true],
+      ['language=Go', (p: PocView) => p.language === 'Go'],
+      ['tag=web', (p: PocView) => p.tags.includes('web')],
+    ] as Array<[string, (p: PocView) => boolean]>) {
+      const got = (await search(viewer, query)).body;
+      const want = recount(viewer, filter);
+      t.is(got.total, want.total, `${query} for ${viewer.userId}`);
+      t.deepEqual(asMap(got.facets.languages), want.languages, `${query} languages`);
+      t.deepEqual(asMap(got.facets.tags), want.tags, `${query} tags`);
+    }
+  }
+});
+
 test('popular tags and suggestions count what the caller may see', async (t) => {
   const prefix = word();
   await create(alice, { tags: [`${prefix}-Alpha`], is_public: true });

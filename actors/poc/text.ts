@@ -72,8 +72,8 @@ const SCORE_TYPO = 0.4;
  * (Damerau: deletion, insertion, substitution, transposition). The spelling variants are looked
  * up by equality in a btree, which row-level security allows where trigram indexes are not.
  */
-export function termQuery(text: string): TermQuery {
-  const words = tokenize(text).slice(0, 8);
+export function termQuery(text: string, spellings: (word: string) => readonly string[] = typoVariants): TermQuery {
+  const words = queryWords(text);
   const probes: TermProbe[] = [];
   words.forEach((word, index) => {
     probes.push({ lo: word, hi: word + JUST_AFTER, word: index, score: SCORE_EXACT, typo: false });
@@ -81,12 +81,47 @@ export function termQuery(text: string): TermQuery {
       probes.push({ lo: word + JUST_AFTER, hi: word + AFTER_ALL, word: index, score: SCORE_PREFIX, typo: false });
     }
     if (word.length >= MIN_TYPO_LENGTH) {
-      for (const variant of typoVariants(word)) {
+      for (const variant of spellings(word)) {
         probes.push({ lo: variant, hi: variant + JUST_AFTER, word: index, score: SCORE_TYPO, typo: true });
       }
     }
   });
   return { probes, words: words.length };
+}
+
+/** The words of a query that count (at most eight). */
+export function queryWords(text: string): string[] {
+  return tokenize(text).slice(0, 8);
+}
+
+/** Query words long enough for typo tolerance. */
+export function typoWords(text: string): string[] {
+  return queryWords(text).filter((word) => word.length >= MIN_TYPO_LENGTH);
+}
+
+/**
+ * The keys under which the spelling dictionary (migration 946) files every term one edit away
+ * from `word`: the word and each of its single deletions (SymSpell's symmetric deletes).
+ */
+export function deletesOf(word: string): string[] {
+  const chars = [...word];
+  return [...new Set([word, ...chars.map((_, i) => [...chars.slice(0, i), ...chars.slice(i + 1)].join(''))])];
+}
+
+/** Damerau-Levenshtein distance exactly 1 (a dictionary candidate may be two edits away). */
+export function oneEditApart(a: string, b: string): boolean {
+  const x = [...a];
+  const y = [...b];
+  if (Math.abs(x.length - y.length) > 1 || a === b) return false;
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  const rest = (p: string[], from: number) => p.slice(from).join('');
+  if (x.length === y.length) {
+    // One substitution, or one transposition of neighbours.
+    return rest(x, i + 1) === rest(y, i + 1) || (x[i] === y[i + 1] && x[i + 1] === y[i] && rest(x, i + 2) === rest(y, i + 2));
+  }
+  // One insertion or deletion.
+  return x.length > y.length ? rest(x, i + 1) === rest(y, i) : rest(x, i) === rest(y, i + 1);
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';

@@ -39,7 +39,7 @@ export function plan(scale: number): TenantPlan[] {
   return sizes.map((rows, index) => ({ index, id: md5Uuid(`t${index}`), rows, users: Math.max(10, Math.ceil(rows / 100)) }));
 }
 
-const TABLES = ['poc_favorites', 'poc_tags', 'poc_frameworks', 'poc_terms', 'poc_facet_counts', 'pocs'];
+const TABLES = ['poc_favorites', 'poc_tags', 'poc_frameworks', 'poc_terms', 'poc_term_deletes', 'poc_facet_counts', 'poc_facet_deltas', 'pocs'];
 const CHUNK = 25_000;
 
 /**
@@ -77,6 +77,10 @@ export async function generate(options: GenerateOptions): Promise<TenantPlan[]> 
     await inParallel(options.workers ?? 3, options.url, rebuild.keys, run);
     await inParallel(options.workers ?? 3, options.url, rebuild.rest, run);
     log(`indexes rebuilt at ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // Both need the keys back (ON CONFLICT). Without the replica role the trigger left one pending
+    // write per public POC (migration 945): folded as the app does shortly after writes.
+    if (!replica) await inParallel(options.workers ?? 3, options.url, tenants, (client, t) => client.query(`SELECT poc_facet_deltas_fold($1::uuid)`, [t.id]).then(() => undefined));
+    await inParallel(options.workers ?? 3, options.url, tenants, spellings);
     await admin.query(`VACUUM ANALYZE ${TABLES.join(', ')}`);
     log(`vacuumed at ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return tenants;
@@ -207,6 +211,16 @@ async function loadChunk(client: Client, tenant: TenantPlan, from: number, to: n
            SELECT live.tenant_id, live.id, u.d, u.k, live.created FROM live, unnest(live.frameworks, live.framework_keys) AS u(d, k))
      SELECT count(*) FROM ins`,
     [tenant.index, from, to, tenant.users, words, words.length, LANGUAGES, LANGUAGES.length, tagNames, tagNames.length, FRAMEWORKS, FRAMEWORKS.length],
+  );
+}
+
+/** The spelling dictionary the repository keeps beside poc_terms (migration 946), in one pass. */
+async function spellings(client: Client, tenant: TenantPlan): Promise<void> {
+  await client.query(
+    `INSERT INTO poc_term_deletes (tenant_id, del, term)
+     SELECT t.tenant_id, d, t.term FROM (SELECT DISTINCT tenant_id, term FROM poc_terms WHERE tenant_id = $1) t, poc_term_deletes_of(t.term) AS d
+     ON CONFLICT DO NOTHING`,
+    [tenant.id],
   );
 }
 

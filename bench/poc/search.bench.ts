@@ -27,7 +27,7 @@ export interface PocBenchOptions {
   log?: (message: string) => void;
 }
 
-function argv(name: string): string | undefined {
+export function argv(name: string): string | undefined {
   const args = process.argv.slice(2);
   const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
   if (i < 0) return undefined;
@@ -37,7 +37,7 @@ function argv(name: string): string | undefined {
   return next === undefined || next.startsWith('--') ? 'true' : next;
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;
 }
 
