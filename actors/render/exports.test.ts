@@ -4,7 +4,7 @@ import { reportJson } from '../../protocol/rest/reports';
 import { authed, createTenant, type TestTenant } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
 import { parseCsv } from './report/csv';
-import { download, seedDojo, seedPocs, waitForJob } from './testing';
+import { exportReport, seedDojo, seedPocs } from './testing';
 
 let app: TestNode;
 let acme: TestTenant;
@@ -31,14 +31,7 @@ test.after.always(async () => {
   await app?.stop();
 });
 
-async function exported(body: Record<string, unknown>, token = acme.admin.token): Promise<Buffer> {
-  const res = await fetch(`${app.url}/v1/reports/export`, { method: 'POST', headers: authed(token), body: JSON.stringify(body) });
-  if (res.status !== 202) throw new Error(`export -> ${res.status}: ${await res.text()}`);
-  const { report_id: id } = (await res.json()) as { report_id: string };
-  const view = await waitForJob(`${app.url}/v1/reports/${id}`, token);
-  if (view.status !== 'COMPLETED') throw new Error(`export ${JSON.stringify(view)}`);
-  return (await download(`${app.url}/v1/reports/${id}/download`, token)).bytes;
-}
+const exported = (body: Record<string, unknown>, token = acme.admin.token) => exportReport(app.url, token, body);
 
 const year = { from: `${YEAR}-01-01`, to: `${YEAR}-12-31` };
 

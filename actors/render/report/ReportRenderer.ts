@@ -101,6 +101,7 @@ const NAMES: Record<ReportRow['type'], string> = {
   ANNUAL: 'Annual report',
   BILLING: 'Billing report',
   USAGE: 'Usage report',
+  KATA_ANALYTICS: 'Kata analytics',
   POC_SUMMARY: 'POC summary',
   TENANT_OVERVIEW: 'Tenant overview',
   DOJOS: 'Dojos export',

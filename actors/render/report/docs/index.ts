@@ -3,6 +3,7 @@ import { BillingData } from '../BillingData';
 import { annualDoc, billingDoc } from '../ReportDoc';
 import type { ReportType } from '../../types';
 import type { DocBuilder } from './context';
+import { kataDoc } from './kata';
 import { dojosDoc, usersDoc } from './listings';
 import { overviewDoc } from './overview';
 import { pocSummaryDoc } from './pocSummary';
@@ -25,6 +26,7 @@ export const DOC_BUILDERS: Record<ReportType, DocBuilder> = {
     return ctx.options.title ? { ...doc, title: ctx.options.title } : doc;
   },
   USAGE: usageDoc,
+  KATA_ANALYTICS: kataDoc,
   POC_SUMMARY: pocSummaryDoc,
   TENANT_OVERVIEW: overviewDoc,
   DOJOS: dojosDoc,
