@@ -24,8 +24,8 @@ export const DASHBOARD_TTL_MS = 60_000;
 
 /**
  * Events after which a tenant's figures change: the poc actor's own, and `reports.data.changed`
- * that every other writer emits (actors/dataChanged.ts). A write nobody announces (a login: the
- * tenant actor does not announce sessions) is bounded by the TTL.
+ * that every other writer emits (actors/dataChanged.ts). A write nobody announces (a sign-up's
+ * confirmation, a kata ended by its timer) is bounded by the TTL.
  */
 export const CHANGE_EVENTS = ['poc.created', 'poc.updated', 'poc.deleted', DATA_CHANGED] as const;
 
