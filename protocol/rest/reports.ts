@@ -182,6 +182,22 @@ export const EXPORT_TYPES = ['USAGE', 'KATA_ANALYTICS', 'POC_SUMMARY', 'TENANT_O
 export const EXPORT_FORMATS = ['pdf', 'csv', 'xlsx', 'json', 'html'] as const;
 export const REPORT_LANGUAGES = ['pt-BR', 'en'] as const;
 
+/**
+ * Which choices mean something for which export type: tags filter POCs (the types that count
+ * POCs), group_by sets the periods (usage). Any other type refuses them (422 naming the field),
+ * rather than ignoring them and exporting something the caller did not ask for.
+ */
+export const EXPORT_CHOICES: Record<(typeof EXPORT_TYPES)[number], { tags: boolean; group_by: boolean }> = {
+  USAGE: { tags: true, group_by: true },
+  ANNUAL: { tags: true, group_by: false },
+  TENANT_OVERVIEW: { tags: true, group_by: false },
+  KATA_ANALYTICS: { tags: false, group_by: false },
+  POC_SUMMARY: { tags: false, group_by: false },
+  BILLING: { tags: false, group_by: false },
+  DOJOS: { tags: false, group_by: false },
+  USERS: { tags: false, group_by: false },
+};
+
 const tagList = z.array(z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters')).max(20, 'at most 20 tags');
 
 export const exportBody = z
@@ -190,7 +206,7 @@ export const exportBody = z
     format: z.enum(EXPORT_FORMATS).default('pdf'),
     from: date.optional(),
     to: date.optional(),
-    /** POCs counted only when they carry one of these (USAGE, ANNUAL's POC figures are not filtered yet). */
+    /** POCs counted only when they carry one of these (the types EXPORT_CHOICES allows tags for). */
     tags: tagList.optional(),
     exclude_tags: tagList.optional(),
     group_by: z.enum(GROUP_BY).optional(),
@@ -201,6 +217,11 @@ export const exportBody = z
     poc_id: uuid.optional(),
   })
   .superRefine((q, ctx) => {
+    const choices = EXPORT_CHOICES[q.type];
+    for (const field of ['tags', 'exclude_tags'] as const) {
+      if (q[field] && !choices.tags) ctx.addIssue({ code: 'custom', path: [field], message: `does not apply to a ${q.type} export (its figures are not of POCs)` });
+    }
+    if (q.group_by && !choices.group_by) ctx.addIssue({ code: 'custom', path: ['group_by'], message: `does not apply to a ${q.type} export (only USAGE has periods)` });
     if (q.type === 'POC_SUMMARY' && !q.poc_id) ctx.addIssue({ code: 'custom', path: ['poc_id'], message: 'is required for a POC_SUMMARY export' });
     checkRange(q, ctx);
   });

@@ -1,5 +1,6 @@
 import type { Sql } from '../../../infra/db/sql';
 import { loadBillingState, type BillingState } from '../report/BillingData';
+import { tagBinds, tagged, type TagFilter } from './tags';
 
 interface Count {
   name: string;
@@ -22,29 +23,36 @@ interface Stored {
 const TOP = 20;
 const STATUS_NAMES: Record<string, string> = { A: 'ACTIVE', C: 'UNCONFIRMED', D: 'DISABLED' };
 
+/** The POC queries' tag filter: binds $2 and $3 (null, null: every POC). */
+const TAGGED = tagged(2, 3, 'p.');
+
 /** Top labels from the arrays the poc actor keeps on each POC row (as the annual report reads them). */
 const topLabels = (labels: string, keys: string) => `
   SELECT min(l.label) AS name, count(*)::int AS count
     FROM pocs p CROSS JOIN LATERAL unnest(p.${labels}, p.${keys}) AS l(label, key)
-   WHERE p.tenant_id = $1 AND p.deleted_at IS NULL
+   WHERE p.tenant_id = $1 AND p.deleted_at IS NULL AND ${TAGGED}
    GROUP BY l.key ORDER BY count DESC, name LIMIT ${TOP}`;
 
-/** The tenant at a glance, for its admins. Each figure is one aggregate query in one tenant scope. */
-export function loadTenantOverview(sql: Sql, tenantId: string): Promise<TenantOverview> {
+/**
+ * The tenant at a glance, for its admins. Each figure is one aggregate query in one tenant scope.
+ * `tags` (an export's) filters the POC figures; members, dojos and storage carry no tags.
+ */
+export function loadTenantOverview(sql: Sql, tenantId: string, tags?: TagFilter): Promise<TenantOverview> {
   const t = [tenantId];
+  const p = [tenantId, ...tagBinds(tags)];
   return sql.tenant(tenantId, async () => {
     const byStatus = await sql.rows<Count>(`SELECT status AS name, count(*)::int AS count FROM users WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1`, t);
     const byRole = await sql.rows<Count>(`SELECT role AS name, count(*)::int AS count FROM users WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1`, t);
     const pocs = await sql.one<{ total: number; public: number }>(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE is_public)::int AS public FROM pocs WHERE tenant_id = $1 AND deleted_at IS NULL`,
-      t,
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE is_public)::int AS public FROM pocs p WHERE tenant_id = $1 AND deleted_at IS NULL AND ${TAGGED}`,
+      p,
     );
     const byLanguage = await sql.rows<Count>(
-      `SELECT min(language) AS name, count(*)::int AS count FROM pocs WHERE tenant_id = $1 AND deleted_at IS NULL GROUP BY language_key ORDER BY count DESC, name LIMIT ${TOP}`,
-      t,
+      `SELECT min(language) AS name, count(*)::int AS count FROM pocs p WHERE tenant_id = $1 AND deleted_at IS NULL AND ${TAGGED} GROUP BY language_key ORDER BY count DESC, name LIMIT ${TOP}`,
+      p,
     );
-    const byTag = await sql.rows<Count>(topLabels('tags', 'tag_keys'), t);
-    const byFramework = await sql.rows<Count>(topLabels('frameworks', 'framework_keys'), t);
+    const byTag = await sql.rows<Count>(topLabels('tags', 'tag_keys'), p);
+    const byFramework = await sql.rows<Count>(topLabels('frameworks', 'framework_keys'), p);
     const dojoStatus = await sql.rows<Count>(`SELECT status AS name, count(*)::int AS count FROM dojos WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1`, t);
     const held = await sql.one<{ held: number; minutes: number; participants: number; recent: number }>(
       `SELECT count(*)::int AS held,

@@ -18,7 +18,7 @@ export type { DocContext } from './context';
 export const DOC_BUILDERS: Record<ReportType, DocBuilder> = {
   ANNUAL: async (ctx) => {
     const year = ctx.year ?? Number((ctx.options.from ?? new Date().toISOString()).slice(0, 4));
-    const doc = annualDoc(await new AnnualData(ctx.sql).load(ctx.viewer.tenantId, year, ctx.locale.timeZone), ctx.locale);
+    const doc = annualDoc(await new AnnualData(ctx.sql).load(ctx.viewer.tenantId, year, ctx.locale.timeZone, { tags: ctx.options.tags, excludeTags: ctx.options.exclude_tags }), ctx.locale);
     return ctx.options.title ? { ...doc, title: ctx.options.title } : doc;
   },
   BILLING: async (ctx) => {
