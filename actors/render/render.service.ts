@@ -7,6 +7,7 @@ import { dashboardActions } from './dashboard/actions';
 import { loadPocSummary } from './dashboard/pocSummary';
 import type { z } from 'zod';
 import type { exportBody } from '../../protocol/rest/reports';
+import type { VideoOptions } from '../../protocol/rest/render';
 import { ACK_WAIT_MS, createRenderDomain, LINK_TTL_SECONDS, type RenderDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError, NotReadyError } from './errors';
 import { PaymentRequiredError } from '../../infra/errors';
@@ -142,10 +143,12 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
       },
       generateVideo: {
         params: PARAMS.generateVideo,
-        async handler(ctx: Ctx<{ year?: number }>) {
+        async handler(ctx: Ctx<VideoOptions & { year?: number }>) {
           const auth = caller(ctx);
           await requirePlan(ctx, 'videos');
-          const { row, queue } = await d.videos.request(auth, checkYear(ctx.params.year));
+          const { year, ...options } = ctx.params;
+          // A range names its year (the protocol checked that a given year agrees).
+          const { row, queue } = await d.videos.request(auth, checkYear(year ?? (options.from ? Number(options.from.slice(0, 4)) : undefined)), options);
           if (queue) {
             await d.kit.enqueue([{ kind: 'video', id: row.id, tenantId: row.tenant_id }], this.logger, queue === 'again' ? `again-${Date.now()}` : undefined);
           }

@@ -13,7 +13,7 @@ export const GROUP_BY = ['day', 'week', 'month'] as const;
 /** The longest range a dashboard reads at once, so one request cannot scan a tenant's history by the day. */
 export const MAX_RANGE_DAYS = 3 * 366;
 
-const date = z
+export const date = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine(realDate, 'must be a real date');
@@ -198,7 +198,7 @@ export const EXPORT_CHOICES: Record<(typeof EXPORT_TYPES)[number], { tags: boole
   USERS: { tags: false, group_by: false },
 };
 
-const tagList = z.array(z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters')).max(20, 'at most 20 tags');
+export const tagList = z.array(z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters')).max(20, 'at most 20 tags');
 
 export const exportBody = z
   .object({
