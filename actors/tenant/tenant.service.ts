@@ -38,8 +38,8 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
 
   return {
     name: 'tenant',
-    // Members by role and status count in the tenant overview.
-    hooks: announcesDataChanges({ 'setRole|setUserStatus|deleteAccount': true }),
+    // Members by role and status count in the tenant overview; the settings hold its time zone.
+    hooks: announcesDataChanges({ 'setRole|setUserStatus|deleteAccount|updateTenant': true }),
     actions: {
       ...adminActions(() => d, profileCache),
       ...accountActions(() => d, profileCache),

@@ -44,12 +44,15 @@ function viewerOf(ctx: Ctx<object>): DashboardViewer {
  */
 export function dashboardActions(sql: Sql, kv: KeyValueStore): { actions: ServiceActionsSchema; events: ServiceEvents; cache: DashboardCache } {
   const cache = new DashboardCache(kv, DASHBOARD_TTL_MS);
+  // The tenant's time zone, cached with its figures: a cached answer then costs no query (a
+  // settings change announces itself like any write the dashboards read).
+  const localeOf = (tenantId: string) => cache.get(tenantId, 'locale', () => tenantLocale(sql, tenantId));
   const actions: ServiceActionsSchema = {
     usage: {
       params: zodParams(usageQuery),
       async handler(ctx: Ctx<{ tenant_id?: string; from?: string; to?: string; group_by: (typeof GROUP_BY)[number] }>) {
         const viewer = viewerOf(ctx);
-        const { timeZone } = await tenantLocale(sql, viewer.tenantId);
+        const { timeZone } = await localeOf(viewer.tenantId);
         const { from, to } = dateRange(ctx.params, timeZone);
         const groupBy = ctx.params.group_by;
         const userId = sliceOf(viewer);
@@ -63,7 +66,7 @@ export function dashboardActions(sql: Sql, kv: KeyValueStore): { actions: Servic
       params: zodParams(kataQuery),
       async handler(ctx: Ctx<{ tenant_id?: string; from?: string; to?: string }>) {
         const viewer = viewerOf(ctx);
-        const { timeZone } = await tenantLocale(sql, viewer.tenantId);
+        const { timeZone } = await localeOf(viewer.tenantId);
         const { from, to } = dateRange(ctx.params, timeZone);
         const userId = sliceOf(viewer);
         const katas = await cache.get(viewer.tenantId, `katas:${userId ?? '*'}:${timeZone}:${from}:${to}`, () => loadKataAnalytics(sql, { tenantId: viewer.tenantId, from, to, timeZone, userId }));
@@ -83,7 +86,7 @@ export function dashboardActions(sql: Sql, kv: KeyValueStore): { actions: Servic
       async handler(ctx: Ctx<{ tenant_id?: string }>) {
         const viewer = viewerOf(ctx);
         if (!viewer.admin) throw new ForbiddenError("Only an admin of the tenant may read the tenant's overview");
-        const { timeZone } = await tenantLocale(sql, viewer.tenantId);
+        const { timeZone } = await localeOf(viewer.tenantId);
         const overview = await cache.get(viewer.tenantId, 'overview', () => loadTenantOverview(sql, viewer.tenantId));
         return { time_zone: timeZone, ...overview };
       },
