@@ -13,6 +13,7 @@ import type { Presence } from './Presence';
 import { RoomCode } from './RoomCode';
 import type { RoomStore } from './RoomStore';
 import { DOJO_ROOMS, type DojoRecord, type PersistedRoom, type RoomKey, type RoomRole, type RosterEntry } from './types';
+import { announceDataChanged } from '../dataChanged';
 
 export interface RoomDeps {
   broker: ServiceBroker;
@@ -269,7 +270,11 @@ export class Room extends LiveRoom<CloseReason> {
       },
       recordingStarted: (recordingId, startedAt) => this.deps.store.recordingStarted(this.key, this.epoch, recordingId, startedAt),
       recordingStopped: (recordingId) => this.deps.store.recordingStopped(this.key, recordingId),
-      recordingFinished: (outcome) => this.deps.store.recordingFinished(this.key, outcome),
+      recordingFinished: async (outcome) => {
+        await this.deps.store.recordingFinished(this.key, outcome);
+        // A ready recording's bytes count in the tenant overview's storage.
+        announceDataChanged(this.deps.broker, this.key.tenantId);
+      },
     };
   }
 

@@ -26,6 +26,7 @@ import { handleSignal } from './RoomSignals';
 import { RoomStore } from './RoomStore';
 import { admitToRoster, dismissFromRoom } from './RosterChanges';
 import { DOJO_ROOMS, type DojoStatus, type RoomCall, type RoomKey } from './types';
+import { announcesDataChanges } from '../dataChanged';
 
 export interface DojoRoomSettings {
   options?: Partial<RoomOptions>;
@@ -108,6 +109,8 @@ export function createDojoRoomService(infra: Infrastructure, settings: DojoRoomS
 
   return {
     name: 'dojo-room',
+    // Dojos held, their minutes and who joined count in the usage and overview dashboards.
+    hooks: announcesDataChanges({ 'create|start|stop': true, signal: (c) => (c.params as { method?: string }).method === 'room.join' }),
     actions: {
       signal: {
         visibility: 'public',

@@ -19,6 +19,7 @@ import { kataOptions, type KataOptions } from './options';
 import { PARAMS } from './params';
 import { KataStore } from './KataStore';
 import { KATA_ROOMS, type KataCall, type KataCommand, type KataKey } from './types';
+import { announceDataChanged, announcesDataChanges } from '../dataChanged';
 
 export interface KataSettings {
   options?: Partial<KataOptions>;
@@ -82,6 +83,8 @@ export function createKataService(infra: Infrastructure, settings: KataSettings 
 
   return {
     name: 'kata',
+    // Katas, their rooms, who is in them and completions count in the kata analytics.
+    hooks: announcesDataChanges({ 'start|createRoom|autoRooms|joinRoom|leaveRoom|completeRoom|end|move': true, signal: (c) => (c.params as { method?: string }).method === 'kata.move' }),
     actions: {
       start: {
         params: PARAMS.start,
@@ -177,6 +180,8 @@ export function createKataService(infra: Infrastructure, settings: KataSettings 
           if (!kataId) return;
           await ready()
             .kit.send({ tenantId: run.tenantId, kataId }, { kind: 'test-run', run })
+            // Recorded: the room's test runs and pass counts changed.
+            .then(() => announceDataChanged(ctx, run.tenantId))
             .catch((err: unknown) => this.logger.warn({ err, kataId, roomId: run.dojoId }, 'a test run was not recorded'));
         },
       },

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { NotCancellableError, NotFoundError } from './errors';
+import { ConflictError, NotCancellableError, NotFoundError } from './errors';
 import type { Sql } from '../../infra/db/sql';
 import type { JobStatus, VideoRow } from './types';
+import type { VideoOptions } from '../../protocol/rest/render';
 
 export interface Owner {
   tenantId: string;
@@ -12,28 +13,37 @@ const MINE = 'tenant_id = $1 AND user_id = $2 AND deleted_at IS NULL';
 
 /**
  * The request side of video jobs. A user has at most one live video per year (a unique index):
- * asking again returns it, and a failed or cancelled one is queued again.
+ * asking again returns it; a failed or cancelled one is queued again, and so is a finished one
+ * asked for with other options (the new file replaces it). Other options while one is being
+ * made are refused (409): the caller asks again once it is done.
  */
 export class Videos {
   constructor(readonly sql: Sql) {}
 
   /** The user's video of `year`; `queue` says whether it needs rendering: a new one, or one again. */
-  async request(owner: Owner, year: number): Promise<{ row: VideoRow; queue: 'new' | 'again' | null }> {
+  async request(owner: Owner, year: number, options: VideoOptions = {}): Promise<{ row: VideoRow; queue: 'new' | 'again' | null }> {
+    const chosen = JSON.stringify(options);
     return this.sql.tenant(owner.tenantId, async () => {
       const created = await this.sql.one<VideoRow>(
-        `INSERT INTO content_requests (id, tenant_id, user_id, year) VALUES ($1, $2, $3, $4)
+        `INSERT INTO content_requests (id, tenant_id, user_id, year, options) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (tenant_id, user_id, year) WHERE deleted_at IS NULL DO NOTHING RETURNING *`,
-        [randomUUID(), owner.tenantId, owner.userId, year],
+        [randomUUID(), owner.tenantId, owner.userId, year, chosen],
       );
       if (created) return { row: created, queue: 'new' };
       const again = await this.sql.one<VideoRow>(
-        `UPDATE content_requests SET status = 'PENDING', progress = 0, error = NULL, enqueued_at = NULL, updated = now()
-          WHERE ${MINE} AND year = $3 AND status IN ('FAILED', 'CANCELLED') RETURNING *`,
-        [owner.tenantId, owner.userId, year],
+        `UPDATE content_requests SET status = 'PENDING', progress = 0, error = NULL, enqueued_at = NULL, options = $4::jsonb, updated = now()
+          WHERE ${MINE} AND year = $3 AND (status IN ('FAILED', 'CANCELLED') OR (status = 'COMPLETED' AND options IS DISTINCT FROM $4::jsonb)) RETURNING *`,
+        [owner.tenantId, owner.userId, year, chosen],
       );
       if (again) return { row: again, queue: 'again' };
-      const existing = await this.sql.one<VideoRow>(`SELECT * FROM content_requests WHERE ${MINE} AND year = $3`, [owner.tenantId, owner.userId, year]);
+      const existing = await this.sql.one<VideoRow & { same: boolean }>(`SELECT *, options = $4::jsonb AS same FROM content_requests WHERE ${MINE} AND year = $3`, [
+        owner.tenantId,
+        owner.userId,
+        year,
+        chosen,
+      ]);
       if (!existing) throw new Error('video request found no row');
+      if (!existing.same) throw new ConflictError(`Your ${year} video is being made with other options; ask again once it is done`);
       return { row: existing, queue: null };
     });
   }

@@ -4,7 +4,7 @@ import { reportJson } from '../../protocol/rest/reports';
 import { authed, createTenant, type TestTenant } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
 import { parseCsv } from './report/csv';
-import { download, seedDojo, seedPocs, waitForJob } from './testing';
+import { exportReport, seedDojo, seedPocs } from './testing';
 
 let app: TestNode;
 let acme: TestTenant;
@@ -31,14 +31,7 @@ test.after.always(async () => {
   await app?.stop();
 });
 
-async function exported(body: Record<string, unknown>, token = acme.admin.token): Promise<Buffer> {
-  const res = await fetch(`${app.url}/v1/reports/export`, { method: 'POST', headers: authed(token), body: JSON.stringify(body) });
-  if (res.status !== 202) throw new Error(`export -> ${res.status}: ${await res.text()}`);
-  const { report_id: id } = (await res.json()) as { report_id: string };
-  const view = await waitForJob(`${app.url}/v1/reports/${id}`, token);
-  if (view.status !== 'COMPLETED') throw new Error(`export ${JSON.stringify(view)}`);
-  return (await download(`${app.url}/v1/reports/${id}/download`, token)).bytes;
-}
+const exported = (body: Record<string, unknown>, token = acme.admin.token) => exportReport(app.url, token, body);
 
 const year = { from: `${YEAR}-01-01`, to: `${YEAR}-12-31` };
 
@@ -73,6 +66,30 @@ test('a JSON export validates against the schema; tags filter the POCs counted',
   t.like(doc.sections[1]!.rows[11], { period: `${YEAR}-12`, pocs_created: 1 });
   const excluded = reportJson.parse(JSON.parse((await exported({ type: 'USAGE', format: 'json', ...year, exclude_tags: ['cli'] })).toString('utf8')));
   t.like(excluded.sections[0]!.rows[0], { pocs_created: 1 });
+});
+
+test('tags filter the POC figures of the annual report and the tenant overview', async (t) => {
+  const json = async (body: Record<string, unknown>) => reportJson.parse(JSON.parse((await exported({ format: 'json', locale: 'en', ...body })).toString('utf8')));
+  const section = (doc: Awaited<ReturnType<typeof json>>, id: string) => doc.sections.find((s) => s.id === id)!;
+  // The year's POCs: Edge (web), Cli (cli), Eve (Web, cli; 23:30 on 31 December in São Paulo).
+  const cli = await json({ type: 'ANNUAL', from: `${YEAR}-01-01`, tags: ['CLI'] });
+  t.like(section(cli, 'summary').rows[0], { pocs: 2, languages: 2, dojos: 2 });
+  const noCli = await json({ type: 'ANNUAL', from: `${YEAR}-01-01`, exclude_tags: ['cli'] });
+  t.like(section(noCli, 'summary').rows[0], { pocs: 1, languages: 1, dojos: 2 });
+  t.deepEqual(section(noCli, 'languages').rows, [{ language: 'Go', pocs: 1 }]);
+  const web = await json({ type: 'TENANT_OVERVIEW', tags: ['web'] });
+  t.deepEqual(
+    section(web, 'pocs_by_language').rows.map((r) => [r.name, r.count]),
+    [
+      ['Go', 1],
+      ['Rust', 1],
+    ],
+  );
+  const all = await json({ type: 'TENANT_OVERVIEW' });
+  t.is(
+    section(all, 'pocs_by_language').rows.reduce((n, r) => n + Number(r.count), 0),
+    3,
+  );
 });
 
 test('dojos and users listings stream to CSV and XLSX; dates on the tenant calendar', async (t) => {
@@ -120,6 +137,11 @@ test('exports refuse bad input by field, members beyond their slice, and other t
   await bad({ type: 'KATAS' }, 'type');
   await bad({ type: 'POC_SUMMARY' }, 'poc_id');
   await bad({ type: 'USAGE', from: `${YEAR}-02-01`, to: `${YEAR}-01-01` }, 'to');
+  // Choices a type has no use for are refused by name, not ignored.
+  await bad({ type: 'DOJOS', tags: ['web'] }, 'tags');
+  await bad({ type: 'BILLING', exclude_tags: ['web'] }, 'exclude_tags');
+  await bad({ type: 'KATA_ANALYTICS', group_by: 'month' }, 'group_by');
+  await bad({ type: 'ANNUAL', group_by: 'week' }, 'group_by');
   const member = acme.members[0]!.token;
   t.is((await post({ type: 'USERS', format: 'csv' }, member)).status, 403);
   t.is((await post({ type: 'POC_SUMMARY', poc_id: privatePoc }, member)).status, 404);

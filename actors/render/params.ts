@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { zodParams } from '../../infra/broker/zodValidator';
 import { idParams, uuid } from '../../protocol/rest/common';
 import { exportBody } from '../../protocol/rest/reports';
-import { annualReportBody, billingReportBody, jobListQuery, videoBody, year } from '../../protocol/rest/render';
+import { annualReportBody, billingReportBody, checkVideoRequest, jobListQuery, videoFields, year } from '../../protocol/rest/render';
 
 /**
  * The params of the actor's actions: the protocol's schemas (protocol/rest/render.ts), the ones
@@ -18,7 +18,7 @@ export const PARAMS = {
   requestExport: zodParams(exportBody),
   listReports: zodParams(jobListQuery),
   byId: zodParams(idParams),
-  generateVideo: zodParams(videoBody.extend({ year: anyYear.optional() })),
+  generateVideo: zodParams(videoFields.extend({ year: anyYear.optional() }).superRefine(checkVideoRequest)),
   listVideos: zodParams(jobListQuery),
   publishJobs: zodParams(z.object({ jobs: z.array(z.object({ kind: z.enum(['report', 'video']), id: uuid, tenantId: uuid })).max(1000) })),
   queueYearlyJobs: zodParams(z.object({ tenantId: uuid, year: anyYear, limit: z.coerce.number().int().min(1).max(1000) })),

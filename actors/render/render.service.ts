@@ -8,6 +8,7 @@ import { dashboardActions } from './dashboard/actions';
 import { loadPocSummary } from './dashboard/pocSummary';
 import type { z } from 'zod';
 import type { exportBody } from '../../protocol/rest/reports';
+import type { VideoOptions } from '../../protocol/rest/render';
 import { ACK_WAIT_MS, createRenderDomain, LINK_TTL_SECONDS, type RenderDomain } from './domain';
 import { FieldValidationError, ForbiddenError, NotFoundError, NotReadyError } from './errors';
 import { PARAMS } from './params';
@@ -20,6 +21,9 @@ import { unqueuedYearlyJobs } from './YearlyJobs';
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 type Page = { status?: JobStatus; limit?: number; offset?: number };
 type ExportRequest = z.output<typeof exportBody>;
+
+/** The export types with a member's own slice (their usage, their kata rooms, a POC they see). */
+const MEMBER_EXPORTS: ReadonlySet<ReportType> = new Set(['USAGE', 'KATA_ANALYTICS', 'POC_SUMMARY']);
 
 function viewer(auth: AuthContext): Viewer {
   return { tenantId: auth.tenantId, userId: auth.userId, admin: auth.role === 'admin' };
@@ -94,8 +98,8 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
         async handler(ctx: Ctx<ExportRequest>) {
           const { type, format, ...options } = ctx.params;
           const v = viewer(caller(ctx));
-          // A member's own slice exists for usage and their visible POCs; the rest is the tenant's.
-          if (!v.admin && type !== 'USAGE' && type !== 'POC_SUMMARY') throw new ForbiddenError(`Only an admin of the tenant may export ${type}`);
+          // A member's own slice exists for usage, katas and their visible POCs; the rest is the tenant's.
+          if (!v.admin && !MEMBER_EXPORTS.has(type)) throw new ForbiddenError(`Only an admin of the tenant may export ${type}`);
           // Refused now, not in the job: a POC the caller cannot see is a 404 like its dashboard.
           if (type === 'POC_SUMMARY') await loadPocSummary(d.sql, v, options.poc_id ?? '');
           const year = type === 'ANNUAL' ? checkYear(options.from ? Number(options.from.slice(0, 4)) : undefined) : null;
@@ -136,10 +140,12 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
       },
       generateVideo: {
         params: PARAMS.generateVideo,
-        async handler(ctx: Ctx<{ year?: number }>) {
+        async handler(ctx: Ctx<VideoOptions & { year?: number }>) {
           const auth = caller(ctx);
           await requirePaidPlan(ctx, 'videos');
-          const { row, queue } = await d.videos.request(auth, checkYear(ctx.params.year));
+          const { year, ...options } = ctx.params;
+          // A range names its year (the protocol checked that a given year agrees).
+          const { row, queue } = await d.videos.request(auth, checkYear(year ?? (options.from ? Number(options.from.slice(0, 4)) : undefined)), options);
           if (queue) {
             await d.kit.enqueue([{ kind: 'video', id: row.id, tenantId: row.tenant_id }], this.logger, queue === 'again' ? `again-${Date.now()}` : undefined);
           }
@@ -191,6 +197,8 @@ export function createRenderService(infra: Infrastructure): ServiceSchema {
           const row = await d.videos.delete(caller(ctx), ctx.params.id);
           // The keys follow from the row, so even a render that was uploading is covered.
           await d.deleteVideoObjects(row);
+          // Its bytes no longer count in the overview's storage.
+          await dashboards?.cache.bump(row.tenant_id);
           return { success: true };
         },
       },

@@ -72,10 +72,10 @@ export async function seedPocs(database: Database, tenantId: string, ownerId: st
 }
 
 /** A dojo that took place: started and ended, with participants who joined. */
-export async function seedDojo(database: Database, tenantId: string, facilitatorId: string, dojo: { subject: string; date: Date; minutes: number; participants: string[] }): Promise<void> {
+export async function seedDojo(database: Database, tenantId: string, facilitatorId: string, dojo: { subject: string; date: Date; minutes: number; participants: string[] }): Promise<string> {
   const q = (sql: string, bind: unknown[]) => database.sequelize.query(sql, { bind, type: QueryTypes.SELECT });
+  const id = randomUUID();
   await database.withTenant(tenantId, async () => {
-    const id = randomUUID();
     const end = new Date(dojo.date.getTime() + dojo.minutes * 60_000);
     await q(
       `INSERT INTO dojos (id, tenant_id, facilitator_id, subject, dojo_date, status, join_code, started_at, ended_at)
@@ -86,6 +86,67 @@ export async function seedDojo(database: Database, tenantId: string, facilitator
       await q(`INSERT INTO dojo_participants (tenant_id, dojo_id, user_id, first_joined_at) VALUES ($1, $2, $3, $4) RETURNING user_id`, [tenantId, id, userId, dojo.date]);
     }
   });
+  return id;
+}
+
+/** A kata room as the kata actor leaves it: its members, and its result from completion and test runs. */
+export interface SeedKataRoom {
+  members: string[];
+  /** Seconds from the kata's start to the room's completion; absent: not completed. */
+  completedAfter?: number;
+  testRuns?: number;
+  /** The last run's tests: passed of total. */
+  tests?: { passed: number; total: number };
+}
+
+export interface SeedKata {
+  dojoId: string;
+  facilitatorId: string;
+  exerciseId?: string;
+  title: string;
+  language: string;
+  startedAt: Date;
+  rooms: SeedKataRoom[];
+}
+
+/**
+ * A kata written as the kata actor writes it (KataStore: katas, kata_rooms, kata_room_members,
+ * kata_results; code.executed updates the results): a run through sockets takes minutes per kata,
+ * and the analytics need many with chosen start times. Returns the kata's id.
+ */
+export async function seedKata(database: Database, tenantId: string, kata: SeedKata): Promise<string> {
+  const q = (sql: string, bind: unknown[]) => database.sequelize.query(sql, { bind, type: QueryTypes.SELECT });
+  const id = randomUUID();
+  await database.withTenant(tenantId, async () => {
+    const deadline = new Date(kata.startedAt.getTime() + 3_600_000);
+    await q(
+      `INSERT INTO katas (id, tenant_id, dojo_id, facilitator_id, exercise_id, title, statement, language, duration_minutes, room_size, status, started_at, deadline, ended_at, end_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, 'statement', $7, 60, 2, 'ENDED', $8, $9, $9, 'timeout') RETURNING id`,
+      [id, tenantId, kata.dojoId, kata.facilitatorId, kata.exerciseId ?? null, kata.title, kata.language, kata.startedAt, deadline],
+    );
+    for (const [position, room] of kata.rooms.entries()) {
+      const roomId = randomUUID();
+      const done = room.completedAfter !== undefined;
+      await q(`INSERT INTO kata_rooms (id, tenant_id, kata_id, name, position, status, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, [
+        roomId,
+        tenantId,
+        id,
+        `Room ${position + 1}`,
+        position,
+        done ? 'COMPLETED' : 'CLOSED',
+        done ? new Date(kata.startedAt.getTime() + room.completedAfter! * 1000) : null,
+      ]);
+      for (const userId of room.members) {
+        await q(`INSERT INTO kata_room_members (tenant_id, kata_id, room_id, user_id) VALUES ($1, $2, $3, $4) RETURNING user_id`, [tenantId, id, roomId, userId]);
+      }
+      await q(
+        `INSERT INTO kata_results (tenant_id, kata_id, room_id, completed, seconds_to_complete, test_runs, tests_passed, tests_failed, tests_total)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING room_id`,
+        [tenantId, id, roomId, done, room.completedAfter ?? null, room.testRuns ?? 0, room.tests?.passed ?? null, room.tests ? room.tests.total - room.tests.passed : null, room.tests?.total ?? null],
+      );
+    }
+  });
+  return id;
 }
 
 type Json = Record<string, unknown>;
@@ -121,4 +182,14 @@ export async function download(url: string, token: string): Promise<{ redirect: 
   const file = await fetch(location);
   if (!file.ok) throw new Error(`GET pre-signed ${location} -> ${file.status}`);
   return { redirect: location, type: file.headers.get('content-type'), bytes: Buffer.from(await file.arrayBuffer()) };
+}
+
+/** POST /v1/reports/export as a client: waits for the job and downloads the file. */
+export async function exportReport(baseUrl: string, token: string, body: Record<string, unknown>): Promise<Buffer> {
+  const res = await fetch(`${baseUrl}/v1/reports/export`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status !== 202) throw new Error(`export -> ${res.status}: ${await res.text()}`);
+  const { report_id: id } = (await res.json()) as { report_id: string };
+  const view = await waitForJob(`${baseUrl}/v1/reports/${id}`, token);
+  if (view.status !== 'COMPLETED') throw new Error(`export ${JSON.stringify(view)}`);
+  return (await download(`${baseUrl}/v1/reports/${id}/download`, token)).bytes;
 }

@@ -1,5 +1,6 @@
 import type { JobMessage, JobStatus } from '../../infra/jobs';
 import type { EXPORT_FORMATS, EXPORT_TYPES, ExportOptions } from '../../protocol/rest/reports';
+import type { VideoOptions } from '../../protocol/rest/render';
 
 export type { JobStatus };
 
@@ -43,6 +44,8 @@ export interface VideoRow {
   thumbnail_key: string | null;
   size_bytes: string | number | null;
   duration_ms: number | null;
+  /** The request's choices (migration 931); {} for the batch's defaults. */
+  options: VideoOptions;
   error: string | null;
   attempts: number;
   created: Date;

@@ -9,6 +9,8 @@ import { startTestNode, type TestNode } from '../../test/support/node';
 import { resolveFfprobe } from '../../infra/bin/ffmpeg';
 import { createRenderJobs } from './domain';
 import { download, getJson, seedPocs, waitForJob } from './testing';
+import { Sql } from '../../infra/db/sql';
+import { VideoData } from './video/VideoData';
 
 const run = promisify(execFile);
 let app: TestNode;
@@ -72,7 +74,7 @@ test.serial('a user with six POCs gets a 1280x720 H.264 + AAC video of a slide p
   const owner = acme.members[0]!;
   const id = await generate(owner.token);
   const view = await waitForJob(`${app.url}/v1/videos/${id}`, owner.token, 120_000);
-  t.like(view, { id, year: YEAR, status: 'COMPLETED', progress: 100, error: null, duration_ms: 8 * SLIDE_SECONDS * 1000 });
+  t.like(view, { id, year: YEAR, status: 'COMPLETED', progress: 100, error: null, duration_ms: 8 * SLIDE_SECONDS * 1000, options: {} });
   const video = await download(`${app.url}/v1/videos/${id}/download`, owner.token);
   t.is(video.type, 'video/mp4');
   const info = await probe(video.bytes);
@@ -122,6 +124,61 @@ test('a user with no POCs gets a short "no POCs this year" video', async (t) => 
     info.streams.find((s) => s.codec_type === 'video'),
     { codec_name: 'h264', width: 1280, height: 720 },
   );
+});
+
+test('video options: a range, tags in and out, seconds per POC, order and title; asked again with other options it renders again', async (t) => {
+  const owner = acme.admin;
+  const db = app.node.infra.database!;
+  const at = (month: number, day: number) => new Date(Date.UTC(YEAR, month - 1, day, 12));
+  await seedPocs(db, acme.tenantId, owner.userId, [
+    { name: 'Alpha', language: 'Go', tags: ['web'], created: at(2, 10) },
+    { name: 'bravo', language: 'TypeScript', tags: ['cli'], created: at(3, 10) },
+    { name: 'Charlie', language: 'Go', tags: ['Web', 'cli'], created: at(4, 10) },
+    { name: 'Echo', language: 'Go', tags: ['ops', 'web'], created: at(3, 20) },
+    { name: 'Delta', language: 'Go', tags: ['web'], created: at(8, 10) },
+  ]);
+  const bad = async (body: Record<string, unknown>, field: string) => {
+    const res = await post(owner.token, '/v1/videos/generate', body);
+    t.is(res.status, 422, JSON.stringify(body));
+    t.like(await res.json(), { error: { fields: [{ field }] } });
+  };
+  await bad({ seconds_per_poc: 0 }, 'seconds_per_poc');
+  await bad({ order: 'random' }, 'order');
+  await bad({ year: YEAR, from: `${YEAR - 1}-12-01` }, 'from');
+  await bad({ to: `${YEAR}-03-01` }, 'from');
+  await bad({ from: `${YEAR}-03-01`, to: `${YEAR}-02-01` }, 'to');
+
+  // February to June, tagged web or cli but not ops: Alpha, bravo, Charlie; newest first.
+  const options = { from: `${YEAR}-02-01`, to: `${YEAR}-06-30`, tags: ['web', 'CLI'], exclude_tags: ['ops'], seconds_per_poc: 3, order: 'newest', title: 'Meu semestre' };
+  const res = await post(owner.token, '/v1/videos/generate', options);
+  const text = await res.text();
+  t.is(res.status, 202, text);
+  const { id } = JSON.parse(text) as { id: string };
+  const view = await waitForJob(`${app.url}/v1/videos/${id}`, owner.token, 120_000);
+  // Intro and outro at the renderer's slide length, three POC slides of 3 s.
+  t.like(view, { status: 'COMPLETED', year: YEAR, duration_ms: (2 * SLIDE_SECONDS + 3 * 3) * 1000, options });
+  const info = await probe((await download(`${app.url}/v1/videos/${id}/download`, owner.token)).bytes);
+  t.true(Math.abs(Number(info.format.duration) - (2 * SLIDE_SECONDS + 9)) < 0.2, `duration ${info.format.duration}`);
+  // The slides' POCs and their order, as the renderer reads them.
+  const figures = await new VideoData(new Sql(db)).load(acme.tenantId, owner.userId, YEAR, 100, 'America/Sao_Paulo', { ...options, order: 'newest' });
+  t.deepEqual(
+    figures.pocs.map((p) => p.name),
+    ['Charlie', 'bravo', 'Alpha'],
+  );
+  const byName = await new VideoData(new Sql(db)).load(acme.tenantId, owner.userId, YEAR, 100, 'America/Sao_Paulo', { ...options, order: 'name' });
+  t.deepEqual(
+    byName.pocs.map((p) => p.name),
+    ['Alpha', 'bravo', 'Charlie'],
+  );
+
+  // The same options again: the same video, not rendered again.
+  const same = await post(owner.token, '/v1/videos/generate', options);
+  t.like(await same.json(), { id, status: 'COMPLETED' });
+  // Other options: the same video rendered again with them.
+  const shorter = await post(owner.token, '/v1/videos/generate', { ...options, seconds_per_poc: 2 });
+  t.like(await shorter.json(), { id, status: 'PENDING' });
+  const again = await waitForJob(`${app.url}/v1/videos/${id}`, owner.token, 120_000);
+  t.like(again, { status: 'COMPLETED', duration_ms: (2 * SLIDE_SECONDS + 3 * 2) * 1000, options: { seconds_per_poc: 2 } });
 });
 
 test("another user's or another tenant's video is 404; deleting removes the files", async (t) => {

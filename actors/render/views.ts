@@ -29,6 +29,7 @@ export function videoView(row: VideoRow, urls?: { url: string; thumbnail_url: st
     error: row.error,
     size_bytes: num(row.size_bytes),
     duration_ms: row.duration_ms,
+    options: row.options ?? {},
     created: iso(row.created) as string,
     completed_at: iso(row.completed_at),
     ...(urls ?? {}),

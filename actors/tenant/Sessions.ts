@@ -30,6 +30,8 @@ export interface SessionsDeps {
   onMailError(error: unknown): void;
   /** Tells every gateway that a session's access tokens are dead until `untilMs`. */
   onRevoked(sessionId: string, untilMs: number): Promise<void>;
+  /** A login began a session (committed): the usage dashboard counts logins. */
+  onLogin?(tenantId: string): void;
 }
 
 interface LoginRow {
@@ -90,7 +92,7 @@ export class Sessions {
     if (user.status === 'D') throw new AccountDisabledError();
     if (user.tenant_status === 'S') throw new TenantSuspendedError();
     const rehash = passwords.needsRehash(user.password_hash) ? await passwords.hash(input.password) : undefined;
-    return sql.tenant(user.tenant_id, async () => {
+    const pair = await sql.tenant(user.tenant_id, async () => {
       if (rehash) await sql.rows('UPDATE users SET password_hash = $1 WHERE id = $2 AND tenant_id = $3 RETURNING id', [rehash, user.id, user.tenant_id]);
       const sessionId = randomUUID();
       await sql.rows('INSERT INTO sessions (id, tenant_id, user_id, user_agent, ip) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
@@ -102,6 +104,8 @@ export class Sessions {
       ]);
       return this.#issue(user.tenant_id, user.id, user.role, sessionId);
     });
+    this.deps.onLogin?.(user.tenant_id);
+    return pair;
   }
 
   /** Rotates a refresh token. Presenting one that was already rotated ends its whole session. */

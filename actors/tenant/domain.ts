@@ -60,6 +60,8 @@ export interface DomainHooks {
   /** Broadcasts a push on the user channel (every gateway). */
   pushToUser: DeliveryDeps['push'];
   onDeliveryError: DeliveryDeps['onError'];
+  /** A write the dashboards count that no action hook sees (a login's session). */
+  dataChanged(tenantId: string): void;
 }
 
 export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantDomain {
@@ -81,6 +83,7 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
     lockoutMail: new LockoutMail(infra.mailer),
     jwtSecret: infra.jwtSecret,
     onMailError: hooks.onMailError,
+    onLogin: hooks.dataChanged,
     async onRevoked(sessionId, untilMs) {
       await revocations.record({ sessionId, untilMs });
       await hooks.broadcastRevocation(sessionId, untilMs);

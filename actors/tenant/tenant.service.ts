@@ -14,6 +14,7 @@ import { decodePicture } from './Pictures';
 import type { SessionRef } from './Presence';
 import type { Role } from './Users';
 import { memberView, profileView, userView } from './views';
+import { announceDataChanged, announcesDataChanges } from '../dataChanged';
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 
@@ -37,6 +38,8 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
 
   return {
     name: 'tenant',
+    // Members by role and status count in the tenant overview; the settings hold its time zone.
+    hooks: announcesDataChanges({ 'setRole|setUserStatus|deleteAccount|updateTenant': true }),
     actions: {
       ...adminActions(() => d, profileCache),
       ...accountActions(() => d, profileCache),
@@ -276,6 +279,7 @@ export function createTenantService(infra: Infrastructure): ServiceSchema {
           await this.broker.broadcast(USER_PUSH_EVENT, { tenantId, userId, method: 'notification.new', data });
         },
         onDeliveryError: (error, what) => this.logger.warn({ err: error, what }, 'tenant: a notification was stored but its delivery failed'),
+        dataChanged: (tenantId) => announceDataChanged(this.broker, tenantId),
       });
     },
     async started() {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idParams, pagination, success, uuid } from './common';
-import { EXPORT_FORMATS, EXPORT_TYPES } from './reports';
+import { date, EXPORT_FORMATS, EXPORT_TYPES, tagList } from './reports';
 import { defineRoutes } from './route';
 
 export const REPORT_FORMATS = ['pdf', 'csv', 'html'] as const;
@@ -33,6 +33,27 @@ const report = z.object({
   url: z.string().optional(),
 });
 
+/** How a yearly video orders its POC slides: by creation (the batch's), newest first, by name, by language. */
+export const VIDEO_ORDERS = ['oldest', 'newest', 'name', 'language'] as const;
+
+/**
+ * A video's choices (seed 003's VideoRequest), each optional: the yearly batch asks with none and
+ * gets the defaults (the year, every POC, oldest first, VIDEO_SLIDE_SECONDS a slide, the year as
+ * the title).
+ */
+export const videoOptions = z.object({
+  /** Shown big on the first slide instead of the year. */
+  title: z.string().trim().min(1, 'must not be empty').max(60, 'must be at most 60 characters').optional(),
+  /** The POCs created from `from` to `to` (inclusive, the tenant's calendar) instead of the year's. */
+  from: date.optional(),
+  to: date.optional(),
+  tags: tagList.optional(),
+  exclude_tags: tagList.optional(),
+  seconds_per_poc: z.number().int().min(1, 'must be at least 1').max(30, 'must be at most 30').optional(),
+  order: z.enum(VIDEO_ORDERS).optional(),
+});
+export type VideoOptions = z.output<typeof videoOptions>;
+
 const video = z.object({
   id: uuid,
   /** The user the video is of (seed 004's GET /videos shape). */
@@ -43,6 +64,8 @@ const video = z.object({
   error: z.string().nullable(),
   size_bytes: z.number().nullable(),
   duration_ms: z.number().nullable(),
+  /** The choices it was asked with ({} for the defaults). */
+  options: videoOptions,
   created: timestamp,
   completed_at: timestamp.nullable(),
   /** Pre-signed, short-lived (15 minutes) download and thumbnail links, on a COMPLETED video, in lists too. */
@@ -54,7 +77,23 @@ const accepted = z.object({ report_id: uuid, status: jobStatus });
 export const jobListQuery = z.object({ status: jobStatus.optional(), ...pagination(20, 100) });
 export const annualReportBody = z.object({ tenant_id: uuid.optional(), year: year.optional(), format: reportFormat.default('pdf') });
 export const billingReportBody = z.object({ tenant_id: uuid.optional(), format: reportFormat.default('pdf') });
-export const videoBody = z.object({ year: year.optional() });
+
+/** The fields of a video request; `videoBody` adds the checks across them. */
+export const videoFields = videoOptions.extend({ year: year.optional() });
+
+/**
+ * A range names its video's year: `year` defaults to `from`'s, and a range is one year long at
+ * most, within the year it names or running on from it.
+ */
+export function checkVideoRequest(q: { year?: number; from?: string; to?: string }, ctx: z.RefinementCtx): void {
+  if (q.to && !q.from) ctx.addIssue({ code: 'custom', path: ['from'], message: 'is required with to' });
+  if (!q.from) return;
+  if (q.year !== undefined && Number(q.from.slice(0, 4)) !== q.year) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be in the year asked for' });
+  if (q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+  if (q.to && (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 > 365) ctx.addIssue({ code: 'custom', path: ['to'], message: 'the range must be at most a year' });
+}
+
+export const videoBody = videoFields.superRefine(checkVideoRequest);
 
 export const RENDER_ROUTES = defineRoutes([
   {

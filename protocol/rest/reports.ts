@@ -13,7 +13,7 @@ export const GROUP_BY = ['day', 'week', 'month'] as const;
 /** The longest range a dashboard reads at once, so one request cannot scan a tenant's history by the day. */
 export const MAX_RANGE_DAYS = 3 * 366;
 
-const date = z
+export const date = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine(realDate, 'must be a real date');
@@ -24,6 +24,14 @@ function realDate(text: string): boolean {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
 }
 
+/** A range given whole is checked here: `to` not before `from`, at most MAX_RANGE_DAYS long. */
+function checkRange(q: { from?: string; to?: string }, ctx: z.RefinementCtx): void {
+  if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+  if (q.from && q.to && (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 > MAX_RANGE_DAYS) {
+    ctx.addIssue({ code: 'custom', path: ['from'], message: `the range must be at most ${MAX_RANGE_DAYS} days` });
+  }
+}
+
 /** `from`/`to` are inclusive; `to` defaults to today and `from` to 29 days before `to` (in the route's action). */
 export const usageQuery = z
   .object({
@@ -32,12 +40,10 @@ export const usageQuery = z
     to: date.optional(),
     group_by: z.enum(GROUP_BY).default('day'),
   })
-  .superRefine((q, ctx) => {
-    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-    if (q.from && q.to && (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 > MAX_RANGE_DAYS) {
-      ctx.addIssue({ code: 'custom', path: ['from'], message: `the range must be at most ${MAX_RANGE_DAYS} days` });
-    }
-  });
+  .superRefine(checkRange);
+
+/** The kata analytics' range, with the usage dashboard's defaults. */
+export const kataQuery = z.object({ tenant_id: uuid.optional(), from: date.optional(), to: date.optional() }).superRefine(checkRange);
 
 const usageFigures = z.object({
   active_users: z.number().int(),
@@ -75,6 +81,33 @@ export const pocSummaryResponse = z.object({
   favourited_by_me: z.boolean(),
   /** null: dojos do not record which POCs they worked on (yet), so appearances are unknown. */
   dojo_appearances: z.number().int().nullable(),
+});
+
+const kataFigures = z.object({
+  katas: z.number().int(),
+  rooms: z.number().int(),
+  completed_rooms: z.number().int(),
+  /** 0..1; null without rooms. */
+  completion_rate: z.number().nullable(),
+  /** Median seconds from a kata's start to a room's completion; null when no room completed. */
+  median_seconds_to_complete: z.number().nullable(),
+  test_runs: z.number().int(),
+  /** Over the tests of each room's last run. */
+  tests_passed: z.number().int(),
+  tests_total: z.number().int(),
+  /** 0..1; null when no test ran. */
+  test_pass_rate: z.number().nullable(),
+});
+
+export const kataAnalyticsResponse = z.object({
+  /** `tenant` for an admin; `user` for anyone else: the kata rooms they were assigned to. */
+  scope: z.enum(['tenant', 'user']),
+  from: z.string(),
+  to: z.string(),
+  time_zone: z.string(),
+  totals: kataFigures,
+  by_exercise: z.array(kataFigures.extend({ exercise_id: uuid.nullable(), title: z.string(), language: z.string() })),
+  by_language: z.array(kataFigures.extend({ language: z.string() })),
 });
 
 export const overviewQuery = z.object({ tenant_id: uuid.optional() });
@@ -123,6 +156,17 @@ export const REPORTS_ROUTES = defineRoutes([
   },
   {
     method: 'GET',
+    path: '/v1/reports/kata-analytics',
+    auth: 'user',
+    action: 'render.kataAnalytics',
+    tag: 'reports',
+    summary:
+      "Katas started in the range (the tenant's calendar): rooms, completion rate, median time to complete, test runs and pass rate, by exercise and by language (admins: the tenant; others: their own rooms)",
+    query: kataQuery,
+    response: kataAnalyticsResponse,
+  },
+  {
+    method: 'GET',
     path: '/v1/reports/tenant-overview',
     auth: 'user',
     action: 'render.tenantOverview',
@@ -134,12 +178,13 @@ export const REPORTS_ROUTES = defineRoutes([
 ]);
 
 /** What an export can hold: the dashboards' figures, the annual and billing reports, listings. */
-export const EXPORT_TYPES = ['USAGE', 'POC_SUMMARY', 'TENANT_OVERVIEW', 'ANNUAL', 'BILLING', 'DOJOS', 'USERS'] as const;
+export const EXPORT_TYPES = ['USAGE', 'KATA_ANALYTICS', 'POC_SUMMARY', 'TENANT_OVERVIEW', 'ANNUAL', 'BILLING', 'DOJOS', 'USERS'] as const;
 /** Each report's name in English: render's file names, and the English notifications (actors/tenant/texts). */
 export const REPORT_NAMES: Record<(typeof EXPORT_TYPES)[number], string> = {
   ANNUAL: 'Annual report',
   BILLING: 'Billing report',
   USAGE: 'Usage report',
+  KATA_ANALYTICS: 'Kata analytics',
   POC_SUMMARY: 'POC summary',
   TENANT_OVERVIEW: 'Tenant overview',
   DOJOS: 'Dojos export',
@@ -148,7 +193,23 @@ export const REPORT_NAMES: Record<(typeof EXPORT_TYPES)[number], string> = {
 export const EXPORT_FORMATS = ['pdf', 'csv', 'xlsx', 'json', 'html'] as const;
 export const REPORT_LANGUAGES = ['pt-BR', 'en'] as const;
 
-const tagList = z.array(z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters')).max(20, 'at most 20 tags');
+/**
+ * Which choices mean something for which export type: tags filter POCs (the types that count
+ * POCs), group_by sets the periods (usage). Any other type refuses them (422 naming the field),
+ * rather than ignoring them and exporting something the caller did not ask for.
+ */
+export const EXPORT_CHOICES: Record<(typeof EXPORT_TYPES)[number], { tags: boolean; group_by: boolean }> = {
+  USAGE: { tags: true, group_by: true },
+  ANNUAL: { tags: true, group_by: false },
+  TENANT_OVERVIEW: { tags: true, group_by: false },
+  KATA_ANALYTICS: { tags: false, group_by: false },
+  POC_SUMMARY: { tags: false, group_by: false },
+  BILLING: { tags: false, group_by: false },
+  DOJOS: { tags: false, group_by: false },
+  USERS: { tags: false, group_by: false },
+};
+
+export const tagList = z.array(z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters')).max(20, 'at most 20 tags');
 
 export const exportBody = z
   .object({
@@ -156,7 +217,7 @@ export const exportBody = z
     format: z.enum(EXPORT_FORMATS).default('pdf'),
     from: date.optional(),
     to: date.optional(),
-    /** POCs counted only when they carry one of these (USAGE, ANNUAL's POC figures are not filtered yet). */
+    /** POCs counted only when they carry one of these (the types EXPORT_CHOICES allows tags for). */
     tags: tagList.optional(),
     exclude_tags: tagList.optional(),
     group_by: z.enum(GROUP_BY).optional(),
@@ -167,11 +228,13 @@ export const exportBody = z
     poc_id: uuid.optional(),
   })
   .superRefine((q, ctx) => {
-    if (q.type === 'POC_SUMMARY' && !q.poc_id) ctx.addIssue({ code: 'custom', path: ['poc_id'], message: 'is required for a POC_SUMMARY export' });
-    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-    if (q.from && q.to && (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 > MAX_RANGE_DAYS) {
-      ctx.addIssue({ code: 'custom', path: ['from'], message: `the range must be at most ${MAX_RANGE_DAYS} days` });
+    const choices = EXPORT_CHOICES[q.type];
+    for (const field of ['tags', 'exclude_tags'] as const) {
+      if (q[field] && !choices.tags) ctx.addIssue({ code: 'custom', path: [field], message: `does not apply to a ${q.type} export (its figures are not of POCs)` });
     }
+    if (q.group_by && !choices.group_by) ctx.addIssue({ code: 'custom', path: ['group_by'], message: `does not apply to a ${q.type} export (only USAGE has periods)` });
+    if (q.type === 'POC_SUMMARY' && !q.poc_id) ctx.addIssue({ code: 'custom', path: ['poc_id'], message: 'is required for a POC_SUMMARY export' });
+    checkRange(q, ctx);
   });
 
 export type ExportOptions = Omit<z.output<typeof exportBody>, 'type' | 'format'>;
@@ -179,10 +242,10 @@ export type ExportOptions = Omit<z.output<typeof exportBody>, 'type' | 'format'>
 const jsonColumn = z.object({
   key: z.string(),
   label: z.string(),
-  type: z.enum(['text', 'count', 'money', 'date', 'month']),
+  type: z.enum(['text', 'count', 'money', 'date', 'month', 'percent']),
   currency: z.string().optional(),
 });
-/** A cell: text, a number, a date (YYYY-MM-DD, the tenant's calendar), a month (YYYY-MM), or null. */
+/** A cell: text, a number (a percent column's a fraction 0..1), a date (YYYY-MM-DD, the tenant's calendar), a month (YYYY-MM), or null. */
 const jsonCell = z.union([z.string(), z.number(), z.null()]);
 
 /** The document a JSON export downloads: every section of the report, rows keyed by column. */

@@ -1,5 +1,6 @@
 import type { Sql } from '../../../infra/db/sql';
 import type { GROUP_BY } from '../../../protocol/rest/reports';
+import { tagBinds, tagged } from './tags';
 
 export type GroupBy = (typeof GROUP_BY)[number];
 
@@ -27,7 +28,7 @@ const inRange = (column: string) => `${column} >= ${LO} AND ${column} < ${HI}`;
 /** The tenant-local period an instant falls in, as text (pg turns a date into a local-midnight Date). */
 const period = (column: string) => `to_char(date_trunc($5, ${column} AT TIME ZONE $4), 'YYYY-MM-DD')`;
 
-const TAGGED = `($7::text[] IS NULL OR tag_keys && $7::varchar(50)[]) AND ($8::text[] IS NULL OR NOT tag_keys && $8::varchar(50)[])`;
+const TAGGED = tagged(7, 8);
 
 const HELD = `d.tenant_id = $1 AND ${inRange('d.dojo_date')} AND d.started_at IS NOT NULL AND d.status <> 'CANCELLED'
   AND ($6::uuid IS NULL OR EXISTS (SELECT 1 FROM dojo_participants dp WHERE dp.tenant_id = $1 AND dp.dojo_id = d.id AND dp.user_id = $6 AND dp.first_joined_at IS NOT NULL))`;
@@ -81,10 +82,8 @@ export interface UsageQuery {
   excludeTags?: string[];
 }
 
-const tagKeys = (tags: string[] | undefined) => (tags?.length ? tags.map((tag) => tag.trim().toLowerCase()) : null);
-
 export async function loadUsage(sql: Sql, q: UsageQuery): Promise<Usage> {
-  const bind = [q.tenantId, q.from, q.to, q.timeZone, q.groupBy, q.userId, tagKeys(q.tags), tagKeys(q.excludeTags)];
+  const bind = [q.tenantId, q.from, q.to, q.timeZone, q.groupBy, q.userId, ...tagBinds(q)];
   const rows = await sql.tenant(q.tenantId, () => sql.rows<{ metric: keyof UsageFigures | 'bucket'; start: string | null; n: number }>(USAGE, bind));
   const buckets = new Map<string, UsageFigures & { start: string }>();
   for (const row of rows) if (row.metric === 'bucket' && row.start) buckets.set(row.start, { start: row.start, ...ZERO });

@@ -1,10 +1,25 @@
 import type { ReportLanguage } from './settings';
 
-/** The words of the export-only report types (usage, overview, POC summary, listings). */
+/** The words of the export-only report types (usage, katas, overview, POC summary, listings). */
 export interface ExportTexts {
   range: (from: string, to: string) => string;
   count: string;
   usage: { title: string; totals: string; periods: string; period: string; activeUsers: string; logins: string; pocsCreated: string; dojosHeld: string; dojoMinutes: string; renders: string };
+  katas: {
+    title: string;
+    totals: string;
+    byExercise: string;
+    byLanguage: string;
+    exercise: string;
+    language: string;
+    katas: string;
+    rooms: string;
+    completed: string;
+    completionRate: string;
+    medianMinutes: string;
+    testRuns: string;
+    passRate: string;
+  };
   overview: {
     title: string;
     byStatus: string;
@@ -45,6 +60,21 @@ const EN: ExportTexts = {
     dojosHeld: 'Dojos held',
     dojoMinutes: 'Dojo minutes',
     renders: 'Renders',
+  },
+  katas: {
+    title: 'Kata analytics',
+    totals: 'Totals',
+    byExercise: 'By exercise',
+    byLanguage: 'By language',
+    exercise: 'Exercise',
+    language: 'Language',
+    katas: 'Katas run',
+    rooms: 'Rooms',
+    completed: 'Rooms completed',
+    completionRate: 'Completion rate',
+    medianMinutes: 'Median minutes to complete',
+    testRuns: 'Test runs',
+    passRate: 'Tests passed',
   },
   overview: {
     title: 'Tenant overview',
@@ -98,6 +128,21 @@ const PT_BR: ExportTexts = {
     dojosHeld: 'Dojos realizados',
     dojoMinutes: 'Minutos de dojo',
     renders: 'Renderizações',
+  },
+  katas: {
+    title: 'Análise de katas',
+    totals: 'Totais',
+    byExercise: 'Por exercício',
+    byLanguage: 'Por linguagem',
+    exercise: 'Exercício',
+    language: 'Linguagem',
+    katas: 'Katas realizados',
+    rooms: 'Salas',
+    completed: 'Salas concluídas',
+    completionRate: 'Taxa de conclusão',
+    medianMinutes: 'Mediana de minutos para concluir',
+    testRuns: 'Execuções de testes',
+    passRate: 'Testes aprovados',
   },
   overview: {
     title: 'Visão geral do tenant',

@@ -7,6 +7,7 @@ import type { TenantLocale } from './settings';
 export class Formatter {
   readonly #count: Intl.NumberFormat;
   readonly #decimal: Intl.NumberFormat;
+  readonly #percent: Intl.NumberFormat;
   readonly #money = new Map<string, Intl.NumberFormat>();
   readonly #date: Intl.DateTimeFormat;
   readonly #day: Intl.DateTimeFormat;
@@ -19,6 +20,7 @@ export class Formatter {
     const tag = locale.locale;
     this.#count = new Intl.NumberFormat(tag, { maximumFractionDigits: 0 });
     this.#decimal = new Intl.NumberFormat(tag, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    this.#percent = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 1 });
     this.#date = new Intl.DateTimeFormat(tag, { timeZone: locale.timeZone, dateStyle: 'short' });
     // A calendar day given as text is already the tenant's: printed as it is, whatever the zone.
     this.#day = new Intl.DateTimeFormat(tag, { timeZone: 'UTC', dateStyle: 'short' });
@@ -31,6 +33,11 @@ export class Formatter {
 
   count(n: number): string {
     return Number.isInteger(n) ? this.#count.format(n) : this.#decimal.format(n);
+  }
+
+  /** A fraction 0..1 as "66,7 %" / "66.7%". */
+  percent(n: number): string {
+    return this.#percent.format(n);
   }
 
   money(n: number, currency = this.locale.currency): string {

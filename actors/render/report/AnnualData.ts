@@ -1,6 +1,7 @@
 import type { Sql } from '../../../infra/db/sql';
 import { yearBounds } from '../locale/calendar';
 import { DEFAULT_LOCALE } from '../locale/settings';
+import { tagBinds, tagged, type TagFilter } from '../dashboard/tags';
 
 export interface Count {
   name: string;
@@ -44,37 +45,46 @@ const MAX_DOJOS_LISTED = 500;
 export class AnnualData {
   constructor(readonly sql: Sql) {}
 
-  /** `timeZone` says when the year starts and ends: a POC at 23:30 on 31 December in São Paulo is that year's. */
-  load(tenantId: string, year: number, timeZone = DEFAULT_LOCALE.timeZone): Promise<AnnualFigures> {
+  /**
+   * `timeZone` says when the year starts and ends: a POC at 23:30 on 31 December in São Paulo is
+   * that year's. `tags` filters the POC figures (an export's tags / exclude_tags); dojos and
+   * videos carry no tags and are counted whole.
+   */
+  load(tenantId: string, year: number, timeZone = DEFAULT_LOCALE.timeZone, tags?: TagFilter): Promise<AnnualFigures> {
     return this.sql.tenant(tenantId, async () => {
       const range = [tenantId, ...(await yearBounds(this.sql, year, timeZone))];
+      // POC queries: the range, then the tag filter's keys at $4 and $5.
+      const pocs = [...range, ...tagBinds(tags)];
       const tenant = await this.sql.one<{ name: string; slug: string }>('SELECT name, slug FROM tenants WHERE id = $1', [tenantId]);
       const months = await this.sql.rows<{ month: number; n: number }>(
-        `SELECT extract(month FROM created AT TIME ZONE $4)::int AS month, count(*)::int AS n FROM pocs
-          WHERE tenant_id = $1 AND deleted_at IS NULL AND created >= $2 AND created < $3 GROUP BY 1`,
-        [...range, timeZone],
+        `SELECT extract(month FROM created AT TIME ZONE $6)::int AS month, count(*)::int AS n FROM pocs
+          WHERE tenant_id = $1 AND deleted_at IS NULL AND created >= $2 AND created < $3 AND ${TAGGED} GROUP BY 1`,
+        [...pocs, timeZone],
       );
       const languages = await this.sql.rows<Count>(
         `SELECT min(language) AS name, count(*)::int AS count FROM pocs
-          WHERE tenant_id = $1 AND deleted_at IS NULL AND created >= $2 AND created < $3
+          WHERE tenant_id = $1 AND deleted_at IS NULL AND created >= $2 AND created < $3 AND ${TAGGED}
           GROUP BY language_key ORDER BY count DESC, name`,
-        range,
+        pocs,
       );
-      const tags = await this.#top('tag', range);
-      const frameworks = await this.#top('framework', range);
+      const topTags = await this.#top('tag', pocs);
+      const frameworks = await this.#top('framework', pocs);
       const users = await this.sql.rows<ActiveUser & { user_id: string }>(
         `SELECT u.username, u.first_name || ' ' || u.last_name AS name, p.n::int AS pocs,
                 (SELECT count(*)::int FROM dojo_participants dp JOIN dojos d ON d.id = dp.dojo_id
                   WHERE dp.tenant_id = $1 AND dp.user_id = u.id AND dp.first_joined_at IS NOT NULL
                     AND d.tenant_id = $1 AND d.dojo_date >= $2 AND d.dojo_date < $3) AS dojos
            FROM (SELECT owner_id, count(*) AS n FROM pocs
-                  WHERE tenant_id = $1 AND deleted_at IS NULL AND created >= $2 AND created < $3
+                  WHERE tenant_id = $1 AND deleted_at IS NULL AND created >= $2 AND created < $3 AND ${TAGGED}
                   GROUP BY owner_id ORDER BY n DESC LIMIT ${TOP}) p
            JOIN users u ON u.id = p.owner_id AND u.tenant_id = $1
           ORDER BY p.n DESC, u.username`,
-        range,
+        pocs,
       );
-      const authors = await this.sql.one<{ n: number }>('SELECT count(DISTINCT owner_id)::int AS n FROM pocs WHERE tenant_id = $1 AND deleted_at IS NULL AND created >= $2 AND created < $3', range);
+      const authors = await this.sql.one<{ n: number }>(
+        `SELECT count(DISTINCT owner_id)::int AS n FROM pocs WHERE tenant_id = $1 AND deleted_at IS NULL AND created >= $2 AND created < $3 AND ${TAGGED}`,
+        pocs,
+      );
       const dojoTotals = await this.sql.one<{ n: number; participants: number; minutes: number }>(
         `SELECT count(*)::int AS n, coalesce(sum(participants), 0)::int AS participants, coalesce(sum(minutes), 0)::int AS minutes FROM (${HELD_DOJOS}) held`,
         range,
@@ -100,7 +110,7 @@ export class AnnualData {
         },
         pocsPerMonth,
         languages,
-        tags,
+        tags: topTags,
         frameworks,
         users: users.map(({ username, name, pocs, dojos: attended }) => ({ username, name, pocs, dojos: attended })),
         dojos: dojos.map((d) => ({ subject: d.subject, date: d.dojo_date, participants: d.participants, minutes: d.minutes })),
@@ -118,12 +128,15 @@ export class AnnualData {
     return this.sql.rows<Count>(
       `SELECT min(l.label) AS name, count(*)::int AS count
          FROM pocs p CROSS JOIN LATERAL unnest(p.${labels}, p.${keys}) AS l(label, key)
-        WHERE p.tenant_id = $1 AND p.deleted_at IS NULL AND p.created >= $2 AND p.created < $3
+        WHERE p.tenant_id = $1 AND p.deleted_at IS NULL AND p.created >= $2 AND p.created < $3 AND ${tagged(4, 5, 'p.')}
         GROUP BY l.key ORDER BY count DESC, name LIMIT ${TOP}`,
       range,
     );
   }
 }
+
+/** A POC query's tag filter (binds $4, $5). */
+const TAGGED = tagged(4, 5);
 
 /** Dojos that took place in the year: started, not cancelled. Minutes from start to end. */
 const HELD_DOJOS = `

@@ -10,9 +10,9 @@ export type Cell = string | number | Date;
 /**
  * What a column holds, which decides how each format writes it: counts and amounts right-aligned
  * and localised on a page, plain numbers in CSV; instants on the tenant's calendar; `month` a
- * `YYYY-MM` period. XLSX and JSON exports type their cells from it.
+ * `YYYY-MM` period; `percent` a fraction 0..1 (shown as 66,7 %). XLSX and JSON exports type their cells from it.
  */
-export type ColumnType = 'text' | 'count' | 'money' | 'date' | 'month';
+export type ColumnType = 'text' | 'count' | 'money' | 'date' | 'month' | 'percent';
 
 export interface Column {
   /** Field name in CSV, JSON and XLSX. */
@@ -65,14 +65,16 @@ export const text = (key: string, label: string): Column => ({ key, label, type:
 export const date = (key: string, label: string): Column => ({ key, label, type: 'date' });
 export const money = (key: string, label: string, currency: Column['currency']): Column => ({ key, label, type: 'money', currency });
 
-export const isNumeric = (column: Column) => column.type === 'count' || column.type === 'money';
+export const percent = (key: string, label: string): Column => ({ key, label, type: 'percent' });
+
+export const isNumeric = (column: Column) => column.type === 'count' || column.type === 'money' || column.type === 'percent';
 
 /** A cell as a reader sees it on a page: localised numbers, money and dates. */
 export function displayCell(fmt: Formatter, column: Column, row: Cell[], index: number): string {
   const value = row[index] ?? '';
   if (value === '') return '';
   if (value instanceof Date) return column.type === 'date' ? fmt.date(value) : fmt.dateTime(value);
-  if (typeof value === 'number') return column.type === 'money' ? fmt.money(value, currencyOf(column, row)) : fmt.count(value);
+  if (typeof value === 'number') return column.type === 'money' ? fmt.money(value, currencyOf(column, row)) : column.type === 'percent' ? fmt.percent(value) : fmt.count(value);
   if (column.type === 'month') return fmt.month(value);
   if (column.type === 'date') return fmt.date(value);
   return value;

@@ -53,6 +53,8 @@ function numFmt(fmt: Formatter, column: Column, dateFormat: string): string | un
   switch (column.type) {
     case 'count':
       return '#,##0';
+    case 'percent':
+      return '0.0%';
     case 'money':
       return moneyFormat(fmt, typeof column.currency === 'string' ? column.currency : undefined);
     case 'date':

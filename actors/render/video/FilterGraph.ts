@@ -21,7 +21,7 @@ export interface FilterGraph {
  */
 export function buildFilterGraph(slides: readonly Slide[], slideSeconds: number, fonts: Fonts): FilterGraph {
   const files = new Map<string, string>();
-  const frames = Math.max(1, Math.round(slideSeconds * FPS));
+  const framesOf = (slide: Slide) => Math.max(1, Math.round((slide.seconds ?? slideSeconds) * FPS));
   const draw = (slide: Slide, s: number, rate: number) => {
     const parts = [`color=c=${slide.background}:s=${WIDTH}x${HEIGHT}:r=${rate}:d=${1 / rate}`, `drawbox=x=0:y=0:w=${WIDTH}:h=10:color=${slide.accent}:t=fill`];
     slide.texts.forEach((block, b) => {
@@ -31,8 +31,8 @@ export function buildFilterGraph(slides: readonly Slide[], slideSeconds: number,
     });
     return parts;
   };
-  const chains = slides.map((slide, s) => `${[...draw(slide, s, FPS), `loop=loop=${frames - 1}:size=1:start=0`, `setpts=N/${FPS}/TB`].join(',')}[s${s}]`);
-  const durationSeconds = (slides.length * frames) / FPS;
+  const chains = slides.map((slide, s) => `${[...draw(slide, s, FPS), `loop=loop=${framesOf(slide) - 1}:size=1:start=0`, `setpts=N/${FPS}/TB`].join(',')}[s${s}]`);
+  const durationSeconds = slides.reduce((sum, slide) => sum + framesOf(slide), 0) / FPS;
   const intro = slides[0];
   if (!intro) throw new Error('a video needs at least one slide');
   const script = [

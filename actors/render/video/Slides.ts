@@ -24,6 +24,16 @@ export interface Slide {
   background: string;
   accent: string;
   texts: TextBlock[];
+  /** How long it shows; the renderer's slide length when absent. */
+  seconds?: number;
+}
+
+/** A video's choices that change its slides. */
+export interface SlideChoices {
+  /** Shown big on the first slide instead of the year. */
+  title?: string;
+  /** Each POC slide's length. */
+  secondsPerPoc?: number;
 }
 
 const WHITE = 'white';
@@ -55,14 +65,16 @@ class Column {
 }
 
 /** The slides of a yearly video in the tenant's language: an intro, one per POC, an outro. No POCs: a short two-slide video. */
-export function composeSlides(f: VideoFigures, layout: TextLayout, locale: TenantLocale = DEFAULT_LOCALE): Slide[] {
+export function composeSlides(f: VideoFigures, layout: TextLayout, locale: TenantLocale = DEFAULT_LOCALE, choices: SlideChoices = {}): Slide[] {
   const t = TEXTS[locale.locale].video;
   const fmt = new Formatter(locale);
   const pocs = (n: number) => t.pocs(fmt.count(n), n);
   const languages = (n: number) => t.languages(fmt.count(n), n);
   const name = `${f.firstName} ${f.lastName}`;
   const slide = (texts: TextBlock[], background = '0x0f172a'): Slide => ({ background, accent: ACCENT, texts });
-  const intro = new Column(layout, 120).add(String(f.year), 'bold', 120, ACCENT, 1, 24).add(name, 'bold', 56, WHITE, 2);
+  const intro = choices.title
+    ? new Column(layout, 120).add(choices.title, 'bold', 72, ACCENT, 2, 24).add(name, 'bold', 56, WHITE, 2)
+    : new Column(layout, 120).add(String(f.year), 'bold', 120, ACCENT, 1, 24).add(name, 'bold', 56, WHITE, 2);
   if (f.total === 0) {
     intro.add(t.noPocs, 'regular', 40, WHITE, 1).add(`@${f.username} · ${f.tenantName}`, 'regular', 26, MUTED, 1);
     const outro = new Column(layout, 220).add(t.maybeNext(f.year + 1), 'bold', 56, WHITE, 2).add(t.seeYou, 'regular', 36, MUTED, 1);
@@ -70,7 +82,7 @@ export function composeSlides(f: VideoFigures, layout: TextLayout, locale: Tenan
   }
   intro.add(`${pocs(f.total)} · ${languages(f.languages.length)}`, 'regular', 40, WHITE, 2).add(`@${f.username} · ${f.tenantName}`, 'regular', 26, MUTED, 1);
   const slides = [slide(intro.texts, '0x1e293b')];
-  f.pocs.forEach((poc, i) => slides.push(slide(pocSlide(poc, i, f.total, layout, t, fmt))));
+  f.pocs.forEach((poc, i) => slides.push({ ...slide(pocSlide(poc, i, f.total, layout, t, fmt)), seconds: choices.secondsPerPoc }));
   const top = f.languages[0];
   const hidden = f.total - f.pocs.length;
   const outro = new Column(layout, 140)

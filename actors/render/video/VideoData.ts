@@ -1,5 +1,7 @@
 import type { Sql } from '../../../infra/db/sql';
-import { yearBounds } from '../locale/calendar';
+import type { VideoOptions } from '../../../protocol/rest/render';
+import { tagBinds, tagged } from '../dashboard/tags';
+import { dateBounds, yearBounds } from '../locale/calendar';
 import { DEFAULT_LOCALE } from '../locale/settings';
 
 export interface VideoPoc {
@@ -29,10 +31,14 @@ export interface VideoFigures {
 export class VideoData {
   constructor(readonly sql: Sql) {}
 
-  /** The year runs from midnight to midnight of 1 January in `timeZone` (the tenant's). */
-  load(tenantId: string, userId: string, year: number, limit: number, timeZone = DEFAULT_LOCALE.timeZone): Promise<VideoFigures> {
+  /**
+   * The year runs from midnight to midnight of 1 January in `timeZone` (the tenant's); the
+   * options' range (`to` defaulting to the end of `from`'s year), tags and order narrow and sort it.
+   */
+  load(tenantId: string, userId: string, year: number, limit: number, timeZone = DEFAULT_LOCALE.timeZone, options: VideoOptions = {}): Promise<VideoFigures> {
     return this.sql.tenant(tenantId, async () => {
-      const range = [tenantId, userId, ...(await yearBounds(this.sql, year, timeZone))];
+      const bounds = options.from ? await dateBounds(this.sql, options.from, options.to ?? `${options.from.slice(0, 4)}-12-31`, timeZone) : await yearBounds(this.sql, year, timeZone);
+      const range = [tenantId, userId, ...bounds, ...tagBinds({ tags: options.tags, excludeTags: options.exclude_tags })];
       const user = await this.sql.one<{ first_name: string; last_name: string; username: string; tenant_name: string }>(
         'SELECT u.first_name, u.last_name, u.username, t.name AS tenant_name FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.tenant_id = $1 AND u.id = $2',
         [tenantId, userId],
@@ -42,7 +48,7 @@ export class VideoData {
         // Labels from the arrays the poc actor keeps on the row (migration 200), as written.
         `SELECT p.name, p.language, p.description, p.repo_url, p.created, p.tags, p.frameworks
            FROM pocs p WHERE ${mine('p')}
-          ORDER BY p.created, p.id LIMIT ${Number(limit)}`,
+          ORDER BY ${ORDERS[options.order ?? 'oldest']} LIMIT ${Number(limit)}`,
         range,
       );
       const languages = await this.sql.rows<{ name: string; count: number }>(
@@ -69,7 +75,15 @@ export class VideoData {
   }
 }
 
-/** The user's live POCs created in the year ($1 tenant, $2 user, $3..$4 the year's bounds). */
+/** The slides' order for each choice; the id breaks ties so a video renders the same twice. */
+const ORDERS: Record<NonNullable<VideoOptions['order']>, string> = {
+  oldest: 'p.created, p.id',
+  newest: 'p.created DESC, p.id DESC',
+  name: 'lower(p.name), p.id',
+  language: 'p.language_key, p.created, p.id',
+};
+
+/** The user's live POCs created in the range ($1 tenant, $2 user, $3..$4 the bounds, $5/$6 the tag filter). */
 function mine(alias: string): string {
-  return `${alias}.tenant_id = $1 AND ${alias}.owner_id = $2 AND ${alias}.deleted_at IS NULL AND ${alias}.created >= $3 AND ${alias}.created < $4`;
+  return `${alias}.tenant_id = $1 AND ${alias}.owner_id = $2 AND ${alias}.deleted_at IS NULL AND ${alias}.created >= $3 AND ${alias}.created < $4 AND ${tagged(5, 6, `${alias}.`)}`;
 }

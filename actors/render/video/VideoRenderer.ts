@@ -46,9 +46,11 @@ export class VideoRenderer {
     const ffmpeg = ffmpegBinary(this.options.ffmpeg);
     const fonts = resolveFonts();
     const locale = await tenantLocale(this.sql, row.tenant_id);
-    const figures = await this.#data.load(row.tenant_id, row.user_id, row.year, MAX_POC_SLIDES, locale.timeZone);
+    const options = row.options ?? {};
+    const figures = await this.#data.load(row.tenant_id, row.user_id, row.year, MAX_POC_SLIDES, locale.timeZone, options);
     this.#layout ??= new TextLayout(fonts);
-    const graph = buildFilterGraph(composeSlides(figures, this.#layout, locale), this.options.slideSeconds, fonts);
+    const slides = composeSlides(figures, this.#layout, locale, { title: options.title, secondsPerPoc: options.seconds_per_poc });
+    const graph = buildFilterGraph(slides, this.options.slideSeconds, fonts);
     await progress.set(5);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pocdojo-video-'));
     try {

@@ -17,6 +17,7 @@ export const ptBR: Texts = {
     ANNUAL: 'Relatório anual',
     BILLING: 'Relatório de cobrança',
     USAGE: 'Relatório de uso',
+    KATA_ANALYTICS: 'Análise de katas',
     POC_SUMMARY: 'Resumo da POC',
     TENANT_OVERVIEW: 'Visão geral da organização',
     DOJOS: 'Exportação de dojos',

@@ -3,6 +3,7 @@ import { BillingData } from '../BillingData';
 import { annualDoc, billingDoc } from '../ReportDoc';
 import type { ReportType } from '../../types';
 import type { DocBuilder } from './context';
+import { kataDoc } from './kata';
 import { dojosDoc, usersDoc } from './listings';
 import { overviewDoc } from './overview';
 import { pocSummaryDoc } from './pocSummary';
@@ -17,7 +18,7 @@ export type { DocContext } from './context';
 export const DOC_BUILDERS: Record<ReportType, DocBuilder> = {
   ANNUAL: async (ctx) => {
     const year = ctx.year ?? Number((ctx.options.from ?? new Date().toISOString()).slice(0, 4));
-    const doc = annualDoc(await new AnnualData(ctx.sql).load(ctx.viewer.tenantId, year, ctx.locale.timeZone), ctx.locale);
+    const doc = annualDoc(await new AnnualData(ctx.sql).load(ctx.viewer.tenantId, year, ctx.locale.timeZone, { tags: ctx.options.tags, excludeTags: ctx.options.exclude_tags }), ctx.locale);
     return ctx.options.title ? { ...doc, title: ctx.options.title } : doc;
   },
   BILLING: async (ctx) => {
@@ -25,6 +26,7 @@ export const DOC_BUILDERS: Record<ReportType, DocBuilder> = {
     return ctx.options.title ? { ...doc, title: ctx.options.title } : doc;
   },
   USAGE: usageDoc,
+  KATA_ANALYTICS: kataDoc,
   POC_SUMMARY: pocSummaryDoc,
   TENANT_OVERVIEW: overviewDoc,
   DOJOS: dojosDoc,

@@ -8,7 +8,7 @@ export async function overviewDoc(ctx: DocContext): Promise<ReportDoc> {
   const { t: all, head } = docBase(ctx.locale, new Date());
   const t = EXPORT_TEXTS[ctx.locale.locale].overview;
   const c = EXPORT_TEXTS[ctx.locale.locale].count;
-  const o = await loadTenantOverview(ctx.sql, ctx.viewer.tenantId);
+  const o = await loadTenantOverview(ctx.sql, ctx.viewer.tenantId, { tags: ctx.options.tags, excludeTags: ctx.options.exclude_tags });
   const counts = (id: string, title: string, label: string, list: Array<{ name: string; count: number }>): Section => ({
     id,
     title,
