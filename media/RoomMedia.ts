@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from '../infra/logger';
 import { adaptPeer, applyLayers, videoConsumers, watchBandwidth } from './AdaptiveLayers';
-import { asClientMistake, MediaConflictError, MediaNotFoundError, MediaUnavailableError, MediaValidationError } from './errors';
+import { asClientMistake, MediaConflictError, MediaNotFoundError, MediaUnavailableError, MediaValidationError, unlessGone } from './errors';
 import { ladderOf } from './LayerSelector';
 import { Peer, type Direction, type TransportEntry } from './Peer';
 import type { RecorderSettings, RecordingResult, RecordingTarget } from './Recorder';
@@ -202,21 +202,22 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     return { id, producerId, kind, rtpParameters, type, producerPaused };
   }
 
+  // The four below can race the object closing in the worker (unlessGone: a NOT_FOUND, not a fault).
   async resumeConsumer(sessionId: string, consumerId: string): Promise<void> {
-    await this.#peer(sessionId).consumer(consumerId).consumer.resume();
+    await unlessGone(this.#peer(sessionId).consumer(consumerId).consumer.resume(), 'Consumer', consumerId);
   }
 
   /** The subscriber stops receiving it (nothing is forwarded) until media.resumeConsumer. */
   async pauseConsumer(sessionId: string, consumerId: string): Promise<void> {
-    await this.#peer(sessionId).consumer(consumerId).consumer.pause();
+    await unlessGone(this.#peer(sessionId).consumer(consumerId).consumer.pause(), 'Consumer', consumerId);
   }
 
   async pauseProducer(sessionId: string, producerId: string): Promise<void> {
-    await this.#peer(sessionId).producer(producerId).pause();
+    await unlessGone(this.#peer(sessionId).producer(producerId).pause(), 'Producer', producerId);
   }
 
   async resumeProducer(sessionId: string, producerId: string): Promise<void> {
-    await this.#peer(sessionId).producer(producerId).resume();
+    await unlessGone(this.#peer(sessionId).producer(producerId).resume(), 'Producer', producerId);
   }
 
   async closeProducer(sessionId: string, producerId: string): Promise<void> {
