@@ -8,6 +8,7 @@ import { run } from './childProcess';
 import { resolveFfmpeg, resolveFfprobe, type FfmpegConfig } from '../infra/bin/ffmpeg';
 import { mixPlan } from './recordingMix';
 import { RecordingTrack, type TrackFile } from './RecordingTrack';
+import { usableTracks } from './trackProbe';
 
 export interface RecorderSettings {
   objectStore: ObjectStore;
@@ -120,15 +121,17 @@ export class Recorder {
     const empty = { ...base, objectKey: null, mimeType: null, sizeBytes: 0, durationMs: endedAt.getTime() - this.startedAt.getTime(), audioStreams: 0, videoStreams: 0, tracks: 0 };
     try {
       if (files.length === 0) return { ...empty, error: 'nothing was recorded (no media arrived)' };
+      const usable = await usableTracks(files, this.#ffprobe(), this.logger, this.target.recordingId);
+      if (usable.length === 0) return { ...empty, error: `no track could be read (${files.length} track file(s) empty or truncated)` };
       const output = path.join(this.dir, 'recording.webm');
-      const plan = mixPlan(files, output);
+      const plan = mixPlan(usable, output);
       await run(this.ffmpeg, plan.args);
       const { size } = await stat(output);
       const mimeType = plan.video > 0 ? 'video/webm' : 'audio/webm';
       const objectKey = recordingObjectKey(this.target);
       await this.settings.objectStore.put(objectKey, createReadStream(output), mimeType, size);
       const durationMs = await this.#duration(output, empty.durationMs);
-      return { ...base, objectKey, mimeType, sizeBytes: size, durationMs, audioStreams: plan.audio, videoStreams: plan.video, tracks: files.length };
+      return { ...base, objectKey, mimeType, sizeBytes: size, durationMs, audioStreams: plan.audio, videoStreams: plan.video, tracks: usable.length };
     } catch (error) {
       this.logger.error({ err: error, recordingId: this.target.recordingId }, 'recording could not be finished');
       return { ...empty, error: (error as Error).message.slice(0, 500) };
@@ -137,10 +140,21 @@ export class Recorder {
     }
   }
 
+  /** ffprobe, or undefined where there is none (ffmpeg-static ships no ffprobe). */
+  #ffprobe(): string | undefined {
+    try {
+      return resolveFfprobe(this.settings.ffmpeg);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The file's own duration (ffprobe); the wall-clock span when ffprobe is missing or unsure. */
   async #duration(file: string, fallbackMs: number): Promise<number> {
+    const ffprobe = this.#ffprobe();
+    if (ffprobe === undefined) return fallbackMs;
     try {
-      const out = await run(resolveFfprobe(this.settings.ffmpeg), ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], 30_000);
+      const out = await run(ffprobe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], 30_000);
       const seconds = Number.parseFloat(out.trim());
       return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : fallbackMs;
     } catch {

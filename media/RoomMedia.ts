@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from '../infra/logger';
+import type { MediaSource } from '../protocol/media';
 import { adaptPeer, applyLayers, videoConsumers, watchBandwidth } from './AdaptiveLayers';
-import { asClientMistake, MediaConflictError, MediaNotFoundError, MediaUnavailableError, MediaValidationError } from './errors';
+import { asClientMistake, MediaConflictError, MediaNotFoundError, MediaUnavailableError, MediaValidationError, unlessGone } from './errors';
 import { ladderOf } from './LayerSelector';
 import { Peer, type Direction, type TransportEntry } from './Peer';
 import type { RecorderSettings, RecordingResult, RecordingTarget } from './Recorder';
@@ -42,7 +43,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   readonly #peers = new Map<string, Peer>();
   /** What away() paused, by user, to resume on their return. */
   readonly #awayPaused = new Map<string, Array<types.Producer | types.Consumer>>();
-  readonly #producers = new Map<string, { producer: types.Producer; userId: string }>();
+  readonly #producers = new Map<string, RoomProducer>();
   #speaker: ActiveSpeaker | null = null;
   readonly #recording: RoomRecording;
   readonly #tuning: TransportTuning;
@@ -98,7 +99,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
 
   /** The producers a joining client can consume. */
   producers(): ProducerInfo[] {
-    return [...this.#producers.values()].map(({ producer, userId }) => ({ producerId: producer.id, userId, kind: producer.kind }));
+    return [...this.#producers.values()].map(producerInfo);
   }
 
   async createTransport(sessionId: string, direction: Direction): Promise<TransportInfo> {
@@ -161,7 +162,9 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       throw asClientMistake(error, 'rtpParameters');
     }
     peer.addProducer(producer);
-    this.#producers.set(producer.id, { producer, userId });
+    const source = params.appData?.source;
+    const announced = { producer, userId, ...(source ? { source } : {}) };
+    this.#producers.set(producer.id, announced);
     producer.observer.once('close', () => {
       this.#producers.delete(producer.id);
       if (this.#speaker?.producerId === producer.id) this.#speaker = null;
@@ -170,7 +173,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     });
     if (producer.kind === 'audio') await speaker.addProducer({ producerId: producer.id }).catch(() => undefined);
     this.#recording.add(entry.router, producer, userId);
-    this.emit('newProducer', { producerId: producer.id, userId, kind: producer.kind });
+    this.emit('newProducer', producerInfo(announced));
     return { producerId: producer.id };
   }
 
@@ -202,21 +205,22 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     return { id, producerId, kind, rtpParameters, type, producerPaused };
   }
 
+  // The four below can race the object closing in the worker (unlessGone: a NOT_FOUND, not a fault).
   async resumeConsumer(sessionId: string, consumerId: string): Promise<void> {
-    await this.#peer(sessionId).consumer(consumerId).consumer.resume();
+    await unlessGone(this.#peer(sessionId).consumer(consumerId).consumer.resume(), 'Consumer', consumerId);
   }
 
   /** The subscriber stops receiving it (nothing is forwarded) until media.resumeConsumer. */
   async pauseConsumer(sessionId: string, consumerId: string): Promise<void> {
-    await this.#peer(sessionId).consumer(consumerId).consumer.pause();
+    await unlessGone(this.#peer(sessionId).consumer(consumerId).consumer.pause(), 'Consumer', consumerId);
   }
 
   async pauseProducer(sessionId: string, producerId: string): Promise<void> {
-    await this.#peer(sessionId).producer(producerId).pause();
+    await unlessGone(this.#peer(sessionId).producer(producerId).pause(), 'Producer', producerId);
   }
 
   async resumeProducer(sessionId: string, producerId: string): Promise<void> {
-    await this.#peer(sessionId).producer(producerId).resume();
+    await unlessGone(this.#peer(sessionId).producer(producerId).resume(), 'Producer', producerId);
   }
 
   async closeProducer(sessionId: string, producerId: string): Promise<void> {
@@ -365,6 +369,18 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   #alive(): void {
     if (this.#closed) throw new MediaUnavailableError('Room media is closed');
   }
+}
+
+/** A producer of the room, with who sends it and what its client said it is. */
+interface RoomProducer {
+  producer: types.Producer;
+  userId: string;
+  source?: MediaSource;
+}
+
+/** How a producer is announced (media.newProducer, room.join's producers); `source` only when given. */
+function producerInfo({ producer, userId, source }: RoomProducer): ProducerInfo {
+  return { producerId: producer.id, userId, kind: producer.kind, ...(source ? { source } : {}) };
 }
 
 /**

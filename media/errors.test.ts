@@ -93,3 +93,19 @@ test('client mistakes are client errors with protocol codes, and nothing leaks',
   t.is(await gauge('pocdojo_media_routers'), 0);
   t.deepEqual(await reply(media.createTransport('alice', 'send')), { code: 'SERVICE_UNAVAILABLE', client: true }, 'closed');
 });
+
+// Serial: ava runs it before the test above, whose gauges count the whole worker.
+test.serial('a consumer whose producer closes while it is being resumed answers NOT_FOUND (a client error), not a fault', async (t) => {
+  const { media } = await newRoomWithParticipants(pool, { alice: 'participant', bob: 'participant' });
+  const { client: alice, producerId } = await WeriftClient.publish((m, d) => runMediaMethod(media, m, 'alice', d));
+  const { client: bob, consumerId } = await WeriftClient.subscribe((m, d) => runMediaMethod(media, m, 'bob', d), producerId);
+  // Both requests leave in this order before either is answered: the worker closes the consumer
+  // with its producer, then gets a resume for a consumer it no longer knows.
+  const closing = runMediaMethod(media, 'media.closeProducer', 'alice', { producerId });
+  const resuming = reply(runMediaMethod(media, 'media.resumeConsumer', 'bob', { consumerId }));
+  await closing;
+  t.deepEqual(await resuming, { code: 'NOT_FOUND', client: true });
+  t.deepEqual(await reply(runMediaMethod(media, 'media.pauseConsumer', 'bob', { consumerId })), { code: 'NOT_FOUND', client: true }, 'and after it is gone');
+  await Promise.all([alice.close(), bob.close()]);
+  await media.close();
+});

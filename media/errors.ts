@@ -46,3 +46,20 @@ export function asClientMistake(error: unknown, field: string): unknown {
   }
   return error;
 }
+
+/**
+ * A request on an object that closed while the request was on its way to the worker (the
+ * consumer's producer just went): the worker answers "Channel request handler with ID ... not
+ * found". That is the client's object being gone, answered as NOT_FOUND, not our fault. A
+ * closed channel (the worker died) is left alone: the room's reset deals with it.
+ */
+export async function unlessGone<T>(request: Promise<T>, what: 'Producer' | 'Consumer', id: string): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    if (error instanceof Error && error.name !== 'InvalidStateError' && /request handler with ID \S+ not found/.test(error.message)) {
+      throw new MediaNotFoundError(what, id);
+    }
+    throw error;
+  }
+}

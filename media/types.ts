@@ -1,5 +1,6 @@
 import type { types } from 'mediasoup';
 import type { RoomRole } from '../protocol/auth';
+import type { MediaSource } from '../protocol/media';
 import type { RecordingResult } from './Recorder';
 
 /**
@@ -17,7 +18,7 @@ export interface ProduceParams {
   transportId: string;
   kind: types.MediaKind;
   rtpParameters: unknown;
-  appData?: Record<string, unknown>;
+  appData?: { source?: MediaSource; [key: string]: unknown };
 }
 
 /** media.consume data. */
@@ -56,6 +57,8 @@ export interface ProducerInfo {
   producerId: string;
   userId: string;
   kind: types.MediaKind;
+  /** What its client said it is (media.produce appData.source); absent when it did not say. */
+  source?: MediaSource;
 }
 
 /** The dominant speaker: whose audio producer. */

@@ -15,11 +15,25 @@ test.after.always(() => pool?.close());
 type Ev<K extends keyof RoomMediaEvents> = RoomMediaEvents[K][0];
 
 test('a werift client publishes Opus, another receives it, and closing the producer tells the subscriber', async (t) => {
-  const { media } = await newRoomWithParticipants(pool, { alice: 'participant', bob: 'participant' });
+  const { media } = await newRoomWithParticipants(pool, { alice: 'participant', bob: 'participant', carol: 'participant' });
   const announced = nextEvent<Ev<'newProducer'>>(media, 'newProducer');
   const { client: alice, producerId } = await WeriftClient.publish(signalOf(media, 'alice'));
   t.like(await announced, { producerId, userId: 'alice', kind: 'audio' });
   t.deepEqual(media.producers(), [{ producerId, userId: 'alice', kind: 'audio' }]);
+
+  // A producer whose client says what it is (appData.source) is announced with it.
+  const said = nextEvent<Ev<'newProducer'>>(media, 'newProducer');
+  const saying = signalOf(media, 'carol');
+  const { client: carol, producerId: carolProducerId } = await WeriftClient.publish((method, data) =>
+    saying(method, method === 'media.produce' ? { ...data, appData: { source: 'microphone', own: 1 } } : data),
+  );
+  t.deepEqual(await said, { producerId: carolProducerId, userId: 'carol', kind: 'audio', source: 'microphone' });
+  t.deepEqual(
+    media.producers().find((p) => p.producerId === carolProducerId),
+    { producerId: carolProducerId, userId: 'carol', kind: 'audio', source: 'microphone' },
+  );
+  media.leave('carol');
+  await carol.close();
 
   const { client: bob, consumerId } = await WeriftClient.subscribe(signalOf(media, 'bob'), producerId);
   const sending = alice.sendOpus(100);

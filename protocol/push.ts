@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RoomRole } from './auth';
 import { codeOutput, codeRunStarted, executionResult } from './codeExec';
+import { mediaSource } from './media';
 import { uuid } from './rest/common';
 
 // What the server pushes on /v1/ws without being asked: frames `{ method, data, seq? }` with no
@@ -62,8 +63,9 @@ export const PUSH_SCHEMAS = {
   'code.update': z.object({ update: z.base64(), userId: uuid }),
   // Cursors and selections (Yjs awareness, base64), also cleared when a session leaves: to everyone, no seq.
   'awareness.update': z.object({ state: z.base64(), userId: uuid }),
-  // Someone started sending audio or video: to everyone (consume it with media.consume).
-  'media.newProducer': z.object({ producerId: mediaId, userId: uuid, kind: z.enum(['audio', 'video']) }),
+  // Someone started sending audio or video: to everyone (consume it with media.consume). `source`
+  // when its client gave one in media.produce's appData (camera, microphone, screen).
+  'media.newProducer': z.object({ producerId: mediaId, userId: uuid, kind: z.enum(['audio', 'video']), source: mediaSource.optional() }),
   // A producer closed (its sender stopped, left, or the worker died): to everyone.
   'media.producerClosed': z.object({ producerId: mediaId, userId: uuid }),
   // A consumer closed because its producer did: only to the sessions of the user who consumed it, no seq.

@@ -22,3 +22,14 @@ test('only the methods the server serves, in a whole envelope', (t) => {
   t.deepEqual(fields(validate(schema, { method: 'chat.send', data: { text: 'a', clientMsgId: 'c' } })), ['sessionId', 'gatewayNodeId']);
   t.deepEqual(fields(validate(schema, { ...envelope, method: 'room.leave', dojoId: 'not-a-uuid' })), ['dojoId']);
 });
+
+test("media.produce's appData.source is one of the media sources; the rest of appData is the client's own", (t) => {
+  const produce = (appData: unknown) => validate(schema, { ...envelope, method: 'media.produce', data: { transportId: 't', kind: 'video', rtpParameters: {}, appData } });
+  t.deepEqual(fields(produce({ source: 'smell' })), ['data.appData.source']);
+  t.deepEqual(fields(produce({ source: 3 })), ['data.appData.source']);
+  const ok = produce({ source: 'screen', tile: 2 });
+  t.true(ok.ok);
+  if (ok.ok) t.deepEqual((ok.value.data as { appData: unknown }).appData, { source: 'screen', tile: 2 });
+  t.true(produce({ tile: 2 }).ok, 'source is optional');
+  t.true(produce(undefined).ok, 'appData is optional');
+});

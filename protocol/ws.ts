@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RoomRole } from './auth';
 import { codeLanguage } from './codeExec';
 import type { ErrorCode } from './errors';
+import { mediaSource } from './media';
 import { uuid } from './rest/common';
 import { freeText, validatedLater } from './text';
 
@@ -86,7 +87,11 @@ export const WS_METHODS = {
   'awareness.update': room(z.object({ ...inRoom, state: base64 })),
   'media.createTransport': room(z.object({ ...inRoom, direction: z.enum(['send', 'recv']) })),
   'media.connectTransport': room(z.object({ ...inRoom, transportId: z.string().min(1), dtlsParameters: rtpObject })),
-  'media.produce': room(z.object({ ...inRoom, transportId: z.string().min(1), kind: z.enum(['audio', 'video']), rtpParameters: rtpObject, appData: rtpObject.optional() }), NOT_OBSERVER('send media')),
+  // appData is the client's own (kept on the producer); its `source` is announced to the others.
+  'media.produce': room(
+    z.object({ ...inRoom, transportId: z.string().min(1), kind: z.enum(['audio', 'video']), rtpParameters: rtpObject, appData: z.looseObject({ source: mediaSource.optional() }).optional() }),
+    NOT_OBSERVER('send media'),
+  ),
   'media.consume': room(z.object({ ...inRoom, transportId: z.string().min(1), producerId: z.string().min(1), rtpCapabilities: rtpObject })),
   // The descriptions (.describe) below are also the method's summary in /v1/asyncapi.json.
   'media.pauseConsumer': room(

@@ -79,13 +79,17 @@ test('over the real app a member publishes Opus, an observer receives it and can
 
   const sender = await joined(app, speaker, dojoId);
   open.push(sender.client);
-  const { client: publisher, producerId } = await WeriftClient.publish(wsSignal(sender.client));
+  // The client says what it sends (appData.source): a value outside the enum is refused, naming the field.
+  const unknownSource = await sender.client.request('media.produce', { transportId: 'any', kind: 'audio', rtpParameters: {}, appData: { source: 'mic' } });
+  t.like(unknownSource, { ok: false, error: { code: 'VALIDATION_ERROR', fields: [{ field: 'data.appData.source' }] } });
+  const signal = wsSignal(sender.client);
+  const { client: publisher, producerId } = await WeriftClient.publish((method, data) => signal(method, method === 'media.produce' ? { ...data, appData: { source: 'microphone' } } : data));
   open.push(publisher);
-  t.like(await host.client.nextPushOf('media.newProducer'), { producerId, userId: speaker.userId, kind: 'audio' });
+  t.like(await host.client.nextPushOf('media.newProducer'), { producerId, userId: speaker.userId, kind: 'audio', source: 'microphone' });
 
   const observer = await joined(app, watcher, dojoId);
   open.push(observer.client);
-  t.deepEqual(observer.reply.data.producers, [{ producerId, userId: speaker.userId, kind: 'audio' }]);
+  t.deepEqual(observer.reply.data.producers, [{ producerId, userId: speaker.userId, kind: 'audio', source: 'microphone' }]);
   const { client: receiver } = await WeriftClient.subscribe(wsSignal(observer.client), producerId);
   open.push(receiver);
   await publisher.sendOpus(100);

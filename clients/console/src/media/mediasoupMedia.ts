@@ -148,7 +148,7 @@ export class ConsoleMedia extends Emitter<MediaEvents> implements MediaClient {
       this.tiles = [...this.tiles.filter((t) => !(t.local && t.kind === 'video')), { key: 'local-video', userId: this.#context!.userId, kind: 'video', track: video, local: true }];
     }
     if (audio) {
-      this.#producers.audio = await send.produce({ track: audio, appData: { source: 'mic' } });
+      this.#producers.audio = await send.produce({ track: audio, appData: { source: 'microphone' } });
       if (!this.micOn) await this.#toggle('audio', false);
     }
   }
