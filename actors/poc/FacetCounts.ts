@@ -83,7 +83,9 @@ export class FacetCounts {
         type: QueryTypes.SELECT,
       });
       if (!row?.locked) return false;
-      await this.database.sequelize.query(`SELECT poc_facet_deltas_fold($1::uuid)`, { bind: [tenantId] });
+      // The tenant overview's counts (migration 933) are kept the same way and fold with these,
+      // under the same lock: the writes that change one change the other.
+      await this.database.sequelize.query(`SELECT poc_facet_deltas_fold($1::uuid), poc_overview_deltas_fold($1::uuid)`, { bind: [tenantId] });
       return true;
     });
   }

@@ -79,7 +79,10 @@ export async function generate(options: GenerateOptions): Promise<TenantPlan[]> 
     log(`indexes rebuilt at ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // Both need the keys back (ON CONFLICT). Without the replica role the trigger left one pending
     // write per public POC (migration 945): folded as the app does shortly after writes.
-    if (!replica) await inParallel(options.workers ?? 3, options.url, tenants, (client, t) => client.query(`SELECT poc_facet_deltas_fold($1::uuid)`, [t.id]).then(() => undefined));
+    if (!replica)
+      await inParallel(options.workers ?? 3, options.url, tenants, (client, t) =>
+        client.query(`SELECT poc_facet_deltas_fold($1::uuid), poc_overview_deltas_fold($1::uuid)`, [t.id]).then(() => undefined),
+      );
     await inParallel(options.workers ?? 3, options.url, tenants, spellings);
     await admin.query(`VACUUM ANALYZE ${TABLES.join(', ')}`);
     log(`vacuumed at ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -91,14 +91,22 @@ interface PocFigures {
 }
 
 /**
- * The POC figures from the counts the pocs table's trigger keeps (migration 932): a few hundred
- * rows whatever the tenant's size. Ties are broken by name, as the row path does.
+ * The POC figures from the counts the pocs table's trigger keeps (migration 932) plus the writes
+ * not folded into them yet (migration 933), in one statement: a few hundred rows whatever the
+ * tenant's size. Ties are broken by name, as the row path does.
  */
 async function pocFiguresOfCounts(sql: Sql, tenantId: string): Promise<PocFigures> {
   const rows = await sql.rows<{ dim: string; name: string; count: number }>(
-    `SELECT c.dim, coalesce(lb.display, c.key) AS name, c.n AS count FROM poc_overview_counts c
+    `SELECT c.dim, coalesce(lb.display, c.key) AS name, c.n AS count FROM (
+       SELECT dim, key, sum(n)::int AS n FROM (
+         SELECT dim, key, n FROM poc_overview_counts WHERE tenant_id = $1
+         UNION ALL
+         SELECT x.dim, x.key, d.n FROM poc_overview_deltas d,
+                poc_overview_values(d.is_public, d.language_key, d.tag_keys, d.framework_keys) AS x
+          WHERE d.tenant_id = $1) u
+        GROUP BY dim, key) c
        LEFT JOIN poc_labels lb ON lb.tenant_id = $1 AND lb.dim = c.dim AND lb.key = c.key
-      WHERE c.tenant_id = $1 AND c.n > 0 ORDER BY c.n DESC, name`,
+      WHERE c.n > 0 ORDER BY c.n DESC, name`,
     [tenantId],
   );
   const of = (dim: string) =>
