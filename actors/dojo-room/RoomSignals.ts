@@ -128,7 +128,7 @@ const HANDLERS: { [M in RoomMethod]: Handler<M> } = {
   },
 
   'chat.delete': async (room, caller, { messageId }) => {
-    if (!room.chat.has(messageId)) {
+    if (!room.chat.find(messageId)) {
       const old = await room.deps.store.findChat(room.key, messageId);
       if (!old) throw new NotFoundError('Message');
       room.chat.adopt(old);
