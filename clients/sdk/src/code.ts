@@ -18,7 +18,12 @@ export interface CodeChannel {
   refused(error: PocdojoError): void;
   /** The document was replaced by the server's next generation (code.reset): bind the editor to the new `doc`. */
   reloaded?(): void;
+  /** Join the room again: an edit was refused as stale and no code.reset followed. */
+  resync?(): void;
 }
+
+/** How long a refused stale edit waits for the code.reset already on its way before the room is joined again. */
+const RESET_GRACE_MS = 2_000;
 
 /**
  * The room's Yjs document and awareness, kept in step with the server. Local edits go out as
@@ -143,6 +148,18 @@ export class SharedCode {
     this.awareness.destroy();
   }
 
+  // The reset is normally already on its way; if none comes (the room moved and lost a
+  // compaction it had not stored), joining again brings the server's generation.
+  #awaitReset(): void {
+    if (this.#staleRefused) return;
+    this.#staleRefused = true;
+    const generation = this.#generation;
+    const timer = setTimeout(() => {
+      if (this.#staleRefused && generation === this.#generation) this.#channel.resync?.();
+    }, RESET_GRACE_MS);
+    (timer as { unref?: () => void }).unref?.();
+  }
+
   // Swaps in the server's new generation; `rebase`: our text's difference from it is made again on it.
   #replace(generation: number, serverState: string, rebase: boolean): void {
     const mine = this.text.toString();
@@ -196,7 +213,7 @@ export class SharedCode {
         if (generation !== this.#generation || isStaleGeneration(error)) {
           // Made against a generation the server left: the reset makes it again on the new one
           // (or already did), so this copy is dropped.
-          if (generation === this.#generation) this.#staleRefused = true;
+          if (generation === this.#generation) this.#awaitReset();
           this.#flush();
           return;
         }

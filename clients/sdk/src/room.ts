@@ -87,6 +87,7 @@ export class Room extends Emitter<RoomEvents> {
       sendAwareness: (state) => this.request('awareness.update', { state }),
       refused: (error) => this.emit('error', error),
       reloaded: () => this.emit('codeReloaded'),
+      resync: () => this.#rejoin(),
     });
   }
 
@@ -219,11 +220,7 @@ export class Room extends Emitter<RoomEvents> {
         this.#outbox.resume();
         this.code.resumed();
       }),
-      c.on('reset', () => {
-        if (!this.#active()) return;
-        this.#setState('rejoining');
-        this.#join().catch((error: unknown) => this.#rejoinFailed(error));
-      }),
+      c.on('reset', () => this.#rejoin()),
       c.on('closed', () => this.#dispose('closed')),
       c.on('push', (frame) => {
         if (!this.#active()) return;
@@ -298,6 +295,12 @@ export class Room extends Emitter<RoomEvents> {
   #setRecording(recordingId: string | null): void {
     this.#recording = recordingId;
     this.emit('recording', recordingId);
+  }
+
+  #rejoin(): void {
+    if (!this.#active()) return;
+    this.#setState('rejoining');
+    this.#join().catch((error: unknown) => this.#rejoinFailed(error));
   }
 
   #rejoinFailed(error: unknown): void {
