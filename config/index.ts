@@ -113,6 +113,8 @@ export interface Config {
   };
   /** The yearly batch: when it runs (cron, UTC) and whether this process schedules it at all. */
   readonly yearly: { readonly schedule: string; readonly enabled: boolean };
+  /** MALLOC_ARENA_MAX as the process was started with (glibc reads it, not the node; deploy/memory.ts reports it). */
+  readonly mallocArenaMax: string | undefined;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
     services: Object.freeze(services),
     namespace: r.name('NAMESPACE', 'pocdojo'),
     nodeId: r.name('NODE_ID', `${os.hostname()}-${process.pid}`),
+    mallocArenaMax: r.optional('MALLOC_ARENA_MAX'),
     jwtSecret,
     rtc: Object.freeze({
       listenIp: r.ip('RTC_LISTEN_IP', '127.0.0.1'),

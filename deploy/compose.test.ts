@@ -4,6 +4,7 @@ import path from 'node:path';
 import test from 'ava';
 import { parse } from 'yaml';
 import { ALL_SERVICES, loadConfig } from '../config';
+import { memoryEnv } from './memory';
 
 // No container engine runs on this machine (nor can a base image be pulled), so neither the
 // image nor the compose cluster is built or started here. What can be checked without them is:
@@ -48,6 +49,7 @@ test('every pocdojo node of the compose cluster has a valid config, publishes wh
     const env = Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(v)]));
     const config = loadConfig(env);
     config.services.forEach((s) => hosted.add(s));
+    t.is(env.NODE_OPTIONS, memoryEnv(config.services).NODE_OPTIONS, `${name}: the V8 heap cap of its role (deploy/memory.ts)`);
     t.is(config.nodeId, name, `${name}: NODE_ID is its service name`);
     t.is(config.ops.host, '0.0.0.0', `${name}: Prometheus reaches the operations port over the network`);
     t.true(targets.includes(`${name}:${config.ops.port}`), `${name}: scraped at ${name}:${config.ops.port}`);

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '../config';
 import { quietDependencyWarnings } from '../config/runtime';
 import { startNode } from './node';
+import { reportMemorySettings } from './memory';
 import { installProcessGuards } from './processGuards';
 
 /** `npm start`: one node with the services SERVICES names (all of them by default). */
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   const logger = node.broker.getLogger('node');
   installProcessGuards(logger, () => node.stop());
   logger.info({ services: config.services, port: node.port, opsPort: node.opsPort, node: config.nodeId }, 'pocdojo node ready');
+  reportMemorySettings(config, logger);
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 15_000);

@@ -61,6 +61,10 @@ export const PUSH_SCHEMAS = {
   'chat.deleted': z.object({ messageId: uuid, by: uuid }),
   // A Yjs update of the shared code (base64), as its editor sent it: to everyone, the editor included.
   'code.update': z.object({ update: z.base64(), userId: uuid }),
+  // The code's document was compacted into a new generation (`code`: its whole state, base64): to
+  // everyone. Load it as a fresh document and edit that, naming `generation` in code.update; edits
+  // not yet acknowledged are made again on it (the old generation's are refused with CONFLICT).
+  'code.reset': z.object({ generation: z.number().int().min(1), code: z.base64() }),
   // Cursors and selections (Yjs awareness, base64), also cleared when a session leaves: to everyone, no seq.
   'awareness.update': z.object({ state: z.base64(), userId: uuid }),
   // Someone started sending audio or video: to everyone (consume it with media.consume). `source`

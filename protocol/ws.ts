@@ -80,7 +80,9 @@ export const WS_METHODS = {
   'room.mute': room(z.object({ ...inRoom, userId: uuid }), FACILITATOR('mute participants')),
   'chat.send': room(z.object({ ...inRoom, text: freeText(z.string().min(1).max(2000)), clientMsgId: z.string().min(1).max(64) })),
   'chat.delete': room(z.object({ ...inRoom, messageId: uuid })),
-  'code.update': room(z.object({ ...inRoom, update: base64 }), NOT_OBSERVER('edit the code')),
+  // `generation`: the document generation the update was made against (room.join's codeGeneration,
+  // then each code.reset's); an older one is refused with CONFLICT naming data.generation. Absent: 0.
+  'code.update': room(z.object({ ...inRoom, update: base64, generation: z.number().int().min(0).optional() }), NOT_OBSERVER('edit the code')),
   // Runs the room's current code (and the room's kata tests) in the sandbox: -> { executionId };
   // code.runStarted, code.output and code.result follow as pushes. Defaults to the dojo's language.
   'code.run': room(z.object({ ...inRoom, language: codeLanguage.optional() }), NOT_OBSERVER('run code')),

@@ -1,5 +1,6 @@
 import { TokenBucket } from '../../infra/tokenBucket';
 import { ForbiddenError, NotFoundError, RateLimitedError } from './errors';
+import { ChatWindow } from './ChatWindow';
 import { chatMessageId } from './messageId';
 import type { ChatRecord, RoomKey } from './types';
 
@@ -30,6 +31,8 @@ export interface ChatStorage {
 
 // Messages one room remembers for idempotency at most; past it the oldest are left to the database.
 const MAX_REMEMBERED = 20_000;
+// Records loaded from storage (for a delete or a late retry) kept whole at most.
+const MAX_ADOPTED = 1_000;
 
 /**
  * The chat of one room: the recent messages, idempotency on clientMsgId, and each user's rate.
@@ -38,17 +41,21 @@ const MAX_REMEMBERED = 20_000;
  * Idempotency covers a time window, not a count: a client (or, before, a broker) retrying after a
  * failover may come back many seconds and hundreds of messages later. Memory answers for every
  * message accepted since `#coveredSince`; for a retry that may be older, the stored copy does.
+ * The window keeps ids and times only (ChatWindow); whole records are kept for the recent
+ * messages, those loaded for a delete, and those whose write has not succeeded yet.
  */
 export class RoomChat {
   readonly #recent: ChatRecord[] = [];
-  // Messages within the window (acceptance order), the time each was accepted and its number.
-  // A queue read from #windowHead: shift() on a 20,000-entry array moves every entry each time.
-  #window: Array<{ record: ChatRecord; at: number; n: number }> = [];
-  #windowHead = 0;
-  // How many messages were remembered so far: the last limits.keep of them are the recent ones.
-  #remembered = 0;
-  readonly #byId = new Map<string, ChatRecord>();
-  readonly #durable = new Map<string, Promise<void>>();
+  /** The recent records and those adopted from storage, by id: what remove() and room.join see. */
+  readonly #records = new Map<string, ChatRecord>();
+  readonly #adopted = new Map<string, ChatRecord>();
+  /** Every message accepted within the window: id and time. */
+  readonly #window = new ChatWindow(MAX_REMEMBERED);
+  /**
+   * Records whose write is in flight (a retry waits on the same promise) or failed (a retry
+   * writes again), in acceptance order. A written record leaves at once.
+   */
+  readonly #unsettled = new Map<string, { record: ChatRecord; durable: Promise<void> | undefined }>();
   readonly #buckets = new Map<string, TokenBucket>();
   #coveredSince = Number.NEGATIVE_INFINITY;
 
@@ -57,10 +64,7 @@ export class RoomChat {
     history: readonly ChatRecord[],
     readonly limits: ChatLimits,
   ) {
-    for (const record of history) {
-      this.#remember(record, Date.parse(record.createdAt));
-      this.#durable.set(record.messageId, DURABLE);
-    }
+    for (const record of history) this.#remember(record, Date.parse(record.createdAt));
     // History is the newest `keep` stored messages, so every message stored since its oldest is
     // known here; fewer than `keep` is all of them.
     if (history.length >= limits.keep) this.#coveredSince = Math.max(this.#coveredSince, Date.parse(history[0]!.createdAt));
@@ -74,7 +78,7 @@ export class RoomChat {
    */
   accept(userId: string, clientMsgId: string, text: string, storage: ChatStorage, now = Date.now()): Accepted | Promise<Accepted> {
     const messageId = chatMessageId(this.key.dojoId, userId, clientMsgId);
-    if (this.#byId.has(messageId) || this.#coveredSince <= now - this.limits.windowMs) {
+    if (this.has(messageId) || this.#unsettled.has(messageId) || this.#coveredSince <= now - this.limits.windowMs) {
       return this.send(userId, clientMsgId, text, (r) => storage.persist(r), now);
     }
     return storage.find(messageId).then(
@@ -86,15 +90,20 @@ export class RoomChat {
   /**
    * Accepts a message, or returns the earlier acceptance of the same clientMsgId (without
    * spending a rate-limit token). `persist` makes the record durable; a failed persist is
-   * forgotten so a retry tries again.
+   * kept so a retry tries again.
    */
   send(userId: string, clientMsgId: string, text: string, persist: (r: ChatRecord) => Promise<void>, now = Date.now()): Accepted {
     const messageId = chatMessageId(this.key.dojoId, userId, clientMsgId);
-    const known = this.#byId.get(messageId);
-    if (known) {
+    const unsettled = this.#unsettled.get(messageId);
+    if (unsettled) {
       // Still being persisted: the retry waits on the same write; failed before: write again.
-      const durable = this.#durable.get(messageId) ?? this.#persist(known, persist);
-      return { record: known, fresh: false, durable };
+      return { record: unsettled.record, fresh: false, durable: unsettled.durable ?? this.#persist(unsettled.record, persist) };
+    }
+    const at = this.#records.get(messageId) ?? this.#adopted.get(messageId) ?? this.#window.acceptedAt(messageId);
+    if (at !== undefined) {
+      // The window keeps no text: a retry carries the same id, so the record is the first one as far as the reply goes.
+      const record = typeof at === 'number' ? { ...this.key, messageId, userId, clientMsgId, text, createdAt: new Date(at).toISOString(), status: 'A' as const } : at;
+      return { record, fresh: false, durable: DURABLE };
     }
     if (!this.#bucket(userId, now).take(now)) throw new RateLimitedError(1);
     const record: ChatRecord = { ...this.key, messageId, userId, clientMsgId, text, createdAt: new Date(now).toISOString(), status: 'A' };
@@ -104,7 +113,7 @@ export class RoomChat {
 
   /** Marks a message removed: its author or a facilitator only. */
   remove(messageId: string, userId: string, isFacilitator: boolean): ChatRecord {
-    const record = this.#byId.get(messageId);
+    const record = this.find(messageId);
     if (!record || record.status === 'R') throw new NotFoundError('Message');
     if (record.userId !== userId && !isFacilitator) throw new ForbiddenError('Only the author or a facilitator may delete this message');
     record.status = 'R';
@@ -115,7 +124,7 @@ export class RoomChat {
   dropRemoved(messageIds: readonly string[]): string[] {
     const dropped: string[] = [];
     for (const id of messageIds) {
-      const record = this.#byId.get(id);
+      const record = this.find(id);
       if (record && record.status === 'A') {
         record.status = 'R';
         dropped.push(id);
@@ -129,73 +138,65 @@ export class RoomChat {
     return this.#recent.filter((r) => r.status === 'A').slice(-n);
   }
 
-  /** Finds a message among the recent ones (older ones are only in the database). */
+  /** Whether memory vouches for the message (accepted within the window, or loaded). */
   has(messageId: string): boolean {
-    return this.#byId.has(messageId);
+    return this.#records.has(messageId) || this.#adopted.has(messageId) || this.#window.acceptedAt(messageId) !== undefined;
   }
 
-  /** Adds a message that is older than the recent window (loaded for a delete). */
+  /** The whole record, if memory holds it (a recent, loaded or unwritten one); older ones are only in the database. */
+  find(messageId: string): ChatRecord | undefined {
+    return this.#records.get(messageId) ?? this.#adopted.get(messageId) ?? this.#unsettled.get(messageId)?.record;
+  }
+
+  /** Adds a message that is older than the recent window (loaded for a delete or a retry). */
   adopt(record: ChatRecord): void {
-    if (this.#byId.has(record.messageId)) return;
-    this.#byId.set(record.messageId, record);
-    this.#durable.set(record.messageId, DURABLE);
+    if (this.find(record.messageId)) return;
+    this.#adopted.set(record.messageId, record);
+    // Loaded records are few (deletes, late retries): the oldest make room for new ones.
+    if (this.#adopted.size > MAX_ADOPTED) this.#adopted.delete(this.#adopted.keys().next().value as string);
+    if (this.#window.acceptedAt(record.messageId) === undefined) this.#window.add(record.messageId, Date.parse(record.createdAt));
   }
 
   #persist(record: ChatRecord, persist: (r: ChatRecord) => Promise<void>): Promise<void> {
-    const durable: Promise<void> = persist(record).then(
-      // Settled: the shared resolved promise answers retries, so the window holds no promise per message.
+    const entry: { record: ChatRecord; durable: Promise<void> | undefined } = { record, durable: undefined };
+    entry.durable = persist(record).then(
       () => {
-        if (this.#durable.get(record.messageId) === durable) this.#durable.set(record.messageId, DURABLE);
+        if (this.#unsettled.get(record.messageId) === entry) this.#unsettled.delete(record.messageId);
       },
       (error: unknown) => {
-        this.#durable.delete(record.messageId);
+        entry.durable = undefined;
         throw error;
       },
     );
-    this.#durable.set(record.messageId, durable);
-    return durable;
+    this.#unsettled.delete(record.messageId);
+    this.#unsettled.set(record.messageId, entry);
+    return entry.durable;
   }
 
   /** A stored message retried: answered as first accepted, and remembered for the next retry. */
   #replayOf(stored: ChatRecord): Accepted {
     this.adopt(stored);
-    return { record: this.#byId.get(stored.messageId) as ChatRecord, fresh: false, durable: DURABLE };
+    return { record: this.find(stored.messageId) as ChatRecord, fresh: false, durable: DURABLE };
   }
 
-  // A record stays known while it is among the recent ones or within the window.
+  // A message stays known while it is among the recent ones or within the window.
   #remember(record: ChatRecord, at: number): void {
-    this.#remembered += 1;
     this.#recent.push(record);
-    this.#window.push({ record, at, n: this.#remembered });
-    this.#byId.set(record.messageId, record);
+    this.#records.set(record.messageId, record);
+    while (this.#recent.length > this.limits.keep) this.#records.delete((this.#recent.shift() as ChatRecord).messageId);
     const cutoff = at - this.limits.windowMs;
-    // The window outlives the recent list (it is minutes long), so a record leaving the recent
-    // list is forgotten only if the window let it go already.
-    const windowStart = this.#window[this.#windowHead]?.n ?? Number.POSITIVE_INFINITY;
-    while (this.#recent.length > this.limits.keep) {
-      const old = this.#recent.shift() as ChatRecord;
-      const n = this.#remembered - this.#recent.length;
-      if (n < windowStart) this.#forget(old);
-    }
-    const firstRecent = this.#remembered - this.#recent.length + 1;
-    while (this.#windowHead < this.#window.length) {
-      const old = this.#window[this.#windowHead]!;
-      if (old.at >= cutoff && this.#window.length - this.#windowHead <= MAX_REMEMBERED) break;
-      this.#windowHead += 1;
+    for (let oldest = this.#window.oldest(); oldest !== undefined && oldest < cutoff; oldest = this.#window.oldest()) this.#window.dropOldest();
+    if (this.#window.size >= MAX_REMEMBERED) {
       // Dropped for room, not for age: memory no longer vouches for that stretch of time.
-      if (old.at >= cutoff) this.#coveredSince = Math.max(this.#coveredSince, old.at + 1);
-      if (old.n < firstRecent) this.#forget(old.record);
+      this.#coveredSince = Math.max(this.#coveredSince, (this.#window.dropOldest() as number) + 1);
     }
-    // Drop the read part now and then, so the array does not grow without bound.
-    if (this.#windowHead > 1024 && this.#windowHead * 2 > this.#window.length) {
-      this.#window = this.#window.slice(this.#windowHead);
-      this.#windowHead = 0;
+    this.#window.add(record.messageId, at);
+    // A write that failed long ago and was never retried leaves with its time.
+    const since = this.#window.oldest() ?? at;
+    for (const [id, entry] of this.#unsettled) {
+      if (entry.durable || Date.parse(entry.record.createdAt) >= since) break;
+      this.#unsettled.delete(id);
     }
-  }
-
-  #forget(record: ChatRecord): void {
-    this.#byId.delete(record.messageId);
-    this.#durable.delete(record.messageId);
   }
 
   #bucket(userId: string, now: number): TokenBucket {

@@ -1,5 +1,6 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { generationOf, structCount } from './CodeGeneration';
 import { FieldValidationError } from './errors';
 
 /** The shared text every client edits; clients bind their editor to `doc.getText('code')`. */
@@ -74,6 +75,16 @@ export class CodeDocument {
 
   text(): string {
     return this.#doc.getText(CODE_TEXT).toString();
+  }
+
+  /** The document's generation, as stored in it (see CodeGeneration.ts). */
+  generation(): number {
+    return generationOf(this.#doc);
+  }
+
+  /** Items and tombstones the document holds (what compaction bounds). */
+  structs(): number {
+    return structCount(this.#doc);
   }
 
   /** Safe to call twice; stops the awareness timer. */

@@ -53,6 +53,8 @@ function joinReply(room: Room, caller: Caller): SignalResult {
       participants: room.members.participants().map(({ userId, role, muted }) => ({ userId, role, muted, canEdit: room.canEdit(userId, role) })),
       chat: room.chat.recent().map(chatView),
       code: toBase64(room.code.doc.state()),
+      // What code.update names as its `generation` (0 until the document is first compacted).
+      codeGeneration: room.code.generation,
       awareness: awareness ? toBase64(awareness) : null,
       // The client's lastSeq for session.resume until it sees a push.
       seq: room.fanout.seq,
@@ -128,7 +130,7 @@ const HANDLERS: { [M in RoomMethod]: Handler<M> } = {
   },
 
   'chat.delete': async (room, caller, { messageId }) => {
-    if (!room.chat.has(messageId)) {
+    if (!room.chat.find(messageId)) {
       const old = await room.deps.store.findChat(room.key, messageId);
       if (!old) throw new NotFoundError('Message');
       room.chat.adopt(old);
@@ -138,12 +140,15 @@ const HANDLERS: { [M in RoomMethod]: Handler<M> } = {
     return { value: { data: { messageId } }, durable: room.deps.chatSink.write({ ...record }) };
   },
 
-  'code.update': (room, caller, { update }) => {
+  'code.update': (room, caller, { update, generation }) => {
     if (room.dojo.readOnly) throw new ForbiddenError("The kata's time is up: the code is read-only");
     if (!room.canEdit(caller.auth.userId, caller.role)) throw new ForbiddenError('Classroom mode: only chosen participants edit');
-    const durable = room.code.apply(fromBase64(update));
+    const durable = room.code.apply(fromBase64(update), generation);
     room.deps.metrics.message('code');
     room.fanout.push('code.update', { update, userId: caller.auth.userId }, room.members.gatewayNodes());
+    // After this update's push: a client has every update of the old generation before the reset.
+    const reset = room.code.compactIfDue();
+    if (reset) room.fanout.push('code.reset', { generation: reset.generation, code: toBase64(reset.state) }, room.members.gatewayNodes());
     return { value: { data: {} }, durable };
   },
 

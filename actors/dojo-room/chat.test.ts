@@ -1,5 +1,6 @@
 import test from 'ava';
 import { RoomChat, type ChatStorage } from './Chat';
+import { ChatWindow } from './ChatWindow';
 import { chatMessageId } from './messageId';
 import type { ChatRecord } from './types';
 
@@ -86,4 +87,41 @@ test('memory is bounded within the window: past 20,000 messages the oldest are l
   const retry = await chat.accept('u1', 'm0', 'chatter', storage([old]), 1_000 + total);
   t.false(retry.fresh);
   t.is(retry.record.messageId, old.messageId);
+});
+
+test('the window finds what it holds and nothing else, through growth, wrap-around and drops (against a plain queue)', (t) => {
+  const window = new ChatWindow(1_000);
+  const model: Array<[string, number]> = [];
+  let seed = 7;
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  for (let i = 0; i < 20_000; i++) {
+    // Ids that share their low bits too, so probe runs form and are shifted on deletion.
+    const id = chatMessageId(key.dojoId, `u${i % 7}`, `m${i}`);
+    if (random() < 0.3 && model.length > 0) {
+      t.is(window.dropOldest(), model.shift()![1]);
+    } else {
+      window.add(id, i);
+      model.push([id, i]);
+      if (model.length > 1_000) model.shift();
+    }
+    if (i % 997 === 0) {
+      t.is(window.size, model.length);
+      for (const [held, at] of model) t.is(window.acceptedAt(held), at);
+      t.is(window.acceptedAt(chatMessageId(key.dojoId, 'nobody', `m${i}`)), undefined);
+    }
+  }
+  t.is(window.oldest(), model[0]?.[1]);
+});
+
+test('a retry of a message whose write failed writes it again, and is answered as the first', async (t) => {
+  const chat = new RoomChat(key, [], { perSecond: 1_000, burst: 1_000, keep: 1, windowMs: 10 * MINUTE });
+  const down: ChatStorage = { persist: () => Promise.reject(new Error('database down')), find: async () => undefined };
+  const first = (await chat.accept('u1', 'c0', 'hello', down, 1_000)) as { record: ChatRecord; durable: Promise<void> };
+  await t.throwsAsync(first.durable);
+  for (let i = 1; i <= 10; i++) await chat.accept('u2', `c${i}`, 'chatter', storage(), 1_000 + i);
+  const io = storage();
+  const retry = await chat.accept('u1', 'c0', 'hello', io, 2_000);
+  t.false(retry.fresh);
+  await retry.durable;
+  t.deepEqual(io.writes, [first.record], 'written by the retry');
 });

@@ -9,6 +9,11 @@ export interface RoomOptions extends RoomKitOptions {
   /** Snapshot the code every this many updates, or this often while it changes, and at close. */
   snapshotEveryUpdates: number;
   snapshotIntervalMs: number;
+  /**
+   * Items and tombstones a room's Yjs document may hold before it is rebuilt from its text as a
+   * new generation (clients reload it: code.reset). ~270 bytes each; an edit adds about two.
+   */
+  codeCompactStructs: number;
   /** Chat messages a user may send per second, sustained and in a burst. */
   chatPerSecond: number;
   chatBurst: number;
@@ -24,6 +29,8 @@ export const DEFAULT_ROOM_OPTIONS: RoomOptions = Object.freeze({
   ...DEFAULT_ROOM_KIT_OPTIONS,
   snapshotEveryUpdates: 200,
   snapshotIntervalMs: 30_000,
+  // ~0.5 MB of history at most per room; at two edits a second, a reload every ~8 minutes.
+  codeCompactStructs: 2_000,
   chatPerSecond: 5,
   chatBurst: 20,
   chatHistory: 100,

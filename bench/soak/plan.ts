@@ -31,6 +31,8 @@ export interface LoadCounts {
   chat: FrameCounts;
   code: FrameCounts;
   rest: Record<RestKind, { ok: number; errors: number }>;
+  /** code.reset pushes the rooms acted on: compactions of their documents. */
+  codeResets: number;
   /** REST requests not sent because 16 were still waiting: the node fell behind. */
   restShed: number;
   /** The first few distinct failures, for a run that went wrong. */
@@ -54,6 +56,7 @@ export function emptyCounts(): LoadCounts {
     chat: frames(),
     code: frames(),
     restShed: 0,
+    codeResets: 0,
     rest: { search: { ok: 0, errors: 0 }, read: { ok: 0, errors: 0 }, create: { ok: 0, errors: 0 }, notifications: { ok: 0, errors: 0 } },
     errorSamples: [],
   };

@@ -100,7 +100,7 @@ export function trafficRows(c: LoadCounts): Row[] {
   return [
     { node, figures: `sockets: ${c.socketsOpen} open, ${c.socketsLost} lost` },
     { node, figures: `chat: ${frames(c.chat)}` },
-    { node, figures: `edits: ${frames(c.code)}` },
+    { node, figures: `edits: ${frames(c.code)}; ${c.codeResets} code.reset (compactions) acted on` },
     { node, figures: `REST: ${rest(c)} in ${c.trafficSeconds.toFixed(0)} s of traffic` },
     { node, figures: `REST mix: ${REST_KINDS.map((k) => `${k} ${c.rest[k].ok}`).join(', ')}` },
     ...c.errorSamples.map((e) => ({ node: 'client error seen', figures: e })),

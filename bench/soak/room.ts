@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { reapply } from '../../clients/sdk/src/code';
 import { noteError, type FrameCounts, type LoadCounts } from './plan';
 
 interface Reply {
@@ -17,6 +18,7 @@ class MemberSocket {
   constructor(
     readonly ws: WebSocket,
     readonly counts: LoadCounts,
+    readonly onReset: (generation: number, code: string) => void,
   ) {
     counts.socketsOpen++;
     ws.on('message', (raw) => this.#receive(raw.toString()));
@@ -50,7 +52,10 @@ class MemberSocket {
   #receive(text: string): void {
     if (text.startsWith('{"method":"chat.message"')) this.counts.chat.delivered++;
     else if (text.startsWith('{"method":"code.update"')) this.counts.code.delivered++;
-    else if (!text.startsWith('{"method"')) {
+    else if (text.startsWith('{"method":"code.reset"')) {
+      const { generation, code } = (JSON.parse(text) as { data: { generation: number; code: string } }).data;
+      this.onReset(generation, code);
+    } else if (!text.startsWith('{"method"')) {
       const reply = JSON.parse(text) as Reply;
       this.#pending.get(reply.id)?.(reply);
       this.#pending.delete(reply.id);
@@ -73,7 +78,10 @@ function connect(url: string, token: string): Promise<WebSocket> {
  * needs a document of its own, and the text is kept near a few KB by deleting as much as is typed.
  */
 export class SoakRoom {
-  readonly #doc = new Y.Doc();
+  #doc = new Y.Doc();
+  #generation = 0;
+  /** What the server was sent (or had) of #doc: the next edit sends the rest. */
+  #sent = Y.encodeStateVector(this.#doc);
   #turn = 0;
   #chatSeq = 0;
 
@@ -84,11 +92,27 @@ export class SoakRoom {
   ) {}
 
   static async open(wsUrl: string, dojoId: string, tokens: string[], counts: LoadCounts): Promise<SoakRoom> {
-    const members = (await Promise.all(tokens.map((token) => connect(wsUrl, token)))).map((ws) => new MemberSocket(ws, counts));
+    const members: MemberSocket[] = [];
+    const room = new SoakRoom(dojoId, members, counts);
+    for (const ws of await Promise.all(tokens.map((token) => connect(wsUrl, token)))) members.push(new MemberSocket(ws, counts, (g, code) => room.#reset(g, code)));
     const joins = await Promise.all(members.map((m) => m.request('room.join', { dojoId })));
     const refused = joins.find((r) => !r.ok);
     if (refused) throw new Error(`room.join refused: ${JSON.stringify(refused.error)}`);
-    return new SoakRoom(dojoId, members, counts);
+    return room;
+  }
+
+  // The server compacted the code (every member is told; the first copy counts): edit the new
+  // generation, with the edits it refused or has not seen yet made again on it, as the SDK does.
+  #reset(generation: number, code: string): void {
+    if (generation <= this.#generation) return;
+    const mine = this.#doc.getText('code').toString();
+    this.#doc.destroy();
+    this.#doc = new Y.Doc();
+    Y.applyUpdate(this.#doc, Buffer.from(code, 'base64'));
+    this.#sent = Y.encodeStateVector(this.#doc);
+    this.#generation = generation;
+    this.counts.codeResets++;
+    reapply(this.#doc.getText('code'), mine);
   }
 
   chat(): void {
@@ -98,13 +122,13 @@ export class SoakRoom {
 
   edit(): void {
     const text = this.#doc.getText('code');
-    const before = Y.encodeStateVector(this.#doc);
     this.#doc.transact(() => {
       text.insert(Math.floor(Math.random() * (text.length + 1)), `let x${this.#turn} = ${this.#turn};\n`);
       if (text.length > 4_000) text.delete(Math.floor(Math.random() * (text.length - 200)), 200);
     });
-    const update = Buffer.from(Y.encodeStateAsUpdate(this.#doc, before)).toString('base64');
-    this.#send(this.counts.code, 'code.update', { update });
+    const update = Buffer.from(Y.encodeStateAsUpdate(this.#doc, this.#sent)).toString('base64');
+    this.#sent = Y.encodeStateVector(this.#doc);
+    this.#send(this.counts.code, 'code.update', { update, generation: this.#generation });
   }
 
   close(): void {

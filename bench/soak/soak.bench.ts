@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { tempDataDir } from '../../test/support/dirs';
 import { deleteQueueStreams } from '../../test/support/nats';
+import type { ServiceName } from '../../config';
+import { memoryEnv } from '../../deploy/memory';
 import { startBenchProcess, type BenchProcess } from '../dojo/spawn';
 import type { Row } from '../lib/table';
 import { LoadHost } from './loadHost';
@@ -31,6 +33,8 @@ export interface SoakOptions {
    * none of it; `--services` adds them to soak their idle timers and sweeps too.
    */
   services?: string;
+  /** Start the nodes with their role's memory settings (deploy/memory.ts), as production does: on by default. */
+  memorySettings?: boolean;
 }
 
 const TENANTS = 5;
@@ -51,6 +55,7 @@ function options(given: SoakOptions): Required<Omit<SoakOptions, 'metricsUrl'>> 
       'rest-per-second': number,
       services: number,
       'no-idle': { type: 'boolean' },
+      'no-memory-settings': { type: 'boolean' },
     },
     strict: false,
     allowPositionals: true,
@@ -68,6 +73,7 @@ function options(given: SoakOptions): Required<Omit<SoakOptions, 'metricsUrl'>> 
     restPerSecond: given.restPerSecond ?? arg('rest-per-second', 25),
     idleBaseline: given.idleBaseline ?? values['no-idle'] !== true,
     services: given.services ?? (values.services as string | undefined) ?? 'gateway,tenant,poc,dojo-room',
+    memorySettings: given.memorySettings ?? values['no-memory-settings'] !== true,
   };
 }
 
@@ -101,7 +107,7 @@ export async function run(given: SoakOptions = {}): Promise<Row[]> {
   const cleanups: Array<() => Promise<unknown>> = [];
   let load: LoadHost | undefined;
   try {
-    const start = (role: string) => startNode(role, { jwtSecret, services: o.services, tenants: TENANTS, roomsPerTenant, roomSize }, cleanups);
+    const start = (role: string) => startNode(role, { jwtSecret, services: o.services, tenants: TENANTS, roomsPerTenant, roomSize, memorySettings: o.memorySettings }, cleanups);
     const soak = await start('soak');
     const idle = o.idleBaseline ? await start('idle') : undefined;
     const soakMetrics = o.metricsUrl ? await resolveMetricsUrl([o.metricsUrl]) : soak.metricsUrl;
@@ -158,7 +164,7 @@ export async function run(given: SoakOptions = {}): Promise<Row[]> {
 
 async function startNode(
   role: string,
-  seed: { jwtSecret: string; services: string; tenants: number; roomsPerTenant: number; roomSize: number },
+  seed: { jwtSecret: string; services: string; tenants: number; roomsPerTenant: number; roomSize: number; memorySettings: boolean },
   cleanups: Array<() => Promise<unknown>>,
 ): Promise<SoakNode> {
   const namespace = `soak-${role}-${randomBytes(3).toString('hex')}`;
@@ -187,6 +193,8 @@ async function startNode(
     SOAK_TENANTS: String(seed.tenants),
     SOAK_ROOMS: String(seed.roomsPerTenant),
     SOAK_ROOM_SIZE: String(seed.roomSize),
+    // As the role starts in production (deploy/memory.ts); `--no-memory-settings` for a run without.
+    ...(seed.memorySettings ? memoryEnv(seed.services.split(',') as ServiceName[]) : {}),
   });
   cleanups.push(() => child.stop());
   const { port, opsPort } = child.info;

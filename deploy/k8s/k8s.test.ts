@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import test from 'ava';
 import { parseAllDocuments } from 'yaml';
 import { ALL_SERVICES, loadConfig } from '../../config';
+import { memoryEnv } from '../memory';
 
 // Every overlay renders with `kubectl kustomize` (offline), and every object it renders passes
 // the Kubernetes OpenAPI schema of its kind, as shipped compiled in the npm packages
@@ -98,6 +99,7 @@ for (const overlay of OVERLAYS) {
       t.is(env.OPS_HOST, '0.0.0.0', `${name}: probes and scrapes reach the operations port`);
       const config = loadConfig(env);
       config.services.forEach((s) => hosted.add(s));
+      t.like(env, memoryEnv(config.services), `${name}: the memory settings of its role (deploy/memory.ts)`);
       if (config.services.includes('code-exec')) {
         // The sandbox makes namespaces and cgroups (root, privileged); such pods stay on their own tainted nodes, without the API's token.
         t.deepEqual(config.services, ['code-exec'], `${name}: the sandbox hosts nothing else`);

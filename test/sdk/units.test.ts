@@ -97,6 +97,48 @@ test('shared code: edits made offline reach a server that was rebuilt, once, and
   code.close();
 });
 
+test("shared code: a reset to the next generation loads it and makes the unacknowledged edit again on it; the old generation's refusal is not reported", async (t) => {
+  // The server as the dojo room keeps it: one document per generation, older generations refused.
+  let server = new Y.Doc();
+  let generation = 0;
+  server.getText('code').insert(0, 'base\n');
+  let hold: (() => void) | undefined;
+  let reloaded = 0;
+  const code = new SharedCode({
+    sendUpdate: async (update, made) => {
+      if (hold) await new Promise<void>((resolve) => (hold = resolve));
+      if (made !== generation) throw new PocdojoError('CONFLICT', 'compacted', [{ field: 'data.generation', message: 'compacted' }]);
+      Y.applyUpdate(server, fromBase64(update));
+    },
+    sendAwareness: async () => {},
+    refused: (error) => t.fail(`nothing is lost: ${String(error)}`),
+    reloaded: () => reloaded++,
+  });
+  code.sync(toBase64(Y.encodeStateAsUpdate(server)), null, 0);
+  // An edit goes out against generation 0 and is held in flight while the server compacts.
+  hold = () => {};
+  code.text.insert(code.text.length, 'typed during compaction\n');
+  await new Promise((resolve) => setImmediate(resolve));
+  const text = server.getText('code').toString();
+  server = new Y.Doc();
+  server.getText('code').insert(0, text);
+  generation = 1;
+  const release = hold;
+  hold = undefined;
+  release?.();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.true(code.pending === false, 'the refusal dropped the stale copy');
+  code.reset(1, toBase64(Y.encodeStateAsUpdate(server)));
+  t.is(code.generation, 1);
+  await new Promise((resolve) => setImmediate(resolve));
+  t.false(code.pending);
+  t.is(server.getText('code').toString(), 'base\ntyped during compaction\n', 'made again on the new generation, once');
+  t.is(code.text.toString(), server.getText('code').toString());
+  code.reset(1, toBase64(Y.encodeStateAsUpdate(server)));
+  t.is(reloaded, 1, 'a repeated reset changes nothing');
+  code.close();
+});
+
 test('chat outbox: in order, one at a time, the same clientMsgId again after a drop, rejected only for the message itself', async (t) => {
   const attempts: OutgoingMessage[] = [];
   let drop = true;

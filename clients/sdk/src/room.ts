@@ -33,6 +33,8 @@ export type RoomEvents = {
   closed: [];
   /** Every push of the room, typed (the union): also those the Room does not interpret (kata.*, code.* results). */
   push: [PushFrame];
+  /** The shared code was replaced by its next generation (code.reset): bind the editor to `room.code.doc` again. */
+  codeReloaded: [];
   /** A local action the server refused after the fact (a code edit of an observer, in classroom mode). */
   error: [unknown];
 };
@@ -85,9 +87,11 @@ export class Room extends Emitter<RoomEvents> {
       () => this.#userId,
     );
     this.code = new SharedCode({
-      sendUpdate: (update) => this.request('code.update', { update }),
+      sendUpdate: (update, generation) => this.request('code.update', { update, generation }),
       sendAwareness: (state) => this.request('awareness.update', { state }),
       refused: (error) => this.emit('error', error),
+      reloaded: () => this.emit('codeReloaded'),
+      resync: () => this.#rejoin(),
     });
   }
 
@@ -208,7 +212,7 @@ export class Room extends Emitter<RoomEvents> {
     this.#members.clear();
     for (const p of reply.participants) this.#members.set(p.userId, p);
     for (const message of reply.chat) this.#addMessage(message);
-    this.code.sync(reply.code, reply.awareness);
+    this.code.sync(reply.code, reply.awareness, reply.codeGeneration ?? 0);
     this.#setState('joined');
     this.#outbox.resume();
     this.emit('joined', reply);
@@ -230,11 +234,7 @@ export class Room extends Emitter<RoomEvents> {
         this.code.resumed();
         this.#media?.resumed?.();
       }),
-      c.on('reset', () => {
-        if (!this.#active()) return;
-        this.#setState('rejoining');
-        this.#join().catch((error: unknown) => this.#rejoinFailed(error));
-      }),
+      c.on('reset', () => this.#rejoin()),
       c.on('closed', () => this.#dispose('closed')),
       c.on('push', (frame) => {
         if (!this.#active()) return;
@@ -273,6 +273,7 @@ export class Room extends Emitter<RoomEvents> {
         if (this.#messages.delete(deleted.messageId)) this.emit('chatDeleted', deleted);
       }),
       on('code.update', ({ update }) => this.code.applyRemote(update)),
+      on('code.reset', ({ generation, code }) => this.code.reset(generation, code)),
       on('awareness.update', ({ state }) => this.code.applyRemoteAwareness(state)),
       on('recording.started', ({ recordingId }) => this.#setRecording(recordingId)),
       on('recording.stopped', () => this.#setRecording(null)),
@@ -313,6 +314,12 @@ export class Room extends Emitter<RoomEvents> {
   #setRecording(recordingId: string | null): void {
     this.#recording = recordingId;
     this.emit('recording', recordingId);
+  }
+
+  #rejoin(): void {
+    if (!this.#active()) return;
+    this.#setState('rejoining');
+    this.#join().catch((error: unknown) => this.#rejoinFailed(error));
   }
 
   #rejoinFailed(error: unknown): void {

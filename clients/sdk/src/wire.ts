@@ -28,6 +28,8 @@ export interface JoinReply {
   chat: ChatMessage[];
   /** The shared code: a Yjs update (base64) holding the whole document. */
   code: string;
+  /** The code document's generation (code.update names it; code.reset moves it on). */
+  codeGeneration: number;
   /** Everyone's cursors: a Yjs awareness update (base64), or null. */
   awareness: string | null;
   /** The room's last push seq: where session.resume starts. */
