@@ -3,6 +3,7 @@ import { createTestDatabase } from '../../test/support/database';
 import { tempDataDir } from '../../test/support/dirs';
 import type { Row } from '../lib/table';
 import { BenchRoom } from './clients';
+import { chatShape, CLUSTER, joinShape } from './crowd.bench';
 import { startBenchProcess, type BenchProcess } from './spawn';
 import { deleteQueueStreams } from '../../test/support/nats';
 
@@ -23,6 +24,38 @@ const PROBES = 10;
  */
 export async function run(options: { seconds?: number } = {}): Promise<Row[]> {
   const seconds = options.seconds ?? 5;
+  // DOJO_FANOUT_SHAPES=sender,chat,joins (the default: all three) runs some of them only.
+  const shapes = new Set((process.env.DOJO_FANOUT_SHAPES ?? 'sender,chat,joins').split(','));
+  const rows: Row[] = [];
+  if (shapes.has('sender')) rows.push(...(await oneSender(seconds)));
+  if (shapes.has('chat')) rows.push(...(await manySenders(Number(process.env.DOJO_FANOUT_SECONDS ?? 15))));
+  if (shapes.has('joins')) rows.push(...(await joinStorm()));
+  return rows;
+}
+
+/** Issue 21: 100 senders x 5 msg/s in a 100-member room, against bare uWebSockets.js in the same run (and one node against two). */
+async function manySenders(seconds: number): Promise<Row[]> {
+  const bare = await chatShape('bare', seconds);
+  const one = await chatShape('one', seconds, bare);
+  const rows = [bare, one];
+  if (CLUSTER) {
+    const two = await chatShape('two', seconds, bare);
+    two['p99 x one node'] = Number(two['p99 ms']) / Number(one['p99 ms']);
+    rows.push(two);
+  }
+  return rows;
+}
+
+/** Issue 21: 5,000 sockets join 50 rooms, against bare uWebSockets.js subscribing them in the same run; attendance rows counted. */
+async function joinStorm(): Promise<Row[]> {
+  const bare = await joinShape('bare');
+  const rows = [bare, await joinShape('one', bare)];
+  if (CLUSTER) rows.push(await joinShape('two', bare));
+  return rows;
+}
+
+/** Issue 5's shape: one sender at 1,000 msg/s to 100 members, vs the bare ws library. */
+async function oneSender(seconds: number): Promise<Row[]> {
   const rows: Row[] = [];
   const baseline = await scenario('ws library, bare broadcast (baseline)', seconds, async () => {
     const server = await startBenchProcess<Seeded>('bench/dojo/ws-baseline.ts', {});

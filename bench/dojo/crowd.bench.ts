@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase } from '../../test/support/database';
+import { tempDataDir } from '../../test/support/dirs';
+import { deleteQueueStreams } from '../../test/support/nats';
+import type { Row } from '../lib/table';
+import { Crowd, percentile } from './crowd';
+import { startBenchProcess, type BenchProcess } from './spawn';
+
+interface Seeded {
+  port: number;
+  pid: number;
+  dojoId?: string;
+  dojoIds?: string[];
+  tokens?: string[];
+}
+
+interface Target {
+  servers: BenchProcess<Seeded>[];
+  url: string;
+  tokens: Array<string | undefined>;
+  dojoIds: string[];
+  /** The node that holds the rooms (it writes attendance). */
+  roomNode: BenchProcess<Seeded>;
+  stop(): Promise<void>;
+}
+
+export type Kind = 'bare' | 'one' | 'two';
+
+const NAMES: Record<Kind, string> = { bare: 'bare uWebSockets.js (baseline)', one: 'pocdojo, one node', two: 'pocdojo, gateway node + room node over NATS' };
+
+/** Whether this run can start two nodes (NATS and Redis are configured). */
+export const CLUSTER = Boolean(process.env.TRANSPORTER && process.env.REDIS_URL);
+
+/**
+ * Issue 21's chat shape: 100 members of one room, 100 of them sending 5 messages a second.
+ * Server CPU counts the whole process tree (an embedded PostgreSQL included).
+ */
+export async function chatShape(kind: Kind, seconds: number, baseline?: Row): Promise<Row> {
+  const members = 100;
+  const target = await start(kind, members, 1);
+  try {
+    const crowd = await Crowd.connect(target.url, target.tokens);
+    const joined = await crowd.joinAll(() => target.dojoIds[0] as string, 50);
+    if (joined.joined < members) throw new Error(`only ${joined.joined} of ${members} joined`);
+    const cpu = () => Promise.all(target.servers.map((s) => s.treeCpuSeconds())).then((all) => all.reduce((a, b) => a + b, 0));
+    const before = await cpu();
+    const result = await crowd.chat({ senders: members, perSender: 5, seconds, probes: 10, members });
+    const cpuMs = ((await cpu()) - before) * 1000;
+    crowd.close();
+    const row: Row = {
+      scenario: `${NAMES[kind]}: 100 members, 100 senders x 5 msg/s`,
+      sent: result.sent,
+      'p50 ms': percentile(result.latencies, 50),
+      'p99 ms': percentile(result.latencies, 99),
+      'delivered %': (100 * result.delivered) / result.expected,
+      'out of order': result.disorder,
+      refused: result.refused,
+      'CPU ms / 1k deliveries': cpuMs / (result.delivered / 1000),
+    };
+    if (baseline) {
+      row['p99 x bare'] = Number(row['p99 ms']) / Number(baseline['p99 ms']);
+      row['CPU x bare'] = Number(row['CPU ms / 1k deliveries']) / Number(baseline['CPU ms / 1k deliveries']);
+    }
+    return row;
+  } finally {
+    await target.stop();
+  }
+}
+
+/**
+ * Issue 21's join storm: 5,000 connected sockets join 50 rooms of 100 (250 joins in flight),
+ * then the attendance rows are counted (pocdojo writes them behind the joins).
+ */
+export async function joinShape(kind: Kind, baseline?: Row, sockets = 5_000, rooms = 50): Promise<Row> {
+  const target = await start(kind, sockets, rooms);
+  try {
+    const crowd = await Crowd.connect(target.url, target.tokens);
+    const size = Math.ceil(sockets / rooms);
+    const result = await crowd.joinAll((i) => target.dojoIds[Math.floor(i / size)] as string);
+    const row: Row = {
+      scenario: `${NAMES[kind]}: ${sockets} sockets join ${rooms} rooms`,
+      joined: result.joined,
+      'busy refusals': result.refused,
+      'joins/s': result.perSecond,
+      'join p50 ms': percentile(result.latencies, 50),
+      'join p99 ms': percentile(result.latencies, 99),
+    };
+    if (kind !== 'bare') {
+      row['attendance rows'] = await attended(target.roomNode, sockets);
+      row['write failures logged'] = target.servers.reduce((n, s) => n + s.linesMatching(/write failed|sweep failed/), 0);
+    }
+    if (baseline) {
+      row['joins/s x bare'] = Number(row['joins/s']) / Number(baseline['joins/s']);
+      row['p99 x bare'] = Number(row['join p99 ms']) / Number(baseline['join p99 ms']);
+    }
+    crowd.close();
+    return row;
+  } finally {
+    await target.stop();
+  }
+}
+
+/** Asks the room node for its attendance count until it reaches `expected` or stops growing for 10 s. */
+async function attended(node: BenchProcess<Seeded>, expected: number): Promise<number> {
+  let count = -1;
+  let since = Date.now();
+  for (;;) {
+    const seen = node.output().filter((l) => l.startsWith('{"benchAttended"')).length;
+    node.child.kill('SIGUSR2');
+    for (let i = 0; i < 50 && node.output().filter((l) => l.startsWith('{"benchAttended"')).length === seen; i++) await new Promise((r) => setTimeout(r, 100));
+    const line = node
+      .output()
+      .filter((l) => l.startsWith('{"benchAttended"'))
+      .pop();
+    const now = line ? (JSON.parse(line) as { benchAttended: number }).benchAttended : 0;
+    if (now !== count) since = Date.now();
+    count = now;
+    if (count >= expected || Date.now() - since > 10_000) return count;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function start(kind: Kind, users: number, dojos: number): Promise<Target> {
+  if (kind === 'bare') {
+    const server = await startBenchProcess<Seeded>('bench/dojo/uws-baseline.ts', {});
+    const dojoIds = Array.from({ length: dojos }, (_, i) => `room-${i}`);
+    return { servers: [server], url: `ws://127.0.0.1:${server.info.port}`, tokens: new Array(users).fill(undefined), dojoIds, roomNode: server, stop: () => server.stop() };
+  }
+  const run = randomBytes(4).toString('hex');
+  const database = process.env.DATABASE_URL ? await createTestDatabase() : undefined;
+  const dirs = [await tempDataDir(), await tempDataDir()];
+  const common = {
+    NAMESPACE: `bench-${run}`,
+    HOST: '127.0.0.1',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    WS_MESSAGES_PER_SECOND: '100000',
+    // 5 msg/s per sender is the product's limit exactly: timer jitter must not refuse any.
+    DOJO_CHAT_PER_SECOND: '1000',
+    DOJO_CHAT_BURST: '1000',
+    DATABASE_URL: database?.url,
+  };
+  const seed = { BENCH_USERS: String(users), BENCH_DOJOS: String(dojos) };
+  const servers: BenchProcess<Seeded>[] = [];
+  const stop = async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    await Promise.all(dirs.map((d) => d.remove()));
+    await database?.drop();
+    if (process.env.TRANSPORTER) await deleteQueueStreams(process.env.TRANSPORTER, `bench-${run}`).catch(() => undefined);
+  };
+  try {
+    let roomNode: BenchProcess<Seeded>;
+    let gateway: BenchProcess<Seeded>;
+    if (kind === 'one') {
+      roomNode = gateway = await startBenchProcess<Seeded>('bench/dojo/server.ts', { ...common, PORT: '0', SERVICES: 'gateway,dojo-room', DATA_DIR: dirs[0]!.path, ...seed });
+      servers.push(roomNode);
+    } else {
+      const cluster = { TRANSPORTER: process.env.TRANSPORTER, REDIS_URL: process.env.REDIS_URL };
+      roomNode = await startBenchProcess<Seeded>('bench/dojo/server.ts', { ...common, ...cluster, NODE_ID: `room-${run}`, SERVICES: 'dojo-room', DATA_DIR: dirs[0]!.path, ...seed });
+      servers.push(roomNode);
+      gateway = await startBenchProcess<Seeded>('bench/dojo/server.ts', { ...common, ...cluster, NODE_ID: `gw-${run}`, PORT: '0', SERVICES: 'gateway', DATA_DIR: dirs[1]!.path });
+      servers.push(gateway);
+      // Discovery: the gateway must know the room node's actions before the first join.
+      await new Promise((r) => setTimeout(r, 2_500));
+    }
+    return { servers, url: `ws://127.0.0.1:${gateway.info.port}/v1/ws`, tokens: roomNode.info.tokens ?? [], dojoIds: roomNode.info.dojoIds ?? [], roomNode, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
