@@ -43,9 +43,13 @@ export async function chatShape(kind: Kind, seconds: number, baseline?: Row): Pr
     const joined = await crowd.joinAll(() => target.dojoIds[0] as string, 50);
     if (joined.joined < members) throw new Error(`only ${joined.joined} of ${members} joined`);
     const cpu = () => Promise.all(target.servers.map((s) => s.treeCpuSeconds())).then((all) => all.reduce((a, b) => a + b, 0));
+    const commitsBefore = kind === 'bare' ? 0 : (await ask(target.roomNode)).benchCommits;
     const before = await cpu();
     const result = await crowd.chat({ senders: members, perSender: 5, seconds, probes: 10, members });
     const cpuMs = ((await cpu()) - before) * 1000;
+    // PostgreSQL publishes its counters within a second or so of the commits.
+    if (kind !== 'bare') await new Promise((r) => setTimeout(r, 1_500));
+    const commits = kind === 'bare' ? 0 : (await ask(target.roomNode)).benchCommits - commitsBefore;
     crowd.close();
     const row: Row = {
       scenario: `${NAMES[kind]}: 100 members, 100 senders x 5 msg/s`,
@@ -57,6 +61,7 @@ export async function chatShape(kind: Kind, seconds: number, baseline?: Row): Pr
       refused: result.refused,
       'CPU ms / 1k deliveries': cpuMs / (result.delivered / 1000),
     };
+    if (kind !== 'bare') row['DB commits / 100 msgs'] = (100 * commits) / result.sent;
     if (baseline) {
       row['p99 x bare'] = Number(row['p99 ms']) / Number(baseline['p99 ms']);
       row['CPU x bare'] = Number(row['CPU ms / 1k deliveries']) / Number(baseline['CPU ms / 1k deliveries']);
@@ -100,19 +105,22 @@ export async function joinShape(kind: Kind, baseline?: Row, sockets = 5_000, roo
   }
 }
 
+/** The room node's attendance count and the transactions its database committed so far (bench/dojo/server.ts, on SIGUSR2). */
+async function ask(node: BenchProcess<Seeded>): Promise<{ benchAttended: number; benchCommits: number }> {
+  const answers = () => node.output().filter((l) => l.startsWith('{"benchAttended"'));
+  const seen = answers().length;
+  node.child.kill('SIGUSR2');
+  for (let i = 0; i < 50 && answers().length === seen; i++) await new Promise((r) => setTimeout(r, 100));
+  const line = answers().pop();
+  return line ? (JSON.parse(line) as { benchAttended: number; benchCommits: number }) : { benchAttended: 0, benchCommits: 0 };
+}
+
 /** Asks the room node for its attendance count until it reaches `expected` or stops growing for 10 s. */
 async function attended(node: BenchProcess<Seeded>, expected: number): Promise<number> {
   let count = -1;
   let since = Date.now();
   for (;;) {
-    const seen = node.output().filter((l) => l.startsWith('{"benchAttended"')).length;
-    node.child.kill('SIGUSR2');
-    for (let i = 0; i < 50 && node.output().filter((l) => l.startsWith('{"benchAttended"')).length === seen; i++) await new Promise((r) => setTimeout(r, 100));
-    const line = node
-      .output()
-      .filter((l) => l.startsWith('{"benchAttended"'))
-      .pop();
-    const now = line ? (JSON.parse(line) as { benchAttended: number }).benchAttended : 0;
+    const now = (await ask(node)).benchAttended;
     if (now !== count) since = Date.now();
     count = now;
     if (count >= expected || Date.now() - since > 10_000) return count;

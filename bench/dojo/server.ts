@@ -14,11 +14,21 @@ async function main(): Promise<void> {
   const dojos = Number(process.env.BENCH_DOJOS ?? 1);
   const db = node.infra.database;
   const seeded = users > 0 && db ? await seedLiveDojos(db, node.infra.jwtSecret, users, dojos).then((seeded) => ({ ...seeded, dojoId: seeded.dojoIds[0] })) : undefined;
-  // SIGUSR2: prints how many members have an attendance row (first_joined_at), for the join storm's count.
+  // SIGUSR2: prints how many members have an attendance row (first_joined_at), for the join storm's
+  // count, and the transactions the database committed so far (the chat group commit's size).
   process.on('SIGUSR2', () => {
     void db
-      ?.asSystem(() => db.sequelize.query(`SELECT count(*)::int AS n FROM dojo_participants WHERE first_joined_at IS NOT NULL`, { plain: true }))
-      .then((row) => process.stdout.write(`${JSON.stringify({ benchAttended: (row as { n: number } | null)?.n ?? 0 })}\n`));
+      ?.asSystem(() =>
+        db.sequelize.query(
+          `SELECT (SELECT count(*)::int FROM dojo_participants WHERE first_joined_at IS NOT NULL) AS n,
+                  (SELECT xact_commit::bigint FROM pg_stat_database WHERE datname = current_database()) AS commits`,
+          { plain: true },
+        ),
+      )
+      .then((row) => {
+        const r = row as { n: number; commits: string } | null;
+        process.stdout.write(`${JSON.stringify({ benchAttended: r?.n ?? 0, benchCommits: Number(r?.commits ?? 0) })}\n`);
+      });
   });
   process.stdout.write(`${JSON.stringify({ benchReady: { port: node.port, opsPort: node.opsPort, pid: process.pid, ...seeded } })}\n`);
   const stop = () => void node.stop().finally(() => process.exit(0));
