@@ -35,7 +35,7 @@ export const CLUSTER = Boolean(process.env.TRANSPORTER && process.env.REDIS_URL)
  * Issue 21's chat shape: 100 members of one room, 100 of them sending 5 messages a second.
  * Server CPU counts the whole process tree (an embedded PostgreSQL included).
  */
-export async function chatShape(kind: Kind, seconds: number, baseline?: Row): Promise<Row> {
+export async function chatShape(kind: Kind, seconds: number): Promise<Row> {
   const members = 100;
   const target = await start(kind, members, 1);
   try {
@@ -62,10 +62,6 @@ export async function chatShape(kind: Kind, seconds: number, baseline?: Row): Pr
       'CPU ms / 1k deliveries': cpuMs / (result.delivered / 1000),
     };
     if (kind !== 'bare') row['DB commits / 100 msgs'] = (100 * commits) / result.sent;
-    if (baseline) {
-      row['p99 x bare'] = Number(row['p99 ms']) / Number(baseline['p99 ms']);
-      row['CPU x bare'] = Number(row['CPU ms / 1k deliveries']) / Number(baseline['CPU ms / 1k deliveries']);
-    }
     return row;
   } finally {
     await target.stop();
@@ -76,7 +72,7 @@ export async function chatShape(kind: Kind, seconds: number, baseline?: Row): Pr
  * Issue 21's join storm: 5,000 connected sockets join 50 rooms of 100 (250 joins in flight),
  * then the attendance rows are counted (pocdojo writes them behind the joins).
  */
-export async function joinShape(kind: Kind, baseline?: Row, sockets = 5_000, rooms = 50): Promise<Row> {
+export async function joinShape(kind: Kind, sockets = 5_000, rooms = 50): Promise<Row> {
   const target = await start(kind, sockets, rooms);
   try {
     const crowd = await Crowd.connect(target.url, target.tokens);
@@ -93,10 +89,6 @@ export async function joinShape(kind: Kind, baseline?: Row, sockets = 5_000, roo
     if (kind !== 'bare') {
       row['attendance rows'] = await attended(target.roomNode, sockets);
       row['write failures logged'] = target.servers.reduce((n, s) => n + s.linesMatching(/write failed|sweep failed/), 0);
-    }
-    if (baseline) {
-      row['joins/s x bare'] = Number(row['joins/s']) / Number(baseline['joins/s']);
-      row['p99 x bare'] = Number(row['join p99 ms']) / Number(baseline['join p99 ms']);
     }
     crowd.close();
     return row;

@@ -26,18 +26,19 @@ export interface JoinResult {
 export class Crowd {
   #nextId = 1;
   readonly #pending = new Map<number, (frame: { ok: boolean; error?: { code: string } }) => void>();
-  #onChat: (socket: number, text: string) => void = () => undefined;
+  #onChat: (socket: number, raw: Buffer) => void = () => undefined;
 
   private constructor(readonly sockets: WebSocket[]) {
+    // The clients share this process with the measurement: a push is decoded only where it is
+    // read (replies, probes), the others are recognized in the raw bytes and counted.
     sockets.forEach((socket, i) =>
-      socket.on('message', (raw) => {
-        const text = raw.toString();
-        if (text.startsWith('{"id"')) {
-          const frame = JSON.parse(text) as { id: number; ok: boolean; error?: { code: string } };
+      socket.on('message', (raw: Buffer) => {
+        if (raw[2] === 0x69 /* {"id" */) {
+          const frame = JSON.parse(raw.toString()) as { id: number; ok: boolean; error?: { code: string } };
           const done = this.#pending.get(frame.id);
           this.#pending.delete(frame.id);
           done?.(frame);
-        } else if (text.includes('"chat.message"')) this.#onChat(i, text);
+        } else if (raw.indexOf('"chat.message"') !== -1) this.#onChat(i, raw);
       }),
     );
   }
@@ -109,10 +110,10 @@ export class Crowd {
     const start = performance.now();
     const measureFrom = start + warmup * 1000;
     const end = start + (warmup + seconds) * 1000;
-    this.#onChat = (socket, text) => {
+    this.#onChat = (socket, raw) => {
       delivered++;
       if (socket >= probes) return;
-      const frame = JSON.parse(text) as { data: { text: string } };
+      const frame = JSON.parse(raw.toString()) as { data: { text: string } };
       const [sender, n, sentAt] = frame.data.text.split(' ').map(Number) as [number, number, number];
       const seen = last[socket] as Map<number, number>;
       if ((seen.get(sender) ?? -1) !== n - 1) disorder++;
