@@ -62,6 +62,10 @@ export async function chatShape(kind: Kind, seconds: number): Promise<Row> {
       'CPU ms / 1k deliveries': cpuMs / (result.delivered / 1000),
     };
     if (kind !== 'bare') row['DB commits / 100 msgs'] = (100 * commits) / result.sent;
+    if (result.refused > 0)
+      row.refusals = Object.entries(result.refusals)
+        .map(([code, n]) => `${code} ${n}`)
+        .join(', ');
     return row;
   } finally {
     await target.stop();

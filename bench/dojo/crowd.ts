@@ -9,6 +9,8 @@ export interface ChatResult {
   /** Frames a probe saw out of order or twice (per sender, by its message number). */
   disorder: number;
   refused: number;
+  /** Refusals by error code. */
+  refusals: Record<string, number>;
   latencies: number[];
 }
 
@@ -107,6 +109,7 @@ export class Crowd {
     let delivered = 0;
     let disorder = 0;
     let refused = 0;
+    const refusals: Record<string, number> = {};
     const start = performance.now();
     const measureFrom = start + warmup * 1000;
     const end = start + (warmup + seconds) * 1000;
@@ -137,7 +140,10 @@ export class Crowd {
           const n = counts[sender]!;
           counts[sender] = n + 1;
           void this.call(sender, 'chat.send', { text: `${sender} ${n} ${now}`, clientMsgId: `c${sender}-${n}` }).then((r) => {
-            if (!r.ok) refused++;
+            if (r.ok) return;
+            refused++;
+            const code = r.error?.code ?? 'unknown';
+            refusals[code] = (refusals[code] ?? 0) + 1;
           });
         }
       }, 2);
@@ -145,7 +151,7 @@ export class Crowd {
     // Let the last pushes arrive.
     await new Promise((r) => setTimeout(r, 1_500));
     this.#onChat = () => undefined;
-    return { sent, delivered, expected: sent * members, disorder, refused, latencies };
+    return { sent, delivered, expected: sent * members, disorder, refused, refusals, latencies };
   }
 
   close(): void {
