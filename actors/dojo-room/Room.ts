@@ -290,9 +290,11 @@ export class Room extends LiveRoom<CloseReason> {
     this.deps.metrics.participants(1);
     const { userId, role } = session;
     if (!this.roster.has(userId)) this.roster.set(userId, { userId, role, canEdit: true, kicked: false });
+    // Taken over too: an activation that lost its lease dropped what it had not written, and the
+    // write is idempotent (the first join's time stays).
+    this.attendance.joined(userId, role);
     if (!announce) return;
     this.fanout.push('participant.joined', { userId, role, muted: false, canEdit }, this.members.gatewayNodes());
-    this.attendance.joined(userId, role);
   }
 
   #armEmptyTimer(): void {
