@@ -21,7 +21,11 @@ import { formatTable, type Row } from './lib/table';
  */
 const BENCHES: Record<string, { title: string; run: (options?: object) => Promise<Row[]>; onlyByName?: boolean }> = {
   gateway: { title: 'Authenticated JSON action: gateway vs moleculer-web (same broker, same action)', run: gateway.run },
-  'dojo-fanout': { title: 'Chat fan-out, one sender to a 100-member room at 1,000 msg/s: one node, two nodes over NATS, vs bare ws', run: dojoFanout.run },
+  'dojo-fanout': {
+    title:
+      'Chat fan-out: one sender at 1,000 msg/s (vs bare ws); 100 senders x 5 msg/s in a 100-member room and 5,000 sockets joining 50 rooms (vs bare uWebSockets.js); one node, two nodes over NATS',
+    run: dojoFanout.run,
+  },
   'dojo-sockets': { title: 'Idle authenticated sockets per gateway process: memory per socket vs ws', run: dojoSockets.run },
   kata: { title: 'Katas: rooms/auto of 100 present participants into 25 rooms (until all joined), facilitator broadcast vs a chat message in the 100-member room (same run)', run: kata.run },
   poc: { title: 'POC search on the largest tenant (1M POCs; POC_BENCH_SCALE to shrink) vs a naive ILIKE + GROUP BY', run: pocSearch.run },

@@ -2,6 +2,7 @@ import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
 import { z } from 'zod';
 import type { Config } from '../config';
 import { remoteOnly, zodParams } from '../infra/broker/zodValidator';
+import { serveLocalPushes } from '../infra/rooms';
 import { USER_PUSH_EVENT, userTopic, type PushMethod } from '../protocol/push';
 import type { RouteDef } from '../protocol/rest/route';
 import type { SessionEvent } from '../protocol/signal';
@@ -122,10 +123,13 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
         },
       });
       const port = await server.listen();
+      // Rooms on this node push straight to this fanout (infra/rooms/localGateway.ts).
+      serveLocalPushes(broker, server.fanout);
       this.logger.info({ port, host: deps.config.host }, 'gateway listening');
       deps.onListening?.(port);
     },
     stopped() {
+      serveLocalPushes(this.broker, undefined);
       server?.close();
       server = undefined;
     },

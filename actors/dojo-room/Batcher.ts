@@ -8,6 +8,13 @@ export interface BatcherOptions {
    * round trips, never its neighbours' writes.
    */
   failsAlone?: (error: unknown) => boolean;
+  /**
+   * How long the first item waits for company before a flush starts (0: one microtask, for
+   * writes someone is waiting on). Where nobody waits on the write (the chat queue's consumer
+   * acks the queue, not a user) a few milliseconds turn a steady trickle into real batches:
+   * one transaction per message costs three round trips and a commit each.
+   */
+  lingerMs?: number;
 }
 
 interface Pending<T, R> {
@@ -26,6 +33,7 @@ export class Batcher<T, R = void> {
   #flushing: Promise<void> | undefined;
   readonly #maxBatch: number;
   readonly #failsAlone: (error: unknown) => boolean;
+  readonly #lingerMs: number;
 
   constructor(
     readonly flush: (items: T[]) => Promise<R>,
@@ -33,6 +41,7 @@ export class Batcher<T, R = void> {
   ) {
     this.#maxBatch = options.maxBatch ?? 500;
     this.#failsAlone = options.failsAlone ?? (() => false);
+    this.#lingerMs = options.lingerMs ?? 0;
   }
 
   add(item: T): Promise<R> {
@@ -53,7 +62,8 @@ export class Batcher<T, R = void> {
 
   async #drain(): Promise<void> {
     // Let the current turn add its siblings first: a burst then goes out as one write.
-    await Promise.resolve();
+    if (this.#lingerMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#lingerMs));
+    else await Promise.resolve();
     while (this.#queue.length > 0) await this.#write(this.#queue.splice(0, this.#maxBatch));
     this.#flushing = undefined;
   }

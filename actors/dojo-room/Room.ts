@@ -4,7 +4,8 @@ import { LiveRoom, RoomFanout, type TurnResult } from '../../infra/rooms';
 import type { AuthContext } from '../auth';
 import type { ChatSink } from './ChatSink';
 import { RoomChat } from './Chat';
-import { ConflictError, FencedOutError, ForbiddenError } from './errors';
+import { Attendance } from './Attendance';
+import { ConflictError, FencedOutError, ForbiddenError, ServiceBusyError } from './errors';
 import type { MediaHooks, MediaSession, MediaSessionFactory } from '../../media/MediaSession';
 import { byNode, Members, type MemberSession } from './Members';
 import type { RoomMetrics } from './metrics';
@@ -42,6 +43,7 @@ export class Room extends LiveRoom<CloseReason> {
   readonly chat: RoomChat;
   readonly code: RoomCode;
   readonly media: MediaSession;
+  readonly attendance: Attendance;
   #dojo: DojoRecord;
   #emptyTimer: NodeJS.Timeout | undefined;
   /** The sessions the previous activation had (presence), taken over by onCreate. */
@@ -67,6 +69,7 @@ export class Room extends LiveRoom<CloseReason> {
     });
     this.code = new RoomCode(key, persisted.dojo.epoch, persisted.code, deps.store, deps.options, deps.logger, (error) => this.#fencedOut(error));
     this.media = deps.media(key, this.#mediaHooks());
+    this.attendance = new Attendance(key, persisted.dojo.epoch, deps.store, deps.logger, (error) => this.#fencedOut(error));
   }
 
   get epoch(): number {
@@ -129,6 +132,8 @@ export class Room extends LiveRoom<CloseReason> {
     if (!present && session.role !== 'facilitator' && this.#headcount() >= this.#dojo.maxParticipants) {
       throw new ConflictError(this.#dojo.parentDojoId ? 'The breakout room is full' : 'The dojo is full');
     }
+    // Shed a new member before the database pool starves (their attendance is a write); members already in are served.
+    if (!present && this.deps.store.busy()) throw new ServiceBusyError(1);
     this.#admit(session, true);
   }
 
@@ -145,7 +150,7 @@ export class Room extends LiveRoom<CloseReason> {
       const { userId, role, joinedAt } = removed.left;
       this.deps.metrics.participants(-1);
       this.fanout.push('participant.left', { userId, reason }, nodes);
-      this.#background(this.deps.store.attendance(this.key, this.epoch, userId, role, { leftAfterSeconds: (Date.now() - joinedAt) / 1000 }));
+      this.attendance.left(userId, (Date.now() - joinedAt) / 1000);
       // A participant gone from a dojo (past the departure timeout, or by leaving) frees the place
       // a running kata kept for them (the kata actor listens; protocol/kata.ts).
       if (role === 'participant' && !this.#dojo.parentDojoId) void this.deps.broker.emit('dojo.participant.left', { tenantId: this.key.tenantId, dojoId: this.key.dojoId, userId });
@@ -245,6 +250,7 @@ export class Room extends LiveRoom<CloseReason> {
 
   async #lastWords(reason: CloseReason, owner: boolean): Promise<void> {
     if (!owner) {
+      this.attendance.discard();
       this.deps.logger.warn({ dojoId: this.key.dojoId }, 'room lost its lease; deactivated without writing');
       await this.media.close();
       return;
@@ -256,6 +262,7 @@ export class Room extends LiveRoom<CloseReason> {
     if (reason === 'stopped' || reason === 'empty') void this.deps.broker.broadcast('dojo.room.closed', { topic: this.topic });
     await this.media.close();
     await this.code.finish();
+    await this.attendance.close();
     await this.deps.store.closed(this.key, this.epoch);
   }
 
@@ -288,9 +295,11 @@ export class Room extends LiveRoom<CloseReason> {
     this.deps.metrics.participants(1);
     const { userId, role } = session;
     if (!this.roster.has(userId)) this.roster.set(userId, { userId, role, canEdit: true, kicked: false });
+    // Taken over too: an activation that lost its lease dropped what it had not written, and the
+    // write is idempotent (the first join's time stays).
+    this.attendance.joined(userId, role);
     if (!announce) return;
     this.fanout.push('participant.joined', { userId, role, muted: false, canEdit }, this.members.gatewayNodes());
-    this.#background(this.deps.store.attendance(this.key, this.epoch, userId, role, { joined: true }));
   }
 
   #armEmptyTimer(): void {

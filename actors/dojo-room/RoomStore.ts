@@ -1,5 +1,6 @@
 import type { Database } from '../../infra/db/database';
 import { ConflictError, FencedOutError, NotFoundError } from './errors';
+import { Gate } from './Gate';
 import type { RecordingOutcome } from '../../media/MediaSession';
 import { recordingRows } from './RecordingRows';
 import { one, rows } from './sql';
@@ -52,8 +53,20 @@ export function chatRecord(row: ChatRow): ChatRecord {
 // epoch and is refused. Either way the successor loads everything this activation wrote.
 const FENCE = `SELECT 1 AS ok FROM dojos WHERE id = $1 AND tenant_id = $2 AND room_epoch = $3 FOR SHARE`;
 
+/** One user's attendance waiting to be written: a first join (with the role), time present, or both. */
+export interface AttendanceEntry {
+  userId: string;
+  joined?: RoomRole;
+  seconds?: number;
+}
+
+// Attendance transactions at once per node: the pool (10 by default) stays free for the rest.
+const ATTENDANCE_WRITERS = 3;
+
 /** The room's own reads and writes. Every write is fenced by the activation's epoch. */
 export class RoomStore {
+  readonly #background = new Gate(ATTENDANCE_WRITERS);
+
   constructor(readonly db: Database) {}
 
   /**
@@ -147,25 +160,41 @@ export class RoomStore {
     });
   }
 
-  /** Attendance: first join (adds a tenant admin who was not invited) and time present. */
-  attendance(key: RoomKey, epoch: number, userId: string, role: RoomRole, event: { joined: true } | { leftAfterSeconds: number }): Promise<void> {
-    return this.#fenced(key, epoch, 'attendance', async () => {
-      if ('joined' in event) {
-        await rows(
-          this.db,
-          `INSERT INTO dojo_participants (tenant_id, dojo_id, user_id, role, first_joined_at) VALUES ($1, $2, $3, $4, now())
-           ON CONFLICT (dojo_id, user_id) DO UPDATE SET first_joined_at = COALESCE(dojo_participants.first_joined_at, now()) RETURNING user_id`,
-          [key.tenantId, key.dojoId, userId, role],
-        );
-      } else {
-        await rows(
-          this.db,
-          `UPDATE dojo_participants SET last_left_at = now(), seconds_present = seconds_present + $4
-           WHERE tenant_id = $1 AND dojo_id = $2 AND user_id = $3 RETURNING user_id`,
-          [key.tenantId, key.dojoId, userId, Math.max(0, Math.round(event.leftAfterSeconds))],
-        );
-      }
-    });
+  /** Whether to refuse new members for now (ServiceBusyError): the pool is too far behind to take their writes. */
+  busy(): boolean {
+    return this.db.saturated();
+  }
+
+  /**
+   * Attendance of several users in one fenced transaction (Attendance coalesces them): first
+   * joins (adding a tenant admin who was not invited) before time present, so a user who came
+   * and went within one batch has a row to add to. At most ATTENDANCE_WRITERS run at once on a node.
+   */
+  attendance(key: RoomKey, epoch: number, entries: readonly AttendanceEntry[]): Promise<void> {
+    const joins = entries.filter((e) => e.joined !== undefined);
+    const leaves = entries.filter((e) => e.seconds !== undefined);
+    return this.#background.run(() =>
+      this.#fenced(key, epoch, 'attendance', async () => {
+        if (joins.length > 0) {
+          await rows(
+            this.db,
+            `INSERT INTO dojo_participants (tenant_id, dojo_id, user_id, role, first_joined_at)
+             SELECT $1, $2, u, r, now() FROM unnest($3::uuid[], $4::varchar[]) AS v(u, r)
+             ON CONFLICT (dojo_id, user_id) DO UPDATE SET first_joined_at = COALESCE(dojo_participants.first_joined_at, now()) RETURNING user_id`,
+            [key.tenantId, key.dojoId, joins.map((e) => e.userId), joins.map((e) => e.joined)],
+          );
+        }
+        if (leaves.length > 0) {
+          await rows(
+            this.db,
+            `UPDATE dojo_participants p SET last_left_at = now(), seconds_present = p.seconds_present + v.s
+             FROM unnest($3::uuid[], $4::int[]) AS v(u, s)
+             WHERE p.tenant_id = $1 AND p.dojo_id = $2 AND p.user_id = v.u RETURNING p.user_id`,
+            [key.tenantId, key.dojoId, leaves.map((e) => e.userId), leaves.map((e) => Math.round(e.seconds ?? 0))],
+          );
+        }
+      }),
+    );
   }
 
   kick(key: RoomKey, epoch: number, userId: string): Promise<void> {

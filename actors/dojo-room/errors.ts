@@ -1,7 +1,7 @@
 import { ClientError } from '../../infra/errors';
 import { ErrorCode } from '../../protocol/errors';
 
-export { ClientError, ConflictError, FieldValidationError, ForbiddenError, NotFoundError, RateLimitedError } from '../../infra/errors';
+export { ClientError, ConflictError, FieldValidationError, ForbiddenError, NotFoundError, RateLimitedError, ServiceBusyError } from '../../infra/errors';
 
 /** The database refused a write because a newer activation of the room claimed it. */
 export class FencedOutError extends Error {

@@ -3,6 +3,7 @@ import { createTestDatabase } from '../../test/support/database';
 import { tempDataDir } from '../../test/support/dirs';
 import type { Row } from '../lib/table';
 import { BenchRoom } from './clients';
+import { chatShape, CLUSTER, joinShape } from './crowd.bench';
 import { startBenchProcess, type BenchProcess } from './spawn';
 import { deleteQueueStreams } from '../../test/support/nats';
 
@@ -23,6 +24,52 @@ const PROBES = 10;
  */
 export async function run(options: { seconds?: number } = {}): Promise<Row[]> {
   const seconds = options.seconds ?? 5;
+  // DOJO_FANOUT_SHAPES=sender,chat,joins (the default: all three) runs some of them only.
+  const shapes = new Set((process.env.DOJO_FANOUT_SHAPES ?? 'sender,chat,joins').split(','));
+  const rows: Row[] = [];
+  if (shapes.has('sender')) rows.push(...(await oneSender(seconds)));
+  if (shapes.has('chat')) rows.push(...(await manySenders(Number(process.env.DOJO_FANOUT_SECONDS ?? 15))));
+  if (shapes.has('joins')) rows.push(...(await joinStorm()));
+  return rows;
+}
+
+/** Issue 21: 100 senders x 5 msg/s in a 100-member room, against bare uWebSockets.js in the same run (and one node against two). */
+async function manySenders(seconds: number): Promise<Row[]> {
+  const first = await chatShape('bare', seconds);
+  const runs = [await chatShape('one', seconds)];
+  if (CLUSTER) runs.push(await chatShape('two', seconds));
+  const bare = meanOf(first, await chatShape('bare', seconds), ['p50 ms', 'p99 ms', 'CPU ms / 1k deliveries']);
+  const [one, two] = runs.map((row): Row => ({
+    ...row,
+    'p99 x bare': Number(row['p99 ms']) / Number(bare['p99 ms']),
+    'CPU x bare': Number(row['CPU ms / 1k deliveries']) / Number(bare['CPU ms / 1k deliveries']),
+  }));
+  if (two && one) two['p99 x one node'] = Number(two['p99 ms']) / Number(one['p99 ms']);
+  return [first, bare, ...(one ? [one] : []), ...(two ? [two] : [])];
+}
+
+/** Issue 21: 5,000 sockets join 50 rooms, against bare uWebSockets.js subscribing them in the same run; attendance rows counted. */
+async function joinStorm(): Promise<Row[]> {
+  const first = await joinShape('bare');
+  const runs = [await joinShape('one')];
+  if (CLUSTER) runs.push(await joinShape('two'));
+  const bare = meanOf(first, await joinShape('bare'), ['joins/s', 'join p50 ms', 'join p99 ms']);
+  const compared = runs.map((row) => ({ ...row, 'joins/s x bare': Number(row['joins/s']) / Number(bare['joins/s']), 'p99 x bare': Number(row['join p99 ms']) / Number(bare['join p99 ms']) }));
+  return [first, bare, ...compared];
+}
+
+/**
+ * The baseline is run before and after the pocdojo rows and the two are averaged: on a shared
+ * machine one run of it may land in a quiet or a busy minute, the rows it is compared with in another.
+ */
+function meanOf(before: Row, after: Row, keys: string[]): Row {
+  const row: Row = { ...after, scenario: `${String(after.scenario).replace(/ \(baseline\)/, '')} (baseline: mean of the runs before and after)` };
+  for (const key of keys) row[key] = (Number(before[key]) + Number(after[key])) / 2;
+  return row;
+}
+
+/** Issue 5's shape: one sender at 1,000 msg/s to 100 members, vs the bare ws library. */
+async function oneSender(seconds: number): Promise<Row[]> {
   const rows: Row[] = [];
   const baseline = await scenario('ws library, bare broadcast (baseline)', seconds, async () => {
     const server = await startBenchProcess<Seeded>('bench/dojo/ws-baseline.ts', {});

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../config';
 import { startNode } from '../../deploy/node';
-import { signAccessToken } from '../../infra/auth/jwt';
-import type { Database } from '../../infra/db/database';
+import { seedLiveDojos } from '../../test/support/seed';
 
 /**
  * A benchmark node: `SERVICES` and the other settings as usual (the benchmarks lift the chat limit
@@ -13,34 +11,29 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const node = await startNode(config);
   const users = Number(process.env.BENCH_USERS ?? 0);
-  const seeded = users > 0 && node.infra.database ? await seed(node.infra.database, users, node.infra.jwtSecret) : undefined;
+  const dojos = Number(process.env.BENCH_DOJOS ?? 1);
+  const db = node.infra.database;
+  const seeded = users > 0 && db ? await seedLiveDojos(db, node.infra.jwtSecret, users, dojos).then((seeded) => ({ ...seeded, dojoId: seeded.dojoIds[0] })) : undefined;
+  // SIGUSR2: prints how many members have an attendance row (first_joined_at), for the join storm's
+  // count, and the transactions the database committed so far (the chat group commit's size).
+  process.on('SIGUSR2', () => {
+    void db
+      ?.asSystem(() =>
+        db.sequelize.query(
+          `SELECT (SELECT count(*)::int FROM dojo_participants WHERE first_joined_at IS NOT NULL) AS n,
+                  (SELECT xact_commit::bigint FROM pg_stat_database WHERE datname = current_database()) AS commits`,
+          { plain: true },
+        ),
+      )
+      .then((row) => {
+        const r = row as { n: number; commits: string } | null;
+        process.stdout.write(`${JSON.stringify({ benchAttended: r?.n ?? 0, benchCommits: Number(r?.commits ?? 0) })}\n`);
+      });
+  });
   process.stdout.write(`${JSON.stringify({ benchReady: { port: node.port, opsPort: node.opsPort, pid: process.pid, ...seeded } })}\n`);
   const stop = () => void node.stop().finally(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-}
-
-async function seed(db: Database, users: number, secret: string) {
-  const tenantId = randomUUID();
-  const dojoId = randomUUID();
-  const ids = Array.from({ length: users }, () => randomUUID());
-  await db.asSystem(async () => {
-    const q = (sql: string, bind: unknown[]) => db.sequelize.query(sql, { bind });
-    await q(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'Bench', $2)`, [tenantId, `bench-${tenantId.slice(0, 8)}`]);
-    await q(
-      `INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash, status)
-       SELECT u, $1, 'b' || substr(u::text, 1, 8), u::text || '@bench.test', 'B', 'U', 'x', 'A' FROM unnest($2::uuid[]) AS u`,
-      [tenantId, ids],
-    );
-    await q(`INSERT INTO dojos (id, tenant_id, facilitator_id, subject, dojo_date, status, join_code, max_participants) VALUES ($1, $2, $3, 'Bench', now(), 'ACTIVE', 'BENCH234', 1000)`, [
-      dojoId,
-      tenantId,
-      ids[0],
-    ]);
-    await q(`INSERT INTO dojo_participants (tenant_id, dojo_id, user_id, role) SELECT $1, $2, u, 'participant' FROM unnest($3::uuid[]) AS u`, [tenantId, dojoId, ids.slice(1)]);
-  });
-  const tokens = ids.map((sub) => signAccessToken({ sub, tid: tenantId, role: 'member', sid: randomUUID() }, secret, 3600));
-  return { tenantId, dojoId, tokens };
 }
 
 main().catch((error: Error) => {

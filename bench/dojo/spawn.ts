@@ -12,6 +12,10 @@ export interface BenchProcess<T> {
   output(): string[];
   /** CPU time the process used so far (user + system), in seconds (Linux /proc). */
   cpuSeconds(): Promise<number>;
+  /** The same for the process and all its descendants (an embedded PostgreSQL, NATS, ...), reaped ones included. */
+  treeCpuSeconds(): Promise<number>;
+  /** How many lines it printed so far that match `pattern` (its whole output, not only the last lines). */
+  linesMatching(pattern: RegExp): number;
   stop(): Promise<void>;
 }
 
@@ -26,7 +30,10 @@ export function startBenchProcess<T>(script: string, env: Record<string, string 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
+  const seen: string[] = [];
   const keep = (line: string) => {
+    // Warnings and errors only (LOG_LEVEL=warn): few enough to keep them all for linesMatching.
+    if (seen.length < 100_000) seen.push(line);
     output.push(line);
     if (output.length > 200) output.shift();
   };
@@ -63,6 +70,8 @@ export function startBenchProcess<T>(script: string, env: Record<string, string 
                 const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
                 return (Number(fields[11]) + Number(fields[12])) / 100;
               }),
+          treeCpuSeconds: () => treeCpuSeconds(child.pid as number),
+          linesMatching: (pattern) => seen.filter((l) => pattern.test(l)).length,
           stop: () =>
             new Promise<void>((done) => {
               if (child.exitCode !== null) return done();
@@ -77,4 +86,32 @@ export function startBenchProcess<T>(script: string, env: Record<string, string 
       }
     });
   });
+}
+
+/** utime + stime + cutime + cstime of `pid` and its live descendants, in seconds: reaped children count in their parent's c-times. */
+async function treeCpuSeconds(pid: number): Promise<number> {
+  const fs = await import('node:fs/promises');
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const entry of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => undefined);
+    if (!stat) continue;
+    // Fields after the command name: ppid is the 2nd, utime/stime/cutime/cstime the 12th to 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]) });
+  }
+  let total = 0;
+  const tree = new Set([pid]);
+  // Parents come before children in pid order only mostly: repeat until no process joins.
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [p, s] of stats) {
+      if (!tree.has(p) && tree.has(s.ppid)) {
+        tree.add(p);
+        grew = true;
+      }
+    }
+  }
+  for (const p of tree) total += stats.get(p)?.ticks ?? 0;
+  return total / 100;
 }

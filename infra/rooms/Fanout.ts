@@ -1,6 +1,7 @@
 import type { ServiceBroker } from 'moleculer';
 import type { Logger } from '../logger';
 import type { PushPayloads } from '../../protocol/push';
+import { localPublisher } from './localGateway';
 import type { RoomKitMetrics } from './types';
 
 // seq = epoch * 2^32 + n: it keeps rising when the room is re-activated (the epoch grows), so
@@ -70,6 +71,15 @@ export class RoomFanout<P extends object = PushPayloads> {
   #publish(frame: string, seq: number | undefined, nodes: Iterable<string>): void {
     const started = process.hrtime.bigint();
     for (const nodeID of nodes) {
+      if (nodeID === this.broker.nodeID) {
+        const local = localPublisher(this.broker);
+        if (local) {
+          // In order as well: the frame is on its sockets before the turn goes on.
+          local.publish(this.topic, seq, frame);
+          this.metrics.fanout(Number(process.hrtime.bigint() - started) / 1e9);
+          continue;
+        }
+      }
       // A gateway that died takes its sockets with it; its members leave on $node.disconnected.
       if (!this.broker.registry.nodes.get(nodeID)?.available) continue;
       // Not awaited: the room's turn ends at once. Calls to one node leave in order, and the

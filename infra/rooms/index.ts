@@ -8,3 +8,4 @@ export { checkRoomKitOptions, DEFAULT_ROOM_KIT_OPTIONS, type RoomKitOptions } fr
 export type { LocalParams } from './Placement';
 export { RoomKit, type RoomKitDeps, type RoomKitSpec } from './RoomKit';
 export type { RoomKitMetrics, RoomNaming, TurnResult } from './types';
+export { localPublisher, serveLocalPushes, type LocalPublisher } from './localGateway';
