@@ -16,8 +16,8 @@ export interface MediaStreamLike {
   getTracks(): MediaTrack[];
 }
 
-/** What the app publishes: each source is one producer at a time. */
-export type MediaSource = 'camera' | 'microphone' | 'screen';
+/** What the app publishes: each source is one producer at a time (the protocol's list). */
+export type { MediaSource } from '../../../protocol/media';
 
 /** getUserMedia's or getDisplayMedia's signature, injected where the runtime differs. */
 export type Capture = (constraints: Record<string, unknown>) => Promise<MediaStreamLike>;

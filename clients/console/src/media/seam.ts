@@ -1,10 +1,9 @@
-// The one place the console gets its media from. Today: the console's own mediasoup-client code
-// (mediasoupMedia.ts). When the SDK's media module lands (clients/sdk/src/media*.ts), this file
-// switches to it and nothing else in the console changes: LiveDojo and VideoTiles see only
-// `createMedia()` and the ConsoleMedia surface (tiles, activeSpeaker, micOn/camOn, setMic/setCam).
-import { ConsoleMedia } from './mediasoupMedia';
+// The one place the console gets its media from: the SDK's media module (MediasoupClient, behind
+// the ConsoleMedia adapter in consoleMedia.ts). LiveDojo and VideoTiles see only `createMedia()`
+// and the ConsoleMedia surface (tiles, activeSpeaker, micOn/camOn, setMic/setCam, setVisible).
+import { ConsoleMedia } from './consoleMedia';
 
-export type { Tile } from './mediasoupMedia';
+export type { Tile } from './consoleMedia';
 export type Media = ConsoleMedia;
 
 export function createMedia(): Media {

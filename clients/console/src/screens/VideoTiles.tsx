@@ -19,14 +19,14 @@ export function VideoTiles({ media, nameOf, mutedByFacilitator }: { media: Media
       <div className="tiles" data-testid="video-tiles">
         {videos.map((tile) => (
           <figure key={tile.key} className={`tile ${tile.userId === media.activeSpeaker ? 'speaking' : ''}`} data-user={tile.userId} data-local={tile.local || undefined}>
-            <TrackElement tile={tile} />
+            <TrackElement tile={tile} media={media} />
             <figcaption>{tile.local ? 'You' : nameOf(tile.userId)}</figcaption>
           </figure>
         ))}
         {videos.length === 0 && <p className="muted">No cameras yet.</p>}
       </div>
       {audios.map((tile) => (
-        <TrackElement key={tile.key} tile={tile} />
+        <TrackElement key={tile.key} tile={tile} media={media} />
       ))}
       <div className="actions">
         <button type="button" aria-pressed={!media.micOn} onClick={() => void mic.run()} disabled={mic.busy}>
@@ -42,10 +42,20 @@ export function VideoTiles({ media, nameOf, mutedByFacilitator }: { media: Media
   );
 }
 
-function TrackElement({ tile }: { tile: Tile }) {
+function TrackElement({ tile, media }: { tile: Tile; media: Media }) {
   const ref = useRef<HTMLVideoElement & HTMLAudioElement>(null);
   useEffect(() => {
     if (ref.current) ref.current.srcObject = new MediaStream([tile.track]);
   }, [tile.track]);
+  // A remote camera scrolled out of view receives nothing (its consumer is paused) until it is back.
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || tile.local || tile.kind !== 'video' || typeof IntersectionObserver !== 'function') return;
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) media.setVisible(tile, entry.isIntersecting);
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [tile, media]);
   return tile.kind === 'video' ? <video ref={ref} autoPlay playsInline muted /> : <audio ref={ref} autoPlay />;
 }
