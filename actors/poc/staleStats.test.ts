@@ -66,7 +66,8 @@ test.before(async () => {
        SELECT gen_random_uuid(), $1, $2, 'grown ' || g, 'a shared service number ' || g, 'https://example.com/r', 'Go', 'go', true,
               ARRAY['api']::varchar[], ARRAY['api']::varchar[], ARRAY[]::varchar[], ARRAY[]::varchar[], now() - g * interval '1 minute', now()
          FROM generate_series(1, $3::int) AS g
-       RETURNING id, name, description)
+       RETURNING id, name, description, created),
+     tags AS (INSERT INTO poc_tags (tenant_id, poc_id, tag, tag_key, created) SELECT $1, id, 'api', 'api', created FROM ins)
      INSERT INTO poc_terms (tenant_id, term, poc_id, weight)
      SELECT $1, w.term, ins.id, max(w.weight) FROM ins, LATERAL (
        SELECT unnest(string_to_array(ins.name, ' ')) AS term, 3 AS weight
@@ -92,35 +93,40 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-/** Rows each scan of `relation` produced or threw away, over all of its loops. */
-function rowsRead(node: PlanNode, relation: string): number {
-  const own = node['Relation Name'] === relation ? (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * node['Actual Loops'] : 0;
+/** Rows each node (each scan of `relation` if given) produced or threw away, over all of its loops. */
+function rowsRead(node: PlanNode, relation?: string): number {
+  const own =
+    relation === undefined || node['Relation Name'] === relation
+      ? (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * node['Actual Loops']
+      : 0;
   return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, relation), 0);
 }
 
-test('a common word of a tenant grown past its statistics reads each matching row a bounded number of times', async (t) => {
-  const filters = filtersFrom({ q: 'service', limit: 10 });
-  const { sql, bind } = filteredQuery(
-    GROWN,
-    USER,
-    filters,
-    termQuery('service', () => []),
-  );
-  // Not asserted (the machine is shared): 2.4 s before the lookup by id, 28 ms after.
-  const started = Date.now();
-  const [explained] = await withTenantQuery(database, GROWN, () =>
-    database.sequelize.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, { bind, type: QueryTypes.SELECT }),
-  );
-  const plan = explained!['QUERY PLAN'][0].Plan;
-  t.log(`EXPLAIN ANALYZE took ${Date.now() - started} ms`);
-  // Each matching POC is read for the matches and again for the page: a plan that rescans the
-  // tenant per match reads GROWN_POCS squared rows.
-  const read = rowsRead(plan, 'pocs');
-  t.log(`pocs rows read: ${read}`);
-  t.true(read <= 3 * GROWN_POCS, `pocs rows read: ${read}`);
-  const terms = rowsRead(plan, 'poc_terms');
-  t.true(terms <= 3 * GROWN_POCS, `poc_terms rows read: ${terms}`);
-});
+// Alone, and with a tag all matches carry: past TEXT_MATCHES_READ_ONE_BY_ONE matches the tag's id
+// set narrows them first (the other branch of filteredQuery).
+for (const query of [{ q: 'service' }, { q: 'service', tag: 'api' }]) {
+  test(`${JSON.stringify(query)} of a tenant grown past its statistics reads each matching row a bounded number of times`, async (t) => {
+    const { sql, bind } = filteredQuery(
+      GROWN,
+      USER,
+      filtersFrom({ ...query, limit: 10 }),
+      termQuery(query.q, () => []),
+    );
+    // Timings not asserted (the machine is shared); for { q: 'service' }: 2.4 s before the
+    // lookup by id, 32 ms after (medians of 5 in one run).
+    const [explained] = await withTenantQuery(database, GROWN, () =>
+      database.sequelize.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, { bind, type: QueryTypes.SELECT }),
+    );
+    const plan = explained!['QUERY PLAN'][0].Plan;
+    // Each matching POC is read for the matches and again for the page: a plan that rescans the
+    // tenant (or a set of its ids) per match processes millions of rows (before the lookup by id:
+    // 4.5M rows of pocs for the word alone, 36M in all with the tag; after: about 40k and 57k).
+    const pocs = rowsRead(plan, 'pocs');
+    t.true(pocs <= 3 * GROWN_POCS, `pocs rows read: ${pocs}`);
+    const all = rowsRead(plan);
+    t.true(all <= 40 * GROWN_POCS, `rows through all plan nodes: ${all}`);
+  });
+}
 
 test('the search tables are re-analyzed after a hundredth of their rows change', async (t) => {
   const { rows } = await owner.query<{ relname: string; reloptions: string[] }>(`SELECT relname, reloptions FROM pg_class WHERE relname IN ('pocs', 'poc_terms') AND relkind = 'r' ORDER BY relname`);
@@ -136,6 +142,9 @@ test('the search of a tenant grown past its statistics finds every match', async
   t.is(result.items.length, 5);
   t.true(result.items.every((item) => item.description.includes('service')));
   t.deepEqual(result.facets.languages, [{ value: 'Go', count: GROWN_POCS }]);
+  const tagged = await search.search(GROWN, USER, filtersFrom({ q: 'service', tag: 'api', limit: 5 }));
+  t.is(tagged.total, GROWN_POCS);
+  t.is(tagged.items.length, 5);
   const small = await search.search(SMALL, OTHER, filtersFrom({ q: 'service' }));
   t.is(small.total, 20);
 });
