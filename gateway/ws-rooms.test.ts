@@ -15,6 +15,8 @@ const breakouts = () => ({
       const { method, dojoId, rooms } = ctx.params;
       calls.push({ method, dojoId, rooms });
       if (method === 'room.join') return { data: { joined: dojoId }, join: { dojoId, topic: `breakout/${dojoId}`, seq: 0 }, owner: ctx.nodeID };
+      // A leave whose answer is slow: a join sent right after it is answered first.
+      if (method === 'room.leave') return new Promise((resolve) => setTimeout(() => resolve({ data: {}, leave: true }), 300));
       return { data: {} };
     },
   },
@@ -100,4 +102,19 @@ test.serial('a session in several rooms resumes each from its own position; with
   await second.nextPush((f) => f.method === 'chat.message' && f.data.room === b && f.seq === 9);
   t.true(chats(second).includes(`${a}:3`));
   await second.close();
+});
+
+test.serial('a join answered before the leave sent just before it keeps the session in the room', async (t) => {
+  const room = randomUUID();
+  const { client } = await inRooms([room]);
+  // The client leaves and joins again without waiting for the leave's answer (a page quickly
+  // closing and reopening a room): the leave's late answer must not undo the newer join.
+  const [left, joined] = await Promise.all([client.request('room.leave', { dojoId: room }), client.request('room.join', { dojoId: room })]);
+  t.like(left, { ok: true });
+  t.like(joined, { ok: true });
+  t.like(await client.request('chat.send', { dojoId: room, text: 'still here', clientMsgId: 'r1' }), { ok: true }, 'the gateway still has the session in the room');
+  await publish(room, 1);
+  const pushed = await client.nextPush((f) => f.method === 'chat.message' && f.data.room === room);
+  t.is(pushed.seq, 1, "the room's pushes still come (the topic was not unsubscribed)");
+  await client.close();
 });

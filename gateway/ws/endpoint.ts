@@ -220,7 +220,9 @@ async function forward(ws: WebSocket<SocketData>, id: ReplyFrame['id'], action: 
   const socket = session.socket;
   let caughtUp: string[] = [];
   if (socket && !socket.getUserData().closed) {
-    if (result.leave && room) session.leave(socket, room.topic);
+    // Only the entry this call was made in: a join answered meanwhile (a client that re-joined
+    // without waiting for its leave's answer) made a new entry on the same topic, which stays.
+    if (result.leave && room && roomId !== undefined && session.rooms.get(roomId) === room) session.leave(socket, room.topic);
     if (result.join) {
       const { dojoId, topic, seq, left } = result.join;
       for (const id of left ?? []) {

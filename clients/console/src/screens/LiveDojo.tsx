@@ -51,7 +51,11 @@ export function LiveDojo({ dojoId, mainDojoId }: { dojoId: string; mainDojoId?: 
       })
       .then(
         (r) => {
-          if (!live) return void r.leave();
+          if (!live) {
+            // Unmounted while joining: the next join waits for this leave too.
+            leaving = r.leave().catch(() => undefined);
+            return;
+          }
           joined = r;
           setRoom(r);
           setMembers([...r.members.values()]);
