@@ -4,7 +4,7 @@ import { reportJson } from '../../protocol/rest/reports';
 import { authed, createTenant, type TestTenant } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
 import { parseCsv } from './report/csv';
-import { exportReport, seedDojo, seedPocs } from './testing';
+import { exportReport, seedDojo, seedKata, seedPocs } from './testing';
 
 let app: TestNode;
 let acme: TestTenant;
@@ -23,7 +23,16 @@ test.before(async () => {
     { name: 'Cli', language: 'Go', tags: ['cli'], created: local(`${YEAR}-01-20T10:00:00`) },
     { name: 'Eve', language: 'Rust', tags: ['Web', 'cli'], created: local(`${YEAR}-12-31T23:30:00`) },
   ]);
-  await seedDojo(db, acme.tenantId, acme.admin.userId, { subject: 'Bowling', date: local(`${YEAR}-12-31T23:00:00`), minutes: 45, participants: [acme.admin.userId] });
+  const bowling = await seedDojo(db, acme.tenantId, acme.admin.userId, { subject: 'Bowling', date: local(`${YEAR}-12-31T23:00:00`), minutes: 45, participants: [acme.admin.userId] });
+  // Started at 02:40 UTC on 1 January of the next year: December's kata in São Paulo.
+  await seedKata(db, acme.tenantId, {
+    dojoId: bowling,
+    facilitatorId: acme.admin.userId,
+    title: 'Kata',
+    language: 'Go',
+    startedAt: local(`${YEAR}-12-31T23:40:00`),
+    rooms: [{ members: [acme.admin.userId] }],
+  });
   await seedDojo(db, acme.tenantId, acme.admin.userId, { subject: 'FizzBuzz', date: local(`${YEAR}-02-01T10:00:00`), minutes: 60, participants: [acme.admin.userId, acme.members[0]!.userId] });
 });
 
@@ -44,10 +53,10 @@ test('a usage XLSX opens back with typed cells: a sheet per section, header row,
     ['Totais', 'Por período'],
   );
   const totals = book.getWorksheet('Totais')!;
-  t.deepEqual((totals.getRow(1).values as unknown[]).slice(1), ['Usuários ativos', 'Acessos', 'POCs criadas', 'Dojos realizados', 'Minutos de dojo', 'Renderizações']);
+  t.deepEqual((totals.getRow(1).values as unknown[]).slice(1), ['Usuários ativos', 'Acessos', 'POCs criadas', 'Dojos realizados', 'Minutos de dojo', 'Katas realizados', 'Renderizações']);
   t.true(totals.getRow(1).font?.bold);
-  // 3 POCs (the one of 23:30 on 31 December is this year's), 2 dojos of 105 minutes, 2 people active.
-  t.deepEqual((totals.getRow(2).values as unknown[]).slice(1), [2, 0, 3, 2, 105, 0]);
+  // 3 POCs (the one of 23:30 on 31 December is this year's), 2 dojos of 105 minutes, 1 kata, 2 people active.
+  t.deepEqual((totals.getRow(2).values as unknown[]).slice(1), [2, 0, 3, 2, 105, 1, 0]);
   const periods = book.getWorksheet('Por período')!;
   t.is(periods.rowCount, 13);
   const december = periods.getRow(13);
@@ -55,15 +64,16 @@ test('a usage XLSX opens back with typed cells: a sheet per section, header row,
   t.is((december.getCell(1).value as Date).toISOString().slice(0, 10), `${YEAR}-12-01`);
   t.is(december.getCell(1).numFmt, 'mmm yyyy');
   t.is(december.getCell(4).value, 1, 'POCs created in December');
+  t.is(december.getCell(7).value, 1, 'katas run in December');
   t.is(periods.getRow(2).getCell(4).value, 2, 'POCs created in January');
 });
 
 test('a JSON export validates against the schema; tags filter the POCs counted', async (t) => {
   const doc = reportJson.parse(JSON.parse((await exported({ type: 'USAGE', format: 'json', ...year, group_by: 'month', tags: ['WEB'], locale: 'en' })).toString('utf8')));
   t.like(doc, { type: 'USAGE', locale: 'en', time_zone: 'America/Sao_Paulo', currency: 'BRL', title: 'Usage report' });
-  t.like(doc.sections[0]!.rows[0], { pocs_created: 2, dojos_held: 2, dojo_minutes: 105 });
+  t.like(doc.sections[0]!.rows[0], { pocs_created: 2, dojos_held: 2, dojo_minutes: 105, katas_run: 1 });
   t.is(doc.sections[1]!.rows.length, 12);
-  t.like(doc.sections[1]!.rows[11], { period: `${YEAR}-12`, pocs_created: 1 });
+  t.like(doc.sections[1]!.rows[11], { period: `${YEAR}-12`, pocs_created: 1, katas_run: 1 });
   const excluded = reportJson.parse(JSON.parse((await exported({ type: 'USAGE', format: 'json', ...year, exclude_tags: ['cli'] })).toString('utf8')));
   t.like(excluded.sections[0]!.rows[0], { pocs_created: 1 });
 });

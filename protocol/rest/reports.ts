@@ -51,6 +51,8 @@ const usageFigures = z.object({
   pocs_created: z.number().int(),
   dojos_held: z.number().int(),
   dojo_minutes: z.number().int(),
+  /** Katas started in the period (a user's slice: those they facilitated or had a room in). */
+  katas_run: z.number().int(),
   renders: z.number().int(),
 });
 
@@ -140,7 +142,7 @@ export const REPORTS_ROUTES = defineRoutes([
     auth: 'user',
     action: 'render.usage',
     tag: 'reports',
-    summary: "Usage per day, week or month in the tenant's time zone: active users, logins, POCs created, dojos held and their minutes, renders (admins: the tenant; others: themselves)",
+    summary: "Usage per day, week or month in the tenant's time zone: active users, logins, POCs created, dojos held and their minutes, katas run, renders (admins: the tenant; others: themselves)",
     query: usageQuery,
     response: usageResponse,
   },

@@ -3,7 +3,7 @@ import test from 'ava';
 import { QueryTypes } from 'sequelize';
 import { authed, createTenant, type TestTenant } from '../../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../../test/support/node';
-import { getJson, seedDojo, seedPocs } from '../testing';
+import { getJson, seedDojo, seedKata, seedPocs } from '../testing';
 
 let app: TestNode;
 let acme: TestTenant;
@@ -17,10 +17,10 @@ const local = (text: string) => new Date(`${text}-03:00`);
 /** What the test inserted, as the dashboard should count it (computed here, not by SQL). */
 interface Event {
   user: string;
-  kind: 'login' | 'poc' | 'dojo' | 'render';
+  kind: 'login' | 'poc' | 'dojo' | 'kata' | 'render';
   at: Date;
   minutes?: number;
-  /** For a dojo: who joined it. */
+  /** For a dojo: who joined it; for a kata: its facilitator and room members. */
   joined?: string[];
 }
 const events: Event[] = [];
@@ -60,12 +60,26 @@ test.before(async () => {
     await q(`INSERT INTO sessions (id, tenant_id, user_id, created, last_seen) VALUES ($1, $2, $3, $4, $4) RETURNING id`, [randomUUID(), acme.tenantId, user, at]);
     events.push({ user, kind: 'login', at });
   }
+  const dojoIds: string[] = [];
   for (const dojo of [
     { subject: 'Bowling', date: local(`${YEAR}-03-15T14:00:00`), minutes: 90, participants: [admin, member] },
     { subject: 'Roman numerals', date: local(`${YEAR}-07-01T10:00:00`), minutes: 30, participants: [admin] },
   ]) {
-    await seedDojo(db, acme.tenantId, admin, dojo);
+    dojoIds.push(await seedDojo(db, acme.tenantId, admin, dojo));
     events.push({ user: admin, kind: 'dojo', at: dojo.date, minutes: dojo.minutes, joined: dojo.participants });
+  }
+  for (const kata of [
+    { dojo: 0, startedAt: local(`${YEAR}-03-15T14:30:00`), rooms: [[admin], [member]] },
+    { dojo: 0, startedAt: local(`${YEAR}-03-15T15:00:00`), rooms: [[admin]] },
+    { dojo: 1, startedAt: local(`${YEAR}-07-01T10:10:00`), rooms: [[admin]] },
+    // 02:40 UTC on 1 January of the next year: 31 December in São Paulo, and the member's (in a room).
+    { dojo: 1, startedAt: local(`${YEAR}-12-31T23:40:00`), rooms: [[member]] },
+    // 02:40 UTC on 1 January of this year: last year's in São Paulo.
+    { dojo: 1, startedAt: local(`${YEAR - 1}-12-31T23:40:00`), rooms: [[admin, member]] },
+  ]) {
+    const rooms = kata.rooms.map((members) => ({ members }));
+    await seedKata(db, acme.tenantId, { dojoId: dojoIds[kata.dojo]!, facilitatorId: admin, title: 'Kata', language: 'Go', startedAt: kata.startedAt, rooms });
+    events.push({ user: admin, kind: 'kata', at: kata.startedAt, joined: [admin, ...kata.rooms.flat()] });
   }
   const reportDone = local(`${YEAR}-03-16T10:00:00`);
   await q(
@@ -102,14 +116,15 @@ function periodStart(date: string, groupBy: string): string {
 
 /** The figures the dashboard should show, from the events list alone. */
 function expected(from: string, to: string, groupBy: string, only?: string) {
-  const zero = () => ({ active_users: new Set<string>(), logins: 0, pocs_created: 0, dojos_held: 0, dojo_minutes: 0, renders: 0 });
+  const zero = () => ({ active_users: new Set<string>(), logins: 0, pocs_created: 0, dojos_held: 0, dojo_minutes: 0, katas_run: 0, renders: 0 });
   const periods = new Map<string, ReturnType<typeof zero>>();
   const total = zero();
   for (const e of events) {
     const date = localDate(e.at);
     if (date < from || date > to) continue;
-    if (only && e.kind !== 'dojo' && e.user !== only) continue;
-    if (only && e.kind === 'dojo' && !e.joined?.includes(only)) continue;
+    const shared = e.kind === 'dojo' || e.kind === 'kata';
+    if (only && !shared && e.user !== only) continue;
+    if (only && shared && !e.joined?.includes(only)) continue;
     const key = periodStart(date, groupBy);
     const p = periods.get(key) ?? zero();
     periods.set(key, p);
@@ -117,11 +132,12 @@ function expected(from: string, to: string, groupBy: string, only?: string) {
       if (e.kind === 'login') f.logins++;
       if (e.kind === 'poc') f.pocs_created++;
       if (e.kind === 'render') f.renders++;
+      if (e.kind === 'kata') f.katas_run++;
       if (e.kind === 'dojo') {
         f.dojos_held++;
         f.dojo_minutes += e.minutes ?? 0;
       }
-      const active = e.kind === 'dojo' ? (e.joined ?? []).filter((u) => !only || u === only) : e.kind === 'render' ? [] : [e.user];
+      const active = e.kind === 'dojo' ? (e.joined ?? []).filter((u) => !only || u === only) : e.kind === 'render' || e.kind === 'kata' ? [] : [e.user];
       for (const u of active) f.active_users.add(u);
     }
   }
@@ -142,7 +158,7 @@ function check(t: import('ava').ExecutionContext, got: Usage, from: string, to: 
   t.deepEqual(got.totals, want.totals);
   for (const bucket of got.buckets) {
     const { start, ...figures } = bucket;
-    t.deepEqual(figures, want.periods.get(start as string) ?? { active_users: 0, logins: 0, pocs_created: 0, dojos_held: 0, dojo_minutes: 0, renders: 0 }, `period ${String(start)}`);
+    t.deepEqual(figures, want.periods.get(start as string) ?? { active_users: 0, logins: 0, pocs_created: 0, dojos_held: 0, dojo_minutes: 0, katas_run: 0, renders: 0 }, `period ${String(start)}`);
   }
   for (const start of want.periods.keys())
     t.true(
@@ -160,6 +176,8 @@ test('usage by month counts the year in São Paulo time: 23:30 on 31 December is
   t.is(got.totals.pocs_created, 5, 'the POC of last year’s 31 December (1 January in UTC) is out, this year’s is in');
   t.is(got.buckets[11]!.pocs_created, 1);
   t.is(got.buckets[0]!.pocs_created, 1);
+  t.is(got.totals.katas_run, 4, 'the kata of last year’s 31 December is out');
+  t.is(got.buckets[11]!.katas_run, 1, 'the kata of 23:40 on 31 December is December’s');
 });
 
 test('usage by day and by week, admin and member slices', async (t) => {
@@ -171,7 +189,7 @@ test('usage by day and by week, admin and member slices', async (t) => {
   check(t, mine, `${YEAR}-01-01`, `${YEAR}-12-31`, 'month', member.userId);
   // Another tenant sees none of it.
   const theirs = await usage(`from=${YEAR}-01-01&to=${YEAR}-12-31&group_by=month`, other);
-  t.deepEqual(theirs.totals, { active_users: 0, logins: 0, pocs_created: 0, dojos_held: 0, dojo_minutes: 0, renders: 0 });
+  t.deepEqual(theirs.totals, { active_users: 0, logins: 0, pocs_created: 0, dojos_held: 0, dojo_minutes: 0, katas_run: 0, renders: 0 });
 });
 
 test('usage refuses bad input naming the field, and another tenant is a 404', async (t) => {

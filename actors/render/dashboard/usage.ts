@@ -10,6 +10,7 @@ export interface UsageFigures {
   pocs_created: number;
   dojos_held: number;
   dojo_minutes: number;
+  katas_run: number;
   renders: number;
 }
 
@@ -32,6 +33,10 @@ const TAGGED = tagged(7, 8);
 
 const HELD = `d.tenant_id = $1 AND ${inRange('d.dojo_date')} AND d.started_at IS NOT NULL AND d.status <> 'CANCELLED'
   AND ($6::uuid IS NULL OR EXISTS (SELECT 1 FROM dojo_participants dp WHERE dp.tenant_id = $1 AND dp.dojo_id = d.id AND dp.user_id = $6 AND dp.first_joined_at IS NOT NULL))`;
+
+// A kata counts in the period it started; a user's slice has the katas they facilitated or had a room in.
+const KATAS = `k.tenant_id = $1 AND ${inRange('k.started_at')}
+  AND ($6::uuid IS NULL OR k.facilitator_id = $6 OR EXISTS (SELECT 1 FROM kata_room_members m WHERE m.tenant_id = $1 AND m.kata_id = k.id AND m.user_id = $6))`;
 
 /** Who did something, when: a login, a POC, joining a dojo. */
 const ACTIVITY = `
@@ -60,6 +65,8 @@ const USAGE = `
   UNION ALL
   SELECT 'dojo_minutes', ${period('d.dojo_date')}, coalesce(sum(round(extract(epoch FROM (d.ended_at - d.started_at)) / 60)), 0)::int FROM dojos d WHERE ${HELD} GROUP BY 2
   UNION ALL
+  SELECT 'katas_run', ${period('k.started_at')}, count(*)::int FROM katas k WHERE ${KATAS} GROUP BY 2
+  UNION ALL
   SELECT 'renders', ${period('completed_at')}, count(*)::int FROM (
     SELECT completed_at FROM reports WHERE tenant_id = $1 AND status = 'COMPLETED' AND ${inRange('completed_at')} AND ($6::uuid IS NULL OR user_id = $6)
     UNION ALL
@@ -68,7 +75,7 @@ const USAGE = `
   UNION ALL
   SELECT 'active_users', p, count(DISTINCT user_id)::int FROM (SELECT user_id, ${period('at')} AS p FROM (${ACTIVITY}) a) x GROUP BY GROUPING SETS ((p), ())`;
 
-const ZERO: UsageFigures = { active_users: 0, logins: 0, pocs_created: 0, dojos_held: 0, dojo_minutes: 0, renders: 0 };
+const ZERO: UsageFigures = { active_users: 0, logins: 0, pocs_created: 0, dojos_held: 0, dojo_minutes: 0, katas_run: 0, renders: 0 };
 
 export interface UsageQuery {
   tenantId: string;

@@ -4,7 +4,19 @@ import type { ReportLanguage } from './settings';
 export interface ExportTexts {
   range: (from: string, to: string) => string;
   count: string;
-  usage: { title: string; totals: string; periods: string; period: string; activeUsers: string; logins: string; pocsCreated: string; dojosHeld: string; dojoMinutes: string; renders: string };
+  usage: {
+    title: string;
+    totals: string;
+    periods: string;
+    period: string;
+    activeUsers: string;
+    logins: string;
+    pocsCreated: string;
+    dojosHeld: string;
+    dojoMinutes: string;
+    katasRun: string;
+    renders: string;
+  };
   katas: {
     title: string;
     totals: string;
@@ -59,6 +71,7 @@ const EN: ExportTexts = {
     pocsCreated: 'POCs created',
     dojosHeld: 'Dojos held',
     dojoMinutes: 'Dojo minutes',
+    katasRun: 'Katas run',
     renders: 'Renders',
   },
   katas: {
@@ -127,6 +140,7 @@ const PT_BR: ExportTexts = {
     pocsCreated: 'POCs criadas',
     dojosHeld: 'Dojos realizados',
     dojoMinutes: 'Minutos de dojo',
+    katasRun: 'Katas realizados',
     renders: 'Renderizações',
   },
   katas: {

@@ -28,6 +28,7 @@ export async function usageDoc(ctx: DocContext): Promise<ReportDoc> {
     ['pocs_created', u.pocsCreated],
     ['dojos_held', u.dojosHeld],
     ['dojo_minutes', u.dojoMinutes],
+    ['katas_run', u.katasRun],
     ['renders', u.renders],
   ];
   const columns: Column[] = figures.map(([key, label]) => count(key, label));
