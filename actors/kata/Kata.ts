@@ -16,6 +16,8 @@ export interface KataDeps {
   options: KataOptions;
   metrics: KataMetrics;
   logger: Logger;
+  /** Announces a committed change the dashboards count: an end no action sees (its timer, its dojo stopped). */
+  dataChanged: (tenantId: string) => void;
 }
 
 /** Why a kata's activation closes: it ended, the node stops, or it lost its lease. */
@@ -119,6 +121,7 @@ export class Kata extends LiveRoom<KataCloseReason> {
     );
     await this.deps.store.finish(this.key, this.#kata.epoch, reason, finals);
     this.#ended = true;
+    this.deps.dataChanged(this.key.tenantId);
     clearTimeout(this.#timer);
     const away = [...this.assigned.keys()];
     if (away.length > 0) await this.deps.dojo.away(this.key.tenantId, this.#kata.dojoId, away, false).catch((err: unknown) => this.#warn(err, 'main-room media not resumed'));

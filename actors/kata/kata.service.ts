@@ -196,7 +196,7 @@ export function createKataService(infra: Infrastructure, settings: KataSettings 
       const dojo = new DojoPort(this.broker);
       exercises = new Exercises(sql);
       katas = new Katas(sql, dojo, exercises, options.minuteMs);
-      const deps = { store, dojo, options, metrics, logger };
+      const deps = { store, dojo, options, metrics, logger, dataChanged: (tenantId: string) => announceDataChanged(this.broker, tenantId) };
       kit = new RoomKit<KataKey, Kata, KataCall>(
         {
           service: 'kata',

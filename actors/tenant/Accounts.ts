@@ -40,6 +40,8 @@ export class Accounts {
     readonly mail: ConfirmationMail,
     readonly existsMail: AccountExistsMail,
     readonly invitations: Invitations,
+    /** Announces a committed change of a tenant's members (the dashboards count them by status and role). */
+    readonly dataChanged: (tenantId: string) => void,
   ) {}
 
   /** A tenant, its billing row and its first admin (unconfirmed), in one transaction. */
@@ -53,6 +55,7 @@ export class Accounts {
         return this.#createUser(tenantId, input.name, input.admin, hash, 'admin');
       })
       .catch(asConflict);
+    // Not announced: a tenant that did not exist has no cached dashboard.
     return { tenantId, userId };
   }
 
@@ -75,7 +78,9 @@ export class Accounts {
         return { userId: await this.#createUser(tenant.id, tenant.name, input, hash, 'member') };
       });
     try {
-      return await create();
+      const created = await create();
+      this.dataChanged(tenant.id);
+      return created;
     } catch (error) {
       if (uniqueViolation(error) !== EMAIL_INDEX) return asConflict(error);
       await this.#tellOwner(tenant, input.email);
@@ -90,16 +95,18 @@ export class Accounts {
    */
   async acceptInvitation(token: string, input: Omit<NewUser, 'email'>): Promise<{ userId: string }> {
     const hash = await this.passwords.hash(input.password);
-    return this.sql
+    const { tenantId, userId } = await this.sql
       .system(async () => {
         const invitation = await this.invitations.consume(token);
         if (!invitation) throw new FieldValidationError([{ field: 'token', message: 'is unknown, expired, revoked or already used' }]);
         if (await this.#usernameTaken(invitation.tenantId, input.username)) throw new ConflictError(CONFLICTS.users_tenant_username_key!.message, 'username');
         const userId = await this.#createUser(invitation.tenantId, '', { ...input, email: invitation.email }, hash, invitation.role, 'A');
         await this.invitations.accepted(invitation, userId);
-        return { userId };
+        return { tenantId: invitation.tenantId, userId };
       })
       .catch(asConflict);
+    this.dataChanged(tenantId);
+    return { userId };
   }
 
   /** Consumes a confirmation token (once) and activates its account. */
@@ -119,6 +126,7 @@ export class Accounts {
       return used;
     });
     if (!row) throw new FieldValidationError([{ field: 'token', message: 'is unknown, expired or already used' }]);
+    this.dataChanged(row.tenant_id);
     return { userId: row.user_id };
   }
 

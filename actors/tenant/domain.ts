@@ -60,7 +60,7 @@ export interface DomainHooks {
   /** Broadcasts a push on the user channel (every gateway). */
   pushToUser: DeliveryDeps['push'];
   onDeliveryError: DeliveryDeps['onError'];
-  /** A write the dashboards count that no action hook sees (a login's session). */
+  /** A write the dashboards count that no action hook sees (a login's session; an account an unauthenticated call creates or activates). */
   dataChanged(tenantId: string): void;
 }
 
@@ -93,7 +93,7 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
   const pictures = new Pictures(infra.objectStore);
   const credentials = new Credentials({ sql, passwords, tokens, sessions, mail: links, onMailError: hooks.onMailError });
   return {
-    accounts: new Accounts(sql, passwords, new ConfirmationMail(infra.mailer, infra.config.publicUrl), new AccountExistsMail(infra.mailer, infra.config.publicUrl), invitations),
+    accounts: new Accounts(sql, passwords, new ConfirmationMail(infra.mailer, infra.config.publicUrl), new AccountExistsMail(infra.mailer, infra.config.publicUrl), invitations, hooks.dataChanged),
     settings: new TenantSettings(sql),
     invitations,
     audit,

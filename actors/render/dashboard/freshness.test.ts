@@ -1,5 +1,5 @@
 import test from 'ava';
-import { authed, createTenant, type TestTenant } from '../../../test/support/accounts';
+import { authed, createTenant, readConfirmationToken, request, type TestTenant } from '../../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../../test/support/node';
 import { api, joined, liveDojo } from '../../dojo-room/testing';
 import { DASHBOARD_TTL_MS } from './actions';
@@ -26,7 +26,7 @@ test.after.always(async () => {
 /** The parts of the dashboards' answers these tests read. */
 interface Json {
   totals: Record<string, number>;
-  members: { by_role: Array<{ name: string; count: number }> };
+  members: { total: number; by_status: Array<{ name: string; count: number }>; by_role: Array<{ name: string; count: number }> };
   dojos: { by_status: unknown };
 }
 const read = async (path: string, token = acme.admin.token): Promise<Json> => {
@@ -36,10 +36,10 @@ const read = async (path: string, token = acme.admin.token): Promise<Json> => {
 };
 
 /** Reads until `pick` differs from `before` (at most PATIENCE_MS); returns the last value read. */
-async function changed<T>(path: string, pick: (body: Json) => T, before: T): Promise<T> {
+async function changed<T>(path: string, pick: (body: Json) => T, before: T, token = acme.admin.token): Promise<T> {
   const deadline = Date.now() + PATIENCE_MS;
   for (;;) {
-    const now = pick(await read(path));
+    const now = pick(await read(path, token));
     if (JSON.stringify(now) !== JSON.stringify(before) || Date.now() > deadline) return now;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -56,6 +56,42 @@ test('a role change shows in the cached tenant overview at once', async (t) => {
   const after = await changed('/v1/reports/tenant-overview', roles, before);
   t.is(after.facilitator, (before.facilitator ?? 0) + 1);
   t.is(after.member, before.member - 1);
+});
+
+test('a registration, its confirmation and an accepted invitation show in the cached tenant overview at once', async (t) => {
+  // A tenant of its own: the other tests change acme's members concurrently.
+  const tenant = await createTenant(app);
+  const token = tenant.admin.token;
+  const path = '/v1/reports/tenant-overview';
+  const members = (body: Json) => ({ total: body.members.total, by_status: body.members.by_status, by_role: roles(body) });
+  const first = members(await read(path, token));
+  t.deepEqual(members(await read(path, token)), first, 'served from the cache');
+  // None of these calls is authenticated, so no action hook sees the caller's tenant.
+  const username = `reg${Date.now() % 1e9}`;
+  const email = `${username}@mail.test`;
+  const registered = await request(app, 'POST', '/v1/account', undefined, { tenant: tenant.slug, firstName: 'Reg', lastName: 'Istered', email, username, password: tenant.admin.password });
+  t.is(registered.status, 201, JSON.stringify(registered.body));
+  const pending = await changed(path, members, first, token);
+  t.is(pending.total, first.total + 1, 'the registration counts');
+  const confirmed = await request(app, 'POST', '/v1/account/confirm', undefined, { token: await readConfirmationToken(app, email) });
+  t.is(confirmed.status, 200, JSON.stringify(confirmed.body));
+  const active = await changed(path, members, pending, token);
+  t.notDeepEqual(active.by_status, pending.by_status, 'the confirmation moves the account to ACTIVE');
+  t.is(active.by_status.find((c) => c.name === 'ACTIVE')?.count, (pending.by_status.find((c) => c.name === 'ACTIVE')?.count ?? 0) + 1);
+  const invitedEmail = `inv${Date.now()}@mail.test`;
+  const invited = await request(app, 'POST', '/v1/invitations', token, { email: invitedEmail, role: 'facilitator' });
+  t.is(invited.status, 201, JSON.stringify(invited.body));
+  const accepted = await request(app, 'POST', '/v1/invitations/accept', undefined, {
+    token: await readConfirmationToken(app, invitedEmail),
+    firstName: 'Ivy',
+    lastName: 'Invited',
+    username: `inv${Date.now() % 1e9}`,
+    password: tenant.admin.password,
+  });
+  t.is(accepted.status, 201, JSON.stringify(accepted.body));
+  const joined = await changed(path, members, active, token);
+  t.is(joined.total, active.total + 1, 'the accepted invitation counts');
+  t.is(joined.by_role.facilitator, (active.by_role.facilitator ?? 0) + 1);
 });
 
 test('a login shows in the cached usage at once', async (t) => {
