@@ -136,6 +136,13 @@ export async function seedKata(database: Database, tenantId: string, kata: SeedK
         done ? 'COMPLETED' : 'CLOSED',
         done ? new Date(kata.startedAt.getTime() + room.completedAfter! * 1000) : null,
       ]);
+      // The breakout room's own dojo row, as actors/dojo-room/Breakouts.ts writes it (same id,
+      // parent_dojo_id set): reports must not count it as a dojo held.
+      await q(
+        `INSERT INTO dojos (id, tenant_id, facilitator_id, subject, language, dojo_date, status, started_at, ended_at, join_code, max_participants, parent_dojo_id, kata_id)
+         VALUES ($1, $2, $3, $4, $5, $6, 'COMPLETED', $6, $7, $8, 2, $9, $10) RETURNING id`,
+        [roomId, tenantId, kata.facilitatorId, `Room ${position + 1}`, kata.language, kata.startedAt, deadline, `K${roomId.replaceAll('-', '').slice(0, 7).toUpperCase()}`, kata.dojoId, id],
+      );
       for (const userId of room.members) {
         await q(`INSERT INTO kata_room_members (tenant_id, kata_id, room_id, user_id) VALUES ($1, $2, $3, $4) RETURNING user_id`, [tenantId, id, roomId, userId]);
       }

@@ -1,6 +1,7 @@
 import type { Sql } from '../../../infra/db/sql';
 import { loadBillingState, type BillingState } from '../report/BillingData';
 import { tagBinds, tagged, type TagFilter } from './tags';
+import { TOP_LEVEL_DOJO } from '../dojoScope';
 
 interface Count {
   name: string;
@@ -47,7 +48,7 @@ export function loadTenantOverview(sql: Sql, tenantId: string, tags?: TagFilter)
     const byStatus = await sql.rows<Count>(`SELECT status AS name, count(*)::int AS count FROM users WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1`, t);
     const byRole = await sql.rows<Count>(`SELECT role AS name, count(*)::int AS count FROM users WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1`, t);
     const { pocs, byLanguage, byTag, byFramework } = tags?.tags?.length || tags?.excludeTags?.length ? await pocFiguresOfRows(sql, p) : await pocFiguresOfCounts(sql, tenantId);
-    const dojoStatus = await sql.rows<Count>(`SELECT status AS name, count(*)::int AS count FROM dojos WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1`, t);
+    const dojoStatus = await sql.rows<Count>(`SELECT status AS name, count(*)::int AS count FROM dojos d WHERE d.tenant_id = $1 AND ${TOP_LEVEL_DOJO()} GROUP BY 1 ORDER BY 1`, t);
     const held = await sql.one<{ held: number; minutes: number; participants: number; recent: number }>(
       `SELECT count(*)::int AS held,
               coalesce(sum(round(extract(epoch FROM (d.ended_at - d.started_at)) / 60)), 0)::int AS minutes,
@@ -56,7 +57,7 @@ export function loadTenantOverview(sql: Sql, tenantId: string, tags?: TagFilter)
          FROM dojos d
          -- Joined per dojo in one grouped pass, not a subquery per dojo.
          LEFT JOIN (SELECT dojo_id, count(*) AS n FROM dojo_participants WHERE tenant_id = $1 AND first_joined_at IS NOT NULL GROUP BY dojo_id) j ON j.dojo_id = d.id
-        WHERE d.tenant_id = $1 AND d.started_at IS NOT NULL AND d.status <> 'CANCELLED'`,
+        WHERE d.tenant_id = $1 AND ${TOP_LEVEL_DOJO()} AND d.started_at IS NOT NULL AND d.status <> 'CANCELLED'`,
       t,
     );
     const stored = await sql.rows<{ what: 'recordings' | 'videos' | 'reports'; count: number; bytes: string }>(

@@ -1,6 +1,7 @@
 import type { Sql } from '../../../infra/db/sql';
 import type { GROUP_BY } from '../../../protocol/rest/reports';
 import { tagBinds, tagged } from './tags';
+import { TOP_LEVEL_DOJO } from '../dojoScope';
 
 export type GroupBy = (typeof GROUP_BY)[number];
 
@@ -31,7 +32,7 @@ const period = (column: string) => `to_char(date_trunc($5, ${column} AT TIME ZON
 
 const TAGGED = tagged(7, 8);
 
-const HELD = `d.tenant_id = $1 AND ${inRange('d.dojo_date')} AND d.started_at IS NOT NULL AND d.status <> 'CANCELLED'
+const HELD = `d.tenant_id = $1 AND ${TOP_LEVEL_DOJO()} AND ${inRange('d.dojo_date')} AND d.started_at IS NOT NULL AND d.status <> 'CANCELLED'
   AND ($6::uuid IS NULL OR EXISTS (SELECT 1 FROM dojo_participants dp WHERE dp.tenant_id = $1 AND dp.dojo_id = d.id AND dp.user_id = $6 AND dp.first_joined_at IS NOT NULL))`;
 
 // A kata counts in the period it started; a user's slice has the katas they facilitated or had a room in.

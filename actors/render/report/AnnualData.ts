@@ -2,6 +2,7 @@ import type { Sql } from '../../../infra/db/sql';
 import { yearBounds } from '../locale/calendar';
 import { DEFAULT_LOCALE } from '../locale/settings';
 import { tagBinds, tagged, type TagFilter } from '../dashboard/tags';
+import { TOP_LEVEL_DOJO } from '../dojoScope';
 
 export interface Count {
   name: string;
@@ -144,4 +145,4 @@ const HELD_DOJOS = `
          (SELECT count(*)::int FROM dojo_participants dp WHERE dp.tenant_id = $1 AND dp.dojo_id = d.id AND dp.first_joined_at IS NOT NULL) AS participants,
          coalesce(round(extract(epoch FROM (d.ended_at - d.started_at)) / 60), 0)::int AS minutes
     FROM dojos d
-   WHERE d.tenant_id = $1 AND d.dojo_date >= $2 AND d.dojo_date < $3 AND d.started_at IS NOT NULL AND d.status <> 'CANCELLED'`;
+   WHERE d.tenant_id = $1 AND ${TOP_LEVEL_DOJO()} AND d.dojo_date >= $2 AND d.dojo_date < $3 AND d.started_at IS NOT NULL AND d.status <> 'CANCELLED'`;

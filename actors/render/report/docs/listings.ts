@@ -3,6 +3,7 @@ import { EXPORT_TEXTS } from '../../locale/exportTexts';
 import { dateRange } from '../../dashboard/range';
 import { count, date, docBase, text, type Cell, type ReportDoc, type Section } from '../ReportDoc';
 import type { DocContext } from './context';
+import { TOP_LEVEL_DOJO } from '../../dojoScope';
 
 /** Rows read per query: a listing of any length streams through this much memory. */
 export const BATCH_ROWS = 5000;
@@ -43,7 +44,7 @@ export async function dojosDoc(ctx: DocContext): Promise<ReportDoc> {
            (SELECT count(*)::int FROM dojo_participants dp WHERE dp.tenant_id = $1 AND dp.dojo_id = d.id AND dp.first_joined_at IS NOT NULL) AS participants,
            coalesce(round(extract(epoch FROM (d.ended_at - d.started_at)) / 60), 0)::int AS minutes
       FROM dojos d JOIN users u ON u.id = d.facilitator_id AND u.tenant_id = $1
-     WHERE d.tenant_id = $1 AND d.dojo_date >= ($2::date)::timestamp AT TIME ZONE $4 AND d.dojo_date < ($3::date + 1)::timestamp AT TIME ZONE $4
+     WHERE d.tenant_id = $1 AND ${TOP_LEVEL_DOJO()} AND d.dojo_date >= ($2::date)::timestamp AT TIME ZONE $4 AND d.dojo_date < ($3::date + 1)::timestamp AT TIME ZONE $4
        AND ($5::timestamptz IS NULL OR (d.dojo_date, d.id::text) > ($5, $6))
      ORDER BY d.dojo_date, d.id::text LIMIT $7`;
   type Row = { k1: Date; k2: string; subject: string; status: string; language: string | null; username: string; participants: number; minutes: number };
