@@ -7,6 +7,7 @@ export const en: Texts = {
     'dojo.starting': (a) => ({ title: `The dojo has started: ${a.subject}`, body: 'Join now from the app.' }),
     'dojo.removed': (a) => ({ title: `You were removed from the dojo: ${a.subject}`, body: '' }),
     'dojo.readmitted': (a) => ({ title: `You may join the dojo again: ${a.subject}`, body: '' }),
+    'dojo.rescheduled': (a) => ({ title: `The dojo was rescheduled: ${a.subject}`, body: `Now on ${a.when}.` }),
     'video.ready': (a) => ({ title: `Your ${a.year} POC video is ready`, body: 'Watch it or download it from your videos.' }),
     'video.failed': (a) => ({ title: `Your ${a.year} POC video could not be made`, body: a.error }),
     'report.ready': (a) => ({ title: `${a.report} is ready`, body: `Your ${a.format} is ready to download.` }),

@@ -33,6 +33,7 @@ const NEEDS: Record<NoticeType, readonly string[]> = {
   'dojo.starting': ['subject'],
   'dojo.removed': ['subject'],
   'dojo.readmitted': ['subject'],
+  'dojo.rescheduled': ['subject', 'dojoDate'],
   'video.ready': ['year'],
   'video.failed': ['year'],
   'report.ready': ['type', 'format'],

@@ -6,6 +6,7 @@ export const ptBR: Texts = {
     'dojo.starting': (a) => ({ title: `O dojo começou: ${a.subject}`, body: 'Entre agora pelo aplicativo.' }),
     'dojo.removed': (a) => ({ title: `Você foi removido do dojo: ${a.subject}`, body: '' }),
     'dojo.readmitted': (a) => ({ title: `Você pode entrar de novo no dojo: ${a.subject}`, body: '' }),
+    'dojo.rescheduled': (a) => ({ title: `O dojo mudou de data: ${a.subject}`, body: `Agora em ${a.when}.` }),
     'video.ready': (a) => ({ title: `Seu vídeo de POCs de ${a.year} está pronto`, body: 'Assista ou baixe em seus vídeos.' }),
     'video.failed': (a) => ({ title: `Não foi possível gerar seu vídeo de POCs de ${a.year}`, body: a.error }),
     'report.ready': (a) => ({ title: `${a.report}: pronto`, body: `Seu ${a.format} está pronto para baixar.` }),

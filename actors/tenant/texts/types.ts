@@ -65,6 +65,7 @@ export const NOTICE_TYPES = [
   'dojo.starting',
   'dojo.removed',
   'dojo.readmitted',
+  'dojo.rescheduled',
   'video.ready',
   'video.failed',
   'report.ready',
