@@ -34,15 +34,29 @@ export class DojoChanges {
   constructor(readonly deps: DojoChangesDeps) {}
 
   async update(auth: AuthContext, dojoId: string, fields: DojoFields) {
-    const row = await this.deps.db.withTenant(auth.tenantId, async () => {
+    const changed = await this.deps.db.withTenant(auth.tenantId, async () => {
       const dojo = await this.#runs(auth, dojoId);
       if (dojo.status === 'ACTIVE') {
         const frozen = SCHEDULED_ONLY.find((f) => fields[f] !== undefined);
         if (frozen) throw new ConflictError(`The dojo is live: ${frozen} changes only while it is scheduled`, frozen);
       }
-      return this.deps.sql.update(auth.tenantId, dojoId, fields);
+      const row = await this.deps.sql.update(auth.tenantId, dojoId, fields);
+      const moved = row !== undefined && row.dojo_date.getTime() !== dojo.dojo_date.getTime();
+      // Who hears of a new date: its members (a kicked one is no longer one) and its facilitator.
+      const told = moved ? [...(await this.deps.repo.roles(auth.tenantId, dojoId))].filter(([, m]) => !m.kicked).map(([userId]) => userId) : [];
+      return row && { row, told: moved ? [...new Set([...told, row.facilitator_id])] : [] };
     });
-    if (!row) throw new NotFoundError('Dojo');
+    if (!changed) throw new NotFoundError('Dojo');
+    const { row, told } = changed;
+    const date = row.dojo_date.toISOString();
+    for (const userId of told) {
+      // One notice per new date: a second PUT with the same date is not a second notice.
+      this.#notify(auth, userId, row, 'dojo.rescheduled', `rescheduled:${date}`, {
+        title: `The dojo was rescheduled: ${row.subject}`,
+        body: `Now on ${row.dojo_date.toUTCString()}.`,
+        data: { dojoDate: date },
+      });
+    }
     return view(row);
   }
 

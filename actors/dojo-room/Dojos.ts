@@ -16,7 +16,7 @@ import type { DojoStatus, RoomCall, RoomKey, RoomRole } from './types';
 export interface NotificationRequest {
   tenantId: string;
   userId: string;
-  type: 'dojo.invited' | 'dojo.starting' | 'dojo.removed' | 'dojo.readmitted';
+  type: 'dojo.invited' | 'dojo.starting' | 'dojo.removed' | 'dojo.readmitted' | 'dojo.rescheduled';
   title: string;
   body: string;
   data: Record<string, unknown>;

@@ -248,6 +248,20 @@ test("notifications speak the tenant's language: pt-BR by default (its time zone
   await listener.close();
 });
 
+test("rescheduling tells the dojo's members the new date, in the tenant's language and time zone; other edits tell nobody", async (t) => {
+  const { dojoId } = await scheduled({ subject: 'Katas de sábado', dojo_date: '2026-12-20T10:00:00Z', members: [member(3).userId] });
+  const socket = await connected(member(3));
+  t.is((await api(app, 'PUT', `/v1/dojos/${dojoId}`, fac().token, { description: 'no new date' })).status, 200);
+  t.is((await api(app, 'PUT', `/v1/dojos/${dojoId}`, fac().token, { dojo_date: '2026-12-27T13:30:00Z' })).status, 200);
+  const { notification } = await socket.nextPushOf('notification.new', (d) => d.notification.data.dojoId === dojoId && d.notification.type === 'dojo.rescheduled');
+  // 13:30 UTC is 10:30 in São Paulo, the default time zone.
+  t.like(notification, { title: 'O dojo mudou de data: Katas de sábado', body: 'Agora em domingo, 27 de dezembro de 2026 às 10:30.' });
+  await socket.close();
+  const listed = await api(app, 'GET', `/v1/user/notification?user_id=${member(3).userId}`, member(3).token);
+  const about = listed.body.notifications.filter((n: { type: string; data: { dojoId?: string } }) => n.data.dojoId === dojoId && n.type === 'dojo.rescheduled');
+  t.is(about.length, 1, 'the edit without a new date told nobody');
+});
+
 async function mailOf(email: string, subject: string): Promise<{ subject: string; body: string }> {
   const deadline = Date.now() + 10_000;
   for (;;) {

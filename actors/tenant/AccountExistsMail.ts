@@ -1,4 +1,5 @@
 import type { Mailer } from '../../infra/mail';
+import { textsOf, type MailingTenant } from './texts';
 
 /**
  * Sent instead of a confirmation when someone signs up with an email that already has an
@@ -11,20 +12,9 @@ export class AccountExistsMail {
     readonly publicUrl: string,
   ) {}
 
-  async send(to: { email: string; firstName: string; username: string; tenantName: string }): Promise<void> {
-    await this.mailer.send({
-      to: to.email,
-      subject: `You already have a ${to.tenantName} account on pocdojo`,
-      text: [
-        `Hello ${to.firstName},`,
-        '',
-        'Someone, perhaps you, tried to create a new account with this email address.',
-        `It already belongs to your account "${to.username}"; no new account was made.`,
-        `Sign in at ${this.publicUrl.replace(/\/$/, '')} instead.`,
-        '',
-        'If this was not you, ignore this mail.',
-        '',
-      ].join('\n'),
-    });
+  async send(to: { email: string; firstName: string; username: string }, tenant: MailingTenant): Promise<void> {
+    const texts = textsOf(tenant.locale);
+    const { subject, lines } = texts.account.exists({ tenantName: tenant.name, username: to.username, url: this.publicUrl.replace(/\/$/, '') });
+    await this.mailer.send({ to: to.email, subject, text: [texts.mail.hello(to.firstName), '', ...lines, ''].join('\n') });
   }
 }

@@ -6,6 +6,7 @@ import type { Invitations } from './Invitations';
 import { digestToken, newSecretToken, type Passwords } from './Passwords';
 import { checkMembership, type Membership } from './TenantSettings';
 import { uniqueViolation, type Sql } from '../../infra/db/sql';
+import type { MailingTenant } from './texts';
 import type { Role } from './Users';
 
 export interface NewUser {
@@ -50,9 +51,10 @@ export class Accounts {
     const hash = await this.passwords.hash(input.admin.password);
     const userId = await this.sql
       .system(async () => {
-        await this.sql.rows('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3) RETURNING id', [tenantId, input.name, input.slug]);
+        // The new tenant speaks its default language (the column's default), which its admin may change.
+        const [tenant] = await this.sql.rows<{ locale: string }>('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3) RETURNING locale', [tenantId, input.name, input.slug]);
         await this.sql.rows('INSERT INTO billing (tenant_id) VALUES ($1) RETURNING tenant_id', [tenantId]);
-        return this.#createUser(tenantId, input.name, input.admin, hash, 'admin');
+        return this.#createUser(tenantId, { name: input.name, locale: tenant?.locale }, input.admin, hash, 'admin');
       })
       .catch(asConflict);
     // Not announced: a tenant that did not exist has no cached dashboard.
@@ -75,7 +77,7 @@ export class Accounts {
     const create = () =>
       this.sql.tenant(tenant.id, async () => {
         if (await this.#usernameTaken(tenant.id, input.username)) throw new ConflictError(CONFLICTS.users_tenant_username_key!.message, 'username');
-        return { userId: await this.#createUser(tenant.id, tenant.name, input, hash, 'member') };
+        return { userId: await this.#createUser(tenant.id, tenant, input, hash, 'member') };
       });
     try {
       const created = await create();
@@ -100,7 +102,7 @@ export class Accounts {
         const invitation = await this.invitations.consume(token);
         if (!invitation) throw new FieldValidationError([{ field: 'token', message: 'is unknown, expired, revoked or already used' }]);
         if (await this.#usernameTaken(invitation.tenantId, input.username)) throw new ConflictError(CONFLICTS.users_tenant_username_key!.message, 'username');
-        const userId = await this.#createUser(invitation.tenantId, '', { ...input, email: invitation.email }, hash, invitation.role, 'A');
+        const userId = await this.#createUser(invitation.tenantId, { name: '' }, { ...input, email: invitation.email }, hash, invitation.role, 'A');
         await this.invitations.accepted(invitation, userId);
         return { tenantId: invitation.tenantId, userId };
       })
@@ -142,7 +144,7 @@ export class Accounts {
       if (!user) return;
       // Older links stop working: only the newest mail is valid.
       await this.sql.rows(`UPDATE account_tokens SET used_at = now() WHERE tenant_id = $1 AND user_id = $2 AND purpose = 'confirm' AND used_at IS NULL RETURNING id`, [tenant.id, user.id]);
-      await this.#issueToken(tenant.id, tenant.name, { id: user.id, firstName: user.first_name, email: user.email });
+      await this.#issueToken(tenant.id, tenant, { id: user.id, firstName: user.first_name, email: user.email });
     });
   }
 
@@ -150,38 +152,38 @@ export class Accounts {
     return Boolean(await this.sql.one('SELECT id FROM users WHERE tenant_id = $1 AND lower(username) = lower($2)', [tenantId, username]));
   }
 
-  async #tellOwner(tenant: { id: string; name: string }, email: string): Promise<void> {
+  async #tellOwner(tenant: { id: string } & MailingTenant, email: string): Promise<void> {
     const owner = await this.sql.tenant(tenant.id, () =>
       this.sql.one<{ email: string; first_name: string; username: string }>('SELECT email, first_name, username FROM users WHERE tenant_id = $1 AND lower(email) = lower($2)', [tenant.id, email]),
     );
     // Gone in between (deleted): nobody to tell, and the answer stays the same.
-    if (owner) await this.existsMail.send({ email: owner.email, firstName: owner.first_name, username: owner.username, tenantName: tenant.name });
+    if (owner) await this.existsMail.send({ email: owner.email, firstName: owner.first_name, username: owner.username }, tenant);
   }
 
-  async #tenantBySlug(slug: string): Promise<{ id: string; name: string; membership: Membership; allowed_domains: string[] } | undefined> {
+  async #tenantBySlug(slug: string): Promise<{ id: string; name: string; locale: string; membership: Membership; allowed_domains: string[] } | undefined> {
     return this.sql.system(() =>
-      this.sql.one<{ id: string; name: string; membership: Membership; allowed_domains: string[] }>(
-        `SELECT id, name, membership, allowed_domains FROM tenants WHERE lower(slug) = lower($1) AND status = 'A'`,
+      this.sql.one<{ id: string; name: string; locale: string; membership: Membership; allowed_domains: string[] }>(
+        `SELECT id, name, locale, membership, allowed_domains FROM tenants WHERE lower(slug) = lower($1) AND status = 'A'`,
         [slug],
       ),
     );
   }
 
   /** An unconfirmed account gets its confirmation mail; an invited one is active already. */
-  async #createUser(tenantId: string, tenantName: string, input: NewUser, hash: string, role: Role, status: 'C' | 'A' = 'C'): Promise<string> {
+  async #createUser(tenantId: string, tenant: MailingTenant, input: NewUser, hash: string, role: Role, status: 'C' | 'A' = 'C'): Promise<string> {
     const id = randomUUID();
     await this.sql.rows(
       `INSERT INTO users (id, tenant_id, username, email, first_name, last_name, password_hash, status, role, updated)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8, now()) RETURNING id`,
       [id, tenantId, input.username, input.email, input.firstName, input.lastName, hash, role, status],
     );
-    if (status === 'C') await this.#issueToken(tenantId, tenantName, { id, firstName: input.firstName, email: input.email });
+    if (status === 'C') await this.#issueToken(tenantId, tenant, { id, firstName: input.firstName, email: input.email });
     return id;
   }
 
   // The mail goes out inside the transaction: if it cannot be sent, no account is left behind
   // that nobody can confirm.
-  async #issueToken(tenantId: string, tenantName: string, user: { id: string; firstName: string; email: string }): Promise<void> {
+  async #issueToken(tenantId: string, tenant: MailingTenant, user: { id: string; firstName: string; email: string }): Promise<void> {
     const { token, hash } = newSecretToken();
     await this.sql.rows(`INSERT INTO account_tokens (id, tenant_id, user_id, purpose, token_hash, expires_at) VALUES ($1, $2, $3, 'confirm', $4, $5) RETURNING id`, [
       randomUUID(),
@@ -190,6 +192,6 @@ export class Accounts {
       hash,
       new Date(Date.now() + CONFIRMATION_TTL_MS),
     ]);
-    await this.mail.send({ email: user.email, firstName: user.firstName, tenantName }, token);
+    await this.mail.send({ email: user.email, firstName: user.firstName }, tenant, token);
   }
 }

@@ -3,6 +3,7 @@ import { ConflictError, FieldValidationError, NotFoundError } from './errors';
 import type { LinkMail } from './LinkMail';
 import type { Passwords } from './Passwords';
 import type { Sessions } from './Sessions';
+import { textsOf } from './texts';
 import { uniqueViolation, type Sql } from '../../infra/db/sql';
 
 /** A reset link works for an hour: long enough to reach the mailbox, short for a leaked link. */
@@ -51,8 +52,8 @@ export class Credentials {
   async requestReset(slug: string, email: string): Promise<void> {
     const { sql, tokens } = this.deps;
     const issued = await sql.system(async () => {
-      const user = await sql.one<{ id: string; tenant_id: string; first_name: string; email: string; tenant_name: string }>(
-        `SELECT u.id, u.tenant_id, u.first_name, u.email, t.name AS tenant_name FROM users u JOIN tenants t ON t.id = u.tenant_id
+      const user = await sql.one<{ id: string; tenant_id: string; first_name: string; email: string; tenant_name: string; locale: string }>(
+        `SELECT u.id, u.tenant_id, u.first_name, u.email, t.name AS tenant_name, t.locale FROM users u JOIN tenants t ON t.id = u.tenant_id
           WHERE lower(t.slug) = lower($1) AND t.status = 'A' AND lower(u.email) = lower($2) AND u.status = 'A'`,
         [slug, email],
       );
@@ -60,18 +61,9 @@ export class Credentials {
     });
     if (!issued) return;
     const { user, token } = issued;
+    const texts = textsOf(user.locale);
     void this.deps.mail
-      .send(
-        user.email,
-        `Hello ${user.first_name},`,
-        {
-          subject: `Reset your ${user.tenant_name} password on pocdojo`,
-          intro: ['Choose a new password by opening this link:'],
-          path: 'reset-password',
-          outro: ['The link works once and expires in 1 hour.', 'If you did not ask for this, ignore this mail: your password stays as it is.'],
-        },
-        token,
-      )
+      .send(user.email, texts.mail.hello(user.first_name), { ...texts.account.reset(user.tenant_name), path: 'reset-password' }, token)
       .catch((error: unknown) => this.deps.onMailError(error));
   }
 
@@ -95,20 +87,14 @@ export class Credentials {
     await sql.tenant(auth.tenantId, async () => {
       const taken = await sql.one('SELECT id FROM users WHERE tenant_id = $1 AND lower(email) = lower($2)', [auth.tenantId, email]);
       if (taken) throw new ConflictError('email is already registered in this tenant', 'email');
-      const user = await sql.one<{ first_name: string }>('SELECT first_name FROM users WHERE tenant_id = $1 AND id = $2', [auth.tenantId, auth.userId]);
+      const user = await sql.one<{ first_name: string; locale: string }>('SELECT u.first_name, t.locale FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.tenant_id = $1 AND u.id = $2', [
+        auth.tenantId,
+        auth.userId,
+      ]);
       const { token } = await tokens.issue(auth.tenantId, auth.userId, 'email', EMAIL_CHANGE_TTL_MS, email);
+      const texts = textsOf(user?.locale);
       // Inside the transaction: a link that was never mailed is not left behind.
-      await this.deps.mail.send(
-        email,
-        `Hello ${user?.first_name ?? ''},`,
-        {
-          subject: 'Confirm your new address on pocdojo',
-          intro: ['Confirm that this is your new address by opening this link:'],
-          path: 'confirm-email',
-          outro: ['The link works once and expires in 24 hours.', 'If you did not ask for this, ignore this mail.'],
-        },
-        token,
-      );
+      await this.deps.mail.send(email, texts.mail.hello(user?.first_name ?? ''), { ...texts.account.emailChange, path: 'confirm-email' }, token);
     });
   }
 
@@ -119,7 +105,10 @@ export class Credentials {
       .system(async () => {
         const holder = await tokens.consume(token, 'email');
         if (!holder?.detail) return undefined;
-        const before = await sql.one<{ email: string; first_name: string }>('SELECT email, first_name FROM users WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [holder.tenantId, holder.userId]);
+        const before = await sql.one<{ email: string; first_name: string; locale: string }>(
+          'SELECT u.email, u.first_name, t.locale FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.tenant_id = $1 AND u.id = $2 FOR UPDATE OF u',
+          [holder.tenantId, holder.userId],
+        );
         await sql.rows('UPDATE users SET email = $3, updated = now() WHERE tenant_id = $1 AND id = $2 RETURNING id', [holder.tenantId, holder.userId, holder.detail]);
         return { tenantId: holder.tenantId, userId: holder.userId, email: holder.detail, before };
       })
@@ -131,15 +120,9 @@ export class Credentials {
     if (!changed) throw new FieldValidationError(BAD_TOKEN);
     const { before, ...result } = changed;
     if (before) {
-      await this.deps.mail.mailer
-        .send({
-          to: before.email,
-          subject: 'Your pocdojo address was changed',
-          text: [`Hello ${before.first_name},`, '', `Your account's email address is now ${result.email}.`, 'If you did not do this, reset your password and tell an admin of your team.', ''].join(
-            '\n',
-          ),
-        })
-        .catch((error: unknown) => this.deps.onMailError(error));
+      const texts = textsOf(before.locale);
+      const { subject, lines } = texts.account.emailChanged(result.email);
+      await this.deps.mail.mailer.send({ to: before.email, subject, text: [texts.mail.hello(before.first_name), '', ...lines, ''].join('\n') }).catch((error: unknown) => this.deps.onMailError(error));
     }
     return result;
   }

@@ -38,6 +38,7 @@ interface LoginRow {
   id: string;
   tenant_id: string;
   tenant_name: string;
+  tenant_locale: string;
   tenant_status: 'A' | 'S';
   email: string;
   first_name: string;
@@ -70,7 +71,7 @@ export class Sessions {
     // The tenant is known only by slug here: finding the account is system work.
     const user = await sql.system(() =>
       sql.one<LoginRow>(
-        `SELECT u.id, u.tenant_id, t.name AS tenant_name, t.status AS tenant_status, u.email, u.first_name, u.username, u.password_hash, u.status, u.role,
+        `SELECT u.id, u.tenant_id, t.name AS tenant_name, t.locale AS tenant_locale, t.status AS tenant_status, u.email, u.first_name, u.username, u.password_hash, u.status, u.role,
                 EXISTS (SELECT 1 FROM sessions s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.id AND s.ip = $3
                           AND s.created > now() - $4::bigint * interval '1 millisecond') AS known_address
            FROM users u JOIN tenants t ON t.id = u.tenant_id
@@ -171,8 +172,8 @@ export class Sessions {
 
   async #notifyLockout(user: LoginRow): Promise<void> {
     const minutes = Math.ceil(this.deps.throttle.limits.windowMs / 60_000);
-    const to = { email: user.email, firstName: user.first_name, username: user.username, tenantName: user.tenant_name };
-    await this.deps.lockoutMail.send(to, minutes).catch((error: unknown) => this.deps.onMailError(error));
+    const to = { email: user.email, firstName: user.first_name, username: user.username };
+    await this.deps.lockoutMail.send(to, { name: user.tenant_name, locale: user.tenant_locale }, minutes).catch((error: unknown) => this.deps.onMailError(error));
   }
 
   async #issue(tenantId: string, userId: string, role: AccessClaims['role'], sessionId: string): Promise<TokenPair> {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { authed, createTenant, mailsTo, readConfirmationToken } from '../../test/support/accounts';
+import { authed, createTenant, mailsTo, readConfirmationToken, request, tokenFromMail } from '../../test/support/accounts';
 import { tenantNode } from './testing';
 
 const fixture = tenantNode({ members: 2, facilitators: 1 });
@@ -72,13 +72,37 @@ test('a sign-up with a registered email answers exactly as a fresh one and mails
   t.regex(String(takenBody.id), /^[0-9a-f-]{36}$/);
   const mails = await mailsTo(fixture.app, owner.email);
   t.deepEqual(
-    mails.map((m) => m.subject.startsWith('You already have')),
+    mails.map((m) => m.subject.startsWith('Você já tem uma conta')),
     [false, true],
     'the owner got a confirmation, then a notice',
   );
   t.regex(mails[1]!.body, new RegExp(owner.username));
   t.false(/token=/.test(mails[1]!.body), 'the notice confirms nothing');
   t.is((await post('/v1/login', { tenant: fixture.acme.slug, username: probe.username, password: probe.password })).status, 401, 'no account was made');
+});
+
+test("account mails speak the tenant's language: pt-BR by default, English once its admin chooses en", async (t) => {
+  const tenant = await createTenant(fixture.app);
+  const { app } = fixture;
+  const before = account(tenant.slug);
+  t.is((await post('/v1/account', before)).status, 201);
+  await readConfirmationToken(app, before.email);
+  const [ptConfirm] = await mailsTo(app, before.email);
+  t.is(ptConfirm!.subject, `Confirme sua conta de Tenant ${tenant.slug} no pocdojo`);
+  t.regex(ptConfirm!.body, /^Olá, Grace,\r?\n[^]*expira em 24 horas/);
+  const adminEmail = `${tenant.admin.username}@mail.test`;
+  t.is((await request(app, 'POST', '/v1/account/password/reset', undefined, { tenant: tenant.slug, email: adminEmail })).status, 200);
+  await tokenFromMail(app, adminEmail, /^Redefina sua senha de Tenant .* no pocdojo$/);
+
+  t.is((await request(app, 'PUT', '/v1/tenant', tenant.admin.token, { settings: { locale: 'en' } })).status, 200);
+  const after = account(tenant.slug);
+  t.is((await post('/v1/account', after)).status, 201);
+  await readConfirmationToken(app, after.email);
+  const [enConfirm] = await mailsTo(app, after.email);
+  t.is(enConfirm!.subject, `Confirm your Tenant ${tenant.slug} account on pocdojo`);
+  t.regex(enConfirm!.body, /^Hello Grace,\r?\n[^]*expires in 24 hours/);
+  t.is((await request(app, 'POST', '/v1/account/password/reset', undefined, { tenant: tenant.slug, email: adminEmail })).status, 200);
+  await tokenFromMail(app, adminEmail, /^Reset your Tenant .* password on pocdojo$/);
 });
 
 test('an account in an unknown tenant is 404', async (t) => {

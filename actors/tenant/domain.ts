@@ -93,7 +93,7 @@ export function createDomain(infra: Infrastructure, hooks: DomainHooks): TenantD
   const pictures = new Pictures(infra.objectStore);
   const credentials = new Credentials({ sql, passwords, tokens, sessions, mail: links, onMailError: hooks.onMailError });
   return {
-    accounts: new Accounts(sql, passwords, new ConfirmationMail(infra.mailer, infra.config.publicUrl), new AccountExistsMail(infra.mailer, infra.config.publicUrl), invitations, hooks.dataChanged),
+    accounts: new Accounts(sql, passwords, new ConfirmationMail(links), new AccountExistsMail(infra.mailer, infra.config.publicUrl), invitations, hooks.dataChanged),
     settings: new TenantSettings(sql),
     invitations,
     audit,

@@ -54,7 +54,7 @@ test('a reset answers the same for known and unknown emails and mails only the a
   t.deepEqual(known, unknown);
   t.deepEqual(known, noTenant);
   t.deepEqual(known, { status: 200, body: { success: true } });
-  await tokenFromMail(app, email, /Reset/);
+  await tokenFromMail(app, email, /^Redefina sua senha/);
   t.deepEqual(await mailsTo(app, 'nobody-here@mail.test'), []);
 });
 
@@ -63,9 +63,9 @@ test('a reset token works once, ends every session, and the password changes', a
   const email = await emailOf(user);
   const socket = await WsClient.connect(app.wsUrl, user.token);
   await request(app, 'POST', '/v1/account/password/reset', undefined, { tenant: acme.slug, email });
-  const token = await tokenFromMail(app, email, /Reset/);
-  const [mail] = (await mailsTo(app, email)).filter((m) => /Reset/.test(m.subject));
-  t.regex(mail!.body, /expires in 1 hour/);
+  const token = await tokenFromMail(app, email, /^Redefina sua senha/);
+  const [mail] = (await mailsTo(app, email)).filter((m) => /^Redefina sua senha/.test(m.subject));
+  t.regex(mail!.body, /expira em 1 hora/);
   t.deepEqual(await request(app, 'POST', '/v1/account/password/reset/confirm', undefined, { token, password: NEW_PASSWORD }), { status: 200, body: { success: true } });
   t.like(await socket.whenClosed(), { code: CloseCode.SESSION_REVOKED });
   const again = await request(app, 'POST', '/v1/account/password/reset/confirm', undefined, { token, password: 'Third-password-99' });
@@ -78,7 +78,7 @@ test('a reset token expires after an hour', async (t) => {
   const user = acme.members[3]!;
   const email = await emailOf(user);
   await request(app, 'POST', '/v1/account/password/reset', undefined, { tenant: acme.slug, email });
-  const token = await tokenFromMail(app, email, /Reset/);
+  const token = await tokenFromMail(app, email, /^Redefina sua senha/);
   const [issued] = await system<{ minutes: number }>(
     `SELECT round(extract(epoch FROM expires_at - created) / 60)::int AS minutes FROM account_tokens WHERE user_id = $1 AND purpose = 'reset' AND used_at IS NULL`,
     [user.userId],
@@ -101,12 +101,12 @@ test('an email change takes effect only once the new address confirms it', async
   t.is(taken.status, 409);
   t.deepEqual(await request(app, 'POST', '/v1/account/email', user.token, { email: next, password: user.password }), { status: 200, body: { success: true } });
   t.is(await emailOf(user), old, 'nothing changes before the confirmation');
-  const token = await tokenFromMail(app, next, /new address/);
+  const token = await tokenFromMail(app, next, /novo endereço/);
   t.deepEqual(await request(app, 'POST', '/v1/account/email/confirm', undefined, { token }), { status: 200, body: { id: user.userId, email: next } });
   t.is(await emailOf(user), next);
   t.is((await request(app, 'POST', '/v1/account/email/confirm', undefined, { token })).status, 422, 'once only');
   t.true(
-    (await mailsTo(app, old)).some((m) => /address was changed/.test(m.subject) && m.body.includes(next)),
+    (await mailsTo(app, old)).some((m) => /endereço no pocdojo foi alterado/.test(m.subject) && m.body.includes(next)),
     'the old address is told',
   );
 });

@@ -13,7 +13,7 @@ const login = (user: TestUser, password: string, address?: string) =>
     headers: { 'content-type': 'application/json', ...(address ? { 'x-forwarded-for': address } : {}) },
     body: JSON.stringify({ tenant: fixture.acme.slug, username: user.username, password }),
   });
-const lockoutMails = async (user: TestUser) => (await mailsTo(fixture.app, `${user.username}@mail.test`)).filter((m) => m.subject.startsWith('Sign-in attempts'));
+const lockoutMails = async (user: TestUser) => (await mailsTo(fixture.app, `${user.username}@mail.test`)).filter((m) => m.subject.startsWith('Tentativas de acesso'));
 
 test('guessing from one address slows that address down; the owner at their usual address is not held up', async (t) => {
   const user = fixture.acme.members[0]!;

@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { authed, readConfirmationToken } from '../../test/support/accounts';
+import { authed, mailsTo, readConfirmationToken } from '../../test/support/accounts';
 import { startTestNode, type TestNode } from '../../test/support/node';
 import { runDemo } from './cli';
 
@@ -17,12 +17,9 @@ test.after.always(async () => {
 });
 
 const outbox = () => path.join(app.dataDir, 'outbox');
-/** The mails about accounts in the outbox: confirmations and "you already have an account" (not notifications). */
+/** The mails about accounts in the outbox: confirmations and "you already have an account" (not notifications), in the tenant's pt-BR. */
 async function accountMails(): Promise<number> {
-  // Finished mails only: one being written is a dot-file renamed when complete.
-  const files = (await readdir(outbox())).filter((f) => f.endsWith('.eml') && !f.startsWith('.'));
-  const texts = await Promise.all(files.map((f) => readFile(path.join(outbox(), f), 'utf8').catch(() => '')));
-  return texts.filter((text) => /^Subject: (Confirm your|You already have)/m.test(text)).length;
+  return (await mailsTo(app, '')).filter((m) => /^(Confirme sua conta|Você já tem uma conta)/.test(m.subject)).length;
 }
 
 async function demo(...extra: string[]): Promise<{ code: number; out: string; err: string }> {

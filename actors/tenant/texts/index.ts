@@ -16,6 +16,13 @@ export interface TenantVoice {
   timeZone: string;
 }
 
+/** The tenant an account mail speaks for: its name goes in the text, its locale picks the words. */
+export interface MailingTenant {
+  name: string;
+  /** Unknown (undefined) speaks the default. */
+  locale?: string;
+}
+
 export function textsOf(locale: string | undefined): Texts {
   return TEXTS[locale as Locale] ?? TEXTS[DEFAULT_LOCALE];
 }
@@ -26,6 +33,7 @@ const NEEDS: Record<NoticeType, readonly string[]> = {
   'dojo.starting': ['subject'],
   'dojo.removed': ['subject'],
   'dojo.readmitted': ['subject'],
+  'dojo.rescheduled': ['subject', 'dojoDate'],
   'video.ready': ['year'],
   'video.failed': ['year'],
   'report.ready': ['type', 'format'],

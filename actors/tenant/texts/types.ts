@@ -34,6 +34,30 @@ export interface Texts {
   reports: Record<ReportType, string>;
   mail: { hello(firstName: string): string; open(url: string): string; optOut: string };
   invitation(tenantName: string): { greeting: string; subject: string; intro: string[]; outro: string[] };
+  /** The account mails; each is greeted with `mail.hello`. */
+  account: {
+    confirmation(tenantName: string): LinkText;
+    reset(tenantName: string): LinkText;
+    /** To the new address, which takes effect once its link is used. */
+    emailChange: LinkText;
+    /** To the old address, once the change is done. */
+    emailChanged(newEmail: string): PlainText;
+    lockout(a: { tenantName: string; username: string; minutes: number }): PlainText;
+    /** The anti-enumeration mail: a sign-up with an address that has an account already. */
+    exists(a: { tenantName: string; username: string; url: string }): PlainText;
+  };
+}
+
+/** A mail around a single-use link: lines before it, lines after it. */
+export interface LinkText {
+  subject: string;
+  intro: string[];
+  outro: string[];
+}
+
+export interface PlainText {
+  subject: string;
+  lines: string[];
 }
 
 export const NOTICE_TYPES = [
@@ -41,6 +65,7 @@ export const NOTICE_TYPES = [
   'dojo.starting',
   'dojo.removed',
   'dojo.readmitted',
+  'dojo.rescheduled',
   'video.ready',
   'video.failed',
   'report.ready',
