@@ -115,7 +115,8 @@ export class PocImports {
     } catch (error) {
       const fields = error instanceof ClientError ? (error.data as { fields?: Array<{ field: string; message: string }> } | undefined)?.fields : undefined;
       if (!fields) throw error;
-      return fields.map((f) => ({ field: f.field, message: f.message }));
+      // A row that is not an object at all: the schema names the whole value `(body)`; here it is the row.
+      return fields.map((f) => ({ field: f.field === '(body)' ? '(row)' : f.field, message: f.message }));
     }
     const ownerId = parsed.owner === undefined ? row.user_id : owners.get(parsed.owner.toLowerCase());
     if (!ownerId) return [{ field: 'owner', message: 'is not a username of this tenant' }];

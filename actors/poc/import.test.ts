@@ -67,6 +67,7 @@ test('an import of a few hundred rows completes; bad rows are reported by number
     50: [{ name: 'Bad url', repo_url: 'ftp://x.test/a', language: 'Go' }, 'repo_url'],
     120: [{ name: 'Nobody owns it', repo_url: 'https://x.test/a', language: 'Go', owner: 'nosuchuser' }, 'owner'],
     200: [{ name: 'Long language', repo_url: 'https://x.test/a', language: 'l'.repeat(51) }, 'language'],
+    222: ['not an object', '(row)'],
     250: [{ name: 'Too many tags', repo_url: 'https://x.test/a', language: 'Go', tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, 'tags'],
   };
   for (const [row, [value]] of Object.entries(bad)) rows[Number(row) - 1] = value;
@@ -84,7 +85,7 @@ test('an import of a few hundred rows completes; bad rows are reported by number
   t.like(started.body, { status: 'PENDING', total: rows.length, processed: 0 });
 
   const done = await finished(acme.admin, started.body.id);
-  t.like(done, { status: 'COMPLETED', progress: 100, total: rows.length, processed: rows.length, created: good.length, failed: 5, error: null });
+  t.like(done, { status: 'COMPLETED', progress: 100, total: rows.length, processed: rows.length, created: good.length, failed: 6, error: null });
   t.deepEqual(
     done.errors.map((e) => [e.row, e.field]),
     Object.entries(bad).map(([row, [, field]]) => [Number(row), field]),
