@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { validate } from '../../protocol/validation';
-import { pocCreateBody, pocSearchQuery, pocUpdateBody, type PocSort } from '../../protocol/rest/poc';
+import { pocCreateBody, pocImportRow, pocSearchQuery, pocUpdateBody, type PocCreateBody, type PocSort } from '../../protocol/rest/poc';
 import { FieldValidationError } from './errors';
 
 /** A language, tag or framework: shown as the user wrote it, matched by its key. */
@@ -67,7 +67,16 @@ function check<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
 }
 
 export function draftFrom(params: unknown): PocDraft {
-  const body = check(pocCreateBody, params);
+  return toDraft(check(pocCreateBody, params));
+}
+
+/** One bulk import row: the create's draft and the owner's username, if it names one. */
+export function importRowFrom(raw: unknown): { draft: PocDraft; owner: string | undefined } {
+  const { owner, ...body } = check(pocImportRow, raw);
+  return { draft: toDraft(body), owner };
+}
+
+function toDraft(body: PocCreateBody): PocDraft {
   return {
     name: body.name,
     description: body.description ?? '',

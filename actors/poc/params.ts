@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { zodParams } from '../../infra/broker/zodValidator';
 import { idParams, uuid } from '../../protocol/rest/common';
-import { pocCreateBody, pocSearchQuery, pocUpdateBody, popularTagsQuery, suggestTagsQuery } from '../../protocol/rest/poc';
+import { pocCreateBody, pocImportBody, pocSearchQuery, pocUpdateBody, popularTagsQuery, suggestTagsQuery } from '../../protocol/rest/poc';
 
 /**
  * The params of the poc actions: the protocol's schemas (protocol/rest/poc.ts), the ones the
@@ -9,6 +9,7 @@ import { pocCreateBody, pocSearchQuery, pocUpdateBody, popularTagsQuery, suggest
  */
 export const PARAMS = {
   create: zodParams(pocCreateBody),
+  importPocs: zodParams(pocImportBody),
   // The path's id with the body (a refined object: joined, not extended).
   update: zodParams(idParams.and(pocUpdateBody)),
   byId: zodParams(idParams),

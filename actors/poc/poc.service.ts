@@ -1,7 +1,11 @@
-import { Cachers, type Context, type ServiceSchema } from 'moleculer';
+import { Cachers, type Context, type ServiceBroker, type ServiceSchema } from 'moleculer';
 import DbService from 'moleculer-db';
 import type { Infrastructure } from '../../infra/infrastructure';
+import { Sql } from '../../infra/db/sql';
+import { ForbiddenError } from '../../infra/errors';
+import { JobKit } from '../../infra/jobs';
 import { caller, type CallMeta } from '../auth';
+import { announceDataChanged } from '../dataChanged';
 import { ReadCache } from './cache';
 import { FacetCounts } from './FacetCounts';
 import { FacetFolder } from './FacetFolder';
@@ -9,12 +13,16 @@ import { pocModels } from './models';
 import { pocsCreated } from './metrics';
 import { changesFrom, draftFrom, filtersFrom } from './normalize';
 import { PARAMS, SEARCH_KEYS } from './params';
+import { PocImports } from './PocImports';
 import { PocRepository } from './PocRepository';
 import { Search } from './Search';
 import { SharedSequelizeAdapter } from './SharedSequelizeAdapter';
 import { TagIndex } from './TagIndex';
 
 type Ctx<P = Record<string, unknown>> = Context<P, CallMeta>;
+
+/** Longer than the largest import (5,000 rows), so the queue redelivers only what a dead worker left. */
+const IMPORT_ACK_WAIT_MS = 15 * 60_000;
 
 /** Payload of `poc.created|updated|deleted`, for other actors (render) and caches. */
 export interface PocEvent {
@@ -42,16 +50,31 @@ export function createPocService(infra: Infrastructure): ServiceSchema {
   // Registered now, so the series is scraped at 0 before the first POC (rate() needs a start).
   const created = pocsCreated();
 
-  async function written(ctx: Ctx, event: 'poc.created' | 'poc.updated' | 'poc.deleted' | undefined, pocId: string, facetsChanged: boolean) {
-    const { tenantId, userId } = caller(ctx);
+  let imports: PocImports;
+  let kit: JobKit;
+
+  /** After a committed write of the tenant's POCs (a single one or an import's batch): what reads see must follow. */
+  async function stale(broker: ServiceBroker, tenantId: string, facetsChanged: boolean) {
     if (facetsChanged) {
       folder.written(tenantId);
       await tags.invalidate(tenantId);
     }
     await cache.written(tenantId);
     // Other nodes' in-process kv stores (which hold the versions); with REDIS_URL it is shared.
-    if (!(ctx.broker.cacher instanceof Cachers.Redis)) await ctx.broadcast('poc.cache.clean', { tenantId }, 'poc');
+    if (!(broker.cacher instanceof Cachers.Redis)) await broker.broadcast('poc.cache.clean', { tenantId }, 'poc');
+  }
+
+  async function written(ctx: Ctx, event: 'poc.created' | 'poc.updated' | 'poc.deleted' | undefined, pocId: string, facetsChanged: boolean) {
+    const { tenantId, userId } = caller(ctx);
+    await stale(ctx.broker, tenantId, facetsChanged);
     if (event) await ctx.emit(event, { tenantId, userId, pocId } satisfies PocEvent);
+  }
+
+  /** Imports are the tenant's admins' business: anyone else is refused before anything is read. */
+  function admin(ctx: Ctx) {
+    const auth = caller(ctx);
+    if (auth.role !== 'admin') throw new ForbiddenError('Only an admin of the tenant may import POCs');
+    return auth;
   }
 
   return {
@@ -69,6 +92,21 @@ export function createPocService(infra: Infrastructure): ServiceSchema {
           await written(ctx, 'poc.created', view.id, facetsChanged);
           created.inc();
           return view;
+        },
+      },
+      importPocs: {
+        params: PARAMS.importPocs,
+        async handler(ctx: Ctx<{ rows: unknown[] }>) {
+          const { tenantId, userId } = admin(ctx);
+          const view = await imports.create(tenantId, userId, ctx.params.rows);
+          await kit.enqueue([{ kind: imports.kind.name, id: view.id, tenantId }], this.logger);
+          return view;
+        },
+      },
+      getImport: {
+        params: PARAMS.byId,
+        handler(ctx: Ctx<{ id: string }>) {
+          return imports.get(admin(ctx).tenantId, ctx.params.id);
         },
       },
       search: {
@@ -160,9 +198,21 @@ export function createPocService(infra: Infrastructure): ServiceSchema {
     created() {
       pocs = new PocRepository(database, models, this.adapter as SharedSequelizeAdapter);
       folder = new FacetFolder(facets, this.logger);
+      const sql = new Sql(database);
+      // After each batch: reads follow, and dashboards recount (one announcement, not a poc.created per row).
+      imports = new PocImports(sql, pocs, async (tenantId) => {
+        await stale(this.broker, tenantId, true);
+        announceDataChanged(this.broker, tenantId);
+      });
+      kit = new JobKit({ name: 'poc-import', sql, queue: infra.queue, kinds: [imports.kind], failurePrefix: 'The import failed' });
     },
-    stopped() {
+    async started() {
+      // One import at a time per node: its creates already keep a pool connection busy.
+      await kit.start({ concurrency: 1, maxAttempts: 3, retryBaseMs: 2000, ackWaitMs: IMPORT_ACK_WAIT_MS, logger: this.logger, sweep: { leases: infra.leases, owner: infra.config.nodeId } });
+    },
+    async stopped() {
       folder.stop();
+      await kit.stop();
     },
   };
 }

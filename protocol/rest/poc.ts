@@ -50,6 +50,35 @@ export const pocCreateBody = z.object({
 });
 export type PocCreateBody = z.output<typeof pocCreateBody>;
 
+/** Rows one bulk import may hold (besides the gateway's body limit, MAX_BODY_BYTES, 413). */
+export const POC_IMPORT_MAX_ROWS = 5000;
+
+/**
+ * One row of a bulk import: the single create's body (the same rule), plus the owner's username
+ * (the importing admin when absent). Applied row by row in the import job, so a bad row is
+ * reported with its number instead of refusing the whole import.
+ */
+export const pocImportRow = pocCreateBody.extend({ owner: z.string().trim().min(1, 'must not be empty').max(15, 'must be at most 15 characters').optional() });
+
+/** The rows are checked one by one later (pocImportRow); here only that there are some, and not too many. */
+export const pocImportBody = z.object({
+  rows: z.array(z.unknown()).min(1, 'give at least one row').max(POC_IMPORT_MAX_ROWS, `at most ${POC_IMPORT_MAX_ROWS} rows per import`),
+});
+
+const importView = z.object({
+  id: uuid,
+  status: z.enum(['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED']),
+  progress: z.number().int(),
+  total: z.number().int(),
+  processed: z.number().int(),
+  created: z.number().int(),
+  failed: z.number().int(),
+  /** Rows refused, in row order; `row` counts from 1. */
+  errors: z.array(z.object({ row: z.number().int(), field: z.string(), message: z.string() })),
+  /** Why the whole import failed, when it did. */
+  error: z.string().nullable(),
+});
+
 export const pocUpdateBody = z
   .object({
     name: pocName.optional(),
@@ -132,6 +161,27 @@ export const POC_ROUTES = defineRoutes([
       total: z.number().int(),
       facets: z.object({ languages: z.array(facetCount), tags: z.array(facetCount), frameworks: z.array(facetCount) }),
     }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/pocs/import',
+    auth: 'user',
+    action: 'poc.importPocs',
+    tag: 'pocs',
+    status: 202,
+    summary: `Tenant admins: import up to ${POC_IMPORT_MAX_ROWS} POCs in the background (each row as POST /v1/pocs's body, plus an optional owner username); follow it at GET /v1/pocs/imports/{id}`,
+    body: pocImportBody,
+    response: importView,
+  },
+  {
+    method: 'GET',
+    path: '/v1/pocs/imports/{id}',
+    auth: 'user',
+    action: 'poc.getImport',
+    tag: 'pocs',
+    summary: "Tenant admins: an import's progress and its per-row errors",
+    params: idParams,
+    response: importView,
   },
   {
     method: 'GET',
