@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Sql } from '../../infra/db/sql';
 import { ClientError, NotFoundError } from '../../infra/errors';
 import { defineJobKind, type JobResult, type JobRow, type Progress } from '../../infra/jobs';
@@ -90,7 +90,7 @@ export class PocImports {
       progress.check();
       const end = Math.min(start + IMPORT_BATCH, row.total);
       for (let i = start; i < end; i++) {
-        const refused = await this.#importOne(row, owners, row.rows[i]);
+        const refused = await this.#importOne(row, owners, row.rows[i], i);
         if (refused.length === 0) created++;
         else errors.push(...refused.map((e) => ({ row: i + 1, ...e })));
       }
@@ -108,7 +108,7 @@ export class PocImports {
   }
 
   /** The row's refusals ({field, message}); none when it was created. */
-  async #importOne(row: ImportRow, owners: Map<string, string>, raw: unknown): Promise<Array<{ field: string; message: string }>> {
+  async #importOne(row: ImportRow, owners: Map<string, string>, raw: unknown, index: number): Promise<Array<{ field: string; message: string }>> {
     let parsed: ReturnType<typeof importRowFrom>;
     try {
       parsed = importRowFrom(raw);
@@ -120,7 +120,11 @@ export class PocImports {
     }
     const ownerId = parsed.owner === undefined ? row.user_id : owners.get(parsed.owner.toLowerCase());
     if (!ownerId) return [{ field: 'owner', message: 'is not a username of this tenant' }];
-    await this.pocs.create(row.tenant_id, ownerId, parsed.draft);
+    // A retry resumes after the last recorded batch; rows of the interrupted batch that were
+    // created already have their POC (same id on every attempt) and are not created twice.
+    const pocId = rowPocId(row.id, index);
+    const exists = await this.sql.tenant(row.tenant_id, () => this.sql.one(`SELECT 1 AS one FROM pocs WHERE tenant_id = $1 AND id = $2`, [row.tenant_id, pocId]));
+    if (!exists) await this.pocs.create(row.tenant_id, ownerId, parsed.draft, pocId);
     return [];
   }
 
@@ -151,4 +155,11 @@ function view(row: Pick<ImportRow, 'id' | 'status' | 'progress' | 'total' | 'pro
     errors: row.errors,
     error: row.error,
   };
+}
+
+/** The POC id an import's row gets: derived from the import and the row, so every attempt agrees. */
+export function rowPocId(importId: string, index: number): string {
+  const h = createHash('sha256').update(`${importId}:${index}`).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

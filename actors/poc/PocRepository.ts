@@ -27,8 +27,8 @@ export class PocRepository {
     readonly store: PocStore,
   ) {}
 
-  async create(tenantId: string, userId: string, draft: PocDraft): Promise<PocWrite> {
-    const id = randomUUID();
+  /** `id`: given by a bulk import (the same on a retry); a single create gets a fresh one. */
+  async create(tenantId: string, userId: string, draft: PocDraft, id: string = randomUUID()): Promise<PocWrite> {
     const view = await this.database.withTenant(tenantId, async () => {
       const now = new Date();
       await this.store.insert({
