@@ -36,7 +36,8 @@ export class Cluster {
     const cluster = new Cluster(randomBytes(4).toString('hex'));
     try {
       const roomServices = options.roomServices ?? 'dojo-room';
-      const nodes = [{ id: `gw-${cluster.run}`, services: 'gateway' }, ...Array.from({ length: options.roomNodes }, (_, i) => ({ id: `room${i + 1}-${cluster.run}`, services: roomServices }))];
+      // The gateway node hosts the tenant actor too: creating a dojo asks it whether the plan is paid (actors/plan.ts).
+      const nodes = [{ id: `gw-${cluster.run}`, services: 'gateway,tenant' }, ...Array.from({ length: options.roomNodes }, (_, i) => ({ id: `room${i + 1}-${cluster.run}`, services: roomServices }))];
       const ports = await Promise.all(nodes.map((n) => cluster.#spawn(n.id, n.services, options)));
       const port = ports[0];
       cluster.url = `http://127.0.0.1:${port}`;
