@@ -36,8 +36,10 @@ export class Cluster {
     const cluster = new Cluster(randomBytes(4).toString('hex'));
     try {
       const roomServices = options.roomServices ?? 'dojo-room';
-      // The gateway node hosts the tenant actor too: creating a dojo asks it whether the plan is paid (actors/plan.ts).
-      const nodes = [{ id: `gw-${cluster.run}`, services: 'gateway,tenant' }, ...Array.from({ length: options.roomNodes }, (_, i) => ({ id: `room${i + 1}-${cluster.run}`, services: roomServices }))];
+      // Creating a dojo asks the tenant actor whether the plan is paid (actors/plan.ts): when the
+      // room nodes do not host it, the gateway node does (one host keeps one mail outbox to read).
+      const gatewayServices = roomServices.split(',').includes('tenant') ? 'gateway' : 'gateway,tenant';
+      const nodes = [{ id: `gw-${cluster.run}`, services: gatewayServices }, ...Array.from({ length: options.roomNodes }, (_, i) => ({ id: `room${i + 1}-${cluster.run}`, services: roomServices }))];
       const ports = await Promise.all(nodes.map((n) => cluster.#spawn(n.id, n.services, options)));
       const port = ports[0];
       cluster.url = `http://127.0.0.1:${port}`;
