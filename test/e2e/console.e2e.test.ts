@@ -225,6 +225,9 @@ if (!chromiumPath) {
     await facPage.locator('.cm-content').click();
     await facPage.keyboard.press('Control+End');
     await facPage.keyboard.type('\nconsole.log("roman:", toRoman(3));');
+    // The run takes the room's document: once another page shows the whole line, the room has it
+    // (a click right after typing ran a half-sent line in CI: "SyntaxError: Unexpected end of input").
+    await annPage.locator('.cm-content').filter({ hasText: 'toRoman(3));' }).waitFor();
     await facPage.getByRole('button', { name: 'Run code' }).click();
     for (const page of [facPage, annPage]) await page.getByTestId('run-output').filter({ hasText: 'roman: III' }).waitFor({ timeout: 60_000 });
     await shot(facPage, '5-kata-and-run');
