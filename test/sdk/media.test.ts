@@ -173,5 +173,6 @@ test('ICE restarts: on a network change and a resumed socket for every transport
   await eventually(() => a.media.producerId('camera') !== undefined && a.media.producerId('camera') !== before, 'the camera sent again');
   const after = a.media.producerId('camera')!;
   await eventually(() => b.remotes.has(after), "b receives a's camera again");
-  t.pass();
+  t.not(after, before, 'the camera is a new producer on the new session');
+  t.true(b.remotes.has(after), "b holds a's new camera");
 });
